@@ -1,0 +1,1 @@
+"""The HTML UI: routes, Jinja2 templates and static files."""
