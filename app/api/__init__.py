@@ -1,1 +1,9 @@
-"""REST API v1 routers, one module per resource."""
+"""REST API v1 routers (JSON, bearer tokens), one module per resource, mounted at `/api/v1`."""
+
+from fastapi import APIRouter
+
+from app.api import tokens, users
+
+router = APIRouter(prefix="/api/v1")
+router.include_router(users.router)
+router.include_router(tokens.router)

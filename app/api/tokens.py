@@ -1,0 +1,60 @@
+"""`/api/v1/tokens`: API tokens for integrations; the token is shown once, then only its prefix."""
+
+from datetime import datetime
+
+from fastapi import APIRouter, Response, status
+from pydantic import BaseModel, Field
+from sqlmodel import select
+
+from app.accounts import create_api_token, revoke_api_token
+from app.auth import CurrentUser, SessionDep
+from app.db import get_scoped
+from app.errors import Forbidden
+from app.models import ApiToken, Role, utcnow
+
+router = APIRouter(tags=["tokens"])
+
+
+class TokenIn(BaseModel):
+    name: str = Field(default="", max_length=200)
+
+
+class TokenOut(BaseModel):
+    id: int
+    user_id: int
+    name: str
+    prefix: str
+    created_at: datetime
+    last_used_at: datetime | None
+    revoked_at: datetime | None
+
+
+class TokenCreatedOut(TokenOut):
+    token: str = Field(description="The token itself; shown only in this response.")
+
+
+@router.get("/tokens")
+def list_tokens(user: CurrentUser, session: SessionDep) -> list[TokenOut]:
+    """Your tokens; an admin sees every token of the workspace."""
+    query = select(ApiToken).where(ApiToken.workspace_id == user.workspace_id)
+    if user.role != Role.ADMIN:
+        query = query.where(ApiToken.user_id == user.id)
+    rows = session.exec(query.order_by(ApiToken.id))
+    return [TokenOut.model_validate(row, from_attributes=True) for row in rows]
+
+
+@router.post("/tokens", status_code=status.HTTP_201_CREATED)
+def add_token(body: TokenIn, user: CurrentUser, session: SessionDep) -> TokenCreatedOut:
+    row, token = create_api_token(session=session, user=user, name=body.name)
+    session.commit()
+    return TokenCreatedOut(**TokenOut.model_validate(row, from_attributes=True).model_dump(), token=token)
+
+
+@router.delete("/tokens/{id}", status_code=status.HTTP_204_NO_CONTENT)
+def revoke_token(id: int, user: CurrentUser, session: SessionDep) -> Response:
+    row = get_scoped(session, ApiToken, id, user.workspace_id)
+    if row.user_id != user.id and user.role != Role.ADMIN:
+        raise Forbidden("only the token's owner or an admin can revoke it")
+    revoke_api_token(session=session, token=row, now=utcnow())
+    session.commit()
+    return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -1,0 +1,147 @@
+"""The `tandem` command: serve, migrate, the Gmail emulator and administration.
+
+A user's mistake (a bad setting, an unreachable database, a duplicate email) prints one
+`error: …` line on stderr and exits 1; tracebacks are for bugs only.
+"""
+
+import json
+import sys
+from typing import Annotated
+
+import typer
+import uvicorn
+from pydantic import SecretStr
+from sqlmodel import Session, select
+
+from app.accounts import bootstrap, create_api_token, create_user, new_password, normalize_email
+from app.db import check_connection, get_engine, session_scope
+from app.demo import DEMO_PASSWORD, ensure_demo_workspace
+from app.errors import Invalid, NotFound, TandemError
+from app.migrations import head_revision, upgrade_to_head
+from app.models import Role, User, Workspace
+from app.observability import configure_logging
+from app.settings import DEMO_SECRET_KEY, Settings, SettingsError, get_settings
+
+cli = typer.Typer(
+    no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
+    help="Tandem: a shared inbox over Gmail for small support teams.",
+)
+admin = typer.Typer(no_args_is_help=True, help="Create workspaces, users and API tokens.")
+cli.add_typer(admin, name="admin")
+
+
+def _migrated_settings(settings: Settings | None = None) -> Settings:
+    """Settings whose database is reachable and at the newest migration."""
+    settings = settings or get_settings()
+    check_connection(get_engine(settings.database_url))
+    upgrade_to_head(settings.database_url)
+    return settings
+
+
+def _print_json(data: dict[str, object]) -> None:
+    typer.echo(json.dumps(data, indent=2))
+
+
+@cli.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    demo: Annotated[bool, typer.Option(help="Seed a demo workspace you can sign in to.")] = False,
+) -> None:
+    """Serve the web UI and the REST API (migrating the database first)."""
+    from app.main import create_app
+
+    settings = get_settings()
+    if demo and settings.secret_key is None:
+        settings = settings.model_copy(update={"secret_key": SecretStr(DEMO_SECRET_KEY)})
+    settings.require_secret_key()
+    configure_logging(settings.log_level)
+    _migrated_settings(settings)
+    if demo:
+        with session_scope(get_engine(settings.database_url)) as session:
+            demo_admin = ensure_demo_workspace(session=session)
+            typer.echo(
+                f"Demo ready: open http://{host}:{port}/login and sign in as "
+                f"{demo_admin.email} / {DEMO_PASSWORD}"
+            )
+    uvicorn.run(create_app(settings), host=host, port=port, log_config=None)
+
+
+@cli.command()
+def migrate() -> None:
+    """Bring the database schema to the newest migration."""
+    settings = _migrated_settings()
+    typer.echo(f"database at revision {head_revision()} ({settings.database_url.split('://')[0]})")
+
+
+@admin.command("bootstrap")
+def admin_bootstrap(
+    workspace: Annotated[str, typer.Option(help="Name of the new workspace.")],
+    email: Annotated[str, typer.Option(help="Email of its first admin.")],
+) -> None:
+    """Create a workspace and its first admin; prints the admin's password and API token once."""
+    settings = _migrated_settings()
+    with session_scope(get_engine(settings.database_url)) as session:
+        result = bootstrap(session=session, workspace_name=workspace, email=email)
+    _print_json(result)
+
+
+def _find_workspace(session: Session, ref: str | None) -> Workspace:
+    """By id or exact name; may be left out while the installation has a single workspace."""
+    if ref is None:
+        workspaces = session.exec(select(Workspace).limit(2)).all()
+        if len(workspaces) != 1:
+            raise Invalid("several workspaces exist (or none): name one with --workspace")
+        return workspaces[0]
+    query = select(Workspace).where(
+        Workspace.id == int(ref) if ref.isdigit() else Workspace.name == ref
+    )
+    found = session.exec(query).first()
+    if found is None:
+        raise NotFound(f"no workspace {ref!r}")
+    return found
+
+
+@admin.command("create-user")
+def admin_create_user(
+    email: Annotated[str, typer.Option(help="The user's email (their login).")],
+    name: Annotated[str, typer.Option(help="Display name.")] = "",
+    role: Annotated[Role, typer.Option(help="admin or agent.")] = Role.AGENT,
+    workspace: Annotated[str | None, typer.Option(help="Workspace id or name.")] = None,
+    password: Annotated[str | None, typer.Option(help="Initial password (random if left out).")] = None,
+) -> None:
+    """Add a user to a workspace; prints the initial password once."""
+    settings = _migrated_settings()
+    password = password or new_password()
+    with session_scope(get_engine(settings.database_url)) as session:
+        target = _find_workspace(session, workspace)
+        user = create_user(
+            session=session, workspace=target, email=email, name=name, role=role, password=password
+        )
+        result = {"user_id": user.id, "workspace_id": target.id, "email": user.email,
+                  "role": user.role, "password": password}
+    _print_json(result)
+
+
+@admin.command("create-token")
+def admin_create_token(
+    email: Annotated[str, typer.Option(help="Whose token: the user's email.")],
+    name: Annotated[str, typer.Option(help="What the token is for.")] = "",
+) -> None:
+    """Create an API token for a user; prints the token once."""
+    settings = _migrated_settings()
+    with session_scope(get_engine(settings.database_url)) as session:
+        user = session.exec(select(User).where(User.email == normalize_email(email))).first()
+        if user is None:
+            raise NotFound(f"no user with email {email}")
+        row, token = create_api_token(session=session, user=user, name=name)
+        result = {"token_id": row.id, "user_id": user.id, "api_token": token}
+    _print_json(result)
+
+
+def main() -> None:
+    try:
+        cli()
+    except (SettingsError, TandemError) as exc:
+        typer.echo(f"error: {exc}", err=True)
+        sys.exit(1)

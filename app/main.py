@@ -1,0 +1,68 @@
+"""The composition root: `create_app()` wires settings, database, middleware, error handling and
+routers. Nothing else builds the application, and nothing but the CLI and tests imports it."""
+
+import logging
+from pathlib import Path
+from urllib.parse import quote
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse, RedirectResponse
+from fastapi.staticfiles import StaticFiles
+from starlette.middleware.sessions import SessionMiddleware
+
+from app import api, health
+from app.auth import LoginRequired
+from app.db import get_engine
+from app.errors import TandemError
+from app.observability import RequestLogMiddleware
+from app.settings import Settings, get_settings
+from app.web import routes as web
+
+logger = logging.getLogger(__name__)
+
+
+def _install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(TandemError)
+    async def tandem_error(_request: Request, exc: TandemError) -> JSONResponse:
+        return JSONResponse({"detail": str(exc)}, status_code=exc.status_code)
+
+    @app.exception_handler(LoginRequired)
+    async def login_required(request: Request, _exc: LoginRequired) -> RedirectResponse:
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return RedirectResponse(f"/login?next={quote(target)}", status_code=303)
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, exc: Exception) -> JSONResponse:
+        """No stack trace reaches the caller; the log has it, under the request id."""
+        request_id = getattr(request.state, "request_id", None)
+        logger.error("unhandled error", exc_info=exc, extra={"request_id": request_id})
+        return JSONResponse(
+            {"detail": "internal server error", "request_id": request_id}, status_code=500
+        )
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    secret_key = settings.require_secret_key()
+    app = FastAPI(
+        title="Tandem",
+        version="1",
+        description="A shared inbox over Gmail for small support teams.",
+    )
+    app.state.settings = settings
+    app.state.engine = get_engine(settings.database_url)
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=secret_key,
+        session_cookie="tandem_session",
+        max_age=settings.session_max_age_seconds,
+        same_site="lax",
+        https_only=settings.public_url.scheme == "https",
+    )
+    app.add_middleware(RequestLogMiddleware)
+    _install_error_handlers(app)
+    app.include_router(health.router)
+    app.include_router(api.router)
+    app.include_router(web.router)
+    app.mount("/static", StaticFiles(directory=Path(web.__file__).parent / "static"), name="static")
+    return app

@@ -1,0 +1,433 @@
+"""The SQLModel tables every package shares: the whole data model of DESIGN.md.
+
+Every row belongs to exactly one workspace (`workspace_id` on every table) so that each query
+can be scoped by it. Times are stored in UTC and always come back timezone-aware.
+Enumerations are stored as short strings, so adding a value never needs a type migration.
+"""
+
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import JSON, BigInteger, DateTime, Index, String, Text, UniqueConstraint
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.engine import Dialect
+from sqlalchemy.types import TypeDecorator
+from sqlmodel import Field, SQLModel
+
+SQLModel.metadata.naming_convention = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Aware UTC in, aware UTC out, on SQLite (which keeps no zone) as on PostgreSQL."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given: Tandem stores aware UTC times only")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+JSONType = JSON().with_variant(JSONB(), "postgresql")
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def _time(*, nullable: bool = True, index: bool = False) -> Any:
+    return Field(default=None, sa_type=UTCDateTime, nullable=nullable, index=index)
+
+
+def _created() -> Any:
+    return Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
+
+
+def _json(default: type[list[Any]] | type[dict[str, Any]]) -> Any:
+    return Field(default_factory=default, sa_type=JSONType, nullable=False)
+
+
+def _enum(default: str, length: int = 16) -> Any:
+    return Field(default=default, sa_type=String(length), nullable=False)
+
+
+def _fk(target: str, *, nullable: bool = False, ondelete: str = "CASCADE", index: bool = True) -> Any:
+    return Field(
+        default=None, foreign_key=target, nullable=nullable, ondelete=ondelete, index=index
+    )
+
+
+class Role(StrEnum):
+    ADMIN = "admin"
+    AGENT = "agent"
+
+
+class MailboxStatus(StrEnum):
+    CONNECTED = "connected"
+    SYNCING = "syncing"
+    NEEDS_REAUTH = "needs_reauth"
+    ERROR = "error"
+
+
+class SyncState(StrEnum):
+    IDLE = "idle"
+    RUNNING = "running"
+    ERROR = "error"
+
+
+class ConversationStatus(StrEnum):
+    OPEN = "open"
+    PENDING = "pending"
+    SNOOZED = "snoozed"
+    CLOSED = "closed"
+
+
+class Priority(StrEnum):
+    LOW = "low"
+    NORMAL = "normal"
+    HIGH = "high"
+    URGENT = "urgent"
+
+
+class Direction(StrEnum):
+    INBOUND = "inbound"
+    OUTBOUND = "outbound"
+
+
+class MessageState(StrEnum):
+    """Inbound mail is `received`; a reply moves queued -> sent, or to failed or cancelled."""
+
+    RECEIVED = "received"
+    QUEUED = "queued"
+    SENT = "sent"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+
+
+class NoteKind(StrEnum):
+    NOTE = "note"
+    HANDOFF = "handoff"
+
+
+class ReminderKind(StrEnum):
+    PROMISE = "promise"
+    SLA = "sla"
+    FOLLOWUP = "followup"
+    CUSTOM = "custom"
+
+
+class ReminderState(StrEnum):
+    PENDING = "pending"
+    FIRED = "fired"
+    CANCELLED = "cancelled"
+    DONE = "done"
+
+
+class Workspace(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(sa_type=String(200), nullable=False)
+    timezone: str = Field(default="UTC", sa_type=String(64), nullable=False)
+    created_at: datetime = _created()
+
+
+class User(SQLModel, table=True):
+    """An agent or admin; email is unique across the installation because it is the login."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = _fk("workspace.id")
+    email: str = Field(sa_type=String(320), nullable=False, unique=True)
+    name: str = Field(default="", sa_type=String(200), nullable=False)
+    role: str = _enum(Role.AGENT)
+    password_hash: str | None = Field(default=None, sa_type=String(255))
+    google_sub: str | None = Field(default=None, sa_type=String(255), unique=True)
+    is_active: bool = Field(default=True, nullable=False)
+    is_available: bool = Field(default=True, nullable=False)
+    signature: str = Field(default="", sa_type=Text, nullable=False)
+    created_at: datetime = _created()
+    last_login_at: datetime | None = _time()
+
+
+class ApiToken(SQLModel, table=True):
+    """Only the SHA-256 of a token is stored; the token itself is shown once, at creation."""
+
+    __tablename__ = "api_token"
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = _fk("workspace.id")
+    user_id: int = _fk("user.id")
+    name: str = Field(default="", sa_type=String(200), nullable=False)
+    token_hash: str = Field(sa_type=String(64), nullable=False, unique=True)
+    prefix: str = Field(sa_type=String(16), nullable=False)
+    created_at: datetime = _created()
+    last_used_at: datetime | None = _time()
+    revoked_at: datetime | None = _time()
+
+
+class Mailbox(SQLModel, table=True):
+    """A connected Gmail mailbox, its encrypted credentials and its sync and watch state."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = _fk("workspace.id")
+    email: str = Field(sa_type=String(320), nullable=False, unique=True)
+    display_name: str = Field(default="", sa_type=String(200), nullable=False)
+    aliases: list[str] = _json(list)
+    credentials_encrypted: str | None = Field(default=None, sa_type=Text)
+    status: str = _enum(MailboxStatus.SYNCING)
+    history_id: int | None = Field(default=None, sa_type=BigInteger)
+    sync_state: str = _enum(SyncState.IDLE)
+    sync_cursor: dict[str, Any] = _json(dict)
+    messages_synced: int = Field(default=0, nullable=False)
+    messages_total: int = Field(default=0, nullable=False)
+    last_synced_at: datetime | None = _time()
+    last_error: str | None = Field(default=None, sa_type=Text)
+    sync_lease_owner: str | None = Field(default=None, sa_type=String(64))
+    sync_lease_expires_at: datetime | None = _time()
+    watch_expires_at: datetime | None = _time()
+    quota_day: str | None = Field(default=None, sa_type=String(10))
+    quota_units_today: int = Field(default=0, nullable=False)
+    created_at: datetime = _created()
+
+
+class OAuthState(SQLModel, table=True):
+    """A pending mailbox connection: the callback finds it by `state`, not by a cookie."""
+
+    __tablename__ = "oauth_state"
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = _fk("workspace.id")
+    mailbox_id: int = _fk("mailbox.id")
+    user_id: int | None = _fk("user.id", nullable=True, ondelete="SET NULL")
+    state: str = Field(sa_type=String(128), nullable=False, unique=True)
+    code_verifier: str = Field(sa_type=String(128), nullable=False)
+    expires_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
+    used_at: datetime | None = _time()
+    created_at: datetime = _created()
+
+
+class Contact(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("workspace_id", "email"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = _fk("workspace.id", index=False)
+    email: str = Field(sa_type=String(320), nullable=False)
+    name: str = Field(default="", sa_type=String(200), nullable=False)
+    created_at: datetime = _created()
+
+
+class Conversation(SQLModel, table=True):
+    """One Gmail thread of one mailbox, with the team's workflow state around it."""
+
+    __table_args__ = (
+        UniqueConstraint("mailbox_id", "gmail_thread_id"),
+        Index("ix_conversation_inbox", "workspace_id", "status", "last_message_at", "id"),
+        Index("ix_conversation_assignee", "workspace_id", "assignee_id", "status", "last_message_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = _fk("workspace.id", index=False)
+    mailbox_id: int = _fk("mailbox.id", index=False)
+    gmail_thread_id: str = Field(sa_type=String(64), nullable=False)
+    subject: str = Field(default="", sa_type=Text, nullable=False)
+    status: str = _enum(ConversationStatus.OPEN)
+    priority: str = _enum(Priority.NORMAL)
+    tags: list[str] = _json(list)
+    assignee_id: int | None = _fk("user.id", nullable=True, ondelete="SET NULL", index=False)
+    contact_id: int | None = _fk("contact.id", nullable=True, ondelete="SET NULL")
+    message_count: int = Field(default=0, nullable=False)
+    is_unread: bool = Field(default=True, nullable=False)
+    first_message_at: datetime | None = _time()
+    last_message_at: datetime | None = _time()
+    last_inbound_at: datetime | None = _time()
+    first_response_at: datetime | None = _time()
+    first_response_seconds: int | None = Field(default=None)
+    promised_at: datetime | None = _time()
+    sla_due_at: datetime | None = _time(index=True)
+    snoozed_until: datetime | None = _time()
+    closed_at: datetime | None = _time()
+    created_at: datetime = _created()
+    updated_at: datetime = _created()
+
+
+class Message(SQLModel, table=True):
+    """An email of a conversation; a reply exists here from the moment it is queued."""
+
+    __table_args__ = (
+        UniqueConstraint("mailbox_id", "gmail_id"),
+        Index("ix_message_timeline", "conversation_id", "date"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = _fk("workspace.id")
+    conversation_id: int = _fk("conversation.id", index=False)
+    mailbox_id: int = _fk("mailbox.id", index=False)
+    gmail_id: str | None = Field(default=None, sa_type=String(64))
+    gmail_thread_id: str | None = Field(default=None, sa_type=String(64))
+    rfc_message_id: str | None = Field(default=None, sa_type=String(998), index=True)
+    in_reply_to: str | None = Field(default=None, sa_type=Text)
+    references: str | None = Field(default=None, sa_type=Text)
+    from_address: str = Field(default="", sa_type=String(320), nullable=False)
+    from_name: str = Field(default="", sa_type=String(320), nullable=False)
+    reply_to: list[str] = _json(list)
+    to: list[str] = _json(list)
+    cc: list[str] = _json(list)
+    bcc: list[str] = _json(list)
+    subject: str = Field(default="", sa_type=Text, nullable=False)
+    date: datetime | None = _time()
+    text_body: str = Field(default="", sa_type=Text, nullable=False)
+    html_body: str | None = Field(default=None, sa_type=Text)
+    visible_text: str = Field(default="", sa_type=Text, nullable=False)
+    quoted_text: str = Field(default="", sa_type=Text, nullable=False)
+    snippet: str = Field(default="", sa_type=Text, nullable=False)
+    direction: str = _enum(Direction.INBOUND)
+    state: str = _enum(MessageState.RECEIVED)
+    sent_by_user_id: int | None = _fk("user.id", nullable=True, ondelete="SET NULL", index=False)
+    reply_mode: str | None = Field(default=None, sa_type=String(16))
+    send_after: datetime | None = _time()
+    send_error: str | None = Field(default=None, sa_type=Text)
+    label_ids: list[str] = _json(list)
+    is_unread: bool = Field(default=False, nullable=False)
+    new_participant: bool = Field(default=False, nullable=False)
+    parse_error: str | None = Field(default=None, sa_type=Text)
+    size_estimate: int = Field(default=0, nullable=False)
+    created_at: datetime = _created()
+
+
+class Attachment(SQLModel, table=True):
+    """Attachment metadata; the bytes stay in Gmail and are fetched on download."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = _fk("workspace.id")
+    message_id: int = _fk("message.id")
+    filename: str = Field(default="", sa_type=Text, nullable=False)
+    content_type: str = Field(default="application/octet-stream", sa_type=String(255))
+    size: int = Field(default=0, nullable=False)
+    gmail_attachment_id: str | None = Field(default=None, sa_type=Text)
+    content_id: str | None = Field(default=None, sa_type=String(998))
+    is_inline: bool = Field(default=False, nullable=False)
+
+
+class Note(SQLModel, table=True):
+    """Internal team context on a conversation; no code path that sends mail can read it."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = _fk("workspace.id")
+    conversation_id: int = _fk("conversation.id")
+    author_id: int | None = _fk("user.id", nullable=True, ondelete="SET NULL", index=False)
+    kind: str = _enum(NoteKind.NOTE)
+    body: str = Field(sa_type=Text, nullable=False)
+    mentions: list[int] = _json(list)
+    is_pinned: bool = Field(default=False, nullable=False)
+    created_at: datetime = _created()
+    edited_at: datetime | None = _time()
+    deleted_at: datetime | None = _time()
+    deleted_by_id: int | None = _fk("user.id", nullable=True, ondelete="SET NULL", index=False)
+
+
+class NoteRevision(SQLModel, table=True):
+    """A note's body before an edit, so edits keep their history."""
+
+    __tablename__ = "note_revision"
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = _fk("workspace.id")
+    note_id: int = _fk("note.id")
+    body: str = Field(sa_type=Text, nullable=False)
+    edited_by_id: int | None = _fk("user.id", nullable=True, ondelete="SET NULL", index=False)
+    created_at: datetime = _created()
+
+
+class Reminder(SQLModel, table=True):
+    """A timer as data: jobs claim due pending rows with a conditional UPDATE."""
+
+    __table_args__ = (Index("ix_reminder_due", "state", "due_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = _fk("workspace.id")
+    conversation_id: int | None = _fk("conversation.id", nullable=True)
+    user_id: int | None = _fk("user.id", nullable=True, index=False)
+    created_by_id: int | None = _fk("user.id", nullable=True, ondelete="SET NULL", index=False)
+    kind: str = _enum(ReminderKind.CUSTOM)
+    state: str = _enum(ReminderState.PENDING)
+    due_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
+    text: str = Field(default="", sa_type=Text, nullable=False)
+    claimed_by: str | None = Field(default=None, sa_type=String(64))
+    fired_at: datetime | None = _time()
+    created_at: datetime = _created()
+
+
+class Template(SQLModel, table=True):
+    """A canned reply whose body may use variables such as {{contact.name}}."""
+
+    __table_args__ = (UniqueConstraint("workspace_id", "name"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = _fk("workspace.id", index=False)
+    name: str = Field(sa_type=String(200), nullable=False)
+    body_text: str = Field(sa_type=Text, nullable=False)
+    body_html: str | None = Field(default=None, sa_type=Text)
+    created_by_id: int | None = _fk("user.id", nullable=True, ondelete="SET NULL", index=False)
+    created_at: datetime = _created()
+    updated_at: datetime = _created()
+
+
+class AuditEvent(SQLModel, table=True):
+    """Who did what and when; `actor_id` is empty for the system (sync, jobs)."""
+
+    __tablename__ = "audit_event"
+    __table_args__ = (Index("ix_audit_event_timeline", "workspace_id", "conversation_id", "created_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = _fk("workspace.id", index=False)
+    conversation_id: int | None = _fk("conversation.id", nullable=True, index=False)
+    actor_id: int | None = _fk("user.id", nullable=True, ondelete="SET NULL", index=False)
+    action: str = Field(sa_type=String(64), nullable=False)
+    before: dict[str, Any] = _json(dict)
+    after: dict[str, Any] = _json(dict)
+    details: dict[str, Any] = _json(dict)
+    created_at: datetime = _created()
+
+
+class WebhookSubscription(SQLModel, table=True):
+    """An integration's URL; `internal` ones may receive note events, client-facing ones never."""
+
+    __tablename__ = "webhook_subscription"
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = _fk("workspace.id")
+    url: str = Field(sa_type=Text, nullable=False)
+    secret: str = Field(sa_type=String(128), nullable=False)
+    events: list[str] = _json(list)
+    is_internal: bool = Field(default=True, nullable=False)
+    is_active: bool = Field(default=True, nullable=False)
+    created_at: datetime = _created()
+
+
+class Notification(SQLModel, table=True):
+    """An in-app notice for one user: a mention, an assignment, a fired reminder."""
+
+    __table_args__ = (Index("ix_notification_inbox", "user_id", "read_at", "created_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = _fk("workspace.id")
+    user_id: int = _fk("user.id", index=False)
+    conversation_id: int | None = _fk("conversation.id", nullable=True, index=False)
+    kind: str = Field(sa_type=String(32), nullable=False)
+    text: str = Field(default="", sa_type=Text, nullable=False)
+    created_at: datetime = _created()
+    read_at: datetime | None = _time()

@@ -1,0 +1,162 @@
+"""Shared fixtures: a fresh database built by the migrations for every test, on SQLite by
+default or on the PostgreSQL server named by TANDEM_TEST_POSTGRES_URL (see the Makefile)."""
+
+import os
+import shutil
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.engine import make_url
+from sqlmodel import Session
+
+from app.accounts import create_api_token, create_user, create_workspace
+from app.db import get_engine, session_scope
+from app.main import create_app
+from app.migrations import upgrade_to_head
+from app.models import Role, SQLModel, User, Workspace
+from app.settings import Settings, load_settings
+
+POSTGRES_URL = os.environ.get("TANDEM_TEST_POSTGRES_URL")
+TEST_SECRET = "test-secret-key-for-tandem-tests"
+
+
+def _create_postgres_database(server_url: str) -> str:
+    """A database of our own on the server, so the suite never touches anyone else's data."""
+    name = f"tandem_test_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return make_url(server_url).set(database=name).render_as_string(hide_password=False)
+
+
+def _drop_postgres_database(server_url: str, url: str) -> None:
+    name = make_url(url).database
+    admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The database URL of a schema built once by the migrations for the whole run."""
+    if POSTGRES_URL:
+        url = _create_postgres_database(POSTGRES_URL)
+        upgrade_to_head(url)
+        get_engine(url).dispose()
+        yield url
+        get_engine(url).dispose()
+        _drop_postgres_database(POSTGRES_URL, url)
+        return
+    path = tmp_path_factory.mktemp("template") / "tandem.db"
+    url = f"sqlite:///{path}"
+    upgrade_to_head(url)
+    get_engine(url).dispose()
+    yield url
+
+
+def _truncate_all(engine: Engine) -> None:
+    names = ", ".join(f'"{table.name}"' for table in SQLModel.metadata.sorted_tables)
+    with engine.begin() as connection:
+        connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+
+
+@pytest.fixture
+def database_url(migrated_template: str, tmp_path: Path) -> Iterator[str]:
+    """A fresh, migrated, empty database for this test."""
+    if POSTGRES_URL:
+        _truncate_all(get_engine(migrated_template))
+        yield migrated_template
+        return
+    path = tmp_path / "tandem.db"
+    shutil.copyfile(make_url(migrated_template).database or "", path)
+    url = f"sqlite:///{path}"
+    yield url
+    get_engine(url).dispose()
+
+
+@pytest.fixture
+def engine(database_url: str) -> Engine:
+    return get_engine(database_url)
+
+
+@pytest.fixture
+def settings(database_url: str) -> Settings:
+    return load_settings(database_url=database_url, secret_key=TEST_SECRET)
+
+
+@pytest.fixture
+def app(settings: Settings) -> FastAPI:
+    return create_app(settings)
+
+
+@pytest.fixture
+def client(app: FastAPI) -> Iterator[TestClient]:
+    with TestClient(app) as test_client:
+        yield test_client
+
+
+@dataclass
+class Member:
+    """A user of a test workspace with everything needed to act as them."""
+
+    workspace_id: int
+    user_id: int
+    email: str
+    password: str
+    token: str
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}"}
+
+
+class Team:
+    """Builds workspaces and users through the same functions the product uses."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def workspace(self, name: str = "Acme") -> int:
+        with session_scope(self.engine) as session:
+            workspace = create_workspace(session=session, name=name)
+            assert workspace.id is not None
+            return workspace.id
+
+    def member(self, workspace_id: int, email: str, role: Role = Role.AGENT) -> Member:
+        password = "correct horse battery"
+        with session_scope(self.engine) as session:
+            workspace = session.get(Workspace, workspace_id)
+            assert workspace is not None
+            user = create_user(
+                session=session, workspace=workspace, email=email, role=role, password=password
+            )
+            _, token = create_api_token(session=session, user=user, name="test")
+            assert user.id is not None
+            return Member(workspace_id, user.id, user.email, password, token)
+
+    def admin_of_new_workspace(self, name: str, email: str) -> Member:
+        return self.member(self.workspace(name), email, Role.ADMIN)
+
+    def user(self, user_id: int) -> User:
+        with Session(self.engine) as session:
+            user = session.get(User, user_id)
+            assert user is not None
+            return user
+
+
+@pytest.fixture
+def team(engine: Engine) -> Team:
+    return Team(engine)
+
+
+@pytest.fixture
+def admin(team: Team) -> Member:
+    return team.admin_of_new_workspace("Acme", "admin@acme.test")
