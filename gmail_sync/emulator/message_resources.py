@@ -8,7 +8,7 @@ from __future__ import annotations
 import base64
 import bisect
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from gmail_sync.emulator import errors
@@ -62,21 +62,29 @@ def get(call: Call) -> dict[str, Any]:
 def list_messages(call: Call) -> dict[str, Any]:
     message_filter = request_filter(call)
     limit = call.int_param("maxResults", 100, MAX_PAGE)
-    page: list[dict[str, Any]] = []
-    remaining = 0
-    for position, message in scan(call.mailbox, call.param("pageToken")):
-        if len(page) == limit:
-            remaining = len(call.mailbox.order) - position
-            break
-        if message_filter.matches(message):
-            page.append(reference(message))
+    page, more = paged(call.mailbox, call.param("pageToken"), limit, message_filter.matches)
     response: dict[str, Any] = {}
     if page:
-        response["messages"] = page
-    if remaining:
-        response["nextPageToken"] = page_token(call.mailbox, page[-1]["id"])
-    response["resultSizeEstimate"] = len(page) + remaining
+        response["messages"] = [reference(message) for message in page]
+    if more:
+        response["nextPageToken"] = page_token(page[-1])
+    response["resultSizeEstimate"] = len(page) + more
     return response
+
+
+def paged(
+    mailbox: Mailbox, token: str | None, limit: int, accept: Callable[[StoredMessage], bool]
+) -> tuple[list[StoredMessage], int]:
+    """Up to `limit` accepted messages after the token, and how many more are accepted after."""
+    page: list[StoredMessage] = []
+    more = 0
+    for message in scan(mailbox, token):
+        if accept(message):
+            if len(page) < limit:
+                page.append(message)
+            else:
+                more += 1
+    return page, more
 
 
 def request_filter(call: Call) -> Filter:
@@ -85,7 +93,7 @@ def request_filter(call: Call) -> Filter:
     )
 
 
-def scan(mailbox: Mailbox, token: str | None) -> Iterator[tuple[int, StoredMessage]]:
+def scan(mailbox: Mailbox, token: str | None) -> Iterator[StoredMessage]:
     """Messages newest first, starting after the message a page token names."""
     start = 0
     if token:
@@ -95,13 +103,12 @@ def scan(mailbox: Mailbox, token: str | None) -> Iterator[tuple[int, StoredMessa
         except (ValueError, IndexError, UnicodeDecodeError) as exc:
             raise errors.invalid_argument("Invalid pageToken") from exc
     for position in range(start, len(mailbox.order)):
-        message_id = mailbox.order[position][2]
-        yield position, mailbox.messages[message_id]
+        yield mailbox.messages[mailbox.order[position][2]]
 
 
-def page_token(mailbox: Mailbox, message_id: str) -> str:
-    first, second = mailbox.messages[message_id].order_key
-    return base64.urlsafe_b64encode(f"{first}:{second}:{message_id}".encode()).decode()
+def page_token(last: StoredMessage) -> str:
+    first, second = last.order_key
+    return base64.urlsafe_b64encode(f"{first}:{second}:{last.id}".encode()).decode()
 
 
 def send(call: Call) -> dict[str, Any]:

@@ -14,8 +14,8 @@ from gmail_sync.emulator.message_resources import (
     MAX_PAGE,
     message_resource,
     page_token,
+    paged,
     request_filter,
-    scan,
 )
 from gmail_sync.emulator.model import Mailbox, StoredMessage
 from gmail_sync.emulator.query import Filter
@@ -45,22 +45,17 @@ def list_threads(call: Call) -> dict[str, Any]:
     mailbox = call.mailbox
     thread_filter = request_filter(call)
     limit = call.int_param("maxResults", 100, MAX_PAGE)
-    page: list[dict[str, Any]] = []
-    last_id = ""
-    remaining = 0
-    for position, message in scan(mailbox, call.param("pageToken")):
-        if len(page) == limit:
-            remaining = len(mailbox.order) - position
-            break
-        if thread_filter.matches(message) and _newest_match(mailbox, message, thread_filter):
-            page.append(_thread_entry(mailbox, message.thread_id))
-            last_id = message.id
+
+    def newest_match(message: StoredMessage) -> bool:
+        return thread_filter.matches(message) and _newest_match(mailbox, message, thread_filter)
+
+    page, more = paged(mailbox, call.param("pageToken"), limit, newest_match)
     response: dict[str, Any] = {}
     if page:
-        response["threads"] = page
-    if remaining:
-        response["nextPageToken"] = page_token(mailbox, last_id)
-    response["resultSizeEstimate"] = len(page) + remaining
+        response["threads"] = [_thread_entry(mailbox, message.thread_id) for message in page]
+    if more:
+        response["nextPageToken"] = page_token(page[-1])
+    response["resultSizeEstimate"] = len(page) + more
     return response
 
 
