@@ -145,11 +145,13 @@ def load_directory(store: Store, directory: Path) -> None:
     targets = [(demo.MAILBOX, directory)] + [
         (sub.name.lower(), sub) for sub in sorted(directory.iterdir()) if "@" in sub.name
     ]
+    existing = set(store.mailboxes)
     for email, folder in targets:
         files = sorted(p for p in folder.iterdir() if p.suffix in {".eml", ".mbox"})
-        if not files or email in store.mailboxes:
+        if not files or email in existing:
             continue
-        store.create_mailbox(email, email.split("@")[0], [])
+        if email not in store.mailboxes:
+            store.create_mailbox(email, email.split("@")[0], [])
         with store.bulk():
             for path in files:
                 for raw in _raw_messages(path):

@@ -44,10 +44,12 @@ def free_port() -> int:
 
 
 @contextmanager
-def running_emulator(state_path: str | None = None, seed: str | None = None) -> Iterator[str]:
+def running_emulator(
+    state_path: str | None = None, seed: str | None = None, port: int | None = None
+) -> Iterator[str]:
     """Serves a new emulator app in a background thread; yields its base URL."""
     app = create_app(state_path=state_path, seed=seed)
-    port = free_port()
+    port = port or free_port()
     config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
@@ -208,7 +210,8 @@ def make_mail() -> Callable[..., bytes]:
 
 @pytest.fixture
 def start_emulator() -> Callable[..., Any]:
-    """`running_emulator`: a context manager serving a separate emulator (own state/seed)."""
+    """`running_emulator`: a context manager serving a separate emulator (own state, seed,
+    port)."""
     return running_emulator
 
 
@@ -228,3 +231,9 @@ def authorize_mailbox() -> Callable[[str, str], Credentials]:
 def oauth_flow() -> Callable[[str], Flow]:
     """`new_flow(emulator_url)`: a google-auth-oauthlib Flow configured for the emulator."""
     return new_flow
+
+
+@pytest.fixture(name="free_port")
+def free_port_fixture() -> Callable[[], int]:
+    """`free_port()`: a loopback TCP port nothing listens on."""
+    return free_port
