@@ -6,6 +6,7 @@ A user's mistake (a bad setting, an unreachable database, a duplicate email) pri
 
 import json
 import sys
+from collections.abc import Mapping
 from typing import Annotated
 
 import typer
@@ -23,7 +24,9 @@ from app.observability import configure_logging
 from app.settings import DEMO_SECRET_KEY, Settings, SettingsError, get_settings
 
 cli = typer.Typer(
-    no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
     help="Tandem: a shared inbox over Gmail for small support teams.",
 )
 admin = typer.Typer(no_args_is_help=True, help="Create workspaces, users and API tokens.")
@@ -38,7 +41,7 @@ def _migrated_settings(settings: Settings | None = None) -> Settings:
     return settings
 
 
-def _print_json(data: dict[str, object]) -> None:
+def _print_json(data: Mapping[str, object]) -> None:
     typer.echo(json.dumps(data, indent=2))
 
 
@@ -108,7 +111,9 @@ def admin_create_user(
     name: Annotated[str, typer.Option(help="Display name.")] = "",
     role: Annotated[Role, typer.Option(help="admin or agent.")] = Role.AGENT,
     workspace: Annotated[str | None, typer.Option(help="Workspace id or name.")] = None,
-    password: Annotated[str | None, typer.Option(help="Initial password (random if left out).")] = None,
+    password: Annotated[
+        str | None, typer.Option(help="Initial password (random if left out).")
+    ] = None,
 ) -> None:
     """Add a user to a workspace; prints the initial password once."""
     settings = _migrated_settings()
@@ -118,8 +123,13 @@ def admin_create_user(
         user = create_user(
             session=session, workspace=target, email=email, name=name, role=role, password=password
         )
-        result = {"user_id": user.id, "workspace_id": target.id, "email": user.email,
-                  "role": user.role, "password": password}
+        result = {
+            "user_id": user.id,
+            "workspace_id": target.id,
+            "email": user.email,
+            "role": user.role,
+            "password": password,
+        }
     _print_json(result)
 
 

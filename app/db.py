@@ -49,9 +49,8 @@ def check_connection(engine: Engine) -> None:
             connection.execute(text("SELECT 1"))
     except OperationalError as exc:
         reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
-        raise Unavailable(
-            f"cannot connect to database {engine.url.render_as_string(hide_password=True)}: {reason}"
-        ) from None
+        where = engine.url.render_as_string(hide_password=True)
+        raise Unavailable(f"cannot connect to database {where}: {reason}") from None
 
 
 def session_for(engine: Engine) -> Iterator[Session]:
@@ -72,9 +71,7 @@ def session_scope(engine: Engine) -> Iterator[Session]:
             raise
 
 
-def get_scoped(
-    session: Session, model: type[ModelT], object_id: int, workspace_id: int
-) -> ModelT:
+def get_scoped(session: Session, model: type[ModelT], object_id: int, workspace_id: int) -> ModelT:
     """Fetch one row of the caller's workspace; another workspace's row is simply not found."""
     row = session.get(model, object_id)
     if row is None or getattr(row, "workspace_id", None) != workspace_id:

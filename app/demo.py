@@ -11,7 +11,7 @@ from app.models import Role, User
 DEMO_WORKSPACE = "Acme Support (demo)"
 DEMO_ADMIN = "demo@tandem.test"
 DEMO_AGENTS = (("anna@tandem.test", "Anna Petrova"), ("ben@tandem.test", "Ben Carter"))
-DEMO_PASSWORD = "tandem-demo"
+DEMO_PASSWORD = "tandem-demo"  # noqa: S105 (printed on start; the demo guards nothing)
 
 
 def ensure_demo_workspace(*, session: Session) -> User:
@@ -20,12 +20,17 @@ def ensure_demo_workspace(*, session: Session) -> User:
     if admin is None:
         workspace = create_workspace(session=session, name=DEMO_WORKSPACE)
         admin = create_user(
-            session=session, workspace=workspace, email=DEMO_ADMIN, name="Demo Admin", role=Role.ADMIN
+            session=session,
+            workspace=workspace,
+            email=DEMO_ADMIN,
+            name="Demo Admin",
+            role=Role.ADMIN,
         )
         for email, name in DEMO_AGENTS:
-            create_user(session=session, workspace=workspace, email=email, name=name, password=DEMO_PASSWORD)
+            create_user(
+                session=session, workspace=workspace, email=email, name=name, password=DEMO_PASSWORD
+            )
     admin.password_hash = hash_password(DEMO_PASSWORD)
     session.add(admin)
     session.flush()
     return admin
-

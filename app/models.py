@@ -7,7 +7,7 @@ Enumerations are stored as short strings, so adding a value never needs a type m
 
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, Literal, Protocol
 
 from sqlalchemy import JSON, BigInteger, DateTime, Index, String, Text, UniqueConstraint
 from sqlalchemy.dialects.postgresql import JSONB
@@ -51,6 +51,17 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+class _Row(Protocol):
+    id: int | None
+
+
+def id_of(row: _Row) -> int:
+    """The primary key of a row that has been flushed or loaded (which always has one)."""
+    if row.id is None:
+        raise ValueError(f"{type(row).__name__} has no id yet: flush it first")
+    return row.id
+
+
 def _time(*, nullable: bool = True, index: bool = False) -> Any:
     return Field(default=None, sa_type=UTCDateTime, nullable=nullable, index=index)
 
@@ -67,7 +78,12 @@ def _enum(default: str, length: int = 16) -> Any:
     return Field(default=default, sa_type=String(length), nullable=False)
 
 
-def _fk(target: str, *, nullable: bool = False, ondelete: str = "CASCADE", index: bool = True) -> Any:
+OnDelete = Literal["CASCADE", "SET NULL", "RESTRICT"]
+
+
+def _fk(
+    target: str, *, nullable: bool = False, ondelete: OnDelete = "CASCADE", index: bool = True
+) -> Any:
     return Field(
         default=None, foreign_key=target, nullable=nullable, ondelete=ondelete, index=index
     )
@@ -236,7 +252,9 @@ class Conversation(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("mailbox_id", "gmail_thread_id"),
         Index("ix_conversation_inbox", "workspace_id", "status", "last_message_at", "id"),
-        Index("ix_conversation_assignee", "workspace_id", "assignee_id", "status", "last_message_at"),
+        Index(
+            "ix_conversation_assignee", "workspace_id", "assignee_id", "status", "last_message_at"
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -390,7 +408,9 @@ class AuditEvent(SQLModel, table=True):
     """Who did what and when; `actor_id` is empty for the system (sync, jobs)."""
 
     __tablename__ = "audit_event"
-    __table_args__ = (Index("ix_audit_event_timeline", "workspace_id", "conversation_id", "created_at"),)
+    __table_args__ = (
+        Index("ix_audit_event_timeline", "workspace_id", "conversation_id", "created_at"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     workspace_id: int = _fk("workspace.id", index=False)

@@ -16,7 +16,7 @@ SUPPORTED_DATABASES = ("sqlite", "postgresql")
 
 #: Used only by `tandem serve --demo` when no key is configured: the demo talks to the local
 #: Gmail emulator, so its sessions and tokens protect nothing real.
-DEMO_SECRET_KEY = "tandem-demo-only-secret-key-never-use-in-production"
+DEMO_SECRET_KEY = "tandem-demo-only-secret-key-never-use-in-production"  # noqa: S105
 
 
 class SettingsError(Exception):
@@ -44,7 +44,9 @@ class Settings(BaseSettings):
         except ArgumentError:
             raise ValueError("not a database URL (e.g. sqlite:///./tandem.db)") from None
         if url.get_backend_name() not in SUPPORTED_DATABASES:
-            raise ValueError(f"unsupported database {url.get_backend_name()!r}: use sqlite or postgresql")
+            raise ValueError(
+                f"unsupported database {url.get_backend_name()!r}: use sqlite or postgresql"
+            )
         return value
 
     @field_validator("log_level")
@@ -70,7 +72,8 @@ def load_settings(**overrides: object) -> Settings:
         return Settings(**overrides)  # type: ignore[arg-type]
     except ValidationError as exc:
         problems = [
-            f"TANDEM_{'_'.join(str(p) for p in err['loc']).upper()}: {err['msg'].removeprefix('Value error, ')}"
+            f"TANDEM_{'_'.join(str(part) for part in err['loc']).upper()}: "
+            + err["msg"].removeprefix("Value error, ")
             for err in exc.errors()
         ]
         raise SettingsError("invalid setting " + "; ".join(problems)) from None

@@ -4,7 +4,7 @@ from datetime import datetime
 
 from fastapi import APIRouter, Response, status
 from pydantic import BaseModel, Field
-from sqlmodel import select
+from sqlmodel import col, select
 
 from app.accounts import create_api_token, revoke_api_token
 from app.auth import CurrentUser, SessionDep
@@ -39,7 +39,7 @@ def list_tokens(user: CurrentUser, session: SessionDep) -> list[TokenOut]:
     query = select(ApiToken).where(ApiToken.workspace_id == user.workspace_id)
     if user.role != Role.ADMIN:
         query = query.where(ApiToken.user_id == user.id)
-    rows = session.exec(query.order_by(ApiToken.id))
+    rows = session.exec(query.order_by(col(ApiToken.id)))
     return [TokenOut.model_validate(row, from_attributes=True) for row in rows]
 
 
@@ -47,7 +47,9 @@ def list_tokens(user: CurrentUser, session: SessionDep) -> list[TokenOut]:
 def add_token(body: TokenIn, user: CurrentUser, session: SessionDep) -> TokenCreatedOut:
     row, token = create_api_token(session=session, user=user, name=body.name)
     session.commit()
-    return TokenCreatedOut(**TokenOut.model_validate(row, from_attributes=True).model_dump(), token=token)
+    return TokenCreatedOut(
+        **TokenOut.model_validate(row, from_attributes=True).model_dump(), token=token
+    )
 
 
 @router.delete("/tokens/{id}", status_code=status.HTTP_204_NO_CONTENT)

@@ -5,7 +5,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, status
 from pydantic import BaseModel, Field
-from sqlmodel import select
+from sqlmodel import col, select
 
 from app.accounts import create_user, hash_password, new_password
 from app.auth import AdminUser, CurrentUser, SessionDep
@@ -73,7 +73,7 @@ def read_me(user: CurrentUser, session: SessionDep) -> MeOut:
 @router.get("/users")
 def list_users(user: CurrentUser, session: SessionDep) -> list[UserOut]:
     rows = session.exec(
-        select(User).where(User.workspace_id == user.workspace_id).order_by(User.id)
+        select(User).where(User.workspace_id == user.workspace_id).order_by(col(User.id))
     )
     return [user_out(row) for row in rows]
 
@@ -108,7 +108,9 @@ def update_user(id: int, body: UserPatchIn, user: CurrentUser, session: SessionD
     admin_only = {"role", "is_active"} & changes.keys()
     if user.role != Role.ADMIN and (target.id != user.id or admin_only):
         raise Forbidden("only an admin can change another user, a role or activation")
-    if target.id == user.id and (changes.get("is_active") is False or changes.get("role") == "agent"):
+    if target.id == user.id and (
+        changes.get("is_active") is False or changes.get("role") == "agent"
+    ):
         raise Invalid("an admin cannot demote or deactivate themselves")
     if "password" in changes:
         target.password_hash = hash_password(changes.pop("password"))

@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 from fastapi import APIRouter, Depends, Form, Request, status
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
-from sqlmodel import select
+from sqlmodel import col, select
 
 from app.accounts import authenticate, create_api_token, revoke_api_token
 from app.auth import SessionDep, WebUser, check_csrf, csrf_token, sign_in, sign_out
@@ -26,7 +26,12 @@ router = APIRouter(include_in_schema=False, dependencies=[Depends(check_csrf)])
 
 def _safe_next(target: str | None) -> str:
     """Only same-site paths, so the login form cannot be used as an open redirect."""
-    if not target or not target.startswith("/") or target.startswith("//") or urlsplit(target).netloc:
+    if (
+        not target
+        or not target.startswith("/")
+        or target.startswith("//")
+        or urlsplit(target).netloc
+    ):
         return "/"
     return target
 
@@ -67,7 +72,7 @@ def _account_page(
     request: Request, session: SessionDep, user: User, new_token: str | None = None
 ) -> HTMLResponse:
     tokens = session.exec(
-        select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.id.desc())  # type: ignore[union-attr]
+        select(ApiToken).where(ApiToken.user_id == user.id).order_by(col(ApiToken.id).desc())
     ).all()
     team = session.exec(
         select(User).where(User.workspace_id == user.workspace_id).order_by(User.name)

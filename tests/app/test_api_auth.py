@@ -39,7 +39,9 @@ def test_tokens_are_stored_only_as_hashes(engine: Engine, admin: Member) -> None
     assert hash_token(admin.token) in [row["token_hash"] for row in rows]
 
 
-def test_created_token_is_shown_once_then_only_its_prefix(client: TestClient, admin: Member) -> None:
+def test_created_token_is_shown_once_then_only_its_prefix(
+    client: TestClient, admin: Member
+) -> None:
     created = client.post("/api/v1/tokens", json={"name": "zapier"}, headers=admin.headers)
     assert created.status_code == 201
     token = created.json()["token"]
@@ -78,10 +80,13 @@ def test_an_agent_cannot_revoke_a_teammates_token(
     agent = team.member(admin.workspace_id, "agent@acme.test")
     admin_tokens = client.get("/api/v1/tokens", headers=admin.headers).json()
     admins_own = next(row for row in admin_tokens if row["user_id"] == admin.user_id)
-    assert client.delete(f"/api/v1/tokens/{admins_own['id']}", headers=agent.headers).status_code == 403
-    assert [row["user_id"] for row in client.get("/api/v1/tokens", headers=agent.headers).json()] == [
-        agent.user_id
-    ]
+    assert (
+        client.delete(f"/api/v1/tokens/{admins_own['id']}", headers=agent.headers).status_code
+        == 403
+    )
+    assert [
+        row["user_id"] for row in client.get("/api/v1/tokens", headers=agent.headers).json()
+    ] == [agent.user_id]
 
 
 def test_a_deactivated_users_tokens_stop_working(

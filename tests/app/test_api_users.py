@@ -51,15 +51,20 @@ def test_bad_input_gets_422_with_a_message(client: TestClient, admin: Member) ->
 
 
 def test_duplicate_email_is_a_conflict(client: TestClient, admin: Member) -> None:
-    response = client.post("/api/v1/users", json={"email": "ADMIN@acme.test"}, headers=admin.headers)
+    response = client.post(
+        "/api/v1/users", json={"email": "ADMIN@acme.test"}, headers=admin.headers
+    )
     assert response.status_code == 409
     assert "already exists" in response.json()["detail"]
 
 
-def test_agent_edits_own_profile_but_not_roles(client: TestClient, admin: Member, team: Team) -> None:
+def test_agent_edits_own_profile_but_not_roles(
+    client: TestClient, admin: Member, team: Team
+) -> None:
     agent = team.member(admin.workspace_id, "agent@acme.test")
     own = client.patch(
-        f"/api/v1/users/{agent.user_id}", json={"name": "Ann", "is_available": False},
+        f"/api/v1/users/{agent.user_id}",
+        json={"name": "Ann", "is_available": False},
         headers=agent.headers,
     )
     assert own.status_code == 200
@@ -68,7 +73,9 @@ def test_agent_edits_own_profile_but_not_roles(client: TestClient, admin: Member
         f"/api/v1/users/{agent.user_id}", json={"role": "admin"}, headers=agent.headers
     )
     assert promote.status_code == 403
-    other = client.patch(f"/api/v1/users/{admin.user_id}", json={"name": "X"}, headers=agent.headers)
+    other = client.patch(
+        f"/api/v1/users/{admin.user_id}", json={"name": "X"}, headers=agent.headers
+    )
     assert other.status_code == 403
 
 

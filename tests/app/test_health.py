@@ -4,6 +4,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import text
 
 from app.main import create_app
+from app.migrations import head_revision
 from app.settings import load_settings
 from tests.conftest import TEST_SECRET
 
@@ -42,4 +43,10 @@ def test_readyz_is_unavailable_when_the_database_is_unreachable() -> None:
 def test_readyz_notices_a_schema_behind_head(client: TestClient, engine) -> None:
     with engine.begin() as connection:
         connection.execute(text("UPDATE alembic_version SET version_num = 'older'"))
-    assert client.get("/readyz").status_code == 503
+    try:
+        assert client.get("/readyz").status_code == 503
+    finally:
+        with engine.begin() as connection:
+            connection.execute(
+                text(f"UPDATE alembic_version SET version_num = '{head_revision()}'")
+            )

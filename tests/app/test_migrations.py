@@ -1,10 +1,10 @@
 """The migrations build exactly the schema the models describe, forwards and backwards."""
 
-from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Engine, inspect
 
+from alembic import command
 from app.migrations import alembic_config, current_revision, head_revision, upgrade_to_head
 from app.models import SQLModel
 
@@ -33,5 +33,7 @@ def test_inbox_queries_have_their_indexes(engine: Engine) -> None:
     conversation = {tuple(ix["column_names"]) for ix in inspector.get_indexes("conversation")}
     assert ("workspace_id", "status", "last_message_at", "id") in conversation
     assert ("contact_id",) in conversation
-    message_unique = {tuple(uq["column_names"]) for uq in inspector.get_unique_constraints("message")}
+    message_unique = {
+        tuple(uq["column_names"]) for uq in inspector.get_unique_constraints("message")
+    }
     assert ("mailbox_id", "gmail_id") in message_unique

@@ -17,11 +17,23 @@ from sqlmodel import SQLModel, select
 
 from app.db import session_scope
 from app.models import (
-    ApiToken, Attachment, AuditEvent, Contact, Conversation, Mailbox, Message, Note,
-    NoteRevision, Notification, Reminder, Template, User, WebhookSubscription,
+    ApiToken,
+    Attachment,
+    AuditEvent,
+    Contact,
+    Conversation,
+    Mailbox,
+    Message,
+    Note,
+    NoteRevision,
+    Notification,
+    Reminder,
+    Template,
+    User,
+    WebhookSubscription,
 )
-from tests.conftest import Member, Team
 from tests.app.web.test_sign_in import csrf_of, sign_in
+from tests.conftest import Member, Team
 
 #: The first path segment after the API prefix (or the page prefix) names the table behind `{id}`.
 OBJECT_ROUTES: dict[str, type[SQLModel]] = {
@@ -45,30 +57,52 @@ def _populate(engine: Engine, owner: Member) -> dict[type[SQLModel], int]:
     """One row of every table in the owner's workspace."""
     ws, now = owner.workspace_id, datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
     with session_scope(engine) as session:
+
         def add(row: SQLModel) -> int:
             session.add(row)
             session.flush()
             return int(row.id)  # type: ignore[attr-defined]
 
         ids: dict[type[SQLModel], int] = {User: owner.user_id}
-        ids[ApiToken] = session.exec(select(ApiToken).where(ApiToken.user_id == owner.user_id)).one().id  # type: ignore[assignment]
+        ids[ApiToken] = (
+            session.exec(select(ApiToken).where(ApiToken.user_id == owner.user_id)).one().id
+        )  # type: ignore[assignment]
         ids[Mailbox] = add(Mailbox(workspace_id=ws, email=f"support-{ws}@b.test"))
         ids[Contact] = add(Contact(workspace_id=ws, email="client@b.test"))
-        ids[Conversation] = add(Conversation(
-            workspace_id=ws, mailbox_id=ids[Mailbox], gmail_thread_id="t1", subject="Secret",
-            contact_id=ids[Contact], last_message_at=now,
-        ))
-        ids[Message] = add(Message(
-            workspace_id=ws, conversation_id=ids[Conversation], mailbox_id=ids[Mailbox],
-            gmail_id="m1", subject="Secret", text_body="B's secret", date=now,
-        ))
-        ids[Attachment] = add(Attachment(workspace_id=ws, message_id=ids[Message], filename="a.pdf"))
+        ids[Conversation] = add(
+            Conversation(
+                workspace_id=ws,
+                mailbox_id=ids[Mailbox],
+                gmail_thread_id="t1",
+                subject="Secret",
+                contact_id=ids[Contact],
+                last_message_at=now,
+            )
+        )
+        ids[Message] = add(
+            Message(
+                workspace_id=ws,
+                conversation_id=ids[Conversation],
+                mailbox_id=ids[Mailbox],
+                gmail_id="m1",
+                subject="Secret",
+                text_body="B's secret",
+                date=now,
+            )
+        )
+        ids[Attachment] = add(
+            Attachment(workspace_id=ws, message_id=ids[Message], filename="a.pdf")
+        )
         ids[Note] = add(Note(workspace_id=ws, conversation_id=ids[Conversation], body="B's note"))
         ids[NoteRevision] = add(NoteRevision(workspace_id=ws, note_id=ids[Note], body="old"))
-        ids[Reminder] = add(Reminder(workspace_id=ws, conversation_id=ids[Conversation], due_at=now))
+        ids[Reminder] = add(
+            Reminder(workspace_id=ws, conversation_id=ids[Conversation], due_at=now)
+        )
         ids[Template] = add(Template(workspace_id=ws, name="Hi", body_text="Hello"))
         ids[AuditEvent] = add(AuditEvent(workspace_id=ws, action="test"))
-        ids[WebhookSubscription] = add(WebhookSubscription(workspace_id=ws, url="https://b.test", secret="s"))
+        ids[WebhookSubscription] = add(
+            WebhookSubscription(workspace_id=ws, url="https://b.test", secret="s")
+        )
         ids[Notification] = add(Notification(workspace_id=ws, user_id=owner.user_id, kind="test"))
         return ids
 

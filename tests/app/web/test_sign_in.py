@@ -76,7 +76,9 @@ def test_sign_in_renews_the_csrf_token(client: TestClient, admin: Member) -> Non
 
 def test_create_and_revoke_a_token_from_the_page(client: TestClient, admin: Member) -> None:
     sign_in(client, admin)
-    page = client.post("/tokens", data={"name": "helpdesk bot", "csrf_token": csrf_of(client.get("/").text)})
+    page = client.post(
+        "/tokens", data={"name": "helpdesk bot", "csrf_token": csrf_of(client.get("/").text)}
+    )
     assert page.status_code == 200
     token = re.search(r'id="new-token">([^<]+)<', page.text)
     assert token
@@ -92,8 +94,12 @@ def test_sign_in_never_redirects_off_site(client: TestClient, admin: Member) -> 
     token = csrf_of(client.get("/login").text)
     response = client.post(
         "/login",
-        data={"email": admin.email, "password": admin.password, "csrf_token": token,
-              "next": "//evil.example/"},
+        data={
+            "email": admin.email,
+            "password": admin.password,
+            "csrf_token": token,
+            "next": "//evil.example/",
+        },
         follow_redirects=False,
     )
     assert response.headers["location"] == "/"

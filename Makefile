@@ -1,0 +1,44 @@
+# Two commands set Tandem up on a fresh machine: `make run` and `make test`.
+VENV := .venv
+BIN := $(VENV)/bin
+PYTHON ?= python3
+POSTGRES_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
+
+.PHONY: install run test test-sqlite test-postgres lint format
+
+# Re-installs only when pyproject.toml changes.
+$(VENV)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+install: $(VENV)/.installed
+
+run: install
+	$(BIN)/tandem serve --demo
+
+# The whole suite on SQLite, then again on PostgreSQL when a server answers (or
+# TANDEM_TEST_POSTGRES_URL names one).
+test: install test-sqlite test-postgres
+
+test-sqlite: install
+	env -u TANDEM_TEST_POSTGRES_URL $(BIN)/pytest
+
+test-postgres: install
+	@url="$${TANDEM_TEST_POSTGRES_URL:-$(POSTGRES_URL)}"; \
+	if $(BIN)/python -c "import psycopg, sys; psycopg.connect(sys.argv[1].replace('+psycopg', ''), connect_timeout=3).close()" "$$url" 2>/dev/null; then \
+		echo "== PostgreSQL: $$url"; TANDEM_TEST_POSTGRES_URL="$$url" $(BIN)/pytest; \
+	else \
+		echo "== PostgreSQL not reachable at $$url: suite ran on SQLite only"; \
+	fi
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	$(BIN)/lint-imports
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .

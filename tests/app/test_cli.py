@@ -1,0 +1,180 @@
+"""The `tandem` command as an operator runs it: real processes, real database, one-line errors."""
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+from fastapi.testclient import TestClient
+
+TANDEM = str(Path(sys.executable).parent / "tandem")
+
+
+def run(*args: str, database_url: str, **env: str) -> subprocess.CompletedProcess[str]:
+    environment = {**os.environ, "TANDEM_DATABASE_URL": database_url, **env}
+    environment.pop("TANDEM_SECRET_KEY", None)
+    return subprocess.run(
+        [TANDEM, *args], capture_output=True, text=True, env=environment, timeout=60, check=False
+    )
+
+
+def assert_one_line_error(result: subprocess.CompletedProcess[str], expected: str) -> None:
+    assert result.returncode == 1
+    assert result.stderr.startswith("error: ")
+    assert expected in result.stderr
+    assert result.stderr.count("\n") == 1
+    assert "Traceback" not in result.stderr + result.stdout
+
+
+def test_bootstrap_prints_a_working_token(database_url: str, client: TestClient) -> None:
+    result = run(
+        "admin",
+        "bootstrap",
+        "--workspace",
+        "Acme",
+        "--email",
+        "admin@acme.test",
+        database_url=database_url,
+    )
+    assert result.returncode == 0, result.stderr
+    created = json.loads(result.stdout)
+    assert set(created) == {"workspace_id", "user_id", "api_token", "password"}
+    me = client.get("/api/v1/me", headers={"Authorization": f"Bearer {created['api_token']}"})
+    assert me.status_code == 200
+    assert (me.json()["email"], me.json()["role"]) == ("admin@acme.test", "admin")
+
+
+def test_create_user_and_token(database_url: str, client: TestClient) -> None:
+    run(
+        "admin",
+        "bootstrap",
+        "--workspace",
+        "Acme",
+        "--email",
+        "admin@acme.test",
+        database_url=database_url,
+    )
+    user = run(
+        "admin",
+        "create-user",
+        "--email",
+        "Kim@Acme.test",
+        "--name",
+        "Kim",
+        database_url=database_url,
+    )
+    assert user.returncode == 0, user.stderr
+    assert json.loads(user.stdout)["email"] == "kim@acme.test"
+    token = run(
+        "admin",
+        "create-token",
+        "--email",
+        "kim@acme.test",
+        "--name",
+        "cli",
+        database_url=database_url,
+    )
+    assert token.returncode == 0, token.stderr
+    headers = {"Authorization": f"Bearer {json.loads(token.stdout)['api_token']}"}
+    assert client.get("/api/v1/me", headers=headers).json()["name"] == "Kim"
+
+
+def test_user_mistakes_are_one_line_errors(database_url: str) -> None:
+    run(
+        "admin",
+        "bootstrap",
+        "--workspace",
+        "Acme",
+        "--email",
+        "admin@acme.test",
+        database_url=database_url,
+    )
+    again = run(
+        "admin",
+        "bootstrap",
+        "--workspace",
+        "Other",
+        "--email",
+        "ADMIN@acme.test",
+        database_url=database_url,
+    )
+    assert_one_line_error(again, "already exists")
+    nobody = run("admin", "create-token", "--email", "ghost@acme.test", database_url=database_url)
+    assert_one_line_error(nobody, "no user with email ghost@acme.test")
+    bad_email = run("admin", "create-user", "--email", "kim at acme", database_url=database_url)
+    assert_one_line_error(bad_email, "invalid email")
+
+
+def test_bad_database_url_is_one_line_error() -> None:
+    assert_one_line_error(run("migrate", database_url="nonsense"), "TANDEM_DATABASE_URL")
+    unreachable = run("migrate", database_url="postgresql+psycopg://u@127.0.0.1:1/none")
+    assert_one_line_error(unreachable, "cannot connect to database")
+
+
+def test_serve_without_secret_key_names_the_setting(tmp_path: Path) -> None:
+    result = run("serve", database_url=f"sqlite:///{tmp_path}/t.db")
+    assert_one_line_error(result, "TANDEM_SECRET_KEY is not set")
+
+
+def test_migrate_reports_the_revision(tmp_path: Path) -> None:
+    result = run("migrate", database_url=f"sqlite:///{tmp_path}/new.db")
+    assert result.returncode == 0, result.stderr
+    assert "revision 0001" in result.stdout
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.mark.parametrize("demo", [False, True], ids=["serve", "serve-demo"])
+def test_serve_migrates_and_answers_health_checks(tmp_path: Path, demo: bool) -> None:
+    port = _free_port()
+    env = {**os.environ, "TANDEM_DATABASE_URL": f"sqlite:///{tmp_path}/served.db"}
+    env.pop("TANDEM_SECRET_KEY", None)
+    if not demo:
+        env["TANDEM_SECRET_KEY"] = "a-long-enough-secret-for-tests"
+    args = [TANDEM, "serve", "--port", str(port), *(["--demo"] if demo else [])]
+    with subprocess.Popen(
+        args, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
+    ) as server:
+        try:
+            ready = _wait_ready(f"http://127.0.0.1:{port}")
+            assert ready.json()["status"] == "ok"
+            if demo:
+                assert server.stdout is not None
+                banner = server.stdout.readline()
+                assert "demo@tandem.test" in banner
+                email, password = banner.rsplit("as ", 1)[1].strip().split(" / ")
+                _assert_can_sign_in(f"http://127.0.0.1:{port}", email, password)
+        finally:
+            server.terminate()
+
+
+def _wait_ready(base: str) -> httpx.Response:
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            if httpx.get(f"{base}/healthz").status_code == 200:
+                return httpx.get(f"{base}/readyz")
+        except httpx.TransportError:
+            if time.monotonic() > deadline:
+                raise
+        time.sleep(0.1)
+
+
+def _assert_can_sign_in(base: str, email: str, password: str) -> None:
+    with httpx.Client(base_url=base) as browser:
+        page = browser.get("/login").text
+        csrf = page.split('name="csrf_token" value="')[1].split('"')[0]
+        signed_in = browser.post(
+            "/login", data={"email": email, "password": password, "csrf_token": csrf}
+        )
+        assert signed_in.status_code == 303
+        assert email in browser.get("/").text
