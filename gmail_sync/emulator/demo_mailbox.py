@@ -377,6 +377,13 @@ LONG_THREAD_SUBJECT = "Migration of 12 stores to the new API"
 LONG_THREAD_CLIENT = ("Victor Hugo", "victor@grandmagasin.test")
 LONG_THREAD_CC = (("Claire Dubois", "claire@grandmagasin.test"),)
 LONG_THREAD_STEPS = (
-    "store catalogue", "price lists", "customer accounts", "order history", "gift cards",
-    "loyalty points", "tax settings", "shipping zones", "webhooks",
-)  # fmt: skip
+    "store catalogue",
+    "price lists",
+    "customer accounts",
+    "order history",
+    "gift cards",
+    "loyalty points",
+    "tax settings",
+    "shipping zones",
+    "webhooks",
+)

@@ -58,16 +58,31 @@ class SqliteState:
         watch = json.dumps(asdict(mailbox.watch)) if mailbox.watch else None
         self.db.execute(
             "INSERT OR REPLACE INTO mailbox VALUES (?, ?, ?, ?, ?, ?)",
-            (mailbox.email, mailbox.name, json.dumps(mailbox.aliases), mailbox.history_id,
-             mailbox.first_history_id, watch),
-        )  # fmt: skip
+            (
+                mailbox.email,
+                mailbox.name,
+                json.dumps(mailbox.aliases),
+                mailbox.history_id,
+                mailbox.first_history_id,
+                watch,
+            ),
+        )
 
     def message_saved(self, email: str, message: StoredMessage) -> None:
         self.db.execute(
             "INSERT OR REPLACE INTO message VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (message.id, email, message.thread_id, message.raw, json.dumps(message.labels),
-             message.internal_date, message.history_id, message.seq, int(message.sent)),
-        )  # fmt: skip
+            (
+                message.id,
+                email,
+                message.thread_id,
+                message.raw,
+                json.dumps(message.labels),
+                message.internal_date,
+                message.history_id,
+                message.seq,
+                int(message.sent),
+            ),
+        )
 
     def message_deleted(self, email: str, message_id: str) -> None:
         self.db.execute("DELETE FROM message WHERE id = ?", (message_id,))
@@ -75,16 +90,22 @@ class SqliteState:
     def history_appended(self, email: str, record: HistoryRecord) -> None:
         self.db.execute(
             "INSERT INTO history VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (email, record.id, record.kind, record.message_id, record.thread_id,
-             json.dumps(record.labels_after), json.dumps(record.changed)),
-        )  # fmt: skip
+            (
+                email,
+                record.id,
+                record.kind,
+                record.message_id,
+                record.thread_id,
+                json.dumps(record.labels_after),
+                json.dumps(record.changed),
+            ),
+        )
 
     def token_saved(self, token: Token) -> None:
         self.db.execute(
             "INSERT OR REPLACE INTO token VALUES (?, ?, ?, ?, ?, ?)",
-            (token.value, token.kind, token.email, token.client_id, token.scope,
-             token.expires_at),
-        )  # fmt: skip
+            (token.value, token.kind, token.email, token.client_id, token.scope, token.expires_at),
+        )
 
     def token_deleted(self, value: str) -> None:
         self.db.execute("DELETE FROM token WHERE value = ?", (value,))
@@ -121,9 +142,15 @@ class SqliteState:
         for email, *fields in self.db.execute("SELECT * FROM history ORDER BY email, id"):
             record_id, kind, message_id, thread_id, labels_after, changed = fields
             store.mailboxes[email].history.append(
-                HistoryRecord(record_id, kind, message_id, thread_id,
-                              tuple(json.loads(labels_after)), tuple(json.loads(changed)))
-            )  # fmt: skip
+                HistoryRecord(
+                    record_id,
+                    kind,
+                    message_id,
+                    thread_id,
+                    tuple(json.loads(labels_after)),
+                    tuple(json.loads(changed)),
+                )
+            )
 
     def _load_messages(self, store: Store) -> None:
         query = "SELECT * FROM message ORDER BY seq"
@@ -140,7 +167,15 @@ class SqliteState:
         ) in self.db.execute(query):
             summary = summarize(raw)
             message = StoredMessage(
-                message_id, thread_id, raw, json.loads(labels), date, history_id, seq,
-                summary, subject_key(summary.subject), bool(sent),
-            )  # fmt: skip
+                message_id,
+                thread_id,
+                raw,
+                json.loads(labels),
+                date,
+                history_id,
+                seq,
+                summary,
+                subject_key(summary.subject),
+                bool(sent),
+            )
             store.load_message(email, message)

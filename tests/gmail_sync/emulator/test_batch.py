@@ -22,8 +22,10 @@ def test_a_batch_of_100_gets_answers_each_call_in_order(
 
     batch = service.new_batch_http_request(callback=collect)
     for message_id in ids:
-        batch.add(service.users().messages().get(userId="me", id=message_id, format="metadata"),
-                  request_id=message_id)  # fmt: skip
+        batch.add(
+            service.users().messages().get(userId="me", id=message_id, format="metadata"),
+            request_id=message_id,
+        )
     batch.add(service.users().messages().get(userId="me", id="ffffffffffffffff"), request_id="x")
     batch.execute()
     assert len(answers) == 100
@@ -40,8 +42,11 @@ def test_batch_mixes_reads_and_writes(gmail_account: Any, make_mail: Callable[..
     service = gmail_account.service
     results: list[Any] = []
     batch = service.new_batch_http_request(callback=lambda _id, resp, exc: results.append(resp))
-    batch.add(service.users().messages().modify(
-        userId="me", id=delivered["id"], body={"removeLabelIds": ["UNREAD"]}))  # fmt: skip
+    batch.add(
+        service.users()
+        .messages()
+        .modify(userId="me", id=delivered["id"], body={"removeLabelIds": ["UNREAD"]})
+    )
     batch.add(service.users().getProfile(userId="me"))
     batch.add(service.users().labels().get(userId="me", id="UNREAD"))
     batch.execute()

@@ -29,8 +29,9 @@ def with_attachment() -> bytes:
     message["Subject"] = "Счёт за март"
     message.set_content("Добрый день, счёт во вложении.")
     message.add_alternative("<p>Добрый день, <b>счёт</b> во вложении.</p>", subtype="html")
-    message.add_attachment(b"%PDF-1.4 data", maintype="application", subtype="pdf",
-                           filename="счёт.pdf")  # fmt: skip
+    message.add_attachment(
+        b"%PDF-1.4 data", maintype="application", subtype="pdf", filename="счёт.pdf"
+    )
     return message.as_bytes()
 
 

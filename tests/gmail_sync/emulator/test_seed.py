@@ -88,8 +88,10 @@ def test_directory_seed_fills_one_mailbox_per_folder(
     sales = tmp_path / "sales@acme.test"
     sales.mkdir()
     (sales / "one.eml").write_bytes(make_mail("One"))
-    mbox = b"".join(b"From sender@x.test Mon Mar  2 09:00:00 2026\n" + make_mail(s) + b"\n"
-                    for s in ("Two", "Three"))  # fmt: skip
+    mbox = b"".join(
+        b"From sender@x.test Mon Mar  2 09:00:00 2026\n" + make_mail(s) + b"\n"
+        for s in ("Two", "Three")
+    )
     (sales / "more.mbox").write_bytes(mbox)
     with start_emulator(seed=str(tmp_path)) as url:
         for email, expected in (("support@acme.test", 1), ("sales@acme.test", 3)):

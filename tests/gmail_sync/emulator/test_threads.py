@@ -66,9 +66,13 @@ def test_threads_list_and_get(gmail_account: Any, make_mail: Callable[..., bytes
         make_mail("New", message_id="<n1@c.test>", date=datetime(2026, 1, 2, tzinfo=UTC))
     )
     gmail_account.deliver(
-        make_mail("Re: Old", body="Any update?", in_reply_to="<o1@c.test>",
-                  date=datetime(2026, 1, 3, tzinfo=UTC))
-    )  # fmt: skip
+        make_mail(
+            "Re: Old",
+            body="Any update?",
+            in_reply_to="<o1@c.test>",
+            date=datetime(2026, 1, 3, tzinfo=UTC),
+        )
+    )
     threads = gmail_account.service.users().threads()
     first_page = threads.list(userId="me", maxResults=1).execute()
     second_page = threads.list(
