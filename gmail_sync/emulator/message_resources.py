@@ -32,7 +32,7 @@ def message_resource(
     resource: dict[str, Any] = {"id": message.id, "threadId": message.thread_id}
     if message.labels:
         resource["labelIds"] = list(message.labels)
-    resource["snippet"] = message.summary.snippet
+    resource["snippet"] = message.snippet
     if fmt == "full":
         resource["payload"] = payload_of(message.id, message.raw)
     elif fmt == "metadata":

@@ -14,6 +14,7 @@ from datetime import UTC
 from email import message_from_bytes
 from email.header import decode_header, make_header
 from email.message import Message
+from email.parser import BytesHeaderParser
 from email.utils import getaddresses, parsedate_to_datetime
 from typing import Any
 
@@ -26,7 +27,7 @@ SNIPPET_LENGTH = 200
 
 @dataclass(frozen=True)
 class Summary:
-    """What the store indexes about a message: threading keys, search fields, the snippet."""
+    """What the store indexes about a message: threading keys and search fields."""
 
     message_id: str | None
     references: tuple[str, ...]
@@ -34,7 +35,6 @@ class Summary:
     from_header: str
     recipients: str
     date_ms: int | None
-    snippet: str
 
 
 def b64url(data: bytes) -> str:
@@ -58,7 +58,8 @@ def decode_header_value(value: str) -> str:
 
 
 def summarize(raw: bytes) -> Summary:
-    msg = message_from_bytes(raw)
+    """Reads only the header block: the body is parsed when a message is first served."""
+    msg = BytesHeaderParser().parsebytes(raw)
     in_reply_to = _MESSAGE_ID.findall(str(msg.get("In-Reply-To", "")))
     references = _MESSAGE_ID.findall(str(msg.get("References", "")))
     message_ids = _MESSAGE_ID.findall(str(msg.get("Message-ID", "")))
@@ -70,7 +71,6 @@ def summarize(raw: bytes) -> Summary:
         from_header=decode_header_value(str(msg.get("From", ""))).lower(),
         recipients=" ".join(f"{n} {a}" for n, a in getaddresses(recipients)).lower(),
         date_ms=_date_ms(msg.get("Date")),
-        snippet=_snippet(msg),
     )
 
 
@@ -86,8 +86,9 @@ def _date_ms(value: object) -> int | None:
     return int(parsed.timestamp() * 1000)
 
 
-def _snippet(msg: Message) -> str:
+def snippet_of(raw: bytes) -> str:
     """Gmail's snippet: the start of the body text, whitespace collapsed, HTML-escaped."""
+    msg = message_from_bytes(raw)
     text = _first_text(msg, "text/plain")
     if text is None:
         markup = _first_text(msg, "text/html")

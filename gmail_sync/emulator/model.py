@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from gmail_sync.emulator.messages import Summary
+from gmail_sync.emulator.messages import Summary, snippet_of
 
 SYSTEM_LABELS = (
     "INBOX",
@@ -46,6 +46,14 @@ class StoredMessage:
     summary: Summary
     subject_key: str
     sent: bool = False
+    _snippet: str | None = field(default=None, repr=False)
+
+    @property
+    def snippet(self) -> str:
+        """Computed on first use: loading a large mailbox parses only headers."""
+        if self._snippet is None:
+            self._snippet = snippet_of(self.raw)
+        return self._snippet
 
     @property
     def order_key(self) -> tuple[int, int]:

@@ -105,7 +105,7 @@ def _contains_word(word: str) -> Predicate:
         return (
             word in summary.subject.lower()
             or word in summary.from_header
-            or word in summary.snippet.lower()
+            or word in message.snippet.lower()
         )
 
     return contains

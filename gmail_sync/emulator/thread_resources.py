@@ -71,6 +71,6 @@ def _thread_entry(mailbox: Mailbox, thread_id: str) -> dict[str, Any]:
     members = thread_messages(mailbox, thread_id)
     return {
         "id": thread_id,
-        "snippet": members[-1].summary.snippet,
+        "snippet": members[-1].snippet,
         "historyId": str(max(m.history_id for m in members)),
     }
