@@ -15,12 +15,13 @@ from urllib.parse import parse_qs
 import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from gmail_sync.emulator.backend import Backend
 from gmail_sync.emulator.batch import handle_batch
 from gmail_sync.emulator.control import ControlEndpoints
+from gmail_sync.emulator.errors import ApiError
 from gmail_sync.emulator.gmail_api import ApiRequest
 from gmail_sync.emulator.oauth import OAuthEndpoints
 from gmail_sync.emulator.seed import load_seed
@@ -86,9 +87,15 @@ def create_app(state_path: str | None = None, seed: str | None = None) -> Starle
         *OAuthEndpoints(backend.store, backend.tokens).routes(),
         *ControlEndpoints(backend).routes(),
     ]
-    app = Starlette(routes=routes, lifespan=lifespan)
+    app = Starlette(routes=routes, lifespan=lifespan, exception_handlers={ApiError: _google_error})
     app.state.backend = backend
     return app
+
+
+async def _google_error(request: Request, exc: Exception) -> Response:
+    """Control API failures leave in the same JSON shape as the Gmail API's."""
+    assert isinstance(exc, ApiError)
+    return JSONResponse(exc.body(), status_code=exc.code)
 
 
 def serve(host: str, port: int, seed: str | None, state_path: str | None) -> None:

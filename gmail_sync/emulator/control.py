@@ -1,9 +1,9 @@
 """The control API under /_emulator: mailboxes, delivery, faults, quota, push subscriptions.
 
 Tests, the demo seed and benchmarks drive the emulator through it; it bypasses OAuth and quota
-and answers JSON (errors in Google's error shape). The paths DESIGN.md fixes plus, documented in
-the package docstring: GET /mailboxes, ?labelIds= on delivery, GET /faults, DELETE /quota and
-POST /push_subscriptions.
+and answers JSON. Failures raise `ApiError`, which the app renders in Google's error shape.
+Besides the paths DESIGN.md fixes it serves GET /mailboxes, ?labelIds= on delivery,
+GET /faults, DELETE /quota and POST /push_subscriptions (see the package docstring).
 """
 
 from __future__ import annotations
@@ -57,12 +57,9 @@ class ControlEndpoints:
         body = await _json(request)
         email, aliases = body.get("email"), body.get("aliases") or []
         if not isinstance(email, str) or "@" not in email or not isinstance(aliases, list):
-            return _error(errors.invalid_argument("Give an email and a list of aliases"))
+            raise errors.invalid_argument("Give an email and a list of aliases")
         name = str(body.get("name") or email.split("@")[0])
-        try:
-            created = self.backend.store.create_mailbox(email, name, map(str, aliases))
-        except errors.ApiError as exc:
-            return _error(exc)
+        created = self.backend.store.create_mailbox(email, name, map(str, aliases))
         return JSONResponse(_mailbox_json(created), status_code=201)
 
     async def list_mailboxes(self, request: Request) -> Response:
@@ -73,26 +70,17 @@ class ControlEndpoints:
         raw = await request.body()
         labels = request.query_params.get("labelIds")
         chosen = labels.split(",") if labels else INCOMING_LABELS
-        try:
-            message = self.backend.store.add_message(request.path_params["email"], raw, chosen)
-        except errors.ApiError as exc:
-            return _error(exc)
+        message = self.backend.store.add_message(request.path_params["email"], raw, chosen)
         body = {"id": message.id, "threadId": message.thread_id}
         return JSONResponse({**body, "historyId": str(message.history_id)}, status_code=201)
 
     async def deliver_mbox(self, request: Request) -> Response:
         data = await request.body()
-        try:
-            ids = load_mbox(self.backend, request.path_params["email"], data)
-        except errors.ApiError as exc:
-            return _error(exc)
+        ids = load_mbox(self.backend, request.path_params["email"], data)
         return JSONResponse({"count": len(ids), "ids": ids}, status_code=201)
 
     async def sent(self, request: Request) -> Response:
-        try:
-            mailbox = self.backend.store.mailbox(request.path_params["email"])
-        except errors.ApiError as exc:
-            return _error(exc)
+        mailbox = self.backend.store.mailbox(request.path_params["email"])
         sent = sorted((m for m in mailbox.messages.values() if m.sent), key=lambda m: m.seq)
         items = [{"id": m.id, "threadId": m.thread_id, "raw": b64url(m.raw)} for m in sent]
         return JSONResponse({"messages": items})
@@ -106,7 +94,7 @@ class ControlEndpoints:
             else:
                 self.backend.faults.clear()
         except FaultError as exc:
-            return _error(errors.invalid_argument(str(exc)))
+            raise errors.invalid_argument(str(exc)) from exc
         for email in _emails(body.get("revoke")):
             tokens.revoke_mailbox(email)
         for email in _emails(body.get("expire_access_tokens")):
@@ -119,7 +107,7 @@ class ControlEndpoints:
     async def quota(self, request: Request) -> Response:
         table = request.query_params.get("table", "current")
         if table not in TABLES:
-            return _error(errors.invalid_argument(f"table must be one of {sorted(TABLES)}"))
+            raise errors.invalid_argument(f"table must be one of {sorted(TABLES)}")
         return JSONResponse(self.backend.quota.report(table))
 
     async def clear_quota(self, request: Request) -> Response:
@@ -130,7 +118,7 @@ class ControlEndpoints:
         body = await _json(request)
         topic, url = body.get("topic"), body.get("url")
         if not isinstance(topic, str) or not isinstance(url, str):
-            return _error(errors.invalid_argument("Give a topic and a url"))
+            raise errors.invalid_argument("Give a topic and a url")
         project = topic.split("/")[1] if topic.startswith("projects/") else "emulator"
         default_name = f"projects/{project}/subscriptions/{topic.rsplit('/', 1)[-1]}-push"
         subscription = Subscription(str(body.get("subscription") or default_name), topic, url)
@@ -148,13 +136,14 @@ _FAULT_KEYS = ("error_rates", "latency_ms", "history_window", "seed")
 
 
 async def _json(request: Request) -> dict[str, Any]:
-    """The JSON object body; anything else is an empty object, which every endpoint rejects
-    or (faults) reads as "clear"."""
+    """The JSON object body (an empty body is `{}`)."""
     try:
         body = json.loads(await request.body() or b"{}")
-    except ValueError:
-        body = None
-    return body if isinstance(body, dict) else {}
+    except ValueError as exc:
+        raise errors.invalid_argument(f"Invalid JSON body: {exc}") from exc
+    if not isinstance(body, dict):
+        raise errors.invalid_argument("The body must be a JSON object")
+    return body
 
 
 def _emails(value: object) -> list[str]:
@@ -169,7 +158,3 @@ def _mailbox_json(mailbox: Any) -> dict[str, Any]:
         "messagesTotal": len(mailbox.messages),
         "historyId": str(mailbox.history_id),
     }
-
-
-def _error(exc: errors.ApiError) -> Response:
-    return JSONResponse(exc.body(), status_code=exc.code)

@@ -92,4 +92,3 @@ class Mailbox:
     history: list[HistoryRecord] = field(default_factory=list)
     label_index: dict[str, set[str]] = field(default_factory=dict)
     watch: Watch | None = None
-    first_history_id: int = 0

@@ -21,7 +21,7 @@ from gmail_sync.emulator.tokens import Token, Tokens
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS mailbox (email TEXT PRIMARY KEY, name TEXT, aliases TEXT,
-    history_id INTEGER, first_history_id INTEGER, watch TEXT);
+    history_id INTEGER, watch TEXT);
 CREATE TABLE IF NOT EXISTS message (id TEXT PRIMARY KEY, email TEXT, thread_id TEXT, raw BLOB,
     labels TEXT, internal_date INTEGER, history_id INTEGER, seq INTEGER, sent INTEGER);
 CREATE TABLE IF NOT EXISTS history (email TEXT, id INTEGER, kind TEXT, message_id TEXT,
@@ -57,13 +57,12 @@ class SqliteState:
     def mailbox_saved(self, mailbox: Mailbox) -> None:
         watch = json.dumps(asdict(mailbox.watch)) if mailbox.watch else None
         self.db.execute(
-            "INSERT OR REPLACE INTO mailbox VALUES (?, ?, ?, ?, ?, ?)",
+            "INSERT OR REPLACE INTO mailbox VALUES (?, ?, ?, ?, ?)",
             (
                 mailbox.email,
                 mailbox.name,
                 json.dumps(mailbox.aliases),
                 mailbox.history_id,
-                mailbox.first_history_id,
                 watch,
             ),
         )
@@ -128,11 +127,8 @@ class SqliteState:
             pusher.subscribe(Subscription(name, topic, url))
 
     def _load_mailboxes(self, store: Store) -> None:
-        for email, name, aliases, history_id, first_id, watch in self.db.execute(
-            "SELECT * FROM mailbox"
-        ):
+        for email, name, aliases, history_id, watch in self.db.execute("SELECT * FROM mailbox"):
             mailbox = Mailbox(email, name, json.loads(aliases), history_id)
-            mailbox.first_history_id = first_id
             mailbox.label_index = {label: set() for label in SYSTEM_LABELS}
             if watch:
                 fields = json.loads(watch)

@@ -100,7 +100,6 @@ class Store:
         if key in self.mailboxes:
             raise errors.ApiError(409, "alreadyExists", f"Mailbox {key} already exists.")
         mailbox = Mailbox(key, name, [a.strip().lower() for a in aliases], FIRST_HISTORY_ID)
-        mailbox.first_history_id = FIRST_HISTORY_ID
         mailbox.label_index = {label: set() for label in SYSTEM_LABELS}
         self.mailboxes[key] = mailbox
         self.sink.mailbox_saved(mailbox)

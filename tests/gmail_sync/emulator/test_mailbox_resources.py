@@ -85,3 +85,9 @@ def test_mbox_upload_and_mailbox_control(
     assert unknown.status_code == 404
     mailboxes = control.get("/_emulator/mailboxes").json()["mailboxes"]
     assert [(m["email"], m["messagesTotal"]) for m in mailboxes] == [("support@acme.test", 3)]
+
+
+def test_control_api_refuses_malformed_json(gmail_account: Any) -> None:
+    response = gmail_account.control.post("/_emulator/faults", content=b"{not json")
+    assert response.status_code == 400
+    assert response.json()["error"]["status"] == "INVALID_ARGUMENT"
