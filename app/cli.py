@@ -7,6 +7,7 @@ A user's mistake (a bad setting, an unreachable database, a duplicate email) pri
 import json
 import sys
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -68,6 +69,26 @@ def serve(
                 f"{demo_admin.email} / {DEMO_PASSWORD}"
             )
     uvicorn.run(create_app(settings), host=host, port=port, log_config=None)
+
+
+@cli.command()
+def emulator(
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8025,
+    seed: Annotated[
+        str | None, typer.Option(help="`demo`, or a folder of .eml/.mbox files to load.")
+    ] = None,
+    state: Annotated[
+        str | None, typer.Option(help="SQLite file that keeps mailboxes across restarts.")
+    ] = None,
+) -> None:
+    """Run the Gmail API emulator alone (for trying Tandem without Google, tests, benchmarks)."""
+    from gmail_sync.emulator import serve as serve_emulator
+
+    if seed not in (None, "demo") and not Path(seed).is_dir():
+        raise Invalid(f"--seed takes `demo` or a folder of .eml/.mbox files; {seed!r} is neither")
+    typer.echo(f"Gmail emulator on http://{host}:{port} (seed: {seed or 'none'})")
+    serve_emulator(host, port, seed, state)
 
 
 @cli.command()

@@ -178,3 +178,28 @@ def _assert_can_sign_in(base: str, email: str, password: str) -> None:
         )
         assert signed_in.status_code == 303
         assert email in browser.get("/").text
+
+
+def test_emulator_command_serves_the_demo_mailbox() -> None:
+    port = _free_port()
+    args = [TANDEM, "emulator", "--port", str(port), "--seed", "demo"]
+    with subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) as emulator:
+        try:
+            deadline = time.monotonic() + 30
+            while True:
+                try:
+                    listed = httpx.get(f"http://127.0.0.1:{port}/_emulator/mailboxes")
+                    break
+                except httpx.TransportError:
+                    assert time.monotonic() < deadline, "the emulator did not start"
+                    time.sleep(0.1)
+            mailboxes = listed.json()["mailboxes"]
+            assert [m["email"] for m in mailboxes] == ["support@acme.test"]
+            assert mailboxes[0]["messagesTotal"] >= 30
+        finally:
+            emulator.terminate()
+
+
+def test_emulator_refuses_a_seed_that_is_neither_demo_nor_a_folder(tmp_path: Path) -> None:
+    result = run("emulator", "--seed", str(tmp_path / "missing"), database_url="sqlite://")
+    assert_one_line_error(result, "--seed takes `demo`")
