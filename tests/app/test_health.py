@@ -48,5 +48,5 @@ def test_readyz_notices_a_schema_behind_head(client: TestClient, engine) -> None
     finally:
         with engine.begin() as connection:
             connection.execute(
-                text(f"UPDATE alembic_version SET version_num = '{head_revision()}'")
+                text("UPDATE alembic_version SET version_num = :head"), {"head": head_revision()}
             )
