@@ -21,7 +21,9 @@ from gmail_sync.emulator.backend import Backend
 from gmail_sync.emulator.store import Store
 
 INCOMING_LABELS = ("INBOX", "UNREAD")
-_START = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
+#: The demo's mail spans the ten days before the day it is seeded (same content every time),
+#: so a client's look-back window (Tandem's is 90 days) always includes it.
+_DEMO_SPAN = timedelta(days=10)
 _SUPPORT = (demo.MAILBOX_NAME, demo.MAILBOX)
 
 
@@ -37,9 +39,10 @@ def load_demo(store: Store) -> None:
         return
     store.create_mailbox(demo.MAILBOX, demo.MAILBOX_NAME, demo.ALIASES)
     conversations = [*demo.CONVERSATIONS, demo.AUTO_REPLY, demo.NEWSLETTER, long_thread()]
+    today = datetime.now(UTC).replace(hour=8, minute=0, second=0, microsecond=0)
     with store.bulk():
         for index, conversation in enumerate(conversations):
-            for raw, labels in conversation_mail(index, conversation):
+            for raw, labels in conversation_mail(today - _DEMO_SPAN, index, conversation):
                 store.add_message(demo.MAILBOX, raw, labels)
 
 
@@ -55,12 +58,14 @@ def long_thread() -> demo.Conversation:
     )
 
 
-def conversation_mail(index: int, conversation: demo.Conversation) -> list[tuple[bytes, list[str]]]:
+def conversation_mail(
+    first_day: datetime, index: int, conversation: demo.Conversation
+) -> list[tuple[bytes, list[str]]]:
     """Each turn as (RFC 822 bytes, labels): client turns in INBOX, support turns SENT."""
     mail: list[tuple[bytes, list[str]]] = []
     references: list[str] = []
     previous: tuple[str, str, datetime] | None = None
-    start = _START + timedelta(hours=5 * index)
+    start = first_day + timedelta(hours=5 * index)
     for turn, text in enumerate(conversation.turns):
         from_client = turn % 2 == 0
         when = start + timedelta(hours=2 * turn, minutes=7 * turn)
