@@ -1,0 +1,384 @@
+"""A Gmail message (format=full or format=raw) or raw RFC 822 bytes -> one `ParsedMessage`.
+
+Owns the public parse functions and the records sync stores. Contract: parsing never raises for
+any input; whatever could be read is returned and `parse_error` says what could not. It does no
+network or database work, never keeps an attachment's bytes, and imports nothing of Tandem but
+its gmail_sync siblings (charsets, mime_headers, mime_tree, html_text, quotes).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import html as html_entities
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from email.message import Message
+from typing import Any
+
+from gmail_sync.charsets import clean_text, decode_bytes
+from gmail_sync.html_text import HtmlText, html_to_text, sanitize_html
+from gmail_sync.mime_attachments import Attachment, attachment_of
+from gmail_sync.mime_headers import (
+    automation,
+    bare_address,
+    format_address,
+    header_text,
+    message_id,
+    message_ids,
+    parse_addresses,
+    parse_date,
+    received_date,
+)
+from gmail_sync.mime_tree import (
+    HEADER_POLICY,
+    Tree,
+    gmail_headers,
+    gmail_tree,
+    parse_bytes,
+    parse_header_block,
+    raw_tree,
+)
+from gmail_sync.quotes import Reply, split_reply, starts_with_forward
+
+__all__ = [
+    "Attachment",
+    "ParsedMessage",
+    "bare_addresses",
+    "parse_gmail_message",
+    "parse_raw_message",
+]
+
+SNIPPET_CHARS = 200
+_FORWARD_SUBJECT = re.compile(r"\s*(?:fwd?|пересл\w*)\s*:", re.IGNORECASE)
+_HTML_QUOTE_MARKERS = (
+    "gmail_quote",
+    "divrplyfwdmsg",
+    "appendonsend",
+    'type="cite"',
+    "type=cite",
+    "moz-cite-prefix",
+    "yahoo_quoted",
+    "protonmail_quote",
+)
+# A Date header this far after Gmail's receipt time is a sender's broken (or spammer's) clock.
+_FUTURE_DATE_SLACK = timedelta(days=1)
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedMessage:
+    """Everything Tandem stores about one message.
+
+    Addresses: `from_address` is bare and lowercased; `reply_to`, `to`, `cc`, `bcc` and
+    `mail_followup_to` hold display strings `Name <addr>` (or `addr` when there is no name),
+    with the address as written; `bare_addresses()` turns them into lowercased addresses.
+    Message ids (`message_id`, `in_reply_to`, `references`) have no angle brackets.
+    `html` is sanitized for display (see html_text), None when the message has no HTML part.
+    `visible_text` is what the author wrote in this message, never empty when `text` is not;
+    `quoted_text` is the quoted history and `signature` the separated signature.
+    """
+
+    gmail_id: str | None
+    thread_id: str | None
+    label_ids: tuple[str, ...]
+    internal_date: datetime | None
+    size_estimate: int
+    snippet: str
+    message_id: str | None
+    in_reply_to: str | None
+    references: tuple[str, ...]
+    subject: str
+    date: datetime | None
+    from_address: str
+    from_name: str
+    reply_to: tuple[str, ...]
+    to: tuple[str, ...]
+    cc: tuple[str, ...]
+    bcc: tuple[str, ...]
+    mail_followup_to: tuple[str, ...]
+    text: str
+    html: str | None
+    visible_text: str
+    quoted_text: str
+    signature: str
+    attachments: tuple[Attachment, ...]
+    auto_submitted: bool
+    is_bulk: bool
+    list_id: str | None
+    list_unsubscribe: str | None
+    parse_error: str | None
+
+    @property
+    def is_automated(self) -> bool:
+        """No person waits for an answer: never auto-acknowledge such a message."""
+        return self.auto_submitted or self.is_bulk
+
+    @property
+    def sender(self) -> str:
+        """The sender as a display string, like the recipient lists."""
+        return format_address(self.from_name, self.from_address) if self.from_address else ""
+
+
+def bare_addresses(formatted: Iterable[str]) -> list[str]:
+    """Lowercased bare addresses of display strings such as `ParsedMessage.to`."""
+    return [address for address in (bare_address(item) for item in formatted) if address]
+
+
+def parse_raw_message(raw: bytes, *, internal_date: datetime | None = None) -> ParsedMessage:
+    """Parse RFC 822 bytes; `internal_date` (Gmail's receipt time) stands in for a bad Date."""
+    return _parse_raw(raw, _GmailFacts(internal_date=internal_date, size_estimate=len(raw)))
+
+
+def parse_gmail_message(resource: Mapping[str, Any]) -> ParsedMessage:
+    """Parse a Gmail API message resource fetched with format=full (or format=raw)."""
+    facts = _gmail_facts(resource)
+    payload = resource.get("payload")
+    if isinstance(payload, Mapping):
+        try:
+            headers, tree = gmail_headers(payload.get("headers")), gmail_tree(payload)
+        except Exception as error:  # the never-raises contract also covers odd payloads
+            return _unparsed(facts, [f"unreadable Gmail payload: {error!r}"])
+        return _safe_assemble(headers, tree, facts, list(tree.errors))
+    raw = resource.get("raw")
+    if isinstance(raw, str):
+        try:
+            data = base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4))
+        except (binascii.Error, ValueError):
+            return _unparsed(facts, ["the Gmail raw message is not valid base64url"])
+        return _parse_raw(data, facts)
+    return _unparsed(facts, ["the Gmail resource has neither payload nor raw"])
+
+
+@dataclass(frozen=True, slots=True)
+class _GmailFacts:
+    gmail_id: str | None = None
+    thread_id: str | None = None
+    label_ids: tuple[str, ...] = ()
+    snippet: str = ""
+    internal_date: datetime | None = None
+    size_estimate: int = 0
+
+
+def _gmail_facts(resource: Mapping[str, Any]) -> _GmailFacts:
+    labels = resource.get("labelIds")
+    return _GmailFacts(
+        gmail_id=_string(resource.get("id")),
+        thread_id=_string(resource.get("threadId")),
+        label_ids=tuple(label for label in labels if isinstance(label, str))
+        if isinstance(labels, list)
+        else (),
+        snippet=clean_text(html_entities.unescape(_string(resource.get("snippet")) or "")),
+        internal_date=_epoch_ms(resource.get("internalDate")),
+        size_estimate=_int(resource.get("sizeEstimate")),
+    )
+
+
+def _string(value: object) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+def _int(value: object) -> int:
+    try:
+        return max(0, int(value)) if isinstance(value, int | str) else 0
+    except ValueError:
+        return 0
+
+
+def _epoch_ms(value: object) -> datetime | None:
+    milliseconds = _int(value)
+    try:
+        return datetime.fromtimestamp(milliseconds / 1000, tz=UTC) if milliseconds else None
+    except (OverflowError, OSError, ValueError):
+        return None
+
+
+def _parse_raw(raw: bytes, facts: _GmailFacts) -> ParsedMessage:
+    try:
+        message = parse_bytes(raw)
+        return _safe_assemble(message, raw_tree(message), facts, [])
+    except RecursionError:
+        error = "MIME parts nested too deeply to read; only the headers were kept"
+    except Exception as failure:  # the stdlib parser is lenient; this is the last guard
+        error = f"unreadable MIME structure: {failure!r}"
+    try:
+        headers = parse_header_block(raw)
+    except Exception:  # even the header block is unreadable
+        headers = Message(policy=HEADER_POLICY)
+    return _safe_assemble(headers, Tree(), facts, [error])
+
+
+def _safe_assemble(
+    headers: Message, tree: Tree, facts: _GmailFacts, errors: list[str]
+) -> ParsedMessage:
+    try:
+        return _assemble(headers, tree, facts, errors)
+    except Exception as failure:  # a bug here must cost one message's details, never a sync
+        return _unparsed(facts, [*errors, f"message could not be parsed: {failure!r}"])
+
+
+def _unparsed(facts: _GmailFacts, errors: list[str]) -> ParsedMessage:
+    """Only what Gmail said about the message, for input nothing else could be read from."""
+    return ParsedMessage(
+        gmail_id=facts.gmail_id,
+        thread_id=facts.thread_id,
+        label_ids=facts.label_ids,
+        internal_date=facts.internal_date,
+        size_estimate=facts.size_estimate,
+        snippet=facts.snippet,
+        message_id=None,
+        in_reply_to=None,
+        references=(),
+        subject="",
+        date=facts.internal_date,
+        from_address="",
+        from_name="",
+        reply_to=(),
+        to=(),
+        cc=(),
+        bcc=(),
+        mail_followup_to=(),
+        text="",
+        html=None,
+        visible_text="",
+        quoted_text="",
+        signature="",
+        attachments=(),
+        auto_submitted=False,
+        is_bulk=False,
+        list_id=None,
+        list_unsubscribe=None,
+        parse_error=_error_text(errors),
+    )
+
+
+def _error_text(errors: list[str]) -> str | None:
+    return clean_text("; ".join(dict.fromkeys(errors)))[:2000] or None
+
+
+@dataclass(slots=True)
+class _Body:
+    plain: list[str] = field(default_factory=list)
+    html: list[str] = field(default_factory=list)
+    attachments: list[Attachment] = field(default_factory=list)
+
+
+def _assemble(headers: Message, tree: Tree, facts: _GmailFacts, errors: list[str]) -> ParsedMessage:
+    hint = _charset_hint(headers, tree)
+    body = _read_leaves(tree, hint, errors)
+    subject = " ".join(header_text(headers, "Subject", hint=hint).split())
+    senders = _pairs(headers, "From", hint) or _pairs(headers, "Sender", hint)
+    from_name, from_address = senders[0] if senders else ("", "")
+    from_address = from_address.lower()
+    html = "".join(body.html) or None
+    text, reply = _texts(body, html, subject)
+    flags = automation(headers, content_type=_root_type(headers, tree), from_address=from_address)
+    return ParsedMessage(
+        gmail_id=facts.gmail_id,
+        thread_id=facts.thread_id,
+        label_ids=facts.label_ids,
+        internal_date=facts.internal_date,
+        size_estimate=facts.size_estimate,
+        snippet=facts.snippet
+        or " ".join(reply.visible[: SNIPPET_CHARS * 4].split())[:SNIPPET_CHARS],
+        message_id=message_id(header_text(headers, "Message-ID")),
+        in_reply_to=message_id(header_text(headers, "In-Reply-To")),
+        references=message_ids(header_text(headers, "References")),
+        subject=subject,
+        date=_date(headers, facts),
+        from_address=from_address,
+        from_name=from_name,
+        reply_to=_formatted(headers, "Reply-To", hint),
+        to=_formatted(headers, "To", hint),
+        cc=_formatted(headers, "Cc", hint),
+        bcc=_formatted(headers, "Bcc", hint),
+        mail_followup_to=_formatted(headers, "Mail-Followup-To", hint),
+        text=text,
+        html=sanitize_html(html) if html else None,
+        visible_text=reply.visible,
+        quoted_text=reply.quoted,
+        signature=reply.signature,
+        attachments=tuple(body.attachments),
+        auto_submitted=flags.auto_submitted,
+        is_bulk=flags.is_bulk,
+        list_id=flags.list_id,
+        list_unsubscribe=flags.list_unsubscribe,
+        parse_error=_error_text(errors),
+    )
+
+
+def _charset_hint(headers: Message, tree: Tree) -> str | None:
+    """The body's charset: mailers that put raw 8-bit bytes in headers use it there too."""
+    for part in (headers, *(leaf.headers for leaf in tree.leaves)):
+        charset = part.get_content_charset()
+        if charset:
+            return charset
+    return None
+
+
+def _root_type(headers: Message, tree: Tree) -> str:
+    if len(tree.leaves) == 1 and not tree.leaves[0].part_id:
+        return tree.leaves[0].content_type
+    return headers.get_content_type()
+
+
+def _pairs(headers: Message, name: str, hint: str | None) -> list[tuple[str, str]]:
+    values = headers.get_all(name) or []
+    return [
+        pair
+        for value in values
+        if isinstance(value, str)
+        for pair in parse_addresses(value, hint=hint)
+    ]
+
+
+def _formatted(headers: Message, name: str, hint: str | None) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(format_address(*pair) for pair in _pairs(headers, name, hint)))
+
+
+def _date(headers: Message, facts: _GmailFacts) -> datetime | None:
+    """The Date header, unless it is missing, broken or far after Gmail received the message."""
+    written = parse_date(header_text(headers, "Date"))
+    received = facts.internal_date
+    if written is None or (received is not None and written > received + _FUTURE_DATE_SLACK):
+        return received or written or received_date(headers)
+    return written
+
+
+def _read_leaves(tree: Tree, hint: str | None, errors: list[str]) -> _Body:
+    body = _Body()
+    for leaf in tree.leaves:
+        if leaf.defect:
+            errors.append(leaf.defect)
+        if leaf.body is None:
+            body.attachments.append(attachment_of(leaf, hint=hint))
+            continue
+        text = decode_bytes(leaf.body, leaf.headers.get_content_charset())
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+        (body.html if leaf.content_type == "text/html" else body.plain).append(text)
+    return body
+
+
+def _texts(body: _Body, html: str | None, subject: str) -> tuple[str, Reply]:
+    """The text body (derived from HTML when there is no text part) and its reply parts."""
+    forwarded = bool(_FORWARD_SUBJECT.match(subject))
+    marked: HtmlText | None = None
+    text = "\n\n".join(part.strip("\n") for part in body.plain if part.strip())
+    if not text and html:
+        marked = html_to_text(html)
+        text = marked.text
+    reply = split_reply(text, forwarded=forwarded)
+    if reply.quoted or forwarded or not html or not _has_quote_marker(html):
+        return text, reply
+    marked = marked or html_to_text(html)
+    if not marked.quoted or not marked.visible.strip() or starts_with_forward(marked.quoted):
+        return text, reply
+    inner = split_reply(marked.visible)
+    quoted = "\n\n".join(part for part in (inner.quoted, marked.quoted) if part)
+    return text, Reply(inner.visible, quoted, inner.signature)
+
+
+def _has_quote_marker(html: str) -> bool:
+    lowered = html.lower()
+    return any(marker in lowered for marker in _HTML_QUOTE_MARKERS)

@@ -1,0 +1,86 @@
+"""Attachment records: what a part is called, how big it is, and where its bytes are.
+
+Owns filename decoding (RFC 2231, RFC 2047 and raw 8-bit names), the names given to unnamed
+parts, and inline-image detection. It never reads an attachment's bytes and never returns a
+filename that is a path.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+import re
+from dataclasses import dataclass
+from email.message import Message
+from email.utils import collapse_rfc2231_value
+
+from gmail_sync.charsets import decode_header_text
+from gmail_sync.mime_headers import header_text
+from gmail_sync.mime_tree import Leaf
+
+_UNSAFE_FILENAME = re.compile(r"[\x00-\x1f\x7f]")
+
+
+@dataclass(frozen=True, slots=True)
+class Attachment:
+    """One downloadable part. The bytes stay in Gmail: fetch them by `attachment_id` (format=full)
+    or by `part_id` from the raw message. `content_id` has no angle brackets; an inline image is
+    referenced from the HTML as `cid:<content_id>`."""
+
+    filename: str
+    content_type: str
+    size: int
+    part_id: str
+    attachment_id: str | None
+    content_id: str | None
+    is_inline: bool
+
+
+def attachment_of(leaf: Leaf, *, hint: str | None) -> Attachment:
+    """The record of a leaf that is not body text; names are decoded and made safe."""
+    content_id = header_text(leaf.headers, "Content-ID").strip().strip("<>").strip()
+    disposition = leaf.headers.get_content_disposition()
+    return Attachment(
+        filename=_safe_filename(leaf.gmail_filename or _declared_filename(leaf.headers, hint))
+        or _default_filename(leaf),
+        content_type=leaf.content_type,
+        size=leaf.size,
+        part_id=leaf.part_id,
+        attachment_id=leaf.attachment_id,
+        content_id=content_id or None,
+        is_inline=bool(content_id) and disposition != "attachment",
+    )
+
+
+def _declared_filename(headers: Message, hint: str | None) -> str:
+    """filename= (RFC 2231 continuations and charsets), else name=; RFC 2047 or raw 8-bit
+    names as Outlook and old mailers write them are decoded too."""
+    name = headers.get_filename() or headers.get_param("name")
+    if isinstance(name, tuple):
+        name = collapse_rfc2231_value(name)
+    return decode_header_text(name, hint=hint) if isinstance(name, str) else ""
+
+
+def _safe_filename(name: str) -> str:
+    """The last path component only, without control characters: a name, never a path."""
+    name = _UNSAFE_FILENAME.sub("", name.replace("\\", "/")).rsplit("/", 1)[-1]
+    return name.strip().strip(".")[:255].strip()
+
+
+def _default_filename(leaf: Leaf) -> str:
+    if leaf.content_type == "message/rfc822":
+        subject = _embedded_subject(leaf.headers)
+        return f"{_safe_filename(subject) or 'forwarded message'}.eml"
+    if leaf.content_type == "text/calendar":
+        return "invite.ics"
+    if leaf.content_type == "message/delivery-status":
+        return "delivery-status.txt"
+    return "attachment" + (mimetypes.guess_extension(leaf.content_type, strict=False) or "")
+
+
+def _embedded_subject(part: Message) -> str:
+    payload = part.get_payload()
+    inner = payload[0] if isinstance(payload, list) and payload else None
+    if isinstance(inner, Message):
+        value = inner.get("Subject")
+        return decode_header_text(value) if isinstance(value, str) else ""
+    return ""

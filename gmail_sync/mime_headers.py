@@ -1,0 +1,127 @@
+"""What the headers of a message say: people, message ids, dates, and whether a machine sent it.
+
+Owns address parsing and formatting, Message-ID/References normalisation, Date parsing and the
+automation flags that keep auto-acknowledgements away from auto-replies and newsletters. It
+never raises for malformed values and never looks at a body.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.message import Message
+from email.utils import getaddresses, parseaddr, parsedate_to_datetime
+
+from gmail_sync.charsets import clean_text, decode_header_text, restore_8bit
+
+MAX_REFERENCES = 200
+_FOLD = re.compile(r"\r?\n(?=[ \t])")
+_ANGLE_ID = re.compile(r"<([^<>]{1,998})>")
+_BARE_EMAIL = re.compile(r"[^\s<>()\[\]\"',;:@]+@[^\s<>()\[\]\"',;:@]+\.[^\s<>()\[\]\"',;:@]+")
+_NEEDS_QUOTES = re.compile(r"[()<>\[\]:;@\\,.\"]")
+_SYSTEM_SENDERS = frozenset({"mailer-daemon", "postmaster"})
+_BULK_PRECEDENCE = frozenset({"bulk", "list", "junk"})
+
+
+def header_text(headers: Message, name: str, *, hint: str | None = None) -> str:
+    """The first `name` header, decoded, or "" when it is absent."""
+    value = headers.get(name)
+    return decode_header_text(value, hint=hint).strip() if isinstance(value, str) else ""
+
+
+def parse_addresses(value: str, *, hint: str | None = None) -> list[tuple[str, str]]:
+    """(display name, address) pairs; names decoded after splitting, so an encoded comma in a
+    name cannot split one person in two. Entries without an address are dropped."""
+    text = clean_text(_FOLD.sub("", restore_8bit(value, hint=hint)))
+    pairs = []
+    for name, address in getaddresses([text]):
+        address = address.strip()
+        if "@" in address:
+            pairs.append((" ".join(decode_header_text(name).split()), address))
+    if not pairs:
+        pairs = [("", found) for found in _BARE_EMAIL.findall(decode_header_text(text))]
+    return pairs
+
+
+def format_address(name: str, address: str) -> str:
+    """`Name <addr>` (name quoted when RFC 5322 needs it), or the bare address without a name."""
+    if not name or name.lower() == address.lower():
+        return address
+    if _NEEDS_QUOTES.search(name):
+        name = '"' + name.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return f"{name} <{address}>"
+
+
+def bare_address(formatted: str) -> str:
+    """The lowercased address inside a formatted `Name <addr>` string (or a bare address)."""
+    address = parseaddr(formatted)[1] or formatted
+    return address.strip().lower()
+
+
+def message_id(value: str) -> str | None:
+    """An RFC Message-ID without its angle brackets (so ids compare equal however written)."""
+    match = _ANGLE_ID.search(value)
+    if match:
+        return "".join(match.group(1).split()) or None
+    tokens = value.split()
+    return tokens[0][:998] if tokens else None
+
+
+def message_ids(value: str) -> tuple[str, ...]:
+    """The ids of a References header, in order, without brackets or repeats."""
+    found = ["".join(ident.split()) for ident in _ANGLE_ID.findall(value)] or value.split()
+    unique = list(dict.fromkeys(ident for ident in found if ident))
+    if len(unique) > MAX_REFERENCES:
+        # Keep the thread's root and its latest ancestors, as RFC 5322 suggests for trimming.
+        unique = unique[:1] + unique[-(MAX_REFERENCES - 1) :]
+    return tuple(unique)
+
+
+def parse_date(value: str) -> datetime | None:
+    """An aware UTC datetime, or None for a missing, malformed or pre-1980 date."""
+    try:
+        parsed = parsedate_to_datetime(value.strip())
+        if parsed.tzinfo is None:
+            parsed = parsed.replace(tzinfo=UTC)
+        parsed = parsed.astimezone(UTC)
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+    return parsed if parsed.year >= 1980 else None
+
+
+def received_date(headers: Message) -> datetime | None:
+    """When the last hop received the message: the fallback for a missing Date header."""
+    value = headers.get("Received")
+    if not isinstance(value, str) or ";" not in value:
+        return None
+    return parse_date(_FOLD.sub("", value).rsplit(";", 1)[1])
+
+
+@dataclass(frozen=True, slots=True)
+class Automation:
+    """Signs that no person is waiting for an answer to this message."""
+
+    auto_submitted: bool
+    is_bulk: bool
+    list_id: str | None
+    list_unsubscribe: str | None
+
+
+def automation(headers: Message, *, content_type: str, from_address: str) -> Automation:
+    """Auto-Submitted, X-Autoreply/X-Autorespond, Precedence, List-* and bounces (DSN)."""
+    auto = header_text(headers, "Auto-Submitted").lower()
+    precedence = (
+        header_text(headers, "Precedence") or header_text(headers, "X-Precedence")
+    ).lower()
+    auto_submitted = (
+        auto not in ("", "no")
+        or bool(header_text(headers, "X-Autoreply") or header_text(headers, "X-Autorespond"))
+        or precedence == "auto_reply"
+        or content_type == "multipart/report"
+        or from_address.split("@", 1)[0] in _SYSTEM_SENDERS
+    )
+    list_id = header_text(headers, "List-Id") or None
+    unsubscribe = header_text(headers, "List-Unsubscribe") or None
+    is_bulk = precedence in _BULK_PRECEDENCE or bool(list_id or unsubscribe)
+    return Automation(auto_submitted, is_bulk, list_id, unsubscribe)
