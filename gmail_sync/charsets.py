@@ -51,6 +51,7 @@ _DETECTABLE = [
 ]  # fmt: skip
 _MULTIBYTE_PROBE = b"\xc3\xa9\xb0\xa1\x88\x9f\x81\x40"
 _ENCODED_WORD = "=?"
+_ENCODED_WORDS = re.compile(r"(=\?[^?\s]+\?[bBqQ]\?[^?\s]*\?=)")
 _FOLD = re.compile(r"\r?\n(?=[ \t])")
 
 
@@ -107,11 +108,30 @@ def decode_header_text(value: str, *, hint: str | None = None) -> str:
     value = _FOLD.sub("", restore_8bit(value, hint=hint))
     if _ENCODED_WORD not in value:
         return clean_text(value)
+    return clean_text(_decode_words(value))
+
+
+def _decode_words(value: str) -> str:
     try:
-        chunks = decode_header(value)
+        return "".join(_chunk_text(chunk, charset) for chunk, charset in decode_header(value))
     except (HeaderParseError, ValueError, LookupError):
-        return clean_text(value)
-    return clean_text("".join(_chunk_text(chunk, charset) for chunk, charset in chunks))
+        pass
+    # One broken word fails the stdlib's decode of the whole header: decode word by word,
+    # dropping the white space between adjacent words as RFC 2047 says.
+    pieces = _ENCODED_WORDS.split(value)
+    last = len(pieces) - 1
+    return "".join(
+        _decode_word(piece) if index % 2 else piece
+        for index, piece in enumerate(pieces)
+        if index % 2 or not (piece.isspace() and 0 < index < last)
+    )
+
+
+def _decode_word(word: str) -> str:
+    try:
+        return "".join(_chunk_text(chunk, charset) for chunk, charset in decode_header(word))
+    except (HeaderParseError, ValueError, LookupError):
+        return word
 
 
 def restore_8bit(value: str, *, hint: str | None = None) -> str:

@@ -50,7 +50,7 @@ _STYLE_PROPERTIES = {
 }  # fmt: skip
 _INLINE_IMAGE = re.compile(r"\s*data:image/(?:png|gif|jpe?g|webp|bmp);", re.IGNORECASE)
 _IMG_TAG = re.compile(r"<img\b[^>]*>")
-_REMOTE_SRC = re.compile(r'\ssrc="(?:https?:)?//', re.IGNORECASE)
+_REMOTE_SRC = re.compile(r'\ssrc="https?://', re.IGNORECASE)
 
 
 def _keep_attribute(tag: str, attribute: str, value: str) -> str | None:
@@ -179,6 +179,8 @@ class _TextWriter(HTMLParser):
         text = _SPACES.sub(" ", data)
         if self._newlines:
             text = text.lstrip()
+            if not text and "\xa0" in data:
+                self._hard_newline()  # <div>&nbsp;</div>: how Yandex and Outlook write a blank line
         self._write(text)
 
     def flush_data(self) -> None:

@@ -36,12 +36,23 @@ def parse_addresses(value: str, *, hint: str | None = None) -> list[tuple[str, s
     text = clean_text(_FOLD.sub("", restore_8bit(value, hint=hint)))
     pairs = []
     for name, address in getaddresses([text]):
-        address = address.strip()
+        name, address = _split_loose(name, address.strip())
         if "@" in address:
             pairs.append((" ".join(decode_header_text(name).split()), address))
     if not pairs:
         pairs = [("", found) for found in _BARE_EMAIL.findall(decode_header_text(text))]
     return pairs
+
+
+def _split_loose(name: str, address: str) -> tuple[str, str]:
+    """`Jane Doe jane@x.com` (no angle brackets) arrives as one "address"; split it."""
+    if not any(space.isspace() for space in address):
+        return name, address
+    found = _BARE_EMAIL.search(address)
+    if found is None:
+        return name, ""
+    rest = (address[: found.start()] + address[found.end() :]).strip()
+    return name or rest, found.group(0)
 
 
 def format_address(name: str, address: str) -> str:

@@ -25,7 +25,11 @@ _ATTRIBUTIONS = tuple(
         # Gmail, Apple Mail, Thunderbird (EN): "On Mon, 3 Mar 2025 at 10:00, Anna <a@b> wrote:"
         r"on\b(?=\D{0,300}\d).{3,300}\b(?:wrote|writes|said)\s*:",
         # Gmail (RU): "пн, 3 мар. 2025 г. в 10:00, Анна <a@b>:"
-        r"(?:пн|вт|ср|чт|пт|сб|вс),?\s*\d{1,2}\s+\S{3,9}\s+\d{4}\s*г\.?,?\s*в\s+\d{1,2}:\d{2}.{1,300}:",
+        r"(?:пн|вт|ср|чт|пт|сб|вс),?\s*\d{1,2}\s+\S{3,9}\s+\d{4}\s*г\.?,?\s*(?:в\s+)?\d{1,2}:\d{2}"
+        r".{1,300}:",
+        # Apple Mail (RU): "3 марта 2025 г., в 10:00, Анна <a@b> написал(а):"
+        r"\d{1,2}\s+\S{3,9}\s+\d{4}\s*г\.?,?\s*(?:в\s+)?\d{1,2}:\d{2}.{0,300}"
+        r"\s(?:пишет|написал|написала|написал\(а\))\s*:",
         # Thunderbird (RU and EN with dotted dates): "03.03.2025 10:00, Анна пишет:"
         r"\d{1,2}[./]\d{1,2}[./]\d{2,4},?\s+(?:в\s+)?\d{1,2}:\d{2}.{0,300}"
         r"\s(?:пишет|написал|написала|написал\(а\)|wrote)\s*:",
@@ -93,7 +97,9 @@ def split_reply(text: str, *, forwarded: bool = False) -> Reply:
         visible, quoted = text[:offset], text[offset:]
     if not visible.strip():
         visible, quoted = text, ""
+    quoted, late_signature = _split_trailing_signature(quoted) if quoted else ("", "")
     body, signature = split_signature(visible)
+    signature = "\n\n".join(part for part in (signature, late_signature) if part)
     return Reply(body, quoted.strip("\n"), signature)
 
 
@@ -159,15 +165,29 @@ def _attribution_span(lines: list[str], index: int) -> int:
 
 
 def _reply_below(lines: list[str], start: int) -> bool:
-    """Whether the author wrote below quoted lines (bottom-posting or inline answers)."""
+    """Whether the author wrote below quoted lines (bottom-posting or inline answers); a
+    signature placed under the quote does not count."""
     seen_quote = False
     for line in lines[start:]:
         stripped = line.strip()
         if stripped.startswith(">"):
             seen_quote = True
+        elif _DELIMITER.fullmatch(line.rstrip("\r")):
+            return False
         elif stripped and seen_quote:
             return True
     return False
+
+
+def _split_trailing_signature(quoted: str) -> tuple[str, str]:
+    """A "-- " signature the author's client put under the quoted history."""
+    lines = quoted.split("\n")
+    for index in range(len(lines) - 1, max(0, len(lines) - _SIGNATURE_WINDOW), -1):
+        if _DELIMITER.fullmatch(lines[index].rstrip("\r")):
+            if any(line.lstrip().startswith(">") for line in lines[:index]):
+                return "\n".join(lines[:index]).rstrip(), "\n".join(lines[index:]).strip()
+            break
+    return quoted, ""
 
 
 def _trailing_quote_start(lines: list[str]) -> int | None:
