@@ -2,6 +2,8 @@
 routers. Nothing else builds the application, and nothing but the CLI and tests imports it."""
 
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from urllib.parse import quote
 
@@ -10,13 +12,14 @@ from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
 
-from app import api, health
+from app import api, gmail_endpoints, health
 from app.auth import LoginRequired
 from app.db import get_engine
 from app.errors import TandemError
 from app.observability import RequestLogMiddleware
 from app.settings import Settings, get_settings
 from app.web import routes as web
+from scheduler.runner import TandemScheduler
 
 logger = logging.getLogger(__name__)
 
@@ -41,6 +44,23 @@ def _install_error_handlers(app: FastAPI) -> None:
         )
 
 
+@asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """Runs the scheduler (sync, watch renewal) for as long as the app serves."""
+    settings: Settings = app.state.settings
+    if not settings.run_scheduler:
+        yield
+        return
+    scheduler = TandemScheduler(app.state.engine, settings)
+    scheduler.start()
+    app.state.wake_sync = scheduler.wake_sync
+    try:
+        yield
+    finally:
+        app.state.wake_sync = None
+        scheduler.shutdown()
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     secret_key = settings.require_secret_key()
@@ -48,9 +68,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         title="Tandem",
         version="1",
         description="A shared inbox over Gmail for small support teams.",
+        lifespan=lifespan,
     )
     app.state.settings = settings
     app.state.engine = get_engine(settings.database_url)
+    app.state.wake_sync = None
     app.add_middleware(
         SessionMiddleware,
         secret_key=secret_key,
@@ -63,6 +85,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     _install_error_handlers(app)
     app.include_router(health.router)
     app.include_router(api.router)
+    app.include_router(gmail_endpoints.router)
     app.include_router(web.router)
     app.mount("/static", StaticFiles(directory=Path(web.__file__).parent / "static"), name="static")
     return app

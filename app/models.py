@@ -215,6 +215,10 @@ class Mailbox(SQLModel, table=True):
     sync_lease_owner: str | None = Field(default=None, sa_type=String(64))
     sync_lease_expires_at: datetime | None = _time()
     watch_expires_at: datetime | None = _time()
+    connected_at: datetime | None = _time()
+    next_sync_at: datetime | None = _time(index=True)
+    sync_requested_at: datetime | None = _time()
+    full_sync_requested: bool = Field(default=False, nullable=False)
     quota_day: str | None = Field(default=None, sa_type=String(10))
     quota_units_today: int = Field(default=0, nullable=False)
     created_at: datetime = _created()
@@ -282,8 +286,32 @@ class Conversation(SQLModel, table=True):
     updated_at: datetime = _created()
 
 
+class ConversationThread(SQLModel, table=True):
+    """A Gmail thread of one mailbox that belongs to a conversation.
+
+    Mail sent to two connected mailboxes at once is one conversation with a thread in each;
+    `history_id` is the thread's Gmail historyId when it was last synced, so an unchanged
+    thread is never fetched twice.
+    """
+
+    __tablename__ = "conversation_thread"
+    __table_args__ = (UniqueConstraint("mailbox_id", "gmail_thread_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = _fk("workspace.id")
+    conversation_id: int = _fk("conversation.id")
+    mailbox_id: int = _fk("mailbox.id", index=False)
+    gmail_thread_id: str = Field(sa_type=String(64), nullable=False)
+    history_id: int | None = Field(default=None, sa_type=BigInteger)
+
+
 class Message(SQLModel, table=True):
-    """An email of a conversation; a reply exists here from the moment it is queued."""
+    """An email of a conversation; a reply exists here from the moment it is queued.
+
+    The copy of one email in a second connected mailbox is a row of its own (so each mailbox
+    syncs idempotently by Gmail id) that points at the first with `duplicate_of_id` and is
+    left out of the timeline.
+    """
 
     __table_args__ = (
         UniqueConstraint("mailbox_id", "gmail_id"),
@@ -297,6 +325,7 @@ class Message(SQLModel, table=True):
     gmail_id: str | None = Field(default=None, sa_type=String(64))
     gmail_thread_id: str | None = Field(default=None, sa_type=String(64))
     rfc_message_id: str | None = Field(default=None, sa_type=String(998), index=True)
+    duplicate_of_id: int | None = _fk("message.id", nullable=True, ondelete="SET NULL", index=False)
     in_reply_to: str | None = Field(default=None, sa_type=Text)
     references: str | None = Field(default=None, sa_type=Text)
     from_address: str = Field(default="", sa_type=String(320), nullable=False)

@@ -35,6 +35,20 @@ class Settings(BaseSettings):
     undo_send_seconds: Annotated[int, Field(ge=0, le=600)] = 10
     session_max_age_seconds: Annotated[int, Field(ge=60)] = 12 * 3600
     log_level: str = "INFO"
+    previous_secret_keys: str = Field(
+        default="", description="Comma-separated old keys, still accepted to decrypt tokens."
+    )
+    sync_lookback_days: Annotated[int, Field(ge=1, le=3650)] = 90
+    poll_interval_seconds: Annotated[int, Field(ge=1, le=86400)] = 60
+    sync_batch_size: Annotated[int, Field(ge=1, le=100)] = 50
+    push_topic: str | None = Field(
+        default=None, description="Pub/Sub topic for Gmail watch; unset means polling only."
+    )
+    push_oidc_audience: str | None = None
+    push_oidc_email: str | None = None
+    push_oidc_certs_url: AnyHttpUrl | None = None
+    gmail_retry_base_seconds: Annotated[float, Field(gt=0, le=60)] = 1.0
+    run_scheduler: bool = True
 
     @field_validator("database_url")
     @classmethod

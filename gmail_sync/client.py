@@ -1,24 +1,274 @@
-"""Builds the Gmail API v1 service (google-api-python-client) for Google or the emulator.
+"""Talks to the Gmail API v1 through google-api-python-client, for Google or the emulator.
 
 The service comes from the discovery document the package ships, never fetched over the network;
 with an `api_root` (the emulator's base URL) its rootUrl is rewritten so that single calls and
-`new_batch_http_request()` both go there. In the finished product Google's `HttpError` never
-escapes this module: callers get Tandem's error categories instead.
+`new_batch_http_request()` both go there. Every call retries 429s, rate-limit 403s, 5xx and
+transport errors with capped exponential backoff and full jitter (honouring Retry-After), batch
+parts that failed are re-queued (the library does not retry them), and quota units are counted.
+Google's `HttpError` never escapes this module: callers get Tandem's error categories.
 """
 
-from __future__ import annotations
-
 import json
+import logging
+import random
+import socket
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache, partial
 from typing import Any
 
+import httplib2
+from google.auth.exceptions import RefreshError, TransportError
 from googleapiclient.discovery import Resource, build_from_document
 from googleapiclient.discovery_cache import get_static_doc
+from googleapiclient.errors import HttpError
+from googleapiclient.http import HttpRequest
+
+from app.errors import Invalid, NotFound, Unavailable
+from gmail_sync.oauth import ReauthRequired
+
+logger = logging.getLogger(__name__)
+
+RETRYABLE_STATUSES = frozenset({429, 500, 502, 503, 504})
+RATE_LIMIT_REASONS = frozenset({"rateLimitExceeded", "userRateLimitExceeded"})
+TRANSPORT_ERRORS = (httplib2.HttpLib2Error, TransportError, OSError, socket.timeout)
+BATCH_LIMIT = 100
+
+#: Gmail API quota units per method, the table in force since 1 May 2026 (Google's "Usage
+#: limits" page for the Gmail API as summarised by Nylas, 14 May 2026; methods not listed there
+#: are unchanged from the older table). Used to report what a mailbox spends per day.
+QUOTA_UNITS: dict[str, int] = {
+    "getProfile": 1,
+    "labels.list": 1,
+    "settings.sendAs.list": 1,
+    "history.list": 2,
+    "messages.list": 5,
+    "messages.get": 20,
+    "messages.attachments.get": 5,
+    "messages.modify": 5,
+    "messages.send": 100,
+    "threads.list": 10,
+    "threads.get": 40,
+    "watch": 100,
+    "stop": 50,
+}
+
+
+class GmailUnavailable(Unavailable):
+    """Gmail kept failing (rate limits, server errors, network) after every retry."""
+
+
+class GmailNotFound(NotFound):
+    pass
+
+
+class HistoryExpired(GmailNotFound):
+    """The stored historyId is older than Gmail keeps: only a full sync can catch up."""
+
+
+@lru_cache(maxsize=1)
+def _discovery_document() -> str:
+    return str(get_static_doc("gmail", "v1"))
 
 
 def build_gmail_service(credentials: Any, api_root: str | None) -> Resource:
     """The Gmail v1 service authorised by `credentials` (google-auth credentials)."""
-    document: dict[str, Any] = json.loads(get_static_doc("gmail", "v1"))
+    document: dict[str, Any] = json.loads(_discovery_document())
     if api_root:
         root = api_root.rstrip("/") + "/"
         document.update(rootUrl=root, baseUrl=root, mtlsRootUrl=root)
     return build_from_document(document, credentials=credentials)
+
+
+@dataclass
+class RetryPolicy:
+    """Bounded so one struggling mailbox gives up (and is retried later) instead of
+    holding a worker for ever."""
+
+    attempts: int = 6
+    base_seconds: float = 1.0
+    cap_seconds: float = 32.0
+    sleep: Callable[[float], None] = time.sleep
+    jitter: Callable[[], float] = random.random
+
+    def wait(self, attempt: int, retry_after: float | None) -> None:
+        backoff = self.jitter() * min(self.cap_seconds, self.base_seconds * 2**attempt)
+        self.sleep(max(backoff, retry_after or 0.0))
+
+
+@dataclass
+class _Failure:
+    retryable: bool
+    error: Exception
+    retry_after: float | None = None
+
+
+def _reason(exc: HttpError) -> str:
+    try:
+        body = json.loads(exc.content)
+        return str(body["error"]["errors"][0]["reason"])
+    except (ValueError, KeyError, IndexError, TypeError):
+        return ""
+
+
+def _classify(exc: Exception, method: str) -> _Failure:
+    """Decides retry or give up, and turns the library's error into Tandem's category."""
+    if isinstance(exc, RefreshError):
+        return _Failure(False, ReauthRequired(f"Google refused the mailbox's token: {exc}"))
+    if isinstance(exc, TRANSPORT_ERRORS):
+        return _Failure(True, GmailUnavailable(f"network error talking to Gmail: {exc}"))
+    if not isinstance(exc, HttpError):
+        return _Failure(False, exc)
+    status, reason = exc.resp.status, _reason(exc)
+    retry_after = exc.resp.get("retry-after")
+    delay = float(retry_after) if retry_after and retry_after.isdigit() else None
+    message = f"Gmail {method} answered {status} {reason or exc.reason}".strip()
+    if status in RETRYABLE_STATUSES or (status == 403 and reason in RATE_LIMIT_REASONS):
+        return _Failure(True, GmailUnavailable(message), delay)
+    if status == 401:
+        return _Failure(False, ReauthRequired(message))
+    if status == 404:
+        error = HistoryExpired(message) if method == "history.list" else GmailNotFound(message)
+        return _Failure(False, error)
+    if status == 400:
+        return _Failure(False, Invalid(message))
+    return _Failure(False, ReauthRequired(message) if status == 403 else GmailUnavailable(message))
+
+
+@dataclass
+class GmailClient:
+    """One mailbox's Gmail session; not thread-safe (httplib2), so one per sync run."""
+
+    credentials: Any
+    api_root: str | None
+    retry: RetryPolicy = field(default_factory=RetryPolicy)
+    units: Counter[str] = field(default_factory=Counter)
+
+    def __post_init__(self) -> None:
+        self.service = build_gmail_service(self.credentials, self.api_root)
+        self.users = self.service.users()
+
+    def close(self) -> None:
+        self.service.close()
+
+    @property
+    def units_spent(self) -> int:
+        return sum(QUOTA_UNITS.get(method, 0) * count for method, count in self.units.items())
+
+    def call(self, method: str, request: HttpRequest) -> dict[str, Any]:
+        for attempt in range(self.retry.attempts):
+            try:
+                response: dict[str, Any] = request.execute()
+            except Exception as exc:  # classified below; anything unknown is re-raised
+                failure = _classify(exc, method)
+                if not failure.retryable or attempt == self.retry.attempts - 1:
+                    raise failure.error from None
+                logger.info("gmail retry", extra={"method": method, "attempt": attempt + 1})
+                self.retry.wait(attempt, failure.retry_after)
+                continue
+            self.units[method] += 1
+            return response
+        raise AssertionError("unreachable: the last attempt returns or raises")
+
+    def call_many(
+        self, method: str, requests: dict[str, Callable[[], HttpRequest]]
+    ) -> dict[str, dict[str, Any] | None]:
+        """Runs calls in batches; a part that is not found maps to None, failed parts retry."""
+        results: dict[str, dict[str, Any] | None] = {}
+        pending = dict(requests)
+        for attempt in range(self.retry.attempts):
+            failures = self._run_batches(method, pending, results)
+            retryable = {key: f for key, f in failures.items() if f.retryable}
+            for key, failure in failures.items():
+                if not failure.retryable:
+                    if not isinstance(failure.error, GmailNotFound):
+                        raise failure.error
+                    results[key] = None
+            if not retryable:
+                return results
+            if attempt == self.retry.attempts - 1:
+                raise next(iter(retryable.values())).error
+            pending = {key: requests[key] for key in retryable}
+            delays = [f.retry_after or 0.0 for f in retryable.values()]
+            self.retry.wait(attempt, max(delays))
+        return results
+
+    def _run_batches(
+        self,
+        method: str,
+        pending: dict[str, Callable[[], HttpRequest]],
+        results: dict[str, dict[str, Any] | None],
+    ) -> dict[str, _Failure]:
+        failures: dict[str, _Failure] = {}
+
+        def collect(request_id: str, response: Any, exception: Exception | None) -> None:
+            if exception is None:
+                self.units[method] += 1
+                results[request_id] = response
+            else:
+                failures[request_id] = _classify(exception, method)
+
+        keys = list(pending)
+        for start in range(0, len(keys), BATCH_LIMIT):
+            chunk = keys[start : start + BATCH_LIMIT]
+            batch = self.service.new_batch_http_request(callback=collect)
+            for key in chunk:
+                batch.add(pending[key](), request_id=key)
+            try:
+                batch.execute()
+            except Exception as exc:  # the whole envelope failed: every part is retried
+                failure = _classify(exc, "batch")
+                if not failure.retryable:
+                    raise failure.error from None
+                failures.update({key: failure for key in chunk if key not in results})
+        return failures
+
+    def profile(self) -> dict[str, Any]:
+        return self.call("getProfile", self.users.getProfile(userId="me"))
+
+    def send_as_addresses(self) -> list[str]:
+        response = self.call(
+            "settings.sendAs.list", self.users.settings().sendAs().list(userId="me")
+        )
+        return [entry["sendAsEmail"].lower() for entry in response.get("sendAs", [])]
+
+    def list_threads(
+        self, *, label: str, query: str, page_token: str | None, page_size: int = 500
+    ) -> dict[str, Any]:
+        request = self.users.threads().list(
+            userId="me", labelIds=[label], q=query, pageToken=page_token, maxResults=page_size
+        )
+        return self.call("threads.list", request)
+
+    def estimate_messages(self, *, label: str, query: str) -> int:
+        request = self.users.messages().list(userId="me", labelIds=[label], q=query, maxResults=1)
+        return int(self.call("messages.list", request).get("resultSizeEstimate", 0))
+
+    def get_threads(self, thread_ids: Iterable[str]) -> dict[str, dict[str, Any] | None]:
+        threads = self.users.threads()
+        return self.call_many(
+            "threads.get",
+            {tid: partial(threads.get, userId="me", id=tid, format="full") for tid in thread_ids},
+        )
+
+    def get_messages(self, message_ids: Iterable[str]) -> dict[str, dict[str, Any] | None]:
+        messages = self.users.messages()
+        return self.call_many(
+            "messages.get",
+            {mid: partial(messages.get, userId="me", id=mid, format="full") for mid in message_ids},
+        )
+
+    def history_page(self, *, start_history_id: int, page_token: str | None) -> dict[str, Any]:
+        request = self.users.history().list(
+            userId="me", startHistoryId=str(start_history_id), pageToken=page_token, maxResults=500
+        )
+        return self.call("history.list", request)
+
+    def watch(self, topic: str) -> dict[str, Any]:
+        body = {"topicName": topic, "labelIds": ["INBOX", "SENT"], "labelFilterBehavior": "include"}
+        return self.call("watch", self.users.watch(userId="me", body=body))
+
+    def stop(self) -> None:
+        self.call("stop", self.users.stop(userId="me"))

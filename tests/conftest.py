@@ -89,7 +89,7 @@ def engine(database_url: str) -> Engine:
 
 @pytest.fixture
 def settings(database_url: str) -> Settings:
-    return load_settings(database_url=database_url, secret_key=TEST_SECRET)
+    return load_settings(database_url=database_url, secret_key=TEST_SECRET, run_scheduler=False)
 
 
 @pytest.fixture

@@ -2,8 +2,9 @@
 
 from fastapi import APIRouter
 
-from app.api import tokens, users
+from app.api import mailboxes, tokens, users
 
 router = APIRouter(prefix="/api/v1")
 router.include_router(users.router)
 router.include_router(tokens.router)
+router.include_router(mailboxes.router)

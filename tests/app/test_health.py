@@ -19,7 +19,7 @@ def test_readyz_reports_database_and_migration(client: TestClient) -> None:
     response = client.get("/readyz")
     assert response.status_code == 200
     assert response.json()["status"] == "ok"
-    assert response.json()["migration"] == "0001"
+    assert response.json()["migration"] == head_revision()
 
 
 def test_readyz_is_unavailable_before_migrations(tmp_path) -> None:

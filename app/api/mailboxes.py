@@ -1,0 +1,150 @@
+"""`/api/v1/mailboxes`: connect a Gmail mailbox, watch its sync and health, sync, disconnect."""
+
+from datetime import datetime
+from typing import Literal
+
+from fastapi import APIRouter, Request, status
+from pydantic import BaseModel, Field
+from sqlmodel import col, select
+
+from app.auth import AdminUser, CurrentUser, SessionDep, SettingsDep
+from app.db import get_scoped
+from app.models import Mailbox, MailboxStatus, id_of, utcnow
+from gmail_sync.connect import disconnect, start_connection
+from gmail_sync.mailboxes import request_sync
+
+router = APIRouter(tags=["mailboxes"])
+
+
+class MailboxIn(BaseModel):
+    email: str = Field(min_length=3, max_length=320)
+
+
+class SyncIn(BaseModel):
+    full: bool = False
+
+
+class SyncOut(BaseModel):
+    state: Literal["idle", "running", "error"]
+    messages_synced: int
+    messages_total: int
+    last_synced_at: datetime | None
+    error: str | None
+
+
+TokenState = Literal["valid", "missing", "needs_reauth"]
+
+
+class HealthOut(BaseModel):
+    token_state: TokenState
+    history_id: str | None
+    watch_expires_at: datetime | None
+    quota_units_today: int
+    last_synced_at: datetime | None
+    last_error: str | None
+
+
+class MailboxOut(BaseModel):
+    id: int
+    email: str
+    display_name: str
+    aliases: list[str]
+    status: MailboxStatus
+    connected_at: datetime | None
+    sync: SyncOut
+    health: HealthOut
+
+
+class MailboxConnectOut(MailboxOut):
+    authorize_url: str = Field(description="Open in any browser signed in as the mailbox.")
+
+
+def _grant_state(mailbox: Mailbox) -> TokenState:
+    if mailbox.status == MailboxStatus.NEEDS_REAUTH:
+        return "needs_reauth"
+    return "valid" if mailbox.credentials_encrypted else "missing"
+
+
+def mailbox_out(mailbox: Mailbox, now: datetime) -> MailboxOut:
+    today = now.date().isoformat()
+    return MailboxOut(
+        id=id_of(mailbox),
+        email=mailbox.email,
+        display_name=mailbox.display_name,
+        aliases=mailbox.aliases,
+        status=MailboxStatus(mailbox.status),
+        connected_at=mailbox.connected_at,
+        sync=SyncOut(
+            state=mailbox.sync_state,
+            messages_synced=mailbox.messages_synced,
+            messages_total=mailbox.messages_total,
+            last_synced_at=mailbox.last_synced_at,
+            error=mailbox.last_error,
+        ),
+        health=HealthOut(
+            token_state=_grant_state(mailbox),
+            history_id=str(mailbox.history_id) if mailbox.history_id else None,
+            watch_expires_at=mailbox.watch_expires_at,
+            quota_units_today=mailbox.quota_units_today if mailbox.quota_day == today else 0,
+            last_synced_at=mailbox.last_synced_at,
+            last_error=mailbox.last_error,
+        ),
+    )
+
+
+@router.post("/mailboxes", status_code=status.HTTP_201_CREATED)
+def connect_mailbox(
+    body: MailboxIn, admin: AdminUser, session: SessionDep, settings: SettingsDep
+) -> MailboxConnectOut:
+    """Starts connecting (or reconnecting) a mailbox: open `authorize_url` to consent."""
+    now = utcnow()
+    mailbox, url = start_connection(
+        session=session,
+        settings=settings,
+        workspace_id=admin.workspace_id,
+        user_id=id_of(admin),
+        email=body.email,
+        now=now,
+    )
+    session.commit()
+    return MailboxConnectOut(**mailbox_out(mailbox, now).model_dump(), authorize_url=url)
+
+
+@router.get("/mailboxes")
+def list_mailboxes(user: CurrentUser, session: SessionDep) -> list[MailboxOut]:
+    rows = session.exec(
+        select(Mailbox).where(Mailbox.workspace_id == user.workspace_id).order_by(col(Mailbox.id))
+    )
+    now = utcnow()
+    return [mailbox_out(row, now) for row in rows]
+
+
+@router.get("/mailboxes/{id}")
+def read_mailbox(id: int, user: CurrentUser, session: SessionDep) -> MailboxOut:
+    return mailbox_out(get_scoped(session, Mailbox, id, user.workspace_id), utcnow())
+
+
+@router.post("/mailboxes/{id}/sync", status_code=status.HTTP_202_ACCEPTED)
+def sync_now(
+    id: int, request: Request, user: CurrentUser, session: SessionDep, body: SyncIn | None = None
+) -> MailboxOut:
+    """Queues a sync (a full one with `{"full": true}`); progress shows in `sync`."""
+    mailbox = get_scoped(session, Mailbox, id, user.workspace_id)
+    now = utcnow()
+    request_sync(session=session, mailbox=mailbox, now=now, full=bool(body and body.full))
+    session.commit()
+    wake = getattr(request.app.state, "wake_sync", None)
+    if wake is not None:
+        wake()
+    return mailbox_out(mailbox, now)
+
+
+@router.delete("/mailboxes/{id}")
+def disconnect_mailbox(
+    id: int, admin: AdminUser, session: SessionDep, settings: SettingsDep
+) -> MailboxOut:
+    """Revokes Tandem's access and forgets the tokens; conversations stay."""
+    mailbox = get_scoped(session, Mailbox, id, admin.workspace_id)
+    disconnect(session=session, settings=settings, mailbox=mailbox)
+    session.commit()
+    return mailbox_out(mailbox, utcnow())

@@ -1,0 +1,83 @@
+"""The two HTTP entry points Google calls: the OAuth callback a browser lands on after consent,
+and the Pub/Sub push receiver. Neither uses a Tandem login: the callback is found by its
+single-use `state`, a push by its signed token or the secret token in its URL."""
+
+import html
+import logging
+
+from fastapi import APIRouter, Request, Response, status
+from fastapi.responses import HTMLResponse
+
+from app.auth import SessionDep, SettingsDep
+from app.errors import Forbidden, TandemError
+from app.models import utcnow
+from gmail_sync.connect import claim_connection, finish_connection
+from gmail_sync.oauth import CALLBACK_PATH
+from gmail_sync.push import accept_push, authenticate_push, read_push
+
+logger = logging.getLogger(__name__)
+router = APIRouter(include_in_schema=False)
+
+
+def _page(title: str, text: str, status_code: int = 200) -> HTMLResponse:
+    body = (
+        '<!doctype html><html lang="en"><head><meta charset="utf-8">'
+        f'<link rel="stylesheet" href="/static/tandem.css"><title>{html.escape(title)} · Tandem'
+        f'</title></head><body><main><section class="card narrow"><h1>{html.escape(title)}</h1>'
+        f'<p>{html.escape(text)}</p><p><a href="/">Open Tandem</a></p>'
+        "</section></main></body></html>"
+    )
+    return HTMLResponse(body, status_code=status_code)
+
+
+@router.get(CALLBACK_PATH)
+def oauth_callback(
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    state: str = "",
+    code: str = "",
+    error: str = "",
+) -> HTMLResponse:
+    if error:
+        return _page("Not connected", f"Google did not grant access ({error}).", 400)
+    now = utcnow()
+    try:
+        claimed = claim_connection(session=session, state=state, now=now)
+        session.commit()
+        mailbox = finish_connection(
+            session=session, settings=settings, claimed=claimed, code=code, now=now
+        )
+        session.commit()
+    except TandemError as exc:
+        session.rollback()
+        return _page("Not connected", str(exc), exc.status_code if exc.status_code < 500 else 502)
+    wake = getattr(request.app.state, "wake_sync", None)
+    if wake is not None:
+        wake()
+    return _page(
+        "Mailbox connected", f"{mailbox.email} is connected; Tandem is importing its mail."
+    )
+
+
+@router.post("/gmail/push")
+async def gmail_push(request: Request, session: SessionDep, settings: SettingsDep) -> Response:
+    """204 once accepted (Pub/Sub then stops redelivering); 401 and no change otherwise."""
+    try:
+        authenticate_push(
+            settings=settings,
+            token=request.query_params.get("token"),
+            authorization=request.headers.get("Authorization"),
+        )
+    except Forbidden as exc:
+        logger.warning("push rejected", extra={"reason": str(exc)})
+        return Response(
+            '{"detail": "unauthenticated push"}', status_code=401, media_type="application/json"
+        )
+    notice = read_push(await request.body())
+    if accept_push(session=session, notice=notice, now=utcnow()) is not None:
+        session.commit()
+        wake = getattr(request.app.state, "wake_sync", None)
+        if wake is not None:
+            wake()
+    return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -1,0 +1,120 @@
+"""A mailbox's sync bookkeeping: requests for a sync, the lease that lets one worker at a time
+sync it (across processes), quota spent per day, and its health after each run.
+
+Sync timing is data: `next_sync_at` (polling) and `sync_requested_at` (push, API, connect) are
+columns, and workers claim due mailboxes with a conditional UPDATE, so a second worker or a
+second process is harmless. Functions flush, never commit.
+"""
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import or_, update
+from sqlmodel import Session, col, select
+
+from app.models import Mailbox, MailboxStatus, SyncState
+
+LEASE = timedelta(minutes=5)
+
+
+def request_sync(*, session: Session, mailbox: Mailbox, now: datetime, full: bool = False) -> None:
+    """Asks the next worker tick to sync this mailbox now (a full sync when `full`)."""
+    mailbox.sync_requested_at = now
+    mailbox.full_sync_requested = mailbox.full_sync_requested or full
+    session.add(mailbox)
+    session.flush()
+
+
+def due_mailbox_ids(*, session: Session, now: datetime) -> list[int]:
+    """Connected mailboxes whose poll is due or whose sync was requested, lease free."""
+    query = select(Mailbox.id).where(
+        col(Mailbox.credentials_encrypted).is_not(None),
+        col(Mailbox.status) != MailboxStatus.NEEDS_REAUTH,
+        or_(col(Mailbox.sync_requested_at).is_not(None), col(Mailbox.next_sync_at) <= now),
+        or_(col(Mailbox.sync_lease_expires_at).is_(None), col(Mailbox.sync_lease_expires_at) < now),
+    )
+    return [int(mailbox_id) for mailbox_id in session.exec(query) if mailbox_id is not None]
+
+
+def claim(*, session: Session, mailbox_id: int, owner: str, now: datetime) -> bool:
+    """Takes the mailbox's sync lease if nobody holds a live one; True when this caller has it."""
+    result = session.execute(
+        update(Mailbox)
+        .where(
+            col(Mailbox.id) == mailbox_id,
+            or_(
+                col(Mailbox.sync_lease_expires_at).is_(None),
+                col(Mailbox.sync_lease_expires_at) < now,
+                col(Mailbox.sync_lease_owner) == owner,
+            ),
+        )
+        .values(
+            sync_lease_owner=owner, sync_lease_expires_at=now + LEASE, sync_state=SyncState.RUNNING
+        )
+        .execution_options(synchronize_session=False)
+    )
+    return bool(result.rowcount == 1)  # type: ignore[attr-defined]
+
+
+def renew(*, session: Session, mailbox_id: int, owner: str, now: datetime) -> bool:
+    """Extends a lease this owner still holds; False means another worker took over."""
+    result = session.execute(
+        update(Mailbox)
+        .where(col(Mailbox.id) == mailbox_id, col(Mailbox.sync_lease_owner) == owner)
+        .values(sync_lease_expires_at=now + LEASE)
+        .execution_options(synchronize_session=False)
+    )
+    return bool(result.rowcount == 1)  # type: ignore[attr-defined]
+
+
+def release(
+    *, session: Session, mailbox: Mailbox, claimed_at: datetime, now: datetime, poll: timedelta
+) -> None:
+    """Ends a run; a request that arrived during the run survives so it runs again at once."""
+    mailbox.sync_lease_owner = None
+    mailbox.sync_lease_expires_at = None
+    if mailbox.sync_requested_at is not None and mailbox.sync_requested_at <= claimed_at:
+        mailbox.sync_requested_at = None
+    if mailbox.status != MailboxStatus.NEEDS_REAUTH:
+        mailbox.next_sync_at = now + poll
+    session.add(mailbox)
+    session.flush()
+
+
+def record_quota(*, mailbox: Mailbox, units: int, now: datetime) -> None:
+    """Adds units to today's count (UTC day), starting a new count on a new day."""
+    today = now.date().isoformat()
+    if mailbox.quota_day != today:
+        mailbox.quota_day, mailbox.quota_units_today = today, 0
+    mailbox.quota_units_today += units
+
+
+def mark_synced(*, mailbox: Mailbox, now: datetime) -> None:
+    mailbox.status = MailboxStatus.CONNECTED
+    mailbox.sync_state = SyncState.IDLE
+    mailbox.last_synced_at = now
+    mailbox.last_error = None
+
+
+def mark_needs_reauth(*, mailbox: Mailbox, reason: str) -> None:
+    """Stops every retry until an admin reconnects: a dead grant never heals by itself."""
+    mailbox.status = MailboxStatus.NEEDS_REAUTH
+    mailbox.sync_state = SyncState.ERROR
+    mailbox.last_error = f"Reconnect this mailbox: {reason}"
+    mailbox.next_sync_at = None
+    mailbox.sync_requested_at = None
+
+
+def mark_failed(*, mailbox: Mailbox, reason: str) -> None:
+    """A passing failure: the cursor is kept and the next poll resumes where this run stopped."""
+    mailbox.status = MailboxStatus.ERROR
+    mailbox.sync_state = SyncState.ERROR
+    mailbox.last_error = reason
+
+
+def mailboxes_needing_watch(*, session: Session, before: datetime) -> list[Mailbox]:
+    query = select(Mailbox).where(
+        col(Mailbox.credentials_encrypted).is_not(None),
+        col(Mailbox.status) != MailboxStatus.NEEDS_REAUTH,
+        or_(col(Mailbox.watch_expires_at).is_(None), col(Mailbox.watch_expires_at) < before),
+    )
+    return list(session.exec(query))

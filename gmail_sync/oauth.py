@@ -1,0 +1,232 @@
+"""Google OAuth for mailboxes: the web flow with PKCE (google-auth-oauthlib), credentials
+encrypted at rest (Fernet, rotatable keys), refresh-token revocation and push-token checks.
+
+The only module besides `gmail_sync.client` that imports Google's auth libraries. It never
+touches the database: callers store what it returns.
+"""
+
+import base64
+import hashlib
+import json
+import logging
+import os
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import httpx
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+from google.auth.exceptions import GoogleAuthError
+from google.auth.transport.requests import Request as GoogleRequest
+from google.oauth2 import id_token
+from google.oauth2.credentials import Credentials
+from google_auth_oauthlib.flow import Flow
+from oauthlib.oauth2.rfc6749.errors import OAuth2Error
+
+from app.errors import Forbidden, Invalid, Unavailable
+from app.settings import Settings
+
+logger = logging.getLogger(__name__)
+
+#: Read, label and send, in one scope: gmail.readonly cannot label and gmail.labels cannot
+#: change a message's labels, so gmail.modify is the narrowest scope that does all three.
+GMAIL_SCOPES = ["https://www.googleapis.com/auth/gmail.modify"]
+GOOGLE_AUTH_URI = "https://accounts.google.com/o/oauth2/auth"
+GOOGLE_TOKEN_URI = "https://oauth2.googleapis.com/token"  # noqa: S105 (a URL, not a secret)
+GOOGLE_REVOKE_URI = "https://oauth2.googleapis.com/revoke"
+EMULATOR_CLIENT_ID = "tandem-emulator.apps.googleusercontent.com"
+CALLBACK_PATH = "/oauth/callback"
+
+
+class ReauthRequired(Forbidden):
+    """The mailbox's grant is gone (revoked, expired, undecryptable): an admin must reconnect."""
+
+
+@dataclass(frozen=True)
+class GoogleEndpoints:
+    auth_uri: str
+    token_uri: str
+    revoke_uri: str
+    api_root: str | None
+    client_id: str
+    client_secret: str
+
+
+def google_endpoints(settings: Settings) -> GoogleEndpoints:
+    """Google's endpoints, or the emulator's at the same paths when one is configured."""
+    if settings.gmail_emulator_url is not None:
+        root = str(settings.gmail_emulator_url).rstrip("/")
+        if root.startswith("http://"):
+            # oauthlib refuses plain-http token URLs; the emulator is local and holds no secrets.
+            os.environ["OAUTHLIB_INSECURE_TRANSPORT"] = "1"
+        secret = settings.google_client_secret
+        return GoogleEndpoints(
+            f"{root}/o/oauth2/auth",
+            f"{root}/token",
+            f"{root}/revoke",
+            root,
+            settings.google_client_id or EMULATOR_CLIENT_ID,
+            secret.get_secret_value() if secret else "emulator-secret",
+        )
+    if not settings.google_client_id or settings.google_client_secret is None:
+        raise Unavailable(
+            "Google OAuth is not configured: set TANDEM_GOOGLE_CLIENT_ID and "
+            "TANDEM_GOOGLE_CLIENT_SECRET (or TANDEM_GMAIL_EMULATOR_URL to use the emulator)"
+        )
+    return GoogleEndpoints(
+        GOOGLE_AUTH_URI,
+        GOOGLE_TOKEN_URI,
+        GOOGLE_REVOKE_URI,
+        None,
+        settings.google_client_id,
+        settings.google_client_secret.get_secret_value(),
+    )
+
+
+def redirect_uri(settings: Settings) -> str:
+    return str(settings.public_url).rstrip("/") + CALLBACK_PATH
+
+
+def _flow(settings: Settings, code_verifier: str | None = None) -> Flow:
+    google = google_endpoints(settings)
+    config = {
+        "web": {
+            "client_id": google.client_id,
+            "client_secret": google.client_secret,
+            "auth_uri": google.auth_uri,
+            "token_uri": google.token_uri,
+            "redirect_uris": [redirect_uri(settings)],
+        }
+    }
+    return Flow.from_client_config(
+        config,
+        scopes=GMAIL_SCOPES,
+        redirect_uri=redirect_uri(settings),
+        code_verifier=code_verifier,
+        autogenerate_code_verifier=code_verifier is None,
+    )
+
+
+@dataclass(frozen=True)
+class Authorization:
+    url: str
+    state: str
+    code_verifier: str
+
+
+def begin_authorization(*, settings: Settings, email: str, state: str) -> Authorization:
+    """Google's consent URL for `email` (offline access, consent prompt, PKCE S256)."""
+    flow = _flow(settings)
+    url, _ = flow.authorization_url(
+        state=state, login_hint=email, access_type="offline", prompt="consent"
+    )
+    assert flow.code_verifier is not None, "the flow generates a PKCE verifier"
+    return Authorization(url, state, flow.code_verifier)
+
+
+def exchange_code(*, settings: Settings, code: str, code_verifier: str) -> Credentials:
+    flow = _flow(settings, code_verifier)
+    try:
+        flow.fetch_token(code=code)
+    except (OAuth2Error, GoogleAuthError) as exc:
+        raise Invalid(f"Google refused the authorization code: {exc}") from None
+    finally:
+        flow.oauth2session.close()
+    credentials: Credentials = flow.credentials
+    if not credentials.refresh_token:
+        raise Invalid("Google returned no refresh token: reconnect and grant offline access")
+    return credentials
+
+
+class TokenCipher:
+    """Encrypts with the current secret key, decrypts with it or any previous one."""
+
+    def __init__(self, settings: Settings) -> None:
+        keys = [settings.require_secret_key()]
+        keys += [key.strip() for key in settings.previous_secret_keys.split(",") if key.strip()]
+        self._fernet = MultiFernet([Fernet(_fernet_key(key)) for key in keys])
+
+    def encrypt(self, plaintext: str) -> str:
+        return self._fernet.encrypt(plaintext.encode()).decode()
+
+    def decrypt(self, ciphertext: str) -> str:
+        try:
+            return self._fernet.decrypt(ciphertext.encode()).decode()
+        except InvalidToken:
+            raise ReauthRequired(
+                "stored credentials cannot be decrypted (TANDEM_SECRET_KEY changed without the "
+                "old key in TANDEM_PREVIOUS_SECRET_KEYS): reconnect the mailbox"
+            ) from None
+
+    def rotate(self, ciphertext: str) -> str:
+        return self._fernet.rotate(ciphertext.encode()).decode()
+
+
+def _fernet_key(secret: str) -> bytes:
+    return base64.urlsafe_b64encode(
+        hashlib.sha256(b"tandem-oauth-tokens:" + secret.encode()).digest()
+    )
+
+
+def seal_credentials(credentials: Credentials, cipher: TokenCipher) -> str:
+    """Only the tokens are stored; the client id and secret always come from settings."""
+    expiry = credentials.expiry.replace(tzinfo=UTC).isoformat() if credentials.expiry else None
+    data = {
+        "token": credentials.token,
+        "refresh_token": credentials.refresh_token,
+        "expiry": expiry,
+        "scopes": list(credentials.scopes or GMAIL_SCOPES),
+    }
+    return cipher.encrypt(json.dumps(data))
+
+
+def open_credentials(sealed: str, *, settings: Settings, cipher: TokenCipher) -> Credentials:
+    data: dict[str, Any] = json.loads(cipher.decrypt(sealed))
+    google = google_endpoints(settings)
+    expiry = data.get("expiry")
+    return Credentials(  # type: ignore[no-untyped-call]
+        token=data.get("token"),
+        refresh_token=data["refresh_token"],
+        token_uri=google.token_uri,
+        client_id=google.client_id,
+        client_secret=google.client_secret,
+        scopes=data.get("scopes") or GMAIL_SCOPES,
+        # google-auth compares expiry with a naive UTC "now".
+        expiry=datetime.fromisoformat(expiry).astimezone(UTC).replace(tzinfo=None)
+        if expiry
+        else None,
+    )
+
+
+def revoke(*, settings: Settings, credentials: Credentials) -> None:
+    """Best effort: a token Google already forgot is as good as revoked."""
+    token = credentials.refresh_token or credentials.token
+    try:
+        response = httpx.post(
+            google_endpoints(settings).revoke_uri, data={"token": token}, timeout=10
+        )
+    except httpx.HTTPError as exc:
+        logger.warning("token revocation failed", extra={"error": str(exc)})
+        return
+    if response.status_code >= 400:
+        logger.warning("token revocation refused", extra={"status": response.status_code})
+
+
+def verify_push_identity(*, settings: Settings, bearer: str) -> None:
+    """Checks a Pub/Sub push's Google-signed OIDC token: signature, audience, issuer, sender."""
+    certs_url = str(settings.push_oidc_certs_url) if settings.push_oidc_certs_url else None
+    try:
+        claims = id_token.verify_token(
+            bearer,
+            GoogleRequest(),
+            audience=settings.push_oidc_audience,
+            certs_url=certs_url or "https://www.googleapis.com/oauth2/v1/certs",
+        )
+    except (ValueError, GoogleAuthError) as exc:
+        raise Forbidden(f"push token rejected: {exc}") from None
+    if claims.get("iss") not in {"accounts.google.com", "https://accounts.google.com"}:
+        raise Forbidden("push token rejected: wrong issuer")
+    if settings.push_oidc_email and (
+        claims.get("email") != settings.push_oidc_email or not claims.get("email_verified")
+    ):
+        raise Forbidden("push token rejected: not the configured push service account")

@@ -1,0 +1,345 @@
+"""Full and incremental sync of one mailbox, resumable and safe to run from any worker.
+
+A run takes the mailbox's lease first (`mailboxes.claim`), so two workers never sync one mailbox
+at once. A full sync lists INBOX and SENT threads within the look-back window page by page,
+skips threads whose historyId has not changed, fetches the rest in batches and commits after
+every batch with its cursor, so a crash or restart resumes at the page it was on. An incremental
+sync reads history.list from the stored historyId; when Gmail no longer has that id (404) it
+falls back to a full sync, which the idempotent upserts keep free of duplicates.
+"""
+
+import logging
+import socket
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Engine, func
+from sqlmodel import Session, col, select
+
+from app.db import session_scope
+from app.errors import Invalid, Unavailable
+from app.models import Mailbox, Message, utcnow
+from app.settings import Settings
+from gmail_sync.client import GmailClient, HistoryExpired, RetryPolicy
+from gmail_sync.ingest import (
+    Ingested,
+    apply_labels,
+    ingest_messages,
+    ingest_threads,
+    known_thread_history,
+    remove_messages,
+)
+from gmail_sync.mailboxes import (
+    claim,
+    mark_failed,
+    mark_needs_reauth,
+    mark_synced,
+    record_quota,
+    release,
+    renew,
+)
+from gmail_sync.oauth import (
+    ReauthRequired,
+    TokenCipher,
+    google_endpoints,
+    open_credentials,
+    seal_credentials,
+)
+
+logger = logging.getLogger(__name__)
+
+SYNCED_LABELS = ("INBOX", "SENT")
+SKIPPED_LABELS = frozenset({"DRAFT", "SPAM", "CHAT"})
+WORKER_ID = f"{socket.gethostname()}:{uuid.uuid4().hex[:8]}"
+
+
+class LeaseLost(Exception):
+    """Another worker took the mailbox over (this one stalled past its lease): stop quietly."""
+
+
+@dataclass
+class SyncReport:
+    mailbox_id: int
+    mode: str = "skipped"
+    ingested: list[Ingested] = field(default_factory=list)
+    error: str | None = None
+
+
+def sync_mailbox(
+    *,
+    engine: Engine,
+    settings: Settings,
+    mailbox_id: int,
+    owner: str = WORKER_ID,
+    clock: Callable[[], datetime] = utcnow,
+    retry: RetryPolicy | None = None,
+) -> SyncReport:
+    """One sync run of a mailbox; never raises for Gmail trouble, which lands in its health."""
+    with session_scope(engine) as session:
+        claimed_at = clock()
+        if not claim(session=session, mailbox_id=mailbox_id, owner=owner, now=claimed_at):
+            return SyncReport(mailbox_id)
+    run = _Run(engine, settings, mailbox_id, owner, clock)
+    report = SyncReport(mailbox_id)
+    try:
+        run.open_client(retry or RetryPolicy(base_seconds=settings.gmail_retry_base_seconds))
+        report = run.sync()
+    except ReauthRequired as exc:
+        report.error = reason = str(exc)
+        run.update(lambda mailbox: mark_needs_reauth(mailbox=mailbox, reason=reason))
+    except (Unavailable, Invalid) as exc:
+        report.error = reason = str(exc)
+        run.update(lambda mailbox: mark_failed(mailbox=mailbox, reason=reason))
+    except LeaseLost:
+        logger.warning("sync lease lost", extra={"mailbox_id": mailbox_id})
+        return report
+    finally:
+        run.close(claimed_at)
+    return report
+
+
+class _Run:
+    def __init__(
+        self,
+        engine: Engine,
+        settings: Settings,
+        mailbox_id: int,
+        owner: str,
+        clock: Callable[[], datetime],
+    ) -> None:
+        self.engine, self.settings, self.mailbox_id = engine, settings, mailbox_id
+        self.owner, self.clock = owner, clock
+        self.client: GmailClient | None = None
+        self.token_before: str | None = None
+
+    @contextmanager
+    def transaction(self) -> Iterator[tuple[Session, Mailbox]]:
+        """A committed step that still holds the lease (extending it)."""
+        with session_scope(self.engine) as session:
+            if not renew(
+                session=session, mailbox_id=self.mailbox_id, owner=self.owner, now=self.clock()
+            ):
+                raise LeaseLost
+            mailbox = session.get(Mailbox, self.mailbox_id)
+            assert mailbox is not None, "a leased mailbox exists"
+            yield session, mailbox
+
+    def update(self, change: Callable[[Mailbox], None]) -> None:
+        with session_scope(self.engine) as session:
+            mailbox = session.get(Mailbox, self.mailbox_id)
+            if mailbox is not None:
+                change(mailbox)
+                session.add(mailbox)
+
+    def open_client(self, retry: RetryPolicy) -> None:
+        with self.transaction() as (_, mailbox):
+            if not mailbox.credentials_encrypted:
+                raise ReauthRequired("the mailbox has no stored credentials")
+            credentials = open_credentials(
+                mailbox.credentials_encrypted,
+                settings=self.settings,
+                cipher=TokenCipher(self.settings),
+            )
+        self.token_before = credentials.token
+        self.client = GmailClient(
+            credentials, google_endpoints(self.settings).api_root, retry=retry
+        )
+
+    def close(self, claimed_at: datetime) -> None:
+        """Stores refreshed tokens and quota spent, and hands the lease back."""
+        client = self.client
+        with session_scope(self.engine) as session:
+            mailbox = session.get(Mailbox, self.mailbox_id)
+            if mailbox is None:
+                return
+            if client is not None:
+                record_quota(mailbox=mailbox, units=client.units_spent, now=self.clock())
+                if client.credentials.token != self.token_before and mailbox.credentials_encrypted:
+                    mailbox.credentials_encrypted = seal_credentials(
+                        client.credentials, TokenCipher(self.settings)
+                    )
+            poll = timedelta(seconds=self.settings.poll_interval_seconds)
+            if mailbox.sync_lease_owner == self.owner:
+                release(
+                    session=session,
+                    mailbox=mailbox,
+                    claimed_at=claimed_at,
+                    now=self.clock(),
+                    poll=poll,
+                )
+        if client is not None:
+            client.close()
+
+    def sync(self) -> SyncReport:
+        report = SyncReport(self.mailbox_id)
+        with self.transaction() as (_, mailbox):
+            full = mailbox.full_sync_requested or mailbox.history_id is None
+            full = full or mailbox.sync_cursor.get("mode") == "full"
+        if not full:
+            try:
+                report.ingested += self.incremental()
+                report.mode = "incremental"
+            except HistoryExpired:
+                logger.info("history expired, full sync", extra={"mailbox_id": self.mailbox_id})
+                full = True
+        if full:
+            report.ingested += self.full()
+            report.ingested += self.incremental()
+            report.mode = "full"
+        with self.transaction() as (_, mailbox):
+            mark_synced(mailbox=mailbox, now=self.clock())
+        return report
+
+    def full(self) -> list[Ingested]:
+        assert self.client is not None
+        cursor = self._full_cursor()
+        ingested: list[Ingested] = []
+        while cursor["label"] < len(SYNCED_LABELS):
+            page = self.client.list_threads(
+                label=SYNCED_LABELS[cursor["label"]],
+                query=cursor["query"],
+                page_token=cursor["page_token"],
+            )
+            ingested += self._fetch_changed_threads(page.get("threads", []))
+            cursor["page_token"] = page.get("nextPageToken")
+            if cursor["page_token"] is None:
+                cursor["label"] += 1
+            with self.transaction() as (session, mailbox):
+                mailbox.sync_cursor = dict(cursor)
+                session.add(mailbox)
+        with self.transaction() as (session, mailbox):
+            mailbox.history_id = max(mailbox.history_id or 0, int(cursor["start_history_id"]))
+            mailbox.sync_cursor = {}
+            mailbox.full_sync_requested = False
+            stored = session.exec(
+                select(func.count()).select_from(Message).where(Message.mailbox_id == mailbox.id)
+            ).one()
+            mailbox.messages_synced = mailbox.messages_total = int(stored)
+            session.add(mailbox)
+        return ingested
+
+    def _full_cursor(self) -> dict[str, Any]:
+        """The saved cursor of an interrupted full sync, or a new one that starts from the
+        historyId read before listing, so changes made while listing are caught afterwards."""
+        assert self.client is not None
+        with self.transaction() as (_, mailbox):
+            cursor = dict(mailbox.sync_cursor)
+        if cursor.get("mode") == "full":
+            return cursor
+        since = self.clock() - timedelta(days=self.settings.sync_lookback_days)
+        query = f"after:{int(since.timestamp())}"
+        start_history_id = int(self.client.profile()["historyId"])
+        total = sum(
+            self.client.estimate_messages(label=label, query=query) for label in SYNCED_LABELS
+        )
+        cursor = {
+            "mode": "full",
+            "query": query,
+            "label": 0,
+            "page_token": None,
+            "start_history_id": start_history_id,
+        }
+        with self.transaction() as (session, mailbox):
+            mailbox.sync_cursor = cursor
+            mailbox.messages_synced, mailbox.messages_total = 0, total
+            session.add(mailbox)
+        return cursor
+
+    def _fetch_changed_threads(self, stubs: list[dict[str, Any]]) -> list[Ingested]:
+        assert self.client is not None
+        with self.transaction() as (session, _):
+            known = known_thread_history(
+                session=session, mailbox_id=self.mailbox_id, thread_ids=[s["id"] for s in stubs]
+            )
+        todo = [s["id"] for s in stubs if known.get(s["id"]) != int(s.get("historyId") or 0)]
+        ingested: list[Ingested] = []
+        size = self.settings.sync_batch_size
+        for start in range(0, len(todo), size):
+            fetched = self.client.get_threads(todo[start : start + size])
+            with self.transaction() as (session, mailbox):
+                threads = [thread for thread in fetched.values() if thread is not None]
+                added = ingest_threads(
+                    session=session, mailbox=mailbox, threads=threads, now=self.clock()
+                )
+                mailbox.messages_synced += len(added)
+                mailbox.messages_total = max(mailbox.messages_total, mailbox.messages_synced)
+                session.add(mailbox)
+            ingested += added
+        return ingested
+
+    def incremental(self) -> list[Ingested]:
+        """Applies every change since the stored historyId, in one transaction with the new id."""
+        assert self.client is not None
+        with self.transaction() as (_, mailbox):
+            start = mailbox.history_id
+        assert start is not None, "incremental sync follows a full one"
+        changes = _HistoryChanges()
+        page_token: str | None = None
+        while True:
+            page = self.client.history_page(start_history_id=start, page_token=page_token)
+            changes.read(page.get("history", []))
+            changes.latest = max(changes.latest, int(page.get("historyId") or start))
+            page_token = page.get("nextPageToken")
+            if page_token is None:
+                break
+        with self.transaction() as (session, _):
+            unknown = changes.unknown_added(session, self.mailbox_id)
+        fetched = self.client.get_messages(unknown) if unknown else {}
+        with self.transaction() as (session, mailbox):
+            found = [message for message in fetched.values() if message is not None]
+            added = ingest_messages(
+                session=session, mailbox=mailbox, messages=found, now=self.clock()
+            )
+            apply_labels(session=session, mailbox=mailbox, labels=changes.labels)
+            remove_messages(session=session, mailbox=mailbox, gmail_ids=changes.deleted)
+            mailbox.history_id = max(start, changes.latest)
+            mailbox.messages_synced += len([item for item in added if item.created])
+            mailbox.messages_total = max(mailbox.messages_total, mailbox.messages_synced)
+            session.add(mailbox)
+        return added
+
+
+class _HistoryChanges:
+    """What a run of history records adds, relabels and deletes, last word winning."""
+
+    def __init__(self) -> None:
+        self.added: dict[str, list[str]] = {}
+        self.labels: dict[str, list[str]] = {}
+        self.deleted: set[str] = set()
+        self.latest = 0
+
+    def read(self, records: list[dict[str, Any]]) -> None:
+        for record in records:
+            self.latest = max(self.latest, int(record.get("id") or 0))
+            for entry in record.get("messagesAdded", []):
+                message = entry["message"]
+                self.added[message["id"]] = list(message.get("labelIds", []))
+                self.deleted.discard(message["id"])
+            for key in ("labelsAdded", "labelsRemoved"):
+                for entry in record.get(key, []):
+                    message = entry["message"]
+                    self.labels[message["id"]] = list(message.get("labelIds", []))
+            for entry in record.get("messagesDeleted", []):
+                self.deleted.add(entry["message"]["id"])
+
+    def unknown_added(self, session: Session, mailbox_id: int) -> list[str]:
+        """New messages worth fetching: not drafts or spam, not deleted since, not stored yet."""
+        wanted = [
+            gmail_id
+            for gmail_id, labels in self.added.items()
+            if gmail_id not in self.deleted
+            and SKIPPED_LABELS.isdisjoint(self.labels.get(gmail_id, labels))
+        ]
+        if not wanted:
+            return []
+        stored = session.exec(
+            select(Message.gmail_id).where(
+                Message.mailbox_id == mailbox_id, col(Message.gmail_id).in_(wanted)
+            )
+        )
+        known = set(stored)
+        return [gmail_id for gmail_id in wanted if gmail_id not in known]
