@@ -12,17 +12,23 @@ from typing import Annotated
 
 import typer
 import uvicorn
-from pydantic import SecretStr
 from sqlmodel import Session, select
 
 from app.accounts import bootstrap, create_api_token, create_user, new_password, normalize_email
 from app.db import check_connection, get_engine, session_scope
-from app.demo import DEMO_PASSWORD, ensure_demo_workspace
+from app.demo import (
+    DEMO_ADMIN,
+    DEMO_MAILBOX,
+    DEMO_PASSWORD,
+    connect_demo_mailbox,
+    demo_settings,
+    start_emulator,
+)
 from app.errors import Invalid, NotFound, TandemError
 from app.migrations import head_revision, upgrade_to_head
 from app.models import Role, User, Workspace
 from app.observability import configure_logging
-from app.settings import DEMO_SECRET_KEY, Settings, SettingsError, get_settings
+from app.settings import Settings, SettingsError, get_settings
 
 cli = typer.Typer(
     no_args_is_help=True,
@@ -56,18 +62,20 @@ def serve(
     from app.main import create_app
 
     settings = get_settings()
-    if demo and settings.secret_key is None:
-        settings = settings.model_copy(update={"secret_key": SecretStr(DEMO_SECRET_KEY)})
+    if demo:
+        emulator = start_emulator(database_url=settings.database_url, port=port + 25)
+        settings = demo_settings(settings, host=host, port=port, emulator_url=emulator.url)
     settings.require_secret_key()
     configure_logging(settings.log_level)
     _migrated_settings(settings)
     if demo:
-        with session_scope(get_engine(settings.database_url)) as session:
-            demo_admin = ensure_demo_workspace(session=session)
-            typer.echo(
-                f"Demo ready: open http://{host}:{port}/login and sign in as "
-                f"{demo_admin.email} / {DEMO_PASSWORD}"
-            )
+        connect_demo_mailbox(settings=settings)
+        typer.echo(
+            f"Demo ready: open http://{host}:{port}/login and sign in as "
+            f"{DEMO_ADMIN} / {DEMO_PASSWORD}\n"
+            f"Gmail emulator for the demo mailbox {DEMO_MAILBOX}: {emulator.url} (deliver mail: "
+            f"POST {emulator.url}/_emulator/mailboxes/{DEMO_MAILBOX}/messages, message/rfc822)"
+        )
     uvicorn.run(create_app(settings), host=host, port=port, log_config=None)
 
 

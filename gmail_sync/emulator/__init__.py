@@ -41,6 +41,6 @@ Control API (JSON, no auth), the paths DESIGN.md fixes plus the ones marked "ext
 - `POST /_emulator/reset` forgets everything.
 """
 
-from gmail_sync.emulator.app import create_app, serve
+from gmail_sync.emulator.app import BackgroundEmulator, create_app, serve
 
-__all__ = ["create_app", "serve"]
+__all__ = ["BackgroundEmulator", "create_app", "serve"]

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import threading
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from urllib.parse import parse_qs
@@ -103,3 +105,31 @@ def serve(host: str, port: int, seed: str | None, state_path: str | None) -> Non
     app = create_app(state_path=state_path, seed=seed)
     logger.info("Gmail emulator on http://%s:%s", host, port)
     uvicorn.run(app, host=host, port=port, log_level="info")
+
+
+class BackgroundEmulator:
+    """An emulator served by uvicorn on a daemon thread: `tandem serve --demo` and the tests
+    run one beside Tandem in the same process."""
+
+    def __init__(
+        self, host: str, port: int, seed: str | None = None, state_path: str | None = None
+    ) -> None:
+        config = uvicorn.Config(
+            create_app(state_path=state_path, seed=seed), host=host, port=port, log_level="warning"
+        )
+        self.url = f"http://{host}:{port}"
+        self._server = uvicorn.Server(config)
+        self._thread = threading.Thread(target=self._server.run, name="gmail-emulator", daemon=True)
+
+    def start(self, timeout: float = 10) -> BackgroundEmulator:
+        self._thread.start()
+        deadline = time.monotonic() + timeout
+        while not self._server.started:
+            if time.monotonic() > deadline or not self._thread.is_alive():
+                raise RuntimeError(f"the Gmail emulator did not start on {self.url}")
+            time.sleep(0.01)
+        return self
+
+    def stop(self) -> None:
+        self._server.should_exit = True
+        self._thread.join(timeout=10)

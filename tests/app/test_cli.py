@@ -3,9 +3,11 @@
 import json
 import os
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
+from contextlib import closing
 from pathlib import Path
 
 import httpx
@@ -155,8 +157,21 @@ def test_serve_migrates_and_answers_health_checks(tmp_path: Path, demo: bool) ->
                 assert "demo@tandem.test" in banner
                 email, password = banner.rsplit("as ", 1)[1].strip().split(" / ")
                 _assert_can_sign_in(f"http://127.0.0.1:{port}", email, password)
+                _assert_demo_mail_is_synced(tmp_path / "served.db")
         finally:
             server.terminate()
+
+
+def _assert_demo_mail_is_synced(database: Path) -> None:
+    """The demo mailbox is connected through the in-process emulator and its mail imported."""
+    deadline = time.monotonic() + 60
+    while True:
+        with closing(sqlite3.connect(database)) as connection:
+            row = connection.execute("SELECT status, messages_synced FROM mailbox").fetchone()
+        if row is not None and row[0] == "connected" and row[1] >= 30:
+            return
+        assert time.monotonic() < deadline, f"demo mailbox not synced: {row}"
+        time.sleep(0.2)
 
 
 def _wait_ready(base: str) -> httpx.Response:

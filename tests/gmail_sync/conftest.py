@@ -8,8 +8,6 @@ Flow, with a google-api-python-client service built by `gmail_sync.client`.
 from __future__ import annotations
 
 import socket
-import threading
-import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -21,12 +19,11 @@ from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
-import uvicorn
 from google.oauth2.credentials import Credentials
 from google_auth_oauthlib.flow import Flow
 
 from gmail_sync.client import build_gmail_service
-from gmail_sync.emulator import create_app
+from gmail_sync.emulator import BackgroundEmulator
 
 SUPPORT = "support@acme.test"
 SUPPORT_ALIASES = ["help@acme.test"]
@@ -48,22 +45,11 @@ def running_emulator(
     state_path: str | None = None, seed: str | None = None, port: int | None = None
 ) -> Iterator[str]:
     """Serves a new emulator app in a background thread; yields its base URL."""
-    app = create_app(state_path=state_path, seed=seed)
-    port = port or free_port()
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("the emulator did not start")
-        time.sleep(0.01)
+    emulator = BackgroundEmulator("127.0.0.1", port or free_port(), seed, state_path).start()
     try:
-        yield f"http://127.0.0.1:{port}"
+        yield emulator.url
     finally:
-        server.should_exit = True
-        thread.join(timeout=10)
+        emulator.stop()
 
 
 @pytest.fixture(autouse=True)
