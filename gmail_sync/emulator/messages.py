@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from datetime import UTC
 from email import message_from_bytes
+from email.errors import HeaderParseError
 from email.header import decode_header, make_header
 from email.message import Message
 from email.parser import BytesHeaderParser
@@ -52,7 +53,7 @@ def decode_header_value(value: str) -> str:
     unfolded = _FOLD.sub("", value).strip()
     try:
         decoded = str(make_header(decode_header(unfolded)))
-    except (ValueError, LookupError, UnicodeError):
+    except (ValueError, LookupError, UnicodeError, HeaderParseError):
         decoded = unfolded
     return decoded.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
