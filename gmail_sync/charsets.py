@@ -196,10 +196,10 @@ def _correct_mislabel(data: bytes, codec: str, text: str) -> str:
         return utf8
     if codec in _CYRILLIC_CODECS:
         better = _cyrillic_codec(data, declared=codec)
-        return data.decode(better) if better else text
+        return data.decode(better, "replace") if better else text
     if codec in _LATIN_CODECS and _dense_high_bytes(data):
         guess = _cyrillic_codec(data, declared=None)
-        return data.decode(guess) if guess else text
+        return data.decode(guess, "replace") if guess else text
     return text
 
 
@@ -213,7 +213,7 @@ def _recover(data: bytes, hint: str | None) -> str:
             text = _correct_mislabel(data, hint, text)
     if text is None and _dense_high_bytes(data):
         guess = _cyrillic_codec(data, declared=None)
-        text = data.decode(guess) if guess else None
+        text = data.decode(guess, "replace") if guess else None
     if text is None:
         match = charset_normalizer.from_bytes(data[:_SAMPLE], cp_isolation=_DETECTABLE).best()
         text = data.decode(match.encoding if match else "cp1252", "replace")

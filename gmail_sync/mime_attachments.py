@@ -54,9 +54,12 @@ def attachment_of(leaf: Leaf, *, hint: str | None) -> Attachment:
 def _declared_filename(headers: Message, hint: str | None) -> str:
     """filename= (RFC 2231 continuations and charsets), else name=; RFC 2047 or raw 8-bit
     names as Outlook and old mailers write them are decoded too."""
-    name = headers.get_filename() or headers.get_param("name")
-    if isinstance(name, tuple):
-        name = collapse_rfc2231_value(name)
+    try:
+        name = headers.get_filename() or headers.get_param("name")
+        if isinstance(name, tuple):
+            name = collapse_rfc2231_value(name)
+    except (ValueError, LookupError):  # an RFC 2231 charset that is no codec name at all
+        return ""
     return decode_header_text(name, hint=hint) if isinstance(name, str) else ""
 
 

@@ -96,15 +96,17 @@ def raw_tree(message: Message) -> Tree:
     while stack:
         part, part_id, parent_type = stack.pop()
         content_type = part.get_content_type()
-        payload = part.get_payload()
-        if content_type.startswith("multipart/") and isinstance(payload, list):
-            children = [child for child in payload if isinstance(child, Message)]
+        if content_type.startswith("multipart/") and part.is_multipart():
+            children = [child for child in part.get_payload() if isinstance(child, Message)]
             stack.extend(
                 (child, _child_id(part_id, index), content_type)
                 for index, child in reversed(list(enumerate(children)))
             )
             continue
-        tree.leaves.append(_raw_leaf(part, part_id, parent_type))
+        try:
+            tree.leaves.append(_raw_leaf(part, part_id, parent_type))
+        except (ValueError, LookupError, TypeError) as error:  # hostile charset or encoding
+            tree.errors.append(f"part {part_id or 'root'} unreadable: {error!r}")
     return tree
 
 
@@ -118,11 +120,16 @@ def gmail_tree(payload: Mapping[str, Any]) -> Tree:
             continue
         headers = gmail_headers(node.get("headers"))
         content_type = _gmail_type(node, headers)
-        parts = node.get("parts")
-        if content_type.startswith("multipart/") and isinstance(parts, list) and parts:
-            stack.extend((child, content_type) for child in reversed(parts))
+        if content_type.startswith("multipart/"):
+            # No parts at all is how format=metadata answers: nothing to read, nothing lost.
+            parts = node.get("parts")
+            children = parts if isinstance(parts, list) else []
+            stack.extend((child, content_type) for child in reversed(children))
             continue
-        tree.leaves.append(_gmail_leaf(node, headers, content_type, parent_type))
+        try:
+            tree.leaves.append(_gmail_leaf(node, headers, content_type, parent_type))
+        except (ValueError, LookupError, TypeError) as error:  # hostile parameters
+            tree.errors.append(f"a Gmail payload part is unreadable: {error!r}")
     return tree
 
 
@@ -159,12 +166,12 @@ def _defect(part: Message) -> str | None:
 
 def _encoded_size(part: Message) -> int:
     """The decoded size, computed for base64 from the encoded text so no copy is made."""
-    payload = part.get_payload()
-    if not isinstance(payload, str):
-        return 0
     encoding = str(part.get("Content-Transfer-Encoding", "")).strip().lower()
     if encoding != "base64":
         return len(_decoded(part))
+    payload = part.get_payload()
+    if not isinstance(payload, str):
+        return 0
     chars = len(payload) - sum(payload.count(space) for space in "\r\n\t ")
     padding = len(payload.rstrip()) - len(payload.rstrip().rstrip("="))
     return max(0, chars * 3 // 4 - min(padding, 2))

@@ -515,6 +515,17 @@ def test_junk_gmail_resources_never_raise(resource: dict[str, Any]) -> None:
     assert isinstance(parsed, ParsedMessage)
 
 
+def test_gmail_metadata_format_yields_headers_and_no_phantom_parts() -> None:
+    headers = [{"name": "Subject", "value": "Only headers"}, {"name": "From", "value": "a@b.c"}]
+
+    parsed = parse_gmail_message(
+        {"id": "m1", "payload": {"mimeType": "multipart/alternative", "headers": headers}}
+    )
+
+    assert (parsed.subject, parsed.from_address, parsed.text) == ("Only headers", "a@b.c", "")
+    assert (parsed.attachments, parsed.parse_error) == ((), None)
+
+
 def test_gmail_raw_format_goes_through_the_same_parser() -> None:
     raw = corpus("gmail_reply_ru.eml")
 
