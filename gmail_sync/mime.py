@@ -354,7 +354,7 @@ def _read_leaves(tree: Tree, hint: str | None, errors: list[str]) -> _Body:
         if leaf.body is None:
             body.attachments.append(attachment_of(leaf, hint=hint))
             continue
-        text = decode_bytes(leaf.body, leaf.headers.get_content_charset())
+        text = decode_bytes(leaf.body, leaf.headers.get_content_charset(), hint=hint)
         text = text.replace("\r\n", "\n").replace("\r", "\n")
         (body.html if leaf.content_type == "text/html" else body.plain).append(text)
     return body

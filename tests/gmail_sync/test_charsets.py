@@ -74,6 +74,13 @@ def test_a_stray_byte_in_utf8_costs_one_character_not_the_text() -> None:
     assert decode_bytes(data, "utf-8") == "Grüße aus München, Straße\ufffd"
 
 
+def test_bytes_undefined_in_the_recovered_charset_are_replaced() -> None:
+    data = RUSSIAN.encode("cp1251") + b"\x98"
+
+    assert decode_bytes(data, None) == RUSSIAN + "\ufffd"
+    assert decode_bytes(data, "iso-8859-1") == RUSSIAN + "\ufffd"
+
+
 def test_short_koi8r_subjects_use_the_body_charset_hint() -> None:
     assert decode_bytes("СРОЧНО".encode("koi8_r"), None) == "СРОЧНО"
     assert decode_bytes("Анна".encode("koi8_r"), None, hint="koi8-r") == "Анна"

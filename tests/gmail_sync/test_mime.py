@@ -497,6 +497,21 @@ def test_a_25_mb_attachment_is_measured_never_kept(big_message: bytes, parse: Pa
     assert len(repr(parsed)) < 5000
 
 
+def test_hostile_charset_parameters_cost_only_their_part() -> None:
+    raw = (
+        b"From: a@b.c\nSubject: odd\nMIME-Version: 1.0\n"
+        b"Content-Type: multipart/mixed; boundary=b\n\n"
+        b'--b\nContent-Type: text/plain; charset="utf\xdb8"\n\nhello \xff\n'
+        b"--b\nContent-Type: application/pdf\n"
+        b"Content-Disposition: attachment; filename*=utf\xe98''%D0%94.pdf\n\nx\n--b--\n"
+    )
+
+    parsed = parse_raw_message(raw)
+
+    assert (parsed.subject, parsed.text[:5], parsed.parse_error) == ("odd", "hello", None)
+    assert [a.filename for a in parsed.attachments] == ["attachment.pdf"]
+
+
 GMAIL_JUNK: list[dict[str, Any]] = [
     {},
     {"id": "1", "payload": "not a dict"},
