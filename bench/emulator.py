@@ -21,10 +21,9 @@ import time
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime
-from urllib.parse import parse_qs, urlsplit
 
 import httpx
-from google_auth_oauthlib.flow import Flow
+from bench_oauth import bench_credentials
 
 from gmail_sync.client import build_gmail_service
 
@@ -75,23 +74,7 @@ def generated_mbox(count: int) -> bytes:
 
 
 def connect(url: str) -> object:
-    os.environ["OAUTHLIB_INSECURE_TRANSPORT"] = "1"
-    config = {
-        "web": {
-            "client_id": "bench",
-            "client_secret": "bench",
-            "auth_uri": f"{url}/o/oauth2/auth",
-            "token_uri": f"{url}/token",
-        }
-    }
-    flow = Flow.from_client_config(
-        config, scopes=["https://mail.google.com/"], redirect_uri="http://127.0.0.1/cb"
-    )
-    auth_url, _ = flow.authorization_url(login_hint=MAILBOX)
-    location = httpx.get(auth_url, follow_redirects=False).headers["location"]
-    flow.fetch_token(code=parse_qs(urlsplit(location).query)["code"][0])
-    flow.oauth2session.close()
-    return build_gmail_service(flow.credentials, url)
+    return build_gmail_service(bench_credentials(url, MAILBOX), url)
 
 
 def all_ids(service: object) -> list[str]:

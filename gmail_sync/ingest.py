@@ -5,8 +5,11 @@ labels refreshed, so a second sync, a resumed one or a fallback full sync never 
 It applies the conversation rules: one Gmail thread is one conversation; mail that reached two
 connected mailboxes (same RFC Message-ID) is one conversation; outbound means sent by the mailbox
 or one of its aliases; an inbound message reopens a closed, pending or snoozed conversation; a
-sender who was not on the thread yet is flagged as a new participant. Functions flush, never
-commit.
+sender who was not on the thread yet is flagged as a new participant.
+
+It works a batch at a time (a full sync hands it 50 threads): related rows are read in a few
+queries and new messages and attachments are inserted in bulk, because per-message queries and
+ORM objects cost more than fetching the mail. Functions flush, never commit.
 """
 
 from collections.abc import Iterable
@@ -14,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from sqlalchemy import insert
 from sqlmodel import Session, col, select
 
 from app.models import (
@@ -27,7 +31,9 @@ from app.models import (
     Mailbox,
     Message,
     MessageState,
+    Priority,
     id_of,
+    utcnow,
 )
 from gmail_sync.mime import ParsedMessage, bare_addresses, parse_gmail_message
 
@@ -36,7 +42,7 @@ REOPENABLE = {ConversationStatus.CLOSED, ConversationStatus.PENDING, Conversatio
 
 @dataclass(frozen=True)
 class Ingested:
-    """One stored message; `live` when it arrived after the mailbox was connected, which is
+    """One stored message; `live` when Gmail received it after the mailbox was connected, which is
     what allows automatic follow-ups (acknowledgements, SLA timers): history never fires them."""
 
     message_id: int
@@ -46,14 +52,64 @@ class Ingested:
 
 
 @dataclass
+class _Fresh:
+    """A message Tandem has not stored yet, on its way to a row."""
+
+    resource: dict[str, Any]
+    parsed: ParsedMessage
+    row: dict[str, Any] = field(default_factory=dict)
+    conversation: "AnyConversation | None" = None
+    original: Message | None = None
+    adopt: Message | None = None
+    live: bool = False
+
+
+@dataclass
+class _NewConversation:
+    """A conversation this batch creates, kept as plain values until one bulk insert (ORM
+    objects cost more per attribute than the rest of ingesting a message)."""
+
+    workspace_id: int
+    mailbox_id: int
+    gmail_thread_id: str
+    subject: str
+    created_at: datetime
+    updated_at: datetime
+    status: str = ConversationStatus.OPEN
+    priority: str = Priority.NORMAL
+    tags: list[str] = field(default_factory=list)
+    contact_id: int | None = None
+    message_count: int = 0
+    is_unread: bool = False
+    first_message_at: datetime | None = None
+    last_message_at: datetime | None = None
+    last_inbound_at: datetime | None = None
+    first_response_at: datetime | None = None
+    first_response_seconds: int | None = None
+    id: int | None = None
+    participants: set[str] = field(default_factory=set)
+
+    def row(self) -> dict[str, Any]:
+        values = {name: getattr(self, name) for name in self.__dataclass_fields__}
+        del values["id"], values["participants"]
+        return values
+
+
+AnyConversation = Conversation | _NewConversation
+
+
+@dataclass
 class _Batch:
-    """What one batch of threads already has in the database, read in a few queries."""
+    """What the database already holds for one batch, read in a few queries."""
 
     known: dict[str, Message] = field(default_factory=dict)
     links: dict[str, ConversationThread] = field(default_factory=dict)
+    by_rfc_id: dict[str, list[Message]] = field(default_factory=dict)
     contacts: dict[str, Contact] = field(default_factory=dict)
     participants: dict[int, set[str]] = field(default_factory=dict)
     inbox_threads: set[str] = field(default_factory=set)
+    thread_history: dict[str, int] = field(default_factory=dict)
+    new_threads: dict[str, _NewConversation] = field(default_factory=dict)
 
 
 def ingest_threads(
@@ -61,15 +117,16 @@ def ingest_threads(
 ) -> list[Ingested]:
     """Stores every message of the given Gmail threads (format=full), oldest first."""
     threads = list(threads)
-    messages = [m for thread in threads for m in thread.get("messages", [])]
-    batch = _prefetch(session, mailbox, messages)
-    results = [
-        _ingest(session, mailbox, resource, batch, now) for resource in _oldest_first(messages)
-    ]
-    for thread in threads:
-        link = batch.links.get(thread["id"])
-        if link is not None and thread.get("historyId"):
-            link.history_id = int(thread["historyId"])
+    batch = _Batch(
+        thread_history={t["id"]: int(t["historyId"]) for t in threads if t.get("historyId")}
+    )
+    results = _ingest(
+        session, mailbox, [m for t in threads for m in t.get("messages", [])], batch, now
+    )
+    for thread_id, history_id in batch.thread_history.items():
+        link = batch.links.get(thread_id)
+        if link is not None and link.history_id != history_id:
+            link.history_id = history_id
             session.add(link)
     session.flush()
     return results
@@ -79,11 +136,7 @@ def ingest_messages(
     *, session: Session, mailbox: Mailbox, messages: Iterable[dict[str, Any]], now: datetime
 ) -> list[Ingested]:
     """Stores single Gmail messages (format=full), as incremental sync fetches them."""
-    messages = list(messages)
-    batch = _prefetch(session, mailbox, messages)
-    results = [
-        _ingest(session, mailbox, resource, batch, now) for resource in _oldest_first(messages)
-    ]
+    results = _ingest(session, mailbox, list(messages), _Batch(), now)
     session.flush()
     return results
 
@@ -99,15 +152,42 @@ def known_thread_history(
     return {thread_id: history_id for thread_id, history_id in session.exec(query)}
 
 
-def _oldest_first(messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    return sorted(messages, key=lambda m: (int(m.get("internalDate") or 0), m["id"]))
+def _ingest(
+    session: Session,
+    mailbox: Mailbox,
+    resources: list[dict[str, Any]],
+    batch: _Batch,
+    now: datetime,
+) -> list[Ingested]:
+    resources = sorted(resources, key=lambda m: (int(m.get("internalDate") or 0), m["id"]))
+    _read_known(session, mailbox, resources, batch)
+    results: list[Ingested] = []
+    fresh: list[_Fresh] = []
+    for resource in resources:
+        existing = batch.known.get(resource["id"])
+        if existing is None:
+            fresh.append(_Fresh(resource, parse_gmail_message(resource)))
+        else:
+            _refresh_labels(session, existing, list(resource.get("labelIds", [])))
+            results.append(Ingested(id_of(existing), existing.conversation_id, False, False))
+    if not fresh:
+        return results
+    _read_related(session, mailbox, fresh, batch)
+    _place(session, mailbox, fresh, batch, now)
+    for item in fresh:
+        _fill_row(item, mailbox, now)
+        assert item.conversation is not None
+        if item.row["duplicate_of_id"] is None:
+            _apply_to_conversation(session, mailbox, item.conversation, item.row, batch, item.live)
+    return results + _store(session, mailbox, fresh, batch)
 
 
-def _prefetch(session: Session, mailbox: Mailbox, messages: list[dict[str, Any]]) -> _Batch:
-    batch = _Batch()
-    batch.inbox_threads = {m["threadId"] for m in messages if "INBOX" in m.get("labelIds", [])}
-    gmail_ids = [m["id"] for m in messages]
-    thread_ids = list({m["threadId"] for m in messages})
+def _read_known(
+    session: Session, mailbox: Mailbox, resources: list[dict[str, Any]], batch: _Batch
+) -> None:
+    batch.inbox_threads |= {m["threadId"] for m in resources if "INBOX" in m.get("labelIds", [])}
+    gmail_ids = [m["id"] for m in resources]
+    thread_ids = list({m["threadId"] for m in resources})
     if gmail_ids:
         rows = session.exec(
             select(Message).where(
@@ -123,45 +203,201 @@ def _prefetch(session: Session, mailbox: Mailbox, messages: list[dict[str, Any]]
             )
         )
         batch.links = {link.gmail_thread_id: link for link in links}
-    return batch
 
 
-def _ingest(
-    session: Session, mailbox: Mailbox, resource: dict[str, Any], batch: _Batch, now: datetime
-) -> Ingested:
-    labels = list(resource.get("labelIds", []))
-    existing = batch.known.get(resource["id"])
-    if existing is not None:
-        _refresh_labels(session, existing, labels)
-        return Ingested(id_of(existing), existing.conversation_id, False, False)
-    parsed = parse_gmail_message(resource)
-    message = _adopt_queued_reply(session, mailbox, parsed) or Message(
-        workspace_id=mailbox.workspace_id, mailbox_id=id_of(mailbox), conversation_id=0
-    )
-    conversation, duplicate_of = _conversation_for(session, mailbox, resource, parsed, batch, now)
-    _fill_message(message, mailbox, resource, parsed, labels)
-    message.conversation_id = id_of(conversation)
-    message.duplicate_of_id = duplicate_of
-    live = mailbox.connected_at is not None and (message.date or now) >= mailbox.connected_at
-    if duplicate_of is None:
-        _apply_to_conversation(session, mailbox, conversation, message, batch, live)
-    session.add(message)
-    session.flush()
-    for attachment in parsed.attachments:
-        session.add(
-            Attachment(
-                workspace_id=mailbox.workspace_id,
-                message_id=id_of(message),
-                filename=attachment.filename,
-                content_type=attachment.content_type,
-                size=attachment.size,
-                gmail_attachment_id=attachment.attachment_id,
-                content_id=attachment.content_id,
-                is_inline=attachment.is_inline,
+def _read_related(session: Session, mailbox: Mailbox, fresh: list[_Fresh], batch: _Batch) -> None:
+    """Messages with the same Message-IDs (copies, queued replies) and the senders' contacts."""
+    rfc_ids = [item.parsed.message_id for item in fresh if item.parsed.message_id]
+    if rfc_ids:
+        for row in session.exec(
+            select(Message).where(
+                Message.workspace_id == mailbox.workspace_id,
+                col(Message.rfc_message_id).in_(rfc_ids),
+            )
+        ):
+            batch.by_rfc_id.setdefault(str(row.rfc_message_id), []).append(row)
+    senders = list({item.parsed.from_address for item in fresh if item.parsed.from_address})
+    if senders:
+        contacts = session.exec(
+            select(Contact).where(
+                Contact.workspace_id == mailbox.workspace_id, col(Contact.email).in_(senders)
             )
         )
-    batch.known[resource["id"]] = message
-    return Ingested(id_of(message), id_of(conversation), True, live)
+        batch.contacts = {contact.email: contact for contact in contacts}
+
+
+def _place(
+    session: Session, mailbox: Mailbox, fresh: list[_Fresh], batch: _Batch, now: datetime
+) -> None:
+    """Finds each message's conversation: its thread's, or the one another mailbox already
+    has this email in, or a new one for the thread."""
+    by_thread: dict[str, AnyConversation] = {}
+    for item in fresh:
+        same_id = batch.by_rfc_id.get(item.parsed.message_id or "", [])
+        item.adopt = next(
+            (m for m in same_id if m.mailbox_id == mailbox.id and m.gmail_id is None), None
+        )
+        item.original = next(
+            (m for m in same_id if m.mailbox_id != mailbox.id and m.duplicate_of_id is None), None
+        )
+        thread_id = item.resource["threadId"]
+        if thread_id not in by_thread:
+            by_thread[thread_id] = _conversation_of_thread(session, mailbox, item, batch, now)
+        item.conversation = by_thread[thread_id]
+    if _add_contacts(session, mailbox, fresh, batch):
+        session.flush()
+
+
+def _conversation_of_thread(
+    session: Session, mailbox: Mailbox, item: _Fresh, batch: _Batch, now: datetime
+) -> AnyConversation:
+    thread_id = item.resource["threadId"]
+    link = batch.links.get(thread_id)
+    if link is not None:
+        return _conversation(session, link.conversation_id)
+    if item.original is not None:
+        return _conversation(session, item.original.conversation_id)
+    batch.new_threads[thread_id] = _NewConversation(
+        workspace_id=mailbox.workspace_id,
+        mailbox_id=id_of(mailbox),
+        gmail_thread_id=thread_id,
+        subject=item.parsed.subject,
+        created_at=now,
+        updated_at=now,
+    )
+    return batch.new_threads[thread_id]
+
+
+def _conversation(session: Session, conversation_id: int) -> Conversation:
+    conversation = session.get(Conversation, conversation_id)
+    assert conversation is not None, "links and messages cascade-delete with their conversation"
+    return conversation
+
+
+def _fill_row(item: _Fresh, mailbox: Mailbox, now: datetime) -> None:
+    """The message's column values, ready for a bulk insert (or to update an adopted reply)."""
+    parsed, resource = item.parsed, item.resource
+    labels = list(resource.get("labelIds", []))
+    outbound = "SENT" in labels or parsed.from_address in {mailbox.email, *mailbox.aliases}
+    conversation = item.conversation
+    assert conversation is not None
+    original = item.original
+    date = parsed.date or _internal_date(resource)
+    item.row = {
+        "workspace_id": mailbox.workspace_id,
+        "conversation_id": conversation.id,
+        "mailbox_id": id_of(mailbox),
+        "gmail_id": resource["id"],
+        "gmail_thread_id": resource["threadId"],
+        "rfc_message_id": parsed.message_id,
+        "duplicate_of_id": original.id
+        if original is not None and original.conversation_id == conversation.id
+        else None,
+        "in_reply_to": parsed.in_reply_to,
+        "references": " ".join(parsed.references) or None,
+        "from_address": parsed.from_address,
+        "from_name": parsed.from_name,
+        "reply_to": list(parsed.reply_to),
+        "to": list(parsed.to),
+        "cc": list(parsed.cc),
+        "bcc": list(parsed.bcc),
+        "subject": parsed.subject,
+        "date": date,
+        "text_body": parsed.text,
+        "html_body": parsed.html,
+        "visible_text": parsed.visible_text,
+        "quoted_text": parsed.quoted_text,
+        "snippet": parsed.snippet,
+        "direction": Direction.OUTBOUND if outbound else Direction.INBOUND,
+        "state": MessageState.SENT if outbound else MessageState.RECEIVED,
+        "label_ids": labels,
+        "is_unread": "UNREAD" in labels,
+        "new_participant": False,
+        "parse_error": parsed.parse_error,
+        "size_estimate": int(resource.get("sizeEstimate") or 0),
+        "created_at": now,
+    }
+    received = _internal_date(resource) or date or now
+    item.live = mailbox.connected_at is not None and received >= mailbox.connected_at
+
+
+def _internal_date(resource: dict[str, Any]) -> datetime | None:
+    millis = resource.get("internalDate")
+    return datetime.fromtimestamp(int(millis) / 1000, tz=UTC) if millis else None
+
+
+def _store(
+    session: Session, mailbox: Mailbox, fresh: list[_Fresh], batch: _Batch
+) -> list[Ingested]:
+    """Inserts the new messages in one statement (adopted replies are updated instead), then
+    their attachments."""
+    _insert_conversations(session, mailbox, fresh, batch)
+    inserted = [item for item in fresh if item.adopt is None]
+    ids: dict[str, int] = {}
+    if inserted:
+        statement = insert(Message).returning(
+            col(Message.id), col(Message.gmail_id), sort_by_parameter_order=True
+        )
+        for message_id, gmail_id in session.execute(statement, [item.row for item in inserted]):
+            ids[str(gmail_id)] = int(message_id)
+    for item in fresh:
+        if item.adopt is not None:
+            for name, value in item.row.items():
+                if name not in {"created_at", "state"} or item.adopt.state == MessageState.QUEUED:
+                    setattr(item.adopt, name, value)
+            session.add(item.adopt)
+            session.flush()
+            ids[item.resource["id"]] = id_of(item.adopt)
+    attachments = [
+        {
+            "workspace_id": mailbox.workspace_id,
+            "message_id": ids[item.resource["id"]],
+            "filename": attachment.filename,
+            "content_type": attachment.content_type,
+            "size": attachment.size,
+            "gmail_attachment_id": attachment.attachment_id,
+            "content_id": attachment.content_id,
+            "is_inline": attachment.is_inline,
+        }
+        for item in fresh
+        for attachment in item.parsed.attachments
+    ]
+    if attachments:
+        session.execute(insert(Attachment), attachments)
+    return [
+        Ingested(ids[item.resource["id"]], int(item.row["conversation_id"]), True, item.live)
+        for item in fresh
+    ]
+
+
+def _insert_conversations(
+    session: Session, mailbox: Mailbox, fresh: list[_Fresh], batch: _Batch
+) -> None:
+    """The batch's new conversations and every new thread link, in two statements."""
+    drafts = list(batch.new_threads.values())
+    if drafts:
+        statement = insert(Conversation).returning(
+            col(Conversation.id), sort_by_parameter_order=True
+        )
+        for draft, (conversation_id,) in zip(
+            drafts, session.execute(statement, [d.row() for d in drafts]), strict=True
+        ):
+            draft.id = int(conversation_id)
+    links = {}
+    for item in fresh:
+        assert item.conversation is not None and item.conversation.id is not None
+        item.row["conversation_id"] = item.conversation.id
+        thread_id = item.resource["threadId"]
+        if thread_id not in batch.links:
+            links[thread_id] = {
+                "workspace_id": mailbox.workspace_id,
+                "conversation_id": item.conversation.id,
+                "mailbox_id": id_of(mailbox),
+                "gmail_thread_id": thread_id,
+                "history_id": batch.thread_history.get(thread_id),
+            }
+    if links:
+        session.execute(insert(ConversationThread), list(links.values()))
 
 
 def _refresh_labels(session: Session, message: Message, labels: list[str]) -> None:
@@ -171,174 +407,60 @@ def _refresh_labels(session: Session, message: Message, labels: list[str]) -> No
         session.add(message)
 
 
-def _adopt_queued_reply(
-    session: Session, mailbox: Mailbox, parsed: ParsedMessage
-) -> Message | None:
-    """A reply Tandem sent is already a row (stored before sending): the synced copy is that
-    row, matched by its Message-ID, never a second one."""
-    if not parsed.message_id:
-        return None
-    return session.exec(
-        select(Message).where(
-            Message.mailbox_id == mailbox.id,
-            Message.rfc_message_id == parsed.message_id,
-            col(Message.gmail_id).is_(None),
-        )
-    ).first()
-
-
-def _fill_message(
-    message: Message,
-    mailbox: Mailbox,
-    resource: dict[str, Any],
-    parsed: ParsedMessage,
-    labels: list[str],
-) -> None:
-    own = {mailbox.email, *mailbox.aliases}
-    outbound = "SENT" in labels or parsed.from_address.lower() in own
-    message.gmail_id = resource["id"]
-    message.gmail_thread_id = resource["threadId"]
-    message.rfc_message_id = parsed.message_id
-    message.in_reply_to = parsed.in_reply_to
-    message.references = " ".join(parsed.references) or None
-    message.from_address = parsed.from_address.lower()
-    message.from_name = parsed.from_name
-    message.reply_to, message.to, message.cc, message.bcc = (
-        list(parsed.reply_to),
-        list(parsed.to),
-        list(parsed.cc),
-        list(parsed.bcc),
-    )
-    message.subject = parsed.subject
-    message.date = parsed.date or _internal_date(resource)
-    message.text_body, message.html_body = parsed.text, parsed.html
-    message.visible_text, message.quoted_text = parsed.visible_text, parsed.quoted_text
-    message.snippet = str(resource.get("snippet", ""))
-    message.direction = Direction.OUTBOUND if outbound else Direction.INBOUND
-    if message.state in (MessageState.RECEIVED, MessageState.QUEUED) and outbound:
-        message.state = MessageState.SENT
-    message.label_ids = labels
-    message.is_unread = "UNREAD" in labels
-    message.parse_error = parsed.parse_error
-    message.size_estimate = int(resource.get("sizeEstimate") or 0)
-
-
-def _internal_date(resource: dict[str, Any]) -> datetime | None:
-    millis = resource.get("internalDate")
-    return datetime.fromtimestamp(int(millis) / 1000, tz=UTC) if millis else None
-
-
-def _conversation_for(
-    session: Session,
-    mailbox: Mailbox,
-    resource: dict[str, Any],
-    parsed: ParsedMessage,
-    batch: _Batch,
-    now: datetime,
-) -> tuple[Conversation, int | None]:
-    """The thread's conversation; or the one another mailbox already has this email in."""
-    link = batch.links.get(resource["threadId"])
-    if link is not None:
-        conversation = session.get(Conversation, link.conversation_id)
-        assert conversation is not None, "links cascade-delete with their conversation"
-        return conversation, _copy_of(
-            session, mailbox, parsed, conversation_id=link.conversation_id
-        )
-    original = _copy_of(session, mailbox, parsed, conversation_id=None)
-    if original is not None:
-        first = session.get(Message, original)
-        assert first is not None
-        conversation = session.get(Conversation, first.conversation_id)
-        assert conversation is not None
-    else:
-        conversation = Conversation(
-            workspace_id=mailbox.workspace_id,
-            mailbox_id=id_of(mailbox),
-            gmail_thread_id=resource["threadId"],
-            subject=parsed.subject,
-            created_at=now,
-            updated_at=now,
-        )
-        session.add(conversation)
-        session.flush()
-    link = ConversationThread(
-        workspace_id=mailbox.workspace_id,
-        conversation_id=id_of(conversation),
-        mailbox_id=id_of(mailbox),
-        gmail_thread_id=resource["threadId"],
-    )
-    session.add(link)
-    batch.links[resource["threadId"]] = link
-    return conversation, original
-
-
-def _copy_of(
-    session: Session, mailbox: Mailbox, parsed: ParsedMessage, conversation_id: int | None
-) -> int | None:
-    """The id of the same email (Message-ID) already stored from another mailbox."""
-    if not parsed.message_id:
-        return None
-    query = select(Message.id).where(
-        Message.workspace_id == mailbox.workspace_id,
-        Message.rfc_message_id == parsed.message_id,
-        Message.mailbox_id != mailbox.id,
-        col(Message.duplicate_of_id).is_(None),
-    )
-    if conversation_id is not None:
-        query = query.where(Message.conversation_id == conversation_id)
-    return session.exec(query).first()
-
-
 def _apply_to_conversation(
     session: Session,
     mailbox: Mailbox,
-    conversation: Conversation,
-    message: Message,
+    conversation: AnyConversation,
+    row: dict[str, Any],
     batch: _Batch,
     live: bool,
 ) -> None:
-    when = message.date
+    when: datetime | None = row["date"]
     previous_last = conversation.last_message_at
     is_newest = when is not None and (previous_last is None or when >= previous_last)
     participants = _participants(session, conversation, batch)
-    inbound = message.direction == Direction.INBOUND
-    if inbound and participants and message.from_address not in participants:
-        message.new_participant = True
-    participants |= {message.from_address, *bare_addresses([*message.to, *message.cc])}
+    inbound = row["direction"] == Direction.INBOUND
+    if inbound and participants and row["from_address"] not in participants:
+        row["new_participant"] = True
+    participants |= {row["from_address"], *bare_addresses([*row["to"], *row["cc"]])}
     conversation.message_count += 1
     if when is not None:
         conversation.first_message_at = min(filter(None, [conversation.first_message_at, when]))
         conversation.last_message_at = max(filter(None, [previous_last, when]))
     if inbound:
-        _apply_inbound(session, mailbox, conversation, message, batch, is_newest)
+        _apply_inbound(session, conversation, row, batch, reopen=live and is_newest)
     elif _is_first_response(conversation, when):
         assert when is not None
         conversation.first_response_at = when
         first = conversation.first_message_at or when
         conversation.first_response_seconds = int((when - first).total_seconds())
     if not live and is_newest:
-        in_inbox = message.gmail_thread_id in batch.inbox_threads
+        in_inbox = row["gmail_thread_id"] in batch.inbox_threads
         conversation.status = _history_status(in_inbox=in_inbox, inbound=inbound)
     conversation.updated_at = max(conversation.updated_at, when or conversation.updated_at)
-    session.add(conversation)
+    if isinstance(conversation, Conversation):
+        session.add(conversation)
 
 
 def _apply_inbound(
     session: Session,
-    mailbox: Mailbox,
-    conversation: Conversation,
-    message: Message,
+    conversation: AnyConversation,
+    row: dict[str, Any],
     batch: _Batch,
-    is_newest: bool,
+    *,
+    reopen: bool,
 ) -> None:
-    when = message.date
+    """A live message from the client reopens a conversation the team had put aside (history
+    never does: its status mirrors Gmail instead)."""
+    when: datetime | None = row["date"]
     if when is not None:
         conversation.last_inbound_at = max(filter(None, [conversation.last_inbound_at, when]))
-    if message.is_unread:
+    if row["is_unread"]:
         conversation.is_unread = True
-    if conversation.contact_id is None:
-        conversation.contact_id = id_of(_contact(session, mailbox, message, batch))
-    if is_newest and conversation.status in REOPENABLE and conversation.message_count > 1:
+    contact = batch.contacts.get(row["from_address"])
+    if conversation.contact_id is None and contact is not None:
+        conversation.contact_id = contact.id
+    if reopen and isinstance(conversation, Conversation) and conversation.status in REOPENABLE:
         session.add(
             AuditEvent(
                 workspace_id=conversation.workspace_id,
@@ -346,7 +468,8 @@ def _apply_inbound(
                 action="conversation.reopened",
                 before={"status": conversation.status},
                 after={"status": ConversationStatus.OPEN},
-                details={"reason": "the client wrote", "gmail_id": message.gmail_id},
+                details={"reason": "the client wrote", "gmail_id": row["gmail_id"]},
+                created_at=utcnow(),
             )
         )
         conversation.status = ConversationStatus.OPEN
@@ -354,7 +477,7 @@ def _apply_inbound(
         conversation.closed_at = None
 
 
-def _is_first_response(conversation: Conversation, when: datetime | None) -> bool:
+def _is_first_response(conversation: AnyConversation, when: datetime | None) -> bool:
     return bool(
         conversation.first_response_at is None
         and conversation.last_inbound_at
@@ -371,7 +494,10 @@ def _history_status(*, in_inbox: bool, inbound: bool) -> str:
     return ConversationStatus.OPEN if inbound else ConversationStatus.PENDING
 
 
-def _participants(session: Session, conversation: Conversation, batch: _Batch) -> set[str]:
+def _participants(session: Session, conversation: AnyConversation, batch: _Batch) -> set[str]:
+    """Everyone already on the thread; read once per conversation per batch."""
+    if isinstance(conversation, _NewConversation):
+        return conversation.participants
     conversation_id = id_of(conversation)
     if conversation_id not in batch.participants:
         rows = session.exec(
@@ -386,22 +512,20 @@ def _participants(session: Session, conversation: Conversation, batch: _Batch) -
     return batch.participants[conversation_id]
 
 
-def _contact(session: Session, mailbox: Mailbox, message: Message, batch: _Batch) -> Contact:
-    email = message.from_address
-    if email not in batch.contacts:
-        contact = session.exec(
-            select(Contact).where(
-                Contact.workspace_id == mailbox.workspace_id, Contact.email == email
+def _add_contacts(session: Session, mailbox: Mailbox, fresh: list[_Fresh], batch: _Batch) -> bool:
+    """Every outside sender becomes a contact (their history is all their conversations);
+    True when any was added."""
+    own = {mailbox.email, *mailbox.aliases}
+    added = False
+    for item in fresh:
+        email = item.parsed.from_address
+        if email and email not in own and email not in batch.contacts:
+            batch.contacts[email] = Contact(
+                workspace_id=mailbox.workspace_id, email=email, name=item.parsed.from_name
             )
-        ).first()
-        if contact is None:
-            contact = Contact(
-                workspace_id=mailbox.workspace_id, email=email, name=message.from_name
-            )
-            session.add(contact)
-            session.flush()
-        batch.contacts[email] = contact
-    return batch.contacts[email]
+            session.add(batch.contacts[email])
+            added = True
+    return added
 
 
 def apply_labels(*, session: Session, mailbox: Mailbox, labels: dict[str, list[str]]) -> None:

@@ -25,6 +25,7 @@ from app.errors import Invalid, Unavailable
 from app.models import Mailbox, Message, utcnow
 from app.settings import Settings
 from gmail_sync.client import GmailClient, HistoryExpired, RetryPolicy
+from gmail_sync.fetcher import ThreadBatch, ThreadFetcher
 from gmail_sync.ingest import (
     Ingested,
     apply_labels,
@@ -197,19 +198,26 @@ class _Run:
     def full(self) -> list[Ingested]:
         assert self.client is not None
         cursor = self._full_cursor()
+        fetcher = ThreadFetcher(
+            self.client,
+            labels=SYNCED_LABELS,
+            cursor=cursor,
+            batch_size=self.settings.sync_batch_size,
+            changed=self._changed_threads,
+        )
         ingested: list[Ingested] = []
-        while cursor["label"] < len(SYNCED_LABELS):
-            page = self.client.list_threads(
-                label=SYNCED_LABELS[cursor["label"]],
-                query=cursor["query"],
-                page_token=cursor["page_token"],
-            )
-            ingested += self._fetch_changed_threads(page.get("threads", []))
-            cursor["page_token"] = page.get("nextPageToken")
-            if cursor["page_token"] is None:
-                cursor["label"] += 1
+        for item in fetcher:
             with self.transaction() as (session, mailbox):
-                mailbox.sync_cursor = dict(cursor)
+                if isinstance(item, ThreadBatch):
+                    added = ingest_threads(
+                        session=session, mailbox=mailbox, threads=item.threads, now=self.clock()
+                    )
+                    mailbox.messages_synced += len(added)
+                    mailbox.messages_total = max(mailbox.messages_total, mailbox.messages_synced)
+                    ingested += added
+                else:
+                    cursor.update(label=item.label_index, page_token=item.next_page_token)
+                    mailbox.sync_cursor = dict(cursor)
                 session.add(mailbox)
         with self.transaction() as (session, mailbox):
             mailbox.history_id = max(mailbox.history_id or 0, int(cursor["start_history_id"]))
@@ -249,27 +257,13 @@ class _Run:
             session.add(mailbox)
         return cursor
 
-    def _fetch_changed_threads(self, stubs: list[dict[str, Any]]) -> list[Ingested]:
-        assert self.client is not None
-        with self.transaction() as (session, _):
+    def _changed_threads(self, stubs: list[dict[str, Any]]) -> list[str]:
+        """Threads Tandem has not stored at their current historyId (runs on the fetcher)."""
+        with Session(self.engine) as session:
             known = known_thread_history(
                 session=session, mailbox_id=self.mailbox_id, thread_ids=[s["id"] for s in stubs]
             )
-        todo = [s["id"] for s in stubs if known.get(s["id"]) != int(s.get("historyId") or 0)]
-        ingested: list[Ingested] = []
-        size = self.settings.sync_batch_size
-        for start in range(0, len(todo), size):
-            fetched = self.client.get_threads(todo[start : start + size])
-            with self.transaction() as (session, mailbox):
-                threads = [thread for thread in fetched.values() if thread is not None]
-                added = ingest_threads(
-                    session=session, mailbox=mailbox, threads=threads, now=self.clock()
-                )
-                mailbox.messages_synced += len(added)
-                mailbox.messages_total = max(mailbox.messages_total, mailbox.messages_synced)
-                session.add(mailbox)
-            ingested += added
-        return ingested
+        return [s["id"] for s in stubs if known.get(s["id"]) != int(s.get("historyId") or 0)]
 
     def incremental(self) -> list[Ingested]:
         """Applies every change since the stored historyId, in one transaction with the new id."""

@@ -259,7 +259,7 @@ def test_client_reply_reopens_a_closed_conversation(
             message_id="<b2@client.test>",
             in_reply_to="<b1@client.test>",
             sender="c@client.test",
-            date=NOW,
+            date=datetime.now(UTC) + timedelta(seconds=2),
         )
     )
     run_sync(engine, sync_settings, mailbox_id)

@@ -1,0 +1,162 @@
+"""Push latency: from Gmail receiving a message to the message being in Tandem's database.
+
+Runs the emulator and `tandem serve` as separate processes (the real scheduler, the real push
+endpoint), connects a mailbox over OAuth, then delivers N messages one at a time and polls the
+database for each; prints p50/p95/max. DESIGN.md's target: p95 under 1 s.
+
+    .venv/bin/python bench/push.py [--messages 50]
+"""
+
+import argparse
+import json
+import os
+import platform
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from contextlib import closing
+from datetime import UTC, datetime
+from email.message import EmailMessage
+from email.utils import format_datetime
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import httpx
+from emulator import free_port, start_emulator  # bench/emulator.py
+
+MAILBOX = "support@bench.test"
+TOPIC = "projects/bench/topics/gmail"
+
+
+def wait_until(condition: object, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():  # type: ignore[operator]
+        if time.monotonic() > deadline:
+            raise RuntimeError("timed out")
+        time.sleep(0.005)
+
+
+def stored(database: Path, gmail_id: str) -> bool:
+    with closing(sqlite3.connect(database)) as connection:
+        row = connection.execute("SELECT 1 FROM message WHERE gmail_id = ?", (gmail_id,))
+        return row.fetchone() is not None
+
+
+def mail(number: int) -> bytes:
+    message = EmailMessage()
+    message["From"] = f"Client {number} <c{number}@client.test>"
+    message["To"] = MAILBOX
+    message["Subject"] = f"Urgent {number}"
+    message["Date"] = format_datetime(datetime.now(UTC))
+    message["Message-ID"] = f"<push{number}@client.test>"
+    message.set_content("The site is down.")
+    return message.as_bytes()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--messages", type=int, default=50)
+    args = parser.parse_args()
+    emulator_port, tandem_port = free_port(), free_port()
+    emulator_url, tandem_url = (
+        f"http://127.0.0.1:{emulator_port}",
+        f"http://127.0.0.1:{tandem_port}",
+    )
+    folder = Path(tempfile.mkdtemp())
+    database = folder / "push.db"
+    env = {
+        **os.environ,
+        "TANDEM_DATABASE_URL": f"sqlite:///{database}",
+        "TANDEM_SECRET_KEY": "bench-secret-key-for-push",
+        "TANDEM_GMAIL_EMULATOR_URL": emulator_url,
+        "TANDEM_PUBLIC_URL": tandem_url,
+        "TANDEM_PUSH_TOPIC": TOPIC,
+        "TANDEM_POLL_INTERVAL_SECONDS": "3600",
+        "TANDEM_LOG_LEVEL": "WARNING",
+    }
+    tandem_bin = str(Path(sys.executable).parent / "tandem")
+    emulator = start_emulator(emulator_port)
+    server = None
+    try:
+        httpx.post(
+            f"{emulator_url}/_emulator/mailboxes", json={"email": MAILBOX}
+        ).raise_for_status()
+        boot = subprocess.run(  # noqa: S603 (our own command)
+            [tandem_bin, "admin", "bootstrap", "--workspace", "Bench", "--email", "a@bench.test"],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        headers = {"Authorization": f"Bearer {json.loads(boot.stdout)['api_token']}"}
+        push_url = subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                "from app.settings import get_settings; "
+                "from gmail_sync.push import push_url; print(push_url(get_settings()))",
+            ],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        httpx.post(
+            f"{emulator_url}/_emulator/push_subscriptions", json={"topic": TOPIC, "url": push_url}
+        ).raise_for_status()
+        server = subprocess.Popen(  # noqa: S603 (our own command)
+            [tandem_bin, "serve", "--port", str(tandem_port)],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        wait_until(lambda: _answers(f"{tandem_url}/healthz"))
+        created = httpx.post(
+            f"{tandem_url}/api/v1/mailboxes", json={"email": MAILBOX}, headers=headers
+        ).json()
+        consent = httpx.get(created["authorize_url"], follow_redirects=False)
+        parts = urlsplit(consent.headers["location"])
+        httpx.get(f"{tandem_url}{parts.path}?{parts.query}").raise_for_status()
+        mailbox_url = f"{tandem_url}/api/v1/mailboxes/{created['id']}"
+        wait_until(lambda: httpx.get(mailbox_url, headers=headers).json()["status"] == "connected")
+        latencies = []
+        for number in range(args.messages):
+            started = time.perf_counter()
+            delivered = httpx.post(
+                f"{emulator_url}/_emulator/mailboxes/{MAILBOX}/messages",
+                content=mail(number),
+                headers={"Content-Type": "message/rfc822"},
+            ).json()
+            wait_until(lambda gmail_id=delivered["id"]: stored(database, gmail_id))
+            latencies.append(time.perf_counter() - started)
+            time.sleep(0.05)
+    finally:
+        if server is not None:
+            server.terminate()
+            server.wait(timeout=10)
+        emulator.terminate()
+        emulator.wait(timeout=10)
+    latencies.sort()
+    p95 = latencies[max(0, int(len(latencies) * 0.95) - 1)]
+    print(
+        f"machine: {os.cpu_count()} CPUs, Python {platform.python_version()}, {platform.system()}"
+    )
+    print(
+        f"delivered -> stored, {len(latencies)} messages one at a time, SQLite: "
+        f"p50 {statistics.median(latencies) * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms, "
+        f"max {latencies[-1] * 1000:.0f} ms"
+    )
+
+
+def _answers(url: str) -> bool:
+    try:
+        return httpx.get(url).status_code == 200
+    except httpx.TransportError:
+        return False
+
+
+if __name__ == "__main__":
+    main()
