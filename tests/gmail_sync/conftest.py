@@ -19,9 +19,13 @@ from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
+from fastapi.testclient import TestClient
 from google.oauth2.credentials import Credentials
 from google_auth_oauthlib.flow import Flow
+from pydantic import AnyHttpUrl
 
+from app.main import create_app
+from app.settings import Settings
 from gmail_sync.client import build_gmail_service
 from gmail_sync.emulator import BackgroundEmulator
 
@@ -223,3 +227,24 @@ def oauth_flow() -> Callable[[str], Flow]:
 def free_port_fixture() -> Callable[[], int]:
     """`free_port()`: a loopback TCP port nothing listens on."""
     return free_port
+
+
+@pytest.fixture
+def sync_settings(settings: Settings, emulator_url: str) -> Settings:
+    """Tandem's settings pointed at the test emulator, with fast retries and small batches."""
+    return settings.model_copy(
+        update={
+            "gmail_emulator_url": AnyHttpUrl(emulator_url),
+            "public_url": AnyHttpUrl("http://testserver"),
+            "gmail_retry_base_seconds": 0.001,
+            "sync_batch_size": 7,
+            "sync_lookback_days": 3650,
+        }
+    )
+
+
+@pytest.fixture
+def tandem(sync_settings: Settings) -> Iterator[TestClient]:
+    """Tandem's app on those settings (scheduler off: tests run syncs themselves)."""
+    with TestClient(create_app(sync_settings)) as client:
+        yield client

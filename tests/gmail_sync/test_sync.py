@@ -48,24 +48,6 @@ def recent(hours_ago: float) -> datetime:
 
 
 @pytest.fixture
-def sync_settings(settings: Settings, emulator_url: str) -> Settings:
-    return settings.model_copy(
-        update={
-            "gmail_emulator_url": AnyHttpUrl(emulator_url),
-            "public_url": AnyHttpUrl("http://testserver"),
-            "gmail_retry_base_seconds": 0.001,
-            "sync_batch_size": 7,
-        }
-    )
-
-
-@pytest.fixture
-def tandem(sync_settings: Settings) -> Iterator[TestClient]:
-    with TestClient(create_app(sync_settings)) as client:
-        yield client
-
-
-@pytest.fixture
 def support(emulator_url: str, connect: Callable[[str, str], Any]) -> Iterator[Any]:
     """The support mailbox in the emulator, and the test's own Gmail session on it."""
     httpx.post(

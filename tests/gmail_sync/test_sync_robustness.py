@@ -1,6 +1,6 @@
 """Odd mail, broken mailboxes and key rotation: sync keeps going and keeps everything."""
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime
@@ -8,9 +8,8 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-import pytest
 from fastapi.testclient import TestClient
-from pydantic import AnyHttpUrl, SecretStr
+from pydantic import SecretStr
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
@@ -30,24 +29,6 @@ from tests.gmail_sync.sync_fixtures import (
 
 CORPUS = Path(__file__).parent / "corpus"
 SUPPORT = "support@acme.test"
-
-
-@pytest.fixture
-def sync_settings(settings: Settings, emulator_url: str) -> Settings:
-    return settings.model_copy(
-        update={
-            "gmail_emulator_url": AnyHttpUrl(emulator_url),
-            "public_url": AnyHttpUrl("http://testserver"),
-            "gmail_retry_base_seconds": 0.001,
-            "sync_lookback_days": 3650,
-        }
-    )
-
-
-@pytest.fixture
-def tandem(sync_settings: Settings) -> Iterator[TestClient]:
-    with TestClient(create_app(sync_settings)) as client:
-        yield client
 
 
 def deliver(control: httpx.Client, email: str, raw: bytes) -> dict[str, Any]:
