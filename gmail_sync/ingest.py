@@ -282,7 +282,7 @@ def _fill_row(item: _Fresh, mailbox: Mailbox, now: datetime) -> None:
     conversation = item.conversation
     assert conversation is not None
     original = item.original
-    date = parsed.date or _internal_date(resource)
+    date = parsed.date or _internal_date(resource) or now
     item.row = {
         "workspace_id": mailbox.workspace_id,
         "conversation_id": conversation.id,

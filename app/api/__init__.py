@@ -2,9 +2,10 @@
 
 from fastapi import APIRouter
 
-from app.api import mailboxes, tokens, users
+from app.api import conversations, mailboxes, tokens, users
 
 router = APIRouter(prefix="/api/v1")
 router.include_router(users.router)
 router.include_router(tokens.router)
 router.include_router(mailboxes.router)
+router.include_router(conversations.router)

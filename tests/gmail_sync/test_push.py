@@ -116,6 +116,11 @@ def test_pushed_mail_is_synced_at_once(
     wait_for(lambda: delivered["id"] in {m.gmail_id for m in stored_messages(engine, mailbox_id)})
     status = tandem.get(f"/api/v1/mailboxes/{mailbox_id}", headers=admin.headers).json()
     assert status["sync"]["messages_synced"] == 1
+    inbox = tandem.get("/api/v1/conversations", headers=admin.headers).json()["items"]
+    assert [item["subject"] for item in inbox] == ["Urgent"]
+    timeline = tandem.get(f"/api/v1/conversations/{inbox[0]['id']}", headers=admin.headers).json()
+    assert timeline["messages"][0]["text"] == "Site is down"
+    assert timeline["messages"][0]["from"] == "c@client.test"
 
 
 def test_polling_alone_finds_new_mail(
@@ -130,12 +135,17 @@ def test_polling_alone_finds_new_mail(
     mailbox_id = connect_live(tandem, admin, control)
     wait_for(lambda: stored_mailbox(engine, mailbox_id).last_synced_at is not None)
     raw = make_mail("Polled", "No push here", sender="c@client.test", date=datetime.now(UTC))
-    delivered = control.post(
+    control.post(
         f"/_emulator/mailboxes/{SUPPORT}/messages",
         content=raw,
         headers={"Content-Type": "message/rfc822"},
-    ).json()
-    wait_for(lambda: delivered["id"] in {m.gmail_id for m in stored_messages(engine, mailbox_id)})
+    ).raise_for_status()
+
+    def visible_in_inbox() -> bool:
+        inbox = tandem.get("/api/v1/conversations", headers=admin.headers).json()["items"]
+        return [item["subject"] for item in inbox] == ["Polled"]
+
+    wait_for(visible_in_inbox)
 
 
 @pytest.fixture

@@ -29,6 +29,7 @@ from app.models import (
 )
 from app.settings import Settings
 from gmail_sync.mailboxes import due_mailbox_ids
+from gmail_sync.mime import bare_addresses
 from tests.conftest import Member
 from tests.gmail_sync.sync_fixtures import (
     connect_via_api,
@@ -114,6 +115,9 @@ def test_connect_and_full_sync_of_the_demo_mailbox(
         headers = {h["name"].lower(): h["value"] for h in resource["payload"]["headers"]}
         sender = getaddresses([headers["from"]])[0][1].lower()
         assert messages[gmail_id].from_address == sender
+        for field in ("to", "cc"):
+            written = {a.lower() for _, a in getaddresses([headers.get(field, "")]) if a}
+            assert set(bare_addresses(getattr(messages[gmail_id], field))) == written
         assert messages[gmail_id].gmail_thread_id == resource["threadId"]
     assert len(attachments) == sum(_attachment_count(r["payload"]) for r in gmail_side.values())
     assert any(

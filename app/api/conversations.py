@@ -1,0 +1,188 @@
+"""`/api/v1/conversations`: the team inbox, newest activity first, and one conversation's
+timeline of messages and notes.
+
+Lists page with an opaque cursor over (last activity, id), stable while new mail arrives.
+"""
+
+import base64
+import binascii
+from datetime import datetime
+from email.utils import formataddr
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from pydantic import BaseModel, Field
+from sqlalchemy import and_, or_
+from sqlmodel import col, select
+
+from app.auth import CurrentUser, SessionDep
+from app.db import get_scoped
+from app.errors import Invalid
+from app.models import (
+    Attachment,
+    Conversation,
+    ConversationStatus,
+    Direction,
+    Message,
+    MessageState,
+    Note,
+    Priority,
+)
+
+router = APIRouter(tags=["conversations"])
+
+
+class ConversationOut(BaseModel):
+    id: int
+    subject: str
+    status: ConversationStatus
+    priority: Priority
+    tags: list[str]
+    assignee_id: int | None
+    mailbox_id: int
+    contact_id: int | None
+    message_count: int
+    is_unread: bool
+    last_message_at: datetime | None
+    first_response_at: datetime | None
+    promised_at: datetime | None
+    snoozed_until: datetime | None
+
+
+class ConversationPage(BaseModel):
+    items: list[ConversationOut]
+    next_cursor: str | None
+
+
+class AttachmentOut(BaseModel):
+    id: int
+    filename: str
+    content_type: str
+    size: int
+    is_inline: bool
+
+
+class MessageOut(BaseModel):
+    id: int
+    gmail_id: str | None
+    direction: Direction
+    state: MessageState
+    from_: str = Field(serialization_alias="from")
+    to: list[str]
+    cc: list[str]
+    subject: str
+    date: datetime | None
+    text: str = Field(description="What the author wrote, without quoted history or signature.")
+    quoted_text: str
+    html: str | None = Field(description="Sanitized HTML; remote images are marked, not loaded.")
+    new_participant: bool
+    parse_error: str | None
+    attachments: list[AttachmentOut]
+
+
+class NoteOut(BaseModel):
+    id: int
+    author_id: int | None
+    kind: str
+    body: str
+    created_at: datetime
+    edited_at: datetime | None
+
+
+class ConversationDetailOut(ConversationOut):
+    messages: list[MessageOut]
+    notes: list[NoteOut]
+
+
+def _encode_cursor(conversation: Conversation) -> str:
+    stamp = conversation.last_message_at.isoformat() if conversation.last_message_at else ""
+    return base64.urlsafe_b64encode(f"{stamp}|{conversation.id}".encode()).decode()
+
+
+def _decode_cursor(cursor: str) -> tuple[datetime, int]:
+    try:
+        stamp, _, ident = base64.urlsafe_b64decode(cursor.encode()).decode().partition("|")
+        return datetime.fromisoformat(stamp), int(ident)
+    except (ValueError, binascii.Error, UnicodeDecodeError):
+        raise Invalid("invalid cursor: pass back the next_cursor of a previous page") from None
+
+
+@router.get("/conversations", response_model_by_alias=True)
+def list_conversations(
+    user: CurrentUser,
+    session: SessionDep,
+    status: ConversationStatus | None = None,
+    assignee_id: int | None = None,
+    mailbox_id: int | None = None,
+    cursor: str | None = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+) -> ConversationPage:
+    """Without `status`, every status; newest activity first."""
+    query = select(Conversation).where(Conversation.workspace_id == user.workspace_id)
+    if status is not None:
+        query = query.where(Conversation.status == status)
+    if assignee_id is not None:
+        query = query.where(Conversation.assignee_id == assignee_id)
+    if mailbox_id is not None:
+        query = query.where(Conversation.mailbox_id == mailbox_id)
+    if cursor:
+        stamp, ident = _decode_cursor(cursor)
+        last = col(Conversation.last_message_at)
+        query = query.where(or_(last < stamp, and_(last == stamp, col(Conversation.id) < ident)))
+    query = query.order_by(col(Conversation.last_message_at).desc(), col(Conversation.id).desc())
+    rows = list(session.exec(query.limit(limit + 1)))
+    page = rows[:limit]
+    return ConversationPage(
+        items=[ConversationOut.model_validate(row, from_attributes=True) for row in page],
+        next_cursor=_encode_cursor(page[-1]) if len(rows) > limit else None,
+    )
+
+
+@router.get("/conversations/{id}", response_model_by_alias=True)
+def read_conversation(id: int, user: CurrentUser, session: SessionDep) -> ConversationDetailOut:
+    """The timeline: messages (one copy of mail that reached two mailboxes) and notes."""
+    conversation = get_scoped(session, Conversation, id, user.workspace_id)
+    messages = list(
+        session.exec(
+            select(Message)
+            .where(Message.conversation_id == id, col(Message.duplicate_of_id).is_(None))
+            .order_by(col(Message.date), col(Message.id))
+        )
+    )
+    attachments: dict[int, list[AttachmentOut]] = {}
+    for attachment in session.exec(
+        select(Attachment).where(col(Attachment.message_id).in_([m.id for m in messages]))
+    ):
+        attachments.setdefault(attachment.message_id, []).append(
+            AttachmentOut.model_validate(attachment, from_attributes=True)
+        )
+    notes = session.exec(
+        select(Note)
+        .where(Note.conversation_id == id, col(Note.deleted_at).is_(None))
+        .order_by(col(Note.created_at))
+    )
+    return ConversationDetailOut(
+        **ConversationOut.model_validate(conversation, from_attributes=True).model_dump(),
+        messages=[_message_out(m, attachments.get(m.id or 0, [])) for m in messages],
+        notes=[NoteOut.model_validate(note, from_attributes=True) for note in notes],
+    )
+
+
+def _message_out(message: Message, attachments: list[AttachmentOut]) -> MessageOut:
+    return MessageOut(
+        id=message.id or 0,
+        gmail_id=message.gmail_id,
+        direction=Direction(message.direction),
+        state=MessageState(message.state),
+        from_=formataddr((message.from_name, message.from_address)),
+        to=message.to,
+        cc=message.cc,
+        subject=message.subject,
+        date=message.date,
+        text=message.visible_text,
+        quoted_text=message.quoted_text,
+        html=message.html_body,
+        new_participant=message.new_participant,
+        parse_error=message.parse_error,
+        attachments=attachments,
+    )
