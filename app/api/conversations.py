@@ -10,7 +10,7 @@ from datetime import datetime
 from email.utils import formataddr
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, Field
 from sqlalchemy import and_, or_
 from sqlmodel import col, select
@@ -18,6 +18,7 @@ from sqlmodel import col, select
 from app.auth import CurrentUser, SessionDep
 from app.db import get_scoped
 from app.errors import Invalid
+from app.inbox.views import InboxFilter, View, conditions, counts
 from app.models import (
     Attachment,
     Conversation,
@@ -107,24 +108,37 @@ def _decode_cursor(cursor: str) -> tuple[datetime, int]:
         raise Invalid("invalid cursor: pass back the next_cursor of a previous page") from None
 
 
+def inbox_filter(
+    view: View = View.ALL,
+    status: ConversationStatus | None = None,
+    assignee_id: int | None = None,
+    mailbox_id: int | None = None,
+    priority: Priority | None = None,
+    tag: Annotated[str | None, Query(max_length=100)] = None,
+    contact_id: int | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+) -> InboxFilter:
+    """The view and filters of an inbox request (`since`/`until` bound the last activity)."""
+    return InboxFilter(
+        view, status, assignee_id, mailbox_id, priority, tag, contact_id, since, until
+    )
+
+
+FilterDep = Annotated[InboxFilter, Depends(inbox_filter)]
+
+
 @router.get("/conversations", response_model_by_alias=True)
 def list_conversations(
     user: CurrentUser,
     session: SessionDep,
-    status: ConversationStatus | None = None,
-    assignee_id: int | None = None,
-    mailbox_id: int | None = None,
+    inbox: FilterDep,
     cursor: str | None = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> ConversationPage:
-    """Without `status`, every status; newest activity first."""
-    query = select(Conversation).where(Conversation.workspace_id == user.workspace_id)
-    if status is not None:
-        query = query.where(Conversation.status == status)
-    if assignee_id is not None:
-        query = query.where(Conversation.assignee_id == assignee_id)
-    if mailbox_id is not None:
-        query = query.where(Conversation.mailbox_id == mailbox_id)
+    """A view of the inbox, newest activity first; without `status` or `view`, everything."""
+    dialect = session.get_bind().dialect.name
+    query = select(Conversation).where(*conditions(inbox, user, dialect))
     if cursor:
         stamp, ident = _decode_cursor(cursor)
         last = col(Conversation.last_message_at)
@@ -136,6 +150,12 @@ def list_conversations(
         items=[ConversationOut.model_validate(row, from_attributes=True) for row in page],
         next_cursor=_encode_cursor(page[-1]) if len(rows) > limit else None,
     )
+
+
+@router.get("/conversations/counts")
+def count_conversations(user: CurrentUser, session: SessionDep) -> dict[str, int]:
+    """How many conversations each view holds: {"mine", "unassigned", "open", ...}."""
+    return counts(session=session, user=user)
 
 
 @router.get("/conversations/{id}", response_model_by_alias=True)
