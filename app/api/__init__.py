@@ -2,10 +2,11 @@
 
 from fastapi import APIRouter
 
-from app.api import conversations, mailboxes, tokens, users
+from app.api import conversation_changes, conversations, mailboxes, tokens, users
 
 router = APIRouter(prefix="/api/v1")
 router.include_router(users.router)
 router.include_router(tokens.router)
 router.include_router(mailboxes.router)
 router.include_router(conversations.router)
+router.include_router(conversation_changes.router)
