@@ -20,7 +20,14 @@ from app.errors import NotFound, Unavailable
 ModelT = TypeVar("ModelT", bound=SQLModel)
 
 
+def _unicode_lower(value: str | None) -> str | None:
+    return value.lower() if isinstance(value, str) else value
+
+
 def _enable_sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    """WAL, foreign keys, and a lower() that folds every script (SQLite's own folds only ASCII,
+    so "Ольга" would not match "ольга" as it does on PostgreSQL)."""
+    dbapi_connection.create_function("lower", 1, _unicode_lower, deterministic=True)
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")

@@ -2,7 +2,7 @@
 
 from fastapi import APIRouter
 
-from app.api import conversation_changes, conversations, mailboxes, tokens, users
+from app.api import contacts, conversation_changes, conversations, mailboxes, tokens, users
 
 router = APIRouter(prefix="/api/v1")
 router.include_router(users.router)
@@ -10,3 +10,4 @@ router.include_router(tokens.router)
 router.include_router(mailboxes.router)
 router.include_router(conversations.router)
 router.include_router(conversation_changes.router)
+router.include_router(contacts.router)
