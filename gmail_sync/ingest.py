@@ -22,22 +22,22 @@ from sqlmodel import Session, col, select
 
 from app.models import (
     Attachment,
-    AuditEvent,
     Contact,
     Conversation,
-    ConversationStatus,
     ConversationThread,
     Direction,
     Mailbox,
     Message,
     MessageState,
-    Priority,
     id_of,
-    utcnow,
 )
-from gmail_sync.mime import ParsedMessage, bare_addresses, parse_gmail_message
-
-REOPENABLE = {ConversationStatus.CLOSED, ConversationStatus.PENDING, ConversationStatus.SNOOZED}
+from gmail_sync.conversation_rules import (
+    AnyConversation,
+    NewConversation,
+    ThreadContext,
+    apply_message,
+)
+from gmail_sync.mime import ParsedMessage, parse_gmail_message
 
 
 @dataclass(frozen=True)
@@ -65,51 +65,15 @@ class _Fresh:
 
 
 @dataclass
-class _NewConversation:
-    """A conversation this batch creates, kept as plain values until one bulk insert (ORM
-    objects cost more per attribute than the rest of ingesting a message)."""
-
-    workspace_id: int
-    mailbox_id: int
-    gmail_thread_id: str
-    subject: str
-    created_at: datetime
-    updated_at: datetime
-    status: str = ConversationStatus.OPEN
-    priority: str = Priority.NORMAL
-    tags: list[str] = field(default_factory=list)
-    contact_id: int | None = None
-    message_count: int = 0
-    is_unread: bool = False
-    first_message_at: datetime | None = None
-    last_message_at: datetime | None = None
-    last_inbound_at: datetime | None = None
-    first_response_at: datetime | None = None
-    first_response_seconds: int | None = None
-    id: int | None = None
-    participants: set[str] = field(default_factory=set)
-
-    def row(self) -> dict[str, Any]:
-        values = {name: getattr(self, name) for name in self.__dataclass_fields__}
-        del values["id"], values["participants"]
-        return values
-
-
-AnyConversation = Conversation | _NewConversation
-
-
-@dataclass
 class _Batch:
     """What the database already holds for one batch, read in a few queries."""
 
     known: dict[str, Message] = field(default_factory=dict)
     links: dict[str, ConversationThread] = field(default_factory=dict)
     by_rfc_id: dict[str, list[Message]] = field(default_factory=dict)
-    contacts: dict[str, Contact] = field(default_factory=dict)
-    participants: dict[int, set[str]] = field(default_factory=dict)
-    inbox_threads: set[str] = field(default_factory=set)
+    context: ThreadContext = field(default_factory=ThreadContext)
     thread_history: dict[str, int] = field(default_factory=dict)
-    new_threads: dict[str, _NewConversation] = field(default_factory=dict)
+    new_threads: dict[str, NewConversation] = field(default_factory=dict)
 
 
 def ingest_threads(
@@ -178,14 +142,16 @@ def _ingest(
         _fill_row(item, mailbox, now)
         assert item.conversation is not None
         if item.row["duplicate_of_id"] is None:
-            _apply_to_conversation(session, mailbox, item.conversation, item.row, batch, item.live)
+            apply_message(session, item.conversation, item.row, batch.context, live=item.live)
     return results + _store(session, mailbox, fresh, batch)
 
 
 def _read_known(
     session: Session, mailbox: Mailbox, resources: list[dict[str, Any]], batch: _Batch
 ) -> None:
-    batch.inbox_threads |= {m["threadId"] for m in resources if "INBOX" in m.get("labelIds", [])}
+    batch.context.inbox_threads |= {
+        m["threadId"] for m in resources if "INBOX" in m.get("labelIds", [])
+    }
     gmail_ids = [m["id"] for m in resources]
     thread_ids = list({m["threadId"] for m in resources})
     if gmail_ids:
@@ -223,7 +189,7 @@ def _read_related(session: Session, mailbox: Mailbox, fresh: list[_Fresh], batch
                 Contact.workspace_id == mailbox.workspace_id, col(Contact.email).in_(senders)
             )
         )
-        batch.contacts = {contact.email: contact for contact in contacts}
+        batch.context.contacts = {contact.email: contact for contact in contacts}
 
 
 def _place(
@@ -257,7 +223,7 @@ def _conversation_of_thread(
         return _conversation(session, link.conversation_id)
     if item.original is not None:
         return _conversation(session, item.original.conversation_id)
-    batch.new_threads[thread_id] = _NewConversation(
+    batch.new_threads[thread_id] = NewConversation(
         workspace_id=mailbox.workspace_id,
         mailbox_id=id_of(mailbox),
         gmail_thread_id=thread_id,
@@ -407,111 +373,6 @@ def _refresh_labels(session: Session, message: Message, labels: list[str]) -> No
         session.add(message)
 
 
-def _apply_to_conversation(
-    session: Session,
-    mailbox: Mailbox,
-    conversation: AnyConversation,
-    row: dict[str, Any],
-    batch: _Batch,
-    live: bool,
-) -> None:
-    when: datetime | None = row["date"]
-    previous_last = conversation.last_message_at
-    is_newest = when is not None and (previous_last is None or when >= previous_last)
-    participants = _participants(session, conversation, batch)
-    inbound = row["direction"] == Direction.INBOUND
-    if inbound and participants and row["from_address"] not in participants:
-        row["new_participant"] = True
-    participants |= {row["from_address"], *bare_addresses([*row["to"], *row["cc"]])}
-    conversation.message_count += 1
-    if when is not None:
-        conversation.first_message_at = min(filter(None, [conversation.first_message_at, when]))
-        conversation.last_message_at = max(filter(None, [previous_last, when]))
-    if inbound:
-        _apply_inbound(session, conversation, row, batch, reopen=live and is_newest)
-    elif _is_first_response(conversation, when):
-        assert when is not None
-        conversation.first_response_at = when
-        first = conversation.first_message_at or when
-        conversation.first_response_seconds = int((when - first).total_seconds())
-    if not live and is_newest:
-        in_inbox = row["gmail_thread_id"] in batch.inbox_threads
-        conversation.status = _history_status(in_inbox=in_inbox, inbound=inbound)
-    conversation.updated_at = max(conversation.updated_at, when or conversation.updated_at)
-    if isinstance(conversation, Conversation):
-        session.add(conversation)
-
-
-def _apply_inbound(
-    session: Session,
-    conversation: AnyConversation,
-    row: dict[str, Any],
-    batch: _Batch,
-    *,
-    reopen: bool,
-) -> None:
-    """A live message from the client reopens a conversation the team had put aside (history
-    never does: its status mirrors Gmail instead)."""
-    when: datetime | None = row["date"]
-    if when is not None:
-        conversation.last_inbound_at = max(filter(None, [conversation.last_inbound_at, when]))
-    if row["is_unread"]:
-        conversation.is_unread = True
-    contact = batch.contacts.get(row["from_address"])
-    if conversation.contact_id is None and contact is not None:
-        conversation.contact_id = contact.id
-    if reopen and isinstance(conversation, Conversation) and conversation.status in REOPENABLE:
-        session.add(
-            AuditEvent(
-                workspace_id=conversation.workspace_id,
-                conversation_id=conversation.id,
-                action="conversation.reopened",
-                before={"status": conversation.status},
-                after={"status": ConversationStatus.OPEN},
-                details={"reason": "the client wrote", "gmail_id": row["gmail_id"]},
-                created_at=utcnow(),
-            )
-        )
-        conversation.status = ConversationStatus.OPEN
-        conversation.snoozed_until = None
-        conversation.closed_at = None
-
-
-def _is_first_response(conversation: AnyConversation, when: datetime | None) -> bool:
-    return bool(
-        conversation.first_response_at is None
-        and conversation.last_inbound_at
-        and when
-        and when >= conversation.last_inbound_at
-    )
-
-
-def _history_status(*, in_inbox: bool, inbound: bool) -> str:
-    """Imported history mirrors Gmail: archived threads are closed; in the inbox a thread the
-    team answered last waits on the client (pending), otherwise it is open."""
-    if not in_inbox:
-        return ConversationStatus.CLOSED
-    return ConversationStatus.OPEN if inbound else ConversationStatus.PENDING
-
-
-def _participants(session: Session, conversation: AnyConversation, batch: _Batch) -> set[str]:
-    """Everyone already on the thread; read once per conversation per batch."""
-    if isinstance(conversation, _NewConversation):
-        return conversation.participants
-    conversation_id = id_of(conversation)
-    if conversation_id not in batch.participants:
-        rows = session.exec(
-            select(Message.from_address, Message.to, Message.cc).where(
-                Message.conversation_id == conversation_id
-            )
-        )
-        found: set[str] = set()
-        for sender, to, cc in rows:
-            found |= {sender.lower(), *bare_addresses([*to, *cc])}
-        batch.participants[conversation_id] = found
-    return batch.participants[conversation_id]
-
-
 def _add_contacts(session: Session, mailbox: Mailbox, fresh: list[_Fresh], batch: _Batch) -> bool:
     """Every outside sender becomes a contact (their history is all their conversations);
     True when any was added."""
@@ -519,11 +380,11 @@ def _add_contacts(session: Session, mailbox: Mailbox, fresh: list[_Fresh], batch
     added = False
     for item in fresh:
         email = item.parsed.from_address
-        if email and email not in own and email not in batch.contacts:
-            batch.contacts[email] = Contact(
+        if email and email not in own and email not in batch.context.contacts:
+            batch.context.contacts[email] = Contact(
                 workspace_id=mailbox.workspace_id, email=email, name=item.parsed.from_name
             )
-            session.add(batch.contacts[email])
+            session.add(batch.context.contacts[email])
             added = True
     return added
 
