@@ -478,6 +478,42 @@ class WebhookSubscription(SQLModel, table=True):
     created_at: datetime = _created()
 
 
+class WebhookDeliveryState(StrEnum):
+    PENDING = "pending"
+    DELIVERED = "delivered"
+    FAILED = "failed"
+
+
+class WebhookDelivery(SQLModel, table=True):
+    """One event for one subscription: an outbox row the delivery job claims, sends and retries.
+
+    `attempt_log` keeps every attempt (time, status, error, duration); `claimed_by` and
+    `claimed_until` are the lease a sender takes with a conditional UPDATE before posting.
+    """
+
+    __tablename__ = "webhook_delivery"
+    __table_args__ = (
+        Index("ix_webhook_delivery_due", "state", "next_attempt_at"),
+        Index("ix_webhook_delivery_log", "subscription_id", "created_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = _fk("workspace.id")
+    subscription_id: int = _fk("webhook_subscription.id", index=False)
+    event: str = Field(sa_type=String(64), nullable=False)
+    payload: dict[str, Any] = _json(dict)
+    state: str = _enum(WebhookDeliveryState.PENDING)
+    attempts: int = Field(default=0, nullable=False)
+    next_attempt_at: datetime | None = _time()
+    last_status: int | None = Field(default=None)
+    last_error: str | None = Field(default=None, sa_type=Text)
+    attempt_log: list[dict[str, Any]] = _json(list)
+    claimed_by: str | None = Field(default=None, sa_type=String(64))
+    claimed_until: datetime | None = _time()
+    delivered_at: datetime | None = _time()
+    created_at: datetime = _created()
+
+
 class Notification(SQLModel, table=True):
     """An in-app notice for one user: a mention, an assignment, a fired reminder."""
 

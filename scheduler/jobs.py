@@ -12,6 +12,7 @@ from app.settings import Settings
 from gmail_sync.mailboxes import due_mailbox_ids, mailboxes_needing_watch
 from gmail_sync.push import WATCH_RENEWAL_MARGIN, renew_watch
 from gmail_sync.sync import sync_mailbox
+from webhooks.delivery import deliver_due
 
 logger = logging.getLogger(__name__)
 
@@ -39,3 +40,9 @@ def renew_watches(engine: Engine, settings: Settings) -> None:
                 logger.warning(
                     "watch renewal failed", extra={"mailbox_id": mailbox.id, "error": str(exc)}
                 )
+
+
+def deliver_webhooks(engine: Engine, settings: Settings) -> int:
+    """Posts the webhook deliveries that are due; each is claimed first, so overlapping runs
+    never post one twice."""
+    return deliver_due(engine=engine, now=utcnow())

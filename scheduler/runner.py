@@ -12,10 +12,11 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from sqlalchemy import Engine
 
 from app.settings import Settings
-from scheduler.jobs import renew_watches, sync_due_mailboxes
+from scheduler.jobs import deliver_webhooks, renew_watches, sync_due_mailboxes
 
 SYNC_JOB = "sync-due-mailboxes"
 WATCH_JOB = "renew-watches"
+WEBHOOK_JOB = "deliver-webhooks"
 
 
 class TandemScheduler:
@@ -40,6 +41,9 @@ class TandemScheduler:
             id=WATCH_JOB,
             args=[engine, settings],
             next_run_time=datetime.now(UTC),
+        )
+        self._scheduler.add_job(
+            deliver_webhooks, "interval", seconds=2, id=WEBHOOK_JOB, args=[engine, settings]
         )
 
     def start(self) -> None:

@@ -2,7 +2,15 @@
 
 from fastapi import APIRouter
 
-from app.api import contacts, conversation_changes, conversations, mailboxes, tokens, users
+from app.api import (
+    contacts,
+    conversation_changes,
+    conversations,
+    mailboxes,
+    tokens,
+    users,
+    webhooks,
+)
 
 router = APIRouter(prefix="/api/v1")
 router.include_router(users.router)
@@ -11,3 +19,4 @@ router.include_router(mailboxes.router)
 router.include_router(conversations.router)
 router.include_router(conversation_changes.router)
 router.include_router(contacts.router)
+router.include_router(webhooks.router)

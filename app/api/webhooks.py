@@ -1,0 +1,175 @@
+"""`/api/v1/webhooks`: outgoing webhook subscriptions, their delivery log and a test ping.
+
+Admins create, change and delete subscriptions; agents may read them (never the secret, which
+is shown once, at creation). Rules live in `webhooks.subscriptions`; this module only maps HTTP.
+"""
+
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Response, status
+from pydantic import BaseModel, Field
+from sqlmodel import col, select
+
+from app.auth import AdminUser, CurrentUser, SessionDep
+from app.db import get_scoped
+from app.models import WebhookDelivery, WebhookSubscription, utcnow
+from webhooks.events import Event
+from webhooks.subscriptions import (
+    create_subscription,
+    delete_subscription,
+    ping,
+    update_subscription,
+)
+
+router = APIRouter(tags=["webhooks"])
+
+URL_EXAMPLE = "https://hooks.example.com/tandem"
+
+
+class WebhookIn(BaseModel):
+    url: str = Field(max_length=2000, examples=[URL_EXAMPLE])
+    events: list[Event] = Field(min_length=1, examples=[["conversation.created"]])
+    is_internal: bool = Field(
+        default=False, description="Internal webhooks also receive note.created (internal notes)."
+    )
+    secret: str | None = Field(
+        default=None,
+        min_length=16,
+        max_length=128,
+        description="The HMAC key; generated when not given.",
+    )
+
+
+class WebhookPatchIn(BaseModel):
+    url: str | None = Field(default=None, max_length=2000, examples=[URL_EXAMPLE])
+    events: list[Event] | None = Field(default=None, min_length=1)
+    is_internal: bool | None = None
+    is_active: bool | None = None
+
+
+class WebhookOut(BaseModel):
+    id: int
+    url: str
+    events: list[str]
+    is_internal: bool
+    is_active: bool
+    created_at: datetime
+
+
+class WebhookCreatedOut(WebhookOut):
+    secret: str = Field(description="The signing secret; shown only in this response.")
+
+
+class AttemptOut(BaseModel):
+    attempt: int
+    at: datetime
+    status: int | None
+    error: str | None
+    duration_ms: int
+
+
+class DeliveryOut(BaseModel):
+    id: int
+    event: str
+    state: str
+    attempts: int
+    next_attempt_at: datetime | None
+    last_status: int | None
+    last_error: str | None
+    delivered_at: datetime | None
+    created_at: datetime
+    payload: dict[str, Any]
+    attempt_log: list[AttemptOut]
+
+
+def webhook_out(row: WebhookSubscription) -> WebhookOut:
+    return WebhookOut.model_validate(row, from_attributes=True)
+
+
+def delivery_out(row: WebhookDelivery) -> DeliveryOut:
+    return DeliveryOut.model_validate(row, from_attributes=True)
+
+
+@router.get("/webhooks")
+def list_webhooks(user: CurrentUser, session: SessionDep) -> list[WebhookOut]:
+    rows = session.exec(
+        select(WebhookSubscription)
+        .where(WebhookSubscription.workspace_id == user.workspace_id)
+        .order_by(col(WebhookSubscription.id))
+    )
+    return [webhook_out(row) for row in rows]
+
+
+@router.post("/webhooks", status_code=status.HTTP_201_CREATED)
+def add_webhook(body: WebhookIn, admin: AdminUser, session: SessionDep) -> WebhookCreatedOut:
+    """Subscribes a URL to events; deliveries are signed with the secret shown here once."""
+    row = create_subscription(
+        session=session,
+        workspace_id=admin.workspace_id,
+        url=body.url,
+        events=body.events,
+        is_internal=body.is_internal,
+        secret=body.secret,
+        now=utcnow(),
+    )
+    session.commit()
+    return WebhookCreatedOut(**webhook_out(row).model_dump(), secret=row.secret)
+
+
+@router.get("/webhooks/{id}")
+def read_webhook(id: int, user: CurrentUser, session: SessionDep) -> WebhookOut:
+    return webhook_out(get_scoped(session, WebhookSubscription, id, user.workspace_id))
+
+
+@router.patch("/webhooks/{id}")
+def change_webhook(
+    id: int, body: WebhookPatchIn, admin: AdminUser, session: SessionDep
+) -> WebhookOut:
+    row = get_scoped(session, WebhookSubscription, id, admin.workspace_id)
+    update_subscription(
+        session=session,
+        subscription=row,
+        url=body.url,
+        events=body.events,
+        is_internal=body.is_internal,
+        is_active=body.is_active,
+    )
+    session.commit()
+    return webhook_out(row)
+
+
+@router.delete("/webhooks/{id}", status_code=status.HTTP_204_NO_CONTENT)
+def remove_webhook(id: int, admin: AdminUser, session: SessionDep) -> Response:
+    """Deletes the subscription and its delivery log."""
+    row = get_scoped(session, WebhookSubscription, id, admin.workspace_id)
+    delete_subscription(session=session, subscription=row)
+    session.commit()
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.get("/webhooks/{id}/deliveries")
+def list_deliveries(
+    id: int,
+    user: CurrentUser,
+    session: SessionDep,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+) -> list[DeliveryOut]:
+    """The delivery log, newest first, with every attempt of each delivery."""
+    row = get_scoped(session, WebhookSubscription, id, user.workspace_id)
+    rows = session.exec(
+        select(WebhookDelivery)
+        .where(WebhookDelivery.subscription_id == row.id)
+        .order_by(col(WebhookDelivery.created_at).desc(), col(WebhookDelivery.id).desc())
+        .limit(limit)
+    )
+    return [delivery_out(delivery) for delivery in rows]
+
+
+@router.post("/webhooks/{id}/test", status_code=status.HTTP_202_ACCEPTED)
+def test_webhook(id: int, admin: AdminUser, session: SessionDep) -> DeliveryOut:
+    """Queues a `ping` event to this webhook; its result shows in the delivery log."""
+    row = get_scoped(session, WebhookSubscription, id, admin.workspace_id)
+    delivery = ping(session=session, subscription=row, now=utcnow())
+    session.commit()
+    return delivery_out(delivery)

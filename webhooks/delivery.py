@@ -1,0 +1,210 @@
+"""Sends queued webhook deliveries: claim, sign, POST, record, and retry with backoff.
+
+Each delivery is claimed with a conditional UPDATE (a lease) and committed before the POST, so
+two senders never post one delivery twice; the result is written only by the claim's holder.
+It never sends a delivery whose subscription is inactive.
+"""
+
+import hashlib
+import hmac
+import json
+import secrets
+import time
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+import httpx
+from sqlalchemy import Engine, or_, update
+from sqlmodel import col, select
+
+from app.db import session_scope
+from app.models import WebhookDelivery, WebhookDeliveryState, WebhookSubscription, id_of
+
+TIMEOUT_SECONDS = 10.0
+#: Waits after the 1st, 2nd, ... failed attempt; after the last attempt the delivery fails.
+BACKOFF = (
+    timedelta(seconds=30),
+    timedelta(minutes=2),
+    timedelta(minutes=10),
+    timedelta(hours=1),
+    timedelta(hours=6),
+    timedelta(hours=12),
+    timedelta(hours=24),
+)
+MAX_ATTEMPTS = len(BACKOFF) + 1
+#: Longer than one POST can take, so a live claim never expires under its holder.
+CLAIM_LEASE = timedelta(seconds=TIMEOUT_SECONDS * 6)
+USER_AGENT = "Tandem-Webhooks/1"
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """What one POST gave: a status code, or an error when there was no usable answer;
+    a `final` attempt is never retried."""
+
+    status: int | None
+    error: str | None
+    duration_ms: int
+    final: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return self.status is not None and 200 <= self.status < 300
+
+
+def signature(secret: str, body: bytes) -> str:
+    """The `X-Tandem-Signature` value: `sha256=` and the hex HMAC-SHA256 of the exact body."""
+    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+
+
+def body_of(delivery: WebhookDelivery) -> bytes:
+    """The JSON body, the same bytes on every attempt."""
+    document: dict[str, Any] = {
+        "id": id_of(delivery),
+        "event": delivery.event,
+        "created_at": delivery.created_at.isoformat(),
+        "workspace_id": delivery.workspace_id,
+        "data": delivery.payload,
+    }
+    return json.dumps(document, separators=(",", ":"), sort_keys=True).encode()
+
+
+def due_delivery_ids(*, engine: Engine, now: datetime, limit: int) -> list[int]:
+    with session_scope(engine) as session:
+        query = (
+            select(WebhookDelivery.id)
+            .where(
+                col(WebhookDelivery.state) == WebhookDeliveryState.PENDING,
+                col(WebhookDelivery.next_attempt_at) <= now,
+            )
+            .order_by(col(WebhookDelivery.next_attempt_at), col(WebhookDelivery.id))
+            .limit(limit)
+        )
+        return [delivery_id for delivery_id in session.exec(query) if delivery_id is not None]
+
+
+def claim(*, engine: Engine, delivery_id: int, owner: str, now: datetime) -> bool:
+    """Takes the lease on a due pending delivery; False when another sender holds it or the
+    delivery is no longer due."""
+    with session_scope(engine) as session:
+        result = session.execute(
+            update(WebhookDelivery)
+            .where(
+                col(WebhookDelivery.id) == delivery_id,
+                col(WebhookDelivery.state) == WebhookDeliveryState.PENDING,
+                col(WebhookDelivery.next_attempt_at) <= now,
+                or_(
+                    col(WebhookDelivery.claimed_until).is_(None),
+                    col(WebhookDelivery.claimed_until) <= now,
+                ),
+            )
+            .values(claimed_by=owner, claimed_until=now + CLAIM_LEASE)
+        )
+        return bool(result.rowcount == 1)  # type: ignore[attr-defined]
+
+
+def post(
+    client: httpx.Client, subscription: WebhookSubscription, delivery: WebhookDelivery
+) -> Attempt:
+    """POSTs the signed body once; every failure becomes an Attempt, never an exception."""
+    body = body_of(delivery)
+    headers = {
+        "Content-Type": "application/json",
+        "User-Agent": USER_AGENT,
+        "X-Tandem-Event": delivery.event,
+        "X-Tandem-Delivery": str(id_of(delivery)),
+        "X-Tandem-Signature": signature(subscription.secret, body),
+    }
+    started = time.monotonic()
+    try:
+        response = client.post(subscription.url, content=body, headers=headers)
+    except httpx.HTTPError as exc:
+        reason = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+        return Attempt(None, reason, _elapsed_ms(started))
+    error = None if response.is_success else f"HTTP {response.status_code}"
+    return Attempt(response.status_code, error, _elapsed_ms(started))
+
+
+def _elapsed_ms(started: float) -> int:
+    return int((time.monotonic() - started) * 1000)
+
+
+def record(*, delivery: WebhookDelivery, attempt: Attempt, now: datetime) -> None:
+    """Writes the attempt into the row: delivered, retried after the backoff, or failed."""
+    delivery.attempts += 1
+    delivery.last_status = attempt.status
+    delivery.last_error = attempt.error
+    entry = {
+        "attempt": delivery.attempts,
+        "at": now.isoformat(),
+        "status": attempt.status,
+        "error": attempt.error,
+        "duration_ms": attempt.duration_ms,
+    }
+    delivery.attempt_log = [*delivery.attempt_log, entry]
+    delivery.claimed_by = None
+    delivery.claimed_until = None
+    if attempt.ok:
+        delivery.state = WebhookDeliveryState.DELIVERED
+        delivery.delivered_at = now
+        delivery.next_attempt_at = None
+    elif attempt.final or delivery.attempts >= MAX_ATTEMPTS:
+        delivery.state = WebhookDeliveryState.FAILED
+        delivery.next_attempt_at = None
+    else:
+        delivery.next_attempt_at = now + BACKOFF[delivery.attempts - 1]
+
+
+def _send_claimed(
+    *, engine: Engine, client: httpx.Client, delivery_id: int, owner: str, now: datetime
+) -> bool:
+    """Sends one claimed delivery and records the result; True when it was delivered."""
+    with session_scope(engine) as session:
+        delivery = session.get(WebhookDelivery, delivery_id)
+        subscription = (
+            session.get(WebhookSubscription, delivery.subscription_id) if delivery else None
+        )
+    if delivery is None or subscription is None or delivery.claimed_by != owner:
+        return False
+    if subscription.is_active:
+        attempt = post(client, subscription, delivery)
+    else:
+        attempt = Attempt(None, "the webhook is inactive", 0, final=True)
+    with session_scope(engine) as session:
+        current = session.get(WebhookDelivery, delivery_id, with_for_update=True)
+        if current is None or current.claimed_by != owner:
+            return False
+        record(delivery=current, attempt=attempt, now=now)
+        session.add(current)
+    return attempt.ok
+
+
+def deliver_due(
+    *, engine: Engine, now: datetime, client: httpx.Client | None = None, limit: int = 100
+) -> int:
+    """Sends up to `limit` due deliveries and returns how many were delivered (2xx).
+
+    Safe to run in several threads or processes at once: each delivery is posted by the one
+    sender whose conditional UPDATE claimed it.
+    """
+    owner = secrets.token_hex(8)
+    ids = due_delivery_ids(engine=engine, now=now, limit=limit)
+    if not ids:
+        return 0
+    if client is None:
+        with httpx.Client(timeout=TIMEOUT_SECONDS) as own_client:
+            return _deliver(engine=engine, client=own_client, ids=ids, owner=owner, now=now)
+    return _deliver(engine=engine, client=client, ids=ids, owner=owner, now=now)
+
+
+def _deliver(
+    *, engine: Engine, client: httpx.Client, ids: list[int], owner: str, now: datetime
+) -> int:
+    delivered = 0
+    for delivery_id in ids:
+        if claim(engine=engine, delivery_id=delivery_id, owner=owner, now=now):
+            delivered += _send_claimed(
+                engine=engine, client=client, delivery_id=delivery_id, owner=owner, now=now
+            )
+    return delivered
