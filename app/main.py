@@ -16,6 +16,7 @@ from app import api, gmail_endpoints, health
 from app.auth import LoginRequired
 from app.db import get_engine
 from app.errors import TandemError
+from app.inbox.assignment import assign_new_mail
 from app.observability import RequestLogMiddleware
 from app.settings import Settings, get_settings
 from app.web import routes as web
@@ -51,7 +52,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     if not settings.run_scheduler:
         yield
         return
-    scheduler = TandemScheduler(app.state.engine, settings)
+    scheduler = TandemScheduler(app.state.engine, settings, after_sync=[assign_new_mail])
     scheduler.start()
     app.state.wake_sync = scheduler.wake_sync
     try:

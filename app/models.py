@@ -170,6 +170,7 @@ class Workspace(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(sa_type=String(200), nullable=False)
     timezone: str = Field(default="UTC", sa_type=String(64), nullable=False)
+    auto_assign: bool = Field(default=False, nullable=False)
     created_at: datetime = _created()
 
 

@@ -2,8 +2,10 @@
 is harmless (the claim is a conditional UPDATE)."""
 
 import logging
+from collections.abc import Callable, Sequence
 
 from sqlalchemy import Engine
+from sqlmodel import Session
 
 from app.db import session_scope
 from app.errors import TandemError
@@ -11,13 +13,21 @@ from app.models import utcnow
 from app.settings import Settings
 from gmail_sync.mailboxes import due_mailbox_ids, mailboxes_needing_watch
 from gmail_sync.push import WATCH_RENEWAL_MARGIN, renew_watch
-from gmail_sync.sync import sync_mailbox
+from gmail_sync.sync import SyncReport, sync_mailbox
 from webhooks.delivery import deliver_due
+from webhooks.sync_events import emit_sync_events
 
 logger = logging.getLogger(__name__)
 
 
-def sync_due_mailboxes(engine: Engine, settings: Settings) -> int:
+#: Work the composition root adds after a sync stored new mail (e.g. assignment rules),
+#: run in one transaction with the sync's webhook events.
+AfterSync = Callable[[Session, SyncReport], None]
+
+
+def sync_due_mailboxes(
+    engine: Engine, settings: Settings, after_sync: Sequence[AfterSync] = ()
+) -> int:
     """Syncs every mailbox whose poll is due or whose sync was requested (push, API, connect);
     one failing mailbox never stops the others."""
     with session_scope(engine) as session:
@@ -26,7 +36,22 @@ def sync_due_mailboxes(engine: Engine, settings: Settings) -> int:
         report = sync_mailbox(engine=engine, settings=settings, mailbox_id=mailbox_id)
         if report.error:
             logger.warning("sync failed", extra={"mailbox_id": mailbox_id, "error": report.error})
+        if any(item.created for item in report.ingested):
+            _after_sync(engine, report, after_sync)
     return len(due)
+
+
+def _after_sync(engine: Engine, report: SyncReport, hooks: Sequence[AfterSync]) -> None:
+    """New live mail becomes webhook events, then the added hooks run; a failing hook is
+    logged and never stops the next mailbox's sync."""
+    try:
+        with session_scope(engine) as session:
+            live = [item.message_id for item in report.ingested if item.created and item.live]
+            emit_sync_events(session=session, message_ids=live, now=utcnow())
+            for hook in hooks:
+                hook(session, report)
+    except Exception:  # a job boundary: log with the traceback, keep the scheduler alive
+        logger.exception("after-sync work failed", extra={"mailbox_id": report.mailbox_id})
 
 
 def renew_watches(engine: Engine, settings: Settings) -> None:

@@ -5,6 +5,7 @@ request, or the poll interval); `wake_sync` runs it at once so a push reaches th
 waiting for the tick.
 """
 
+from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from apscheduler.executors.pool import ThreadPoolExecutor
@@ -12,7 +13,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from sqlalchemy import Engine
 
 from app.settings import Settings
-from scheduler.jobs import deliver_webhooks, renew_watches, sync_due_mailboxes
+from scheduler.jobs import AfterSync, deliver_webhooks, renew_watches, sync_due_mailboxes
 
 SYNC_JOB = "sync-due-mailboxes"
 WATCH_JOB = "renew-watches"
@@ -20,7 +21,9 @@ WEBHOOK_JOB = "deliver-webhooks"
 
 
 class TandemScheduler:
-    def __init__(self, engine: Engine, settings: Settings) -> None:
+    def __init__(
+        self, engine: Engine, settings: Settings, after_sync: Sequence[AfterSync] = ()
+    ) -> None:
         self._scheduler = BackgroundScheduler(
             timezone=UTC,
             executors={"default": ThreadPoolExecutor(max_workers=4)},
@@ -31,7 +34,7 @@ class TandemScheduler:
             "interval",
             seconds=1,
             id=SYNC_JOB,
-            args=[engine, settings],
+            args=[engine, settings, after_sync],
             max_instances=3,
         )
         self._scheduler.add_job(

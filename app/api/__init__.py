@@ -10,6 +10,7 @@ from app.api import (
     tokens,
     users,
     webhooks,
+    workspace,
 )
 
 router = APIRouter(prefix="/api/v1")
@@ -19,4 +20,5 @@ router.include_router(mailboxes.router)
 router.include_router(conversations.router)
 router.include_router(conversation_changes.router)
 router.include_router(contacts.router)
+router.include_router(workspace.router)
 router.include_router(webhooks.router)

@@ -1,0 +1,62 @@
+"""`/api/v1/workspace`: the team's own settings (admins change them)."""
+
+from typing import Annotated
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from fastapi import APIRouter
+from pydantic import BaseModel, Field
+
+from app.auth import AdminUser, CurrentUser, SessionDep
+from app.errors import Invalid
+from app.models import Workspace
+
+
+class WorkspaceSettingsOut(BaseModel):
+    id: int
+    name: str
+    timezone: str
+    auto_assign: bool = Field(
+        description="New mail in an unassigned conversation goes to the next available agent."
+    )
+
+
+class WorkspacePatchIn(BaseModel):
+    name: Annotated[str | None, Field(min_length=1, max_length=200)] = None
+    timezone: Annotated[str | None, Field(examples=["Europe/Moscow"])] = None
+    auto_assign: bool | None = None
+
+
+router = APIRouter(tags=["workspace"])
+
+
+def _workspace(session: SessionDep, workspace_id: int) -> Workspace:
+    workspace = session.get(Workspace, workspace_id)
+    assert workspace is not None, "every user belongs to a workspace"
+    return workspace
+
+
+@router.get("/workspace")
+def read_workspace(user: CurrentUser, session: SessionDep) -> WorkspaceSettingsOut:
+    return WorkspaceSettingsOut.model_validate(
+        _workspace(session, user.workspace_id), from_attributes=True
+    )
+
+
+@router.patch("/workspace")
+def update_workspace(
+    body: WorkspacePatchIn, admin: AdminUser, session: SessionDep
+) -> WorkspaceSettingsOut:
+    workspace = _workspace(session, admin.workspace_id)
+    changes = {k: v for k, v in body.model_dump(exclude_unset=True).items() if v is not None}
+    if "timezone" in changes:
+        try:
+            ZoneInfo(changes["timezone"])
+        except (ZoneInfoNotFoundError, ValueError):
+            raise Invalid(
+                f"unknown time zone {changes['timezone']!r} (e.g. Europe/Moscow)"
+            ) from None
+    for name, value in changes.items():
+        setattr(workspace, name, value)
+    session.add(workspace)
+    session.commit()
+    return WorkspaceSettingsOut.model_validate(workspace, from_attributes=True)
