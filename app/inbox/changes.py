@@ -19,6 +19,8 @@ from app.models import (
     User,
     id_of,
 )
+from webhooks.events import Event, emit
+from webhooks.payloads import conversation_data
 
 CHANGEABLE = ("status", "assignee_id", "priority", "tags", "snoozed_until")
 MAX_TAGS, MAX_TAG_LENGTH = 20, 50
@@ -60,7 +62,30 @@ def change_conversation(
     if "assignee_id" in changed and conversation.assignee_id not in (None, actor.id):
         _notify_new_owner(session, conversation, actor, now)
     session.flush()
+    _announce(session, conversation, {name: [before[name], after[name]] for name in changed}, now)
     return event
+
+
+def _announce(
+    session: Session, conversation: Conversation, changes: dict[str, list[Any]], now: datetime
+) -> None:
+    """conversation.updated for every change, and conversation.closed when it was closed."""
+    data = conversation_data(conversation, changes)
+    emit(
+        session=session,
+        workspace_id=conversation.workspace_id,
+        event=Event.CONVERSATION_UPDATED,
+        data=data,
+        now=now,
+    )
+    if "status" in changes and conversation.status == ConversationStatus.CLOSED:
+        emit(
+            session=session,
+            workspace_id=conversation.workspace_id,
+            event=Event.CONVERSATION_CLOSED,
+            data=data,
+            now=now,
+        )
 
 
 def change_many(

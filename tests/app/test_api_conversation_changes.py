@@ -7,7 +7,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
-from app.models import Notification, Role
+from app.models import Notification, Role, WebhookDelivery
 from tests.app.test_api_conversations import seed_inbox
 from tests.conftest import Member, Team
 
@@ -170,3 +170,28 @@ def test_counts_follow_the_views(
         "closed": 1,
         "all": 3,
     }
+
+
+def test_changes_are_announced_to_webhooks(
+    client: TestClient, admin: Member, engine: Engine, conversation_ids: list[int]
+) -> None:
+    hook = client.post(
+        "/api/v1/webhooks",
+        headers=admin.headers,
+        json={
+            "url": "http://127.0.0.1:9/hook",
+            "events": ["conversation.updated", "conversation.closed"],
+        },
+    )
+    assert hook.status_code == 201
+    patch(client, admin, conversation_ids[0], {"priority": "high"})
+    patch(client, admin, conversation_ids[0], {"status": "closed"})
+    patch(client, admin, conversation_ids[0], {"status": "closed"})
+    with Session(engine) as session:
+        deliveries = session.exec(select(WebhookDelivery).order_by(WebhookDelivery.id)).all()
+    assert [d.event for d in deliveries] == [
+        "conversation.updated",
+        "conversation.updated",
+        "conversation.closed",
+    ]
+    assert deliveries[0].payload["changes"] == {"priority": ["normal", "high"]}
