@@ -7,6 +7,7 @@ from sqlalchemy import Connection
 
 from alembic import context
 from app.db import get_engine
+from app.inbox.search import not_search_object
 from app.models import JSONType, SQLModel, UTCDateTime
 from app.settings import get_settings
 
@@ -29,6 +30,7 @@ def run_with(connection: Connection) -> None:
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         render_item=render_item,
+        include_object=not_search_object,
         compare_type=True,
     )
     with context.begin_transaction():

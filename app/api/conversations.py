@@ -18,6 +18,7 @@ from sqlmodel import col, select
 from app.auth import CurrentUser, SessionDep
 from app.db import get_scoped
 from app.errors import Invalid
+from app.inbox.search import search_conversations
 from app.inbox.views import InboxFilter, View, conditions, counts
 from app.models import (
     Attachment,
@@ -48,6 +49,9 @@ class ConversationOut(BaseModel):
     first_response_at: datetime | None
     promised_at: datetime | None
     snoozed_until: datetime | None
+    highlight: str | None = Field(
+        default=None, description="Search only: the best matching passage, <mark> around matches."
+    )
 
 
 class ConversationPage(BaseModel):
@@ -135,8 +139,13 @@ def list_conversations(
     inbox: FilterDep,
     cursor: str | None = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    q: Annotated[str | None, Query(max_length=200, description="Full-text search.")] = None,
 ) -> ConversationPage:
-    """A view of the inbox, newest activity first; without `status` or `view`, everything."""
+    """A view of the inbox, newest activity first; without `status` or `view`, everything.
+
+    With `q`, the view's conversations that match it, best match first, each highlighted."""
+    if q:
+        return _search_page(session, user, inbox, q, cursor, limit)
     dialect = session.get_bind().dialect.name
     query = select(Conversation).where(*conditions(inbox, user, dialect))
     if cursor:
@@ -150,6 +159,45 @@ def list_conversations(
         items=[ConversationOut.model_validate(row, from_attributes=True) for row in page],
         next_cursor=_encode_cursor(page[-1]) if len(rows) > limit else None,
     )
+
+
+def _search_page(
+    session: SessionDep,
+    user: CurrentUser,
+    inbox: InboxFilter,
+    q: str,
+    cursor: str | None,
+    limit: int,
+) -> ConversationPage:
+    """Search results in rank order; the opaque cursor carries the offset of the next page."""
+    offset = _decode_search_cursor(cursor) if cursor else 0
+    found = search_conversations(
+        session=session, user=user, inbox=inbox, q=q, limit=limit, offset=offset
+    )
+    items = [
+        ConversationOut.model_validate(row, from_attributes=True).model_copy(
+            update={"highlight": found.highlights.get(row.id or 0)}
+        )
+        for row in found.items
+    ]
+    following = found.next_offset
+    return ConversationPage(
+        items=items, next_cursor=None if following is None else _encode_search_cursor(following)
+    )
+
+
+def _encode_search_cursor(offset: int) -> str:
+    return base64.urlsafe_b64encode(f"search|{offset}".encode()).decode()
+
+
+def _decode_search_cursor(cursor: str) -> int:
+    try:
+        kind, _, offset = base64.urlsafe_b64decode(cursor.encode()).decode().partition("|")
+        if kind == "search" and offset.isdigit() and len(offset) <= 9:
+            return int(offset)
+    except (ValueError, binascii.Error, UnicodeDecodeError):
+        pass
+    raise Invalid("invalid cursor: pass back the next_cursor of a previous search page")
 
 
 @router.get("/conversations/counts")

@@ -1,0 +1,212 @@
+# ruff: noqa: S608 - SQL is built from constants only; user text goes in bind parameters
+"""Full-text search of the team inbox: subjects, message bodies, participants and live notes,
+ranked, highlighted and narrowed by the same view conditions as the list.
+
+It owns turning what a user typed into safe search terms (raw input never reaches FTS syntax)
+and the queries over the search index of migration 0003: the FTS5 table on SQLite, the
+`search_vector` GIN indexes on PostgreSQL. It never scans the conversation table.
+"""
+
+import html
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Float, Integer, Subquery, bindparam, column, text
+from sqlmodel import Session, col, select
+
+from app.errors import Invalid
+from app.inbox.views import InboxFilter, conditions
+from app.models import Conversation, User
+
+SEARCH_TABLE = "conversation_search"
+SEARCH_COLUMN = "search_vector"
+MARK_START, MARK_END = "\ue000", "\ue001"
+MAX_PHRASES, MAX_WORDS, MAX_WORD_LENGTH = 12, 8, 64
+_WORD = re.compile(r"[^\W_]+")
+_SQLITE_WEIGHTS = "0.0, 10.0, 1.0, 4.0, 2.0"  # conversation_id, subject, body, participants, note
+
+
+@dataclass(frozen=True)
+class SearchPage:
+    """Conversations best match first; `highlights` maps a conversation id to safe HTML."""
+
+    items: list[Conversation]
+    highlights: dict[int, str]
+    next_offset: int | None
+
+
+def not_search_object(
+    _object: object, name: str | None, type_: str, reflected: bool, model: object
+) -> bool:
+    """Alembic's `include_object` hook: the search index objects, which no model describes
+    (the FTS5 table and its shadow tables, `search_vector` columns and their indexes), are
+    left out of autogenerate's comparison."""
+    if not reflected or model is not None:
+        return True
+    name = name or ""
+    if type_ == "table":
+        return not name.startswith(SEARCH_TABLE)
+    if type_ == "column":
+        return name != SEARCH_COLUMN
+    return not (type_ == "index" and name.endswith("_" + SEARCH_COLUMN))
+
+
+def search_phrases(q: str) -> list[tuple[str, ...]]:
+    """The words of each whitespace-separated chunk, lowercased, ё (U+0451) folded to U+0435.
+
+    A chunk like `anna@client.ru` becomes the phrase (anna, client, ru); every character that
+    is not a letter or digit only separates words, so no query syntax survives.
+    """
+    phrases: list[tuple[str, ...]] = []
+    for chunk in unicodedata.normalize("NFC", q).split():
+        words = tuple(_fold(word)[:MAX_WORD_LENGTH] for word in _WORD.findall(chunk))
+        if words and words[:MAX_WORDS] not in phrases:
+            phrases.append(words[:MAX_WORDS])
+    return phrases[:MAX_PHRASES]
+
+
+def _fold(word: str) -> str:
+    return word.lower().replace("\u0451", "\u0435")
+
+
+def _is_prefix(word: str) -> bool:
+    """The last word of a phrase matches as a prefix (search as you type, Russian endings)."""
+    return len(word) >= 2
+
+
+def fts5_query(phrases: Sequence[tuple[str, ...]]) -> str:
+    """An FTS5 MATCH expression: quoted phrases, implicitly ANDed."""
+    return " ".join(
+        '"' + " ".join(words) + '"' + ("*" if _is_prefix(words[-1]) else "") for words in phrases
+    )
+
+
+def tsquery(phrases: Sequence[tuple[str, ...]]) -> str:
+    """A `to_tsquery` expression: words of a phrase adjacent (<->), phrases ANDed."""
+    return " & ".join(
+        "("
+        + " <-> ".join(f"'{word}'" for word in words)
+        + (":*" if _is_prefix(words[-1]) else "")
+        + ")"
+        for words in phrases
+    )
+
+
+def search_conversations(
+    *, session: Session, user: User, inbox: InboxFilter, q: str, limit: int, offset: int
+) -> SearchPage:
+    """One page of the conversations of a filtered view that match `q`, best match first.
+
+    Raises Invalid when `q` holds no letter or digit to search for.
+    """
+    phrases = search_phrases(q)
+    if not phrases:
+        raise Invalid("q: nothing to search for; type at least one word of letters or digits")
+    dialect = session.get_bind().dialect.name
+    postgres = dialect == "postgresql"
+    match = tsquery(phrases) if postgres else fts5_query(phrases)
+    hits = _postgres_hits(match) if postgres else _sqlite_hits(match)
+    statement = (
+        select(Conversation)
+        .join(hits, hits.c.conversation_id == col(Conversation.id))
+        .where(*conditions(inbox, user, dialect))
+        .order_by(hits.c.score, col(Conversation.id).desc())
+        .offset(offset)
+        .limit(limit + 1)
+    )
+    rows = list(session.exec(statement))
+    page = rows[:limit]
+    ids = [row.id for row in page if row.id is not None]
+    highlights = _highlights(session, postgres, match, ids) if ids else {}
+    return SearchPage(page, highlights, offset + limit if len(rows) > limit else None)
+
+
+def _hits(sql: str, **params: Any) -> Subquery:
+    """(conversation_id, score) of every matching conversation; a lower score ranks higher."""
+    columns = (column("conversation_id", Integer), column("score", Float))
+    return text(sql).bindparams(**params).columns(*columns).subquery("hits")
+
+
+def _sqlite_hits(match: str) -> Subquery:
+    """bm25() works only while FTS5 scans, hence the materialized step before grouping."""
+    return _hits(
+        "SELECT conversation_id, min(rank) AS score FROM ("
+        " WITH documents AS MATERIALIZED (SELECT conversation_id,"
+        " bm25(conversation_search, " + _SQLITE_WEIGHTS + ") AS rank"
+        " FROM conversation_search WHERE conversation_search MATCH :match)"
+        " SELECT * FROM documents) GROUP BY conversation_id",
+        match=match,
+    )
+
+
+_QUERY = "to_tsquery('simple'::regconfig, :match)"
+
+
+def _postgres_hits(match: str) -> Subquery:
+    """The best document (subject, message, live note) of each conversation gives its rank.
+
+    Only the GIN indexes find documents; the join to conversation (by primary key) then
+    applies the workspace and the view's conditions."""
+    ranked = "ts_rank(search_vector, " + _QUERY + ")"
+    found = "search_vector @@ " + _QUERY
+    return _hits(
+        "SELECT conversation_id, -max(rank) AS score FROM ("
+        f" SELECT id AS conversation_id, {ranked} AS rank FROM conversation WHERE {found}"
+        f" UNION ALL SELECT conversation_id, {ranked} FROM message WHERE {found}"
+        f" UNION ALL SELECT conversation_id, {ranked} FROM note"
+        f" WHERE {found} AND deleted_at IS NULL"
+        ") AS documents GROUP BY conversation_id",
+        match=match,
+    )
+
+
+def _highlights(session: Session, postgres: bool, match: str, ids: list[int]) -> dict[int, str]:
+    """Each conversation's best-matching passage with its matches marked, as safe HTML."""
+    statement = text(_POSTGRES_HIGHLIGHTS if postgres else _SQLITE_HIGHLIGHTS).bindparams(
+        bindparam("ids", expanding=True)
+    )
+    params = {"match": match, "ids": ids, "start": MARK_START, "end": MARK_END}
+    if postgres:
+        params |= {"fold_from": "\u0401\u0451<>\ue000\ue001", "fold_to": "\u0415\u0435  "}
+        params["options"] = (
+            f'StartSel="{MARK_START}", StopSel="{MARK_END}", MaxWords=24, MinWords=8, '
+            'MaxFragments=2, FragmentDelimiter=" … "'
+        )
+    found: dict[int, str] = {}
+    for conversation_id, snippet in session.execute(statement, params):
+        found.setdefault(int(conversation_id), _render(snippet or ""))
+    return found
+
+
+def _render(snippet: str) -> str:
+    """HTML-escape the passage, then turn the match markers into <mark> elements."""
+    return html.escape(snippet).replace(MARK_START, "<mark>").replace(MARK_END, "</mark>")
+
+
+_SQLITE_HIGHLIGHTS = (
+    "SELECT conversation_id, snippet(conversation_search, -1, :start, :end, '…', 24)"
+    " FROM conversation_search WHERE conversation_search MATCH :match"
+    " AND conversation_id IN :ids ORDER BY bm25(conversation_search, " + _SQLITE_WEIGHTS + ")"
+)
+
+_POSTGRES_DOCUMENTS = (
+    "SELECT id AS conversation_id, subject AS document, ts_rank(search_vector, " + _QUERY + ")"
+    " AS rank FROM conversation WHERE id IN :ids AND search_vector @@ " + _QUERY + " UNION ALL"
+    " SELECT conversation_id, subject || E'\\n' || left(coalesce(nullif(visible_text, ''),"
+    " text_body), 90000) || E'\\n' || translate(from_name || ' ' || from_address || ' ' ||"
+    " \"to\"::text || ' ' || cc::text, '@./:-', '     '), ts_rank(search_vector, " + _QUERY + ")"
+    " FROM message WHERE conversation_id IN :ids AND search_vector @@ " + _QUERY + " UNION ALL"
+    " SELECT conversation_id, body, ts_rank(search_vector, " + _QUERY + ") FROM note"
+    " WHERE conversation_id IN :ids AND deleted_at IS NULL AND search_vector @@ " + _QUERY
+)
+
+_POSTGRES_HIGHLIGHTS = (
+    "SELECT conversation_id, ts_headline('simple'::regconfig,"
+    " translate(left(document, 100000), :fold_from, :fold_to), " + _QUERY + ", :options)"
+    " FROM (SELECT DISTINCT ON (conversation_id) conversation_id, document"
+    " FROM (" + _POSTGRES_DOCUMENTS + ") AS documents"
+    " ORDER BY conversation_id, rank DESC) AS best"
+)
