@@ -22,6 +22,7 @@ from app.inbox.search import search_conversations
 from app.inbox.views import InboxFilter, View, conditions, counts
 from app.models import (
     Attachment,
+    Contact,
     Conversation,
     ConversationStatus,
     Direction,
@@ -94,9 +95,19 @@ class NoteOut(BaseModel):
     edited_at: datetime | None
 
 
+class ContactSummaryOut(BaseModel):
+    id: int
+    email: str
+    name: str
+
+
 class ConversationDetailOut(ConversationOut):
     messages: list[MessageOut]
     notes: list[NoteOut]
+    contact: ContactSummaryOut | None
+    contact_history: list[ConversationOut] = Field(
+        description="The client's other conversations, newest first (at most 20)."
+    )
 
 
 def _encode_cursor(conversation: Conversation) -> str:
@@ -229,11 +240,32 @@ def read_conversation(id: int, user: CurrentUser, session: SessionDep) -> Conver
         .where(Note.conversation_id == id, col(Note.deleted_at).is_(None))
         .order_by(col(Note.created_at))
     )
+    contact = session.get(Contact, conversation.contact_id) if conversation.contact_id else None
     return ConversationDetailOut(
         **ConversationOut.model_validate(conversation, from_attributes=True).model_dump(),
         messages=[_message_out(m, attachments.get(m.id or 0, [])) for m in messages],
         notes=[NoteOut.model_validate(note, from_attributes=True) for note in notes],
+        contact=ContactSummaryOut.model_validate(contact, from_attributes=True)
+        if contact
+        else None,
+        contact_history=_history(session, conversation),
     )
+
+
+def _history(session: SessionDep, conversation: Conversation) -> list[ConversationOut]:
+    if conversation.contact_id is None:
+        return []
+    others = session.exec(
+        select(Conversation)
+        .where(
+            Conversation.workspace_id == conversation.workspace_id,
+            Conversation.contact_id == conversation.contact_id,
+            Conversation.id != conversation.id,
+        )
+        .order_by(col(Conversation.last_message_at).desc(), col(Conversation.id).desc())
+        .limit(20)
+    )
+    return [ConversationOut.model_validate(other, from_attributes=True) for other in others]
 
 
 def _message_out(message: Message, attachments: list[AttachmentOut]) -> MessageOut:

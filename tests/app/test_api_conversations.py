@@ -6,7 +6,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
 from app.db import session_scope
-from app.models import Attachment, Conversation, Mailbox, Message, Note, id_of
+from app.models import Attachment, Contact, Conversation, Mailbox, Message, Note, id_of
 from tests.conftest import Member
 
 START = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
@@ -118,3 +118,27 @@ def test_other_workspaces_conversations_stay_invisible(
     other = team.admin_of_new_workspace("Other", "boss@other.test")
     seed_inbox(engine, other, 3)
     assert client.get("/api/v1/conversations", headers=admin.headers).json()["items"] == []
+
+
+def test_the_view_shows_the_client_and_their_other_conversations(
+    client: TestClient, engine: Engine, admin: Member
+) -> None:
+    ids = seed_inbox(engine, admin, 4)
+    with session_scope(engine) as session:
+        contact = Contact(workspace_id=admin.workspace_id, email="olga@client.test", name="Olga")
+        session.add(contact)
+        session.flush()
+        for conversation_id in ids[:3]:
+            conversation = session.get(Conversation, conversation_id)
+            assert conversation is not None
+            conversation.contact_id = id_of(contact)
+            session.add(conversation)
+    body = client.get(f"/api/v1/conversations/{ids[0]}", headers=admin.headers).json()
+    assert body["contact"] == {
+        "id": body["contact_id"],
+        "email": "olga@client.test",
+        "name": "Olga",
+    }
+    assert [c["id"] for c in body["contact_history"]] == [ids[2], ids[1]]
+    lone = client.get(f"/api/v1/conversations/{ids[3]}", headers=admin.headers).json()
+    assert (lone["contact"], lone["contact_history"]) == (None, [])
