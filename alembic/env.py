@@ -3,9 +3,9 @@ that `app.migrations` hands over in `config.attributes`."""
 
 from typing import Any
 
+from alembic import context
 from sqlalchemy import Connection
 
-from alembic import context
 from app.db import get_engine
 from app.inbox.search import not_search_object
 from app.models import JSONType, SQLModel, UTCDateTime

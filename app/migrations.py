@@ -5,12 +5,11 @@ The migration scripts live in the repository's `alembic/` folder next to this pa
 
 from pathlib import Path
 
+from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
-
-from alembic import command
 
 ALEMBIC_INI = Path(__file__).resolve().parent.parent / "alembic.ini"
 

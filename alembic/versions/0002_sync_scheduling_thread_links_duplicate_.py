@@ -8,7 +8,6 @@ Create Date: 2026-11-23 03:18:51.093338
 from collections.abc import Sequence
 
 import sqlalchemy as sa
-
 from alembic import op
 
 revision: str = "0002"

@@ -1,10 +1,10 @@
 """The migrations build exactly the schema the models describe, forwards and backwards."""
 
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Engine, inspect
 
-from alembic import command
 from app.inbox.search import not_search_object
 from app.migrations import alembic_config, current_revision, head_revision, upgrade_to_head
 from app.models import SQLModel
