@@ -19,12 +19,15 @@ from sqlmodel import Session, col, select
 
 from app.errors import Invalid
 from app.inbox.views import InboxFilter, conditions
-from app.models import Conversation, User
+from app.models import Conversation, User, id_of
 
 SEARCH_TABLE = "conversation_search"
 SEARCH_COLUMN = "search_vector"
 MARK_START, MARK_END = "\ue000", "\ue001"
 MAX_PHRASES, MAX_WORDS, MAX_WORD_LENGTH = 12, 8, 64
+# On SQLite, ranking reads at most this many matching documents, newest first, so that a word
+# found in every message costs about what a rare one does; older matches beyond it are left out.
+MAX_CANDIDATES = 5000
 _WORD = re.compile(r"[^\W_]+")
 _SQLITE_WEIGHTS = "0.0, 10.0, 1.0, 4.0, 2.0"  # conversation_id, subject, body, participants, note
 
@@ -72,15 +75,17 @@ def _fold(word: str) -> str:
     return word.lower().replace("\u0451", "\u0435")
 
 
-def _is_prefix(word: str) -> bool:
-    """The last word of a phrase matches as a prefix (search as you type, Russian endings)."""
-    return len(word) >= 2
+def _prefix(phrases: Sequence[tuple[str, ...]], index: int) -> bool:
+    """The last word typed matches as a prefix (search as you type, Russian endings); earlier
+    words match whole, because a prefix of a common word is costly to expand."""
+    return index == len(phrases) - 1 and len(phrases[index][-1]) >= 2
 
 
 def fts5_query(phrases: Sequence[tuple[str, ...]]) -> str:
     """An FTS5 MATCH expression: quoted phrases, implicitly ANDed."""
     return " ".join(
-        '"' + " ".join(words) + '"' + ("*" if _is_prefix(words[-1]) else "") for words in phrases
+        '"' + " ".join(words) + '"' + ("*" if _prefix(phrases, index) else "")
+        for index, words in enumerate(phrases)
     )
 
 
@@ -89,9 +94,9 @@ def tsquery(phrases: Sequence[tuple[str, ...]]) -> str:
     return " & ".join(
         "("
         + " <-> ".join(f"'{word}'" for word in words)
-        + (":*" if _is_prefix(words[-1]) else "")
+        + (":*" if _prefix(phrases, index) else "")
         + ")"
-        for words in phrases
+        for index, words in enumerate(phrases)
     )
 
 
@@ -110,7 +115,7 @@ def search_conversations(
     match = tsquery(phrases) if postgres else fts5_query(phrases)
     hits = _postgres_hits(match) if postgres else _sqlite_hits(match)
     statement = (
-        select(Conversation)
+        select(Conversation, hits.c.doc)
         .join(hits, hits.c.conversation_id == col(Conversation.id))
         .where(*conditions(inbox, user, dialect))
         .order_by(hits.c.score, col(Conversation.id).desc())
@@ -119,26 +124,30 @@ def search_conversations(
     )
     rows = list(session.exec(statement))
     page = rows[:limit]
-    ids = [row.id for row in page if row.id is not None]
-    highlights = _highlights(session, postgres, match, ids) if ids else {}
-    return SearchPage(page, highlights, offset + limit if len(rows) > limit else None)
+    best = {id_of(conversation): int(doc) for conversation, doc in page}
+    highlights = _highlights(session, postgres, match, best) if best else {}
+    following = offset + limit if len(rows) > limit else None
+    return SearchPage([conversation for conversation, _ in page], highlights, following)
 
 
 def _hits(sql: str, **params: Any) -> Subquery:
-    """(conversation_id, score) of every matching conversation; a lower score ranks higher."""
-    columns = (column("conversation_id", Integer), column("score", Float))
+    """(conversation_id, score, doc) of every matching conversation; a lower score ranks
+    higher; on SQLite `doc` is the rowid of its best document, whose snippet is shown."""
+    columns = (column("conversation_id", Integer), column("score", Float), column("doc", Integer))
     return text(sql).bindparams(**params).columns(*columns).subquery("hits")
 
 
 def _sqlite_hits(match: str) -> Subquery:
     """bm25() works only while FTS5 scans, hence the materialized step before grouping."""
     return _hits(
-        "SELECT conversation_id, min(rank) AS score FROM ("
-        " WITH documents AS MATERIALIZED (SELECT conversation_id,"
+        "SELECT conversation_id, min(rank) AS score, rowid AS doc FROM ("
+        " WITH documents AS MATERIALIZED (SELECT rowid, conversation_id,"
         " bm25(conversation_search, " + _SQLITE_WEIGHTS + ") AS rank"
-        " FROM conversation_search WHERE conversation_search MATCH :match)"
+        " FROM conversation_search WHERE conversation_search MATCH :match"
+        " ORDER BY rowid DESC LIMIT :candidates)"
         " SELECT * FROM documents) GROUP BY conversation_id",
         match=match,
+        candidates=MAX_CANDIDATES,
     )
 
 
@@ -149,11 +158,12 @@ def _postgres_hits(match: str) -> Subquery:
     """The best document (subject, message, live note) of each conversation gives its rank.
 
     Only the GIN indexes find documents; the join to conversation (by primary key) then
-    applies the workspace and the view's conditions."""
+    applies the workspace and the view's conditions. There is no MAX_CANDIDATES cap here:
+    `ORDER BY id DESC LIMIT` leads the planner to walk the primary key instead of the GIN."""
     ranked = "ts_rank(search_vector, " + _QUERY + ")"
     found = "search_vector @@ " + _QUERY
     return _hits(
-        "SELECT conversation_id, -max(rank) AS score FROM ("
+        "SELECT conversation_id, -max(rank) AS score, 0 AS doc FROM ("
         f" SELECT id AS conversation_id, {ranked} AS rank FROM conversation WHERE {found}"
         f" UNION ALL SELECT conversation_id, {ranked} FROM message WHERE {found}"
         f" UNION ALL SELECT conversation_id, {ranked} FROM note"
@@ -163,22 +173,18 @@ def _postgres_hits(match: str) -> Subquery:
     )
 
 
-def _highlights(session: Session, postgres: bool, match: str, ids: list[int]) -> dict[int, str]:
+def _highlights(
+    session: Session, postgres: bool, match: str, best: dict[int, int]
+) -> dict[int, str]:
     """Each conversation's best-matching passage with its matches marked, as safe HTML."""
-    statement = text(_POSTGRES_HIGHLIGHTS if postgres else _SQLITE_HIGHLIGHTS).bindparams(
-        bindparam("ids", expanding=True)
-    )
-    params = {"match": match, "ids": ids, "start": MARK_START, "end": MARK_END}
+    marks = {"match": match, "start": MARK_START, "end": MARK_END}
     if postgres:
-        params |= {"fold_from": "\u0401\u0451<>\ue000\ue001", "fold_to": "\u0415\u0435  "}
-        params["options"] = (
-            f'StartSel="{MARK_START}", StopSel="{MARK_END}", MaxWords=24, MinWords=8, '
-            'MaxFragments=2, FragmentDelimiter=" … "'
-        )
-    found: dict[int, str] = {}
-    for conversation_id, snippet in session.execute(statement, params):
-        found.setdefault(int(conversation_id), _render(snippet or ""))
-    return found
+        rows = session.execute(_POSTGRES_HIGHLIGHTS, {**marks, **_HEADLINE, "ids": list(best)})
+        return {int(conversation_id): _render(snippet or "") for conversation_id, snippet in rows}
+    conversation_of = {doc: conversation_id for conversation_id, doc in best.items()}
+    docs = {"docs": list(conversation_of), "lowest": min(conversation_of)}
+    rows = session.execute(_SQLITE_HIGHLIGHTS, {**marks, **docs, "candidates": MAX_CANDIDATES})
+    return {conversation_of[int(doc)]: _render(snippet or "") for doc, snippet in rows}
 
 
 def _render(snippet: str) -> str:
@@ -186,11 +192,21 @@ def _render(snippet: str) -> str:
     return html.escape(snippet).replace(MARK_START, "<mark>").replace(MARK_END, "</mark>")
 
 
-_SQLITE_HIGHLIGHTS = (
-    "SELECT conversation_id, snippet(conversation_search, -1, :start, :end, '…', 24)"
-    " FROM conversation_search WHERE conversation_search MATCH :match"
-    " AND conversation_id IN :ids ORDER BY bm25(conversation_search, " + _SQLITE_WEIGHTS + ")"
-)
+# FTS5 cannot look up `rowid IN (...)` inside a MATCH, so this walks the same newest candidates
+# as the ranking did and builds a snippet for the page's documents only.
+_SQLITE_HIGHLIGHTS = text(
+    "SELECT rowid, snippet FROM (WITH candidates AS MATERIALIZED (SELECT rowid, CASE WHEN"
+    " rowid IN :docs THEN snippet(conversation_search, -1, :start, :end, '…', 24) END AS snippet"
+    " FROM conversation_search WHERE conversation_search MATCH :match AND rowid >= :lowest"
+    " ORDER BY rowid DESC LIMIT :candidates) SELECT * FROM candidates) WHERE snippet IS NOT NULL"
+).bindparams(bindparam("docs", expanding=True))
+
+_HEADLINE = {
+    "fold_from": "\u0401\u0451<>\ue000\ue001",
+    "fold_to": "\u0415\u0435  ",
+    "options": f'StartSel="{MARK_START}", StopSel="{MARK_END}", MaxWords=24, MinWords=8, '
+    'MaxFragments=2, FragmentDelimiter=" … "',
+}
 
 _POSTGRES_DOCUMENTS = (
     "SELECT id AS conversation_id, subject AS document, ts_rank(search_vector, " + _QUERY + ")"
@@ -203,10 +219,10 @@ _POSTGRES_DOCUMENTS = (
     " WHERE conversation_id IN :ids AND deleted_at IS NULL AND search_vector @@ " + _QUERY
 )
 
-_POSTGRES_HIGHLIGHTS = (
+_POSTGRES_HIGHLIGHTS = text(
     "SELECT conversation_id, ts_headline('simple'::regconfig,"
     " translate(left(document, 100000), :fold_from, :fold_to), " + _QUERY + ", :options)"
     " FROM (SELECT DISTINCT ON (conversation_id) conversation_id, document"
     " FROM (" + _POSTGRES_DOCUMENTS + ") AS documents"
     " ORDER BY conversation_id, rank DESC) AS best"
-)
+).bindparams(bindparam("ids", expanding=True))
