@@ -19,6 +19,9 @@ from app.errors import NotFound, Unavailable
 
 ModelT = TypeVar("ModelT", bound=SQLModel)
 
+#: Ids are 32-bit on PostgreSQL (SERIAL); a larger number can name no row.
+MAX_ID = 2**31 - 1
+
 
 def _unicode_lower(value: str | None) -> str | None:
     return value.lower() if isinstance(value, str) else value
@@ -79,7 +82,10 @@ def session_scope(engine: Engine) -> Iterator[Session]:
 
 
 def get_scoped(session: Session, model: type[ModelT], object_id: int, workspace_id: int) -> ModelT:
-    """Fetch one row of the caller's workspace; another workspace's row is simply not found."""
+    """Fetch one row of the caller's workspace; another workspace's row is simply not found,
+    and so is an id beyond what an id column holds."""
+    if not 0 < object_id <= MAX_ID:
+        raise NotFound(f"{model.__tablename__} {object_id} not found")
     row = session.get(model, object_id)
     if row is None or getattr(row, "workspace_id", None) != workspace_id:
         raise NotFound(f"{model.__tablename__} {object_id} not found")

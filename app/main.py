@@ -10,6 +10,7 @@ from urllib.parse import quote
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
+from sqlalchemy.exc import DataError, IntegrityError
 from starlette.middleware.sessions import SessionMiddleware
 
 from app import api, gmail_endpoints, health
@@ -29,6 +30,19 @@ def _install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(TandemError)
     async def tandem_error(_request: Request, exc: TandemError) -> JSONResponse:
         return JSONResponse({"detail": str(exc)}, status_code=exc.status_code)
+
+    @app.exception_handler(OverflowError)
+    @app.exception_handler(DataError)
+    async def out_of_range(_request: Request, _exc: Exception) -> JSONResponse:
+        """A number too large for its column (SQLite overflows, PostgreSQL refuses)."""
+        return JSONResponse({"detail": "a number in the request is out of range"}, status_code=422)
+
+    @app.exception_handler(IntegrityError)
+    async def integrity(request: Request, exc: IntegrityError) -> JSONResponse:
+        """A write the database refused (a duplicate, a missing value): the caller's data
+        conflicts with what is stored; logged, since a route should have said so first."""
+        logger.warning("integrity error", extra={"error": str(exc.orig)})
+        return JSONResponse({"detail": "conflicts with existing data"}, status_code=409)
 
     @app.exception_handler(LoginRequired)
     async def login_required(request: Request, _exc: LoginRequired) -> RedirectResponse:

@@ -12,8 +12,9 @@ from app.api import (
     webhooks,
     workspace,
 )
+from app.api.errors import ERROR_RESPONSES
 
-router = APIRouter(prefix="/api/v1")
+router = APIRouter(prefix="/api/v1", responses=ERROR_RESPONSES)
 router.include_router(users.router)
 router.include_router(tokens.router)
 router.include_router(mailboxes.router)

@@ -104,7 +104,7 @@ def add_user(body: UserIn, admin: AdminUser, session: SessionDep) -> UserCreated
 def update_user(id: int, body: UserPatchIn, user: CurrentUser, session: SessionDep) -> UserOut:
     """Anyone may edit their own profile; only admins change roles, activation or others."""
     target = get_scoped(session, User, id, user.workspace_id)
-    changes = body.model_dump(exclude_unset=True)
+    changes = {k: v for k, v in body.model_dump(exclude_unset=True).items() if v is not None}
     admin_only = {"role", "is_active"} & changes.keys()
     if user.role != Role.ADMIN and (target.id != user.id or admin_only):
         raise Forbidden("only an admin can change another user, a role or activation")
