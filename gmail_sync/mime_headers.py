@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.message import Message
 from email.utils import getaddresses, parseaddr, parsedate_to_datetime
+from functools import lru_cache
 
 from gmail_sync.charsets import clean_text, decode_header_text, restore_8bit
 
@@ -30,9 +31,11 @@ def header_text(headers: Message, name: str, *, hint: str | None = None) -> str:
     return decode_header_text(value, hint=hint).strip() if isinstance(value, str) else ""
 
 
-def parse_addresses(value: str, *, hint: str | None = None) -> list[tuple[str, str]]:
+@lru_cache(maxsize=8192)
+def parse_addresses(value: str, *, hint: str | None = None) -> tuple[tuple[str, str], ...]:
     """(display name, address) pairs; names decoded after splitting, so an encoded comma in a
-    name cannot split one person in two. Entries without an address are dropped."""
+    name cannot split one person in two. Entries without an address are dropped. Cached: a
+    mailbox repeats the same From and To lines thousands of times."""
     text = clean_text(_FOLD.sub("", restore_8bit(value, hint=hint)))
     pairs = []
     for name, address in getaddresses([text]):
@@ -41,7 +44,7 @@ def parse_addresses(value: str, *, hint: str | None = None) -> list[tuple[str, s
             pairs.append((" ".join(decode_header_text(name).split()), address))
     if not pairs:
         pairs = [("", found) for found in _BARE_EMAIL.findall(decode_header_text(text))]
-    return pairs
+    return tuple(pairs)
 
 
 def _split_loose(name: str, address: str) -> tuple[str, str]:

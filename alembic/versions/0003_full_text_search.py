@@ -89,7 +89,7 @@ def _sqlite_upgrade() -> None:
     op.execute(
         "CREATE VIRTUAL TABLE conversation_search USING fts5("
         "conversation_id UNINDEXED, subject, body, participants, note, "
-        "tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3')"
+        "tokenize = 'unicode61 remove_diacritics 2')"
     )
     for table, (kind, row, columns) in SQLITE_SOURCES.items():
         forget = f"DELETE FROM conversation_search WHERE rowid = old.id * 4 + {kind};"
