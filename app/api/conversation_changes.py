@@ -47,7 +47,7 @@ class ConversationPatchIn(BaseModel):
 
 
 class BulkIn(BaseModel):
-    ids: list[int] = Field(min_length=1, max_length=500)
+    ids: list[int] = Field(min_length=1, max_length=500, examples=[[12, 15, 19]])
     changes: ConversationPatchIn
 
 

@@ -17,11 +17,11 @@ router = APIRouter(tags=["mailboxes"])
 
 
 class MailboxIn(BaseModel):
-    email: str = Field(min_length=3, max_length=320)
+    email: str = Field(min_length=3, max_length=320, examples=["support@company.com"])
 
 
 class SyncIn(BaseModel):
-    full: bool = False
+    full: bool = Field(default=False, description="Re-import everything (no duplicates).")
 
 
 class SyncOut(BaseModel):

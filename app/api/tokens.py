@@ -16,7 +16,7 @@ router = APIRouter(tags=["tokens"])
 
 
 class TokenIn(BaseModel):
-    name: str = Field(default="", max_length=200)
+    name: str = Field(default="", max_length=200, examples=["CRM integration"])
 
 
 class TokenOut(BaseModel):

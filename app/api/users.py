@@ -38,8 +38,8 @@ class MeOut(UserOut):
 
 
 class UserIn(BaseModel):
-    email: str
-    name: str = ""
+    email: str = Field(examples=["anna@company.com"])
+    name: str = Field(default="", examples=["Anna Petrova"])
     role: Role = Role.AGENT
     password: Annotated[str | None, Field(min_length=8)] = None
 

@@ -142,3 +142,49 @@ def test_the_view_shows_the_client_and_their_other_conversations(
     assert [c["id"] for c in body["contact_history"]] == [ids[2], ids[1]]
     lone = client.get(f"/api/v1/conversations/{ids[3]}", headers=admin.headers).json()
     assert (lone["contact"], lone["contact_history"]) == (None, [])
+
+
+def test_new_mail_between_pages_neither_repeats_nor_skips(
+    client: TestClient, engine: Engine, admin: Member
+) -> None:
+    ids = seed_inbox(engine, admin, 5)
+    first = client.get("/api/v1/conversations", params={"limit": 2}, headers=admin.headers).json()
+    with session_scope(engine) as session:
+        mailbox_id = session.get(Conversation, ids[0]).mailbox_id  # type: ignore[union-attr]
+        session.add(
+            Conversation(
+                workspace_id=admin.workspace_id,
+                mailbox_id=mailbox_id,
+                gmail_thread_id="late",
+                subject="Arrived meanwhile",
+                last_message_at=START + timedelta(days=1),
+            )
+        )
+    rest = client.get(
+        "/api/v1/conversations",
+        params={"limit": 50, "cursor": first["next_cursor"]},
+        headers=admin.headers,
+    ).json()
+    walked = [c["id"] for c in first["items"] + rest["items"]]
+    assert sorted(walked) == sorted(ids)
+    assert rest["next_cursor"] is None
+    fresh = client.get("/api/v1/conversations", params={"limit": 1}, headers=admin.headers).json()
+    assert fresh["items"][0]["subject"] == "Arrived meanwhile"
+
+
+def test_an_empty_inbox_and_an_exact_last_page(
+    client: TestClient, engine: Engine, admin: Member
+) -> None:
+    empty = client.get("/api/v1/conversations", headers=admin.headers).json()
+    assert empty == {"items": [], "next_cursor": None}
+    seed_inbox(engine, admin, 4)
+    first = client.get("/api/v1/conversations", params={"limit": 2}, headers=admin.headers).json()
+    last = client.get(
+        "/api/v1/conversations",
+        params={"limit": 2, "cursor": first["next_cursor"]},
+        headers=admin.headers,
+    ).json()
+    assert len(last["items"]) == 2
+    assert last["next_cursor"] is None, "no empty page after an exactly full one"
+    huge = client.get("/api/v1/conversations", params={"limit": 10_000}, headers=admin.headers)
+    assert huge.status_code == 422
