@@ -268,9 +268,11 @@ class Conversation(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("mailbox_id", "gmail_thread_id"),
         Index("ix_conversation_inbox", "workspace_id", "status", "last_message_at", "id"),
+        Index("ix_conversation_activity", "workspace_id", "last_message_at", "id"),
         Index(
-            "ix_conversation_assignee", "workspace_id", "assignee_id", "status", "last_message_at"
+            "ix_conversation_mine", "workspace_id", "assignee_id", "last_message_at", "id", "status"
         ),
+        Index("ix_conversation_contact", "contact_id", "last_message_at", "id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -282,7 +284,7 @@ class Conversation(SQLModel, table=True):
     priority: str = _enum(Priority.NORMAL)
     tags: list[str] = _json(list)
     assignee_id: int | None = _fk("user.id", nullable=True, ondelete="SET NULL", index=False)
-    contact_id: int | None = _fk("contact.id", nullable=True, ondelete="SET NULL")
+    contact_id: int | None = _fk("contact.id", nullable=True, ondelete="SET NULL", index=False)
     message_count: int = Field(default=0, nullable=False)
     is_unread: bool = Field(default=True, nullable=False)
     first_message_at: datetime | None = _time()

@@ -34,7 +34,7 @@ def test_inbox_queries_have_their_indexes(engine: Engine) -> None:
     inspector = inspect(engine)
     conversation = {tuple(ix["column_names"]) for ix in inspector.get_indexes("conversation")}
     assert ("workspace_id", "status", "last_message_at", "id") in conversation
-    assert ("contact_id",) in conversation
+    assert ("contact_id", "last_message_at", "id") in conversation
     message_unique = {
         tuple(uq["column_names"]) for uq in inspector.get_unique_constraints("message")
     }
