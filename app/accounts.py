@@ -14,7 +14,8 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from email_validator import EmailNotValidError, validate_email
 from sqlmodel import Session, select
 
-from app.errors import Conflict, Invalid
+from app.db import get_scoped
+from app.errors import Conflict, Forbidden, Invalid
 from app.models import ApiToken, Role, User, Workspace, id_of
 
 TOKEN_PREFIX = "tdm_"  # noqa: S105 (a marker that makes leaked tokens greppable)
@@ -113,7 +114,11 @@ def user_for_token(*, session: Session, token: str, now: datetime) -> User | Non
     return user
 
 
-def revoke_api_token(*, session: Session, token: ApiToken, now: datetime) -> None:
+def revoke_api_token(*, session: Session, token_id: int, actor: User, now: datetime) -> None:
+    """The token's owner or an admin revokes it; another workspace's token is not found."""
+    token = get_scoped(session, ApiToken, token_id, actor.workspace_id)
+    if token.user_id != actor.id and actor.role != Role.ADMIN:
+        raise Forbidden("only the token's owner or an admin can revoke it")
     if token.revoked_at is None:
         token.revoked_at = now
         session.add(token)

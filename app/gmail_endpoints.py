@@ -52,9 +52,7 @@ def oauth_callback(
     except TandemError as exc:
         session.rollback()
         return _page("Not connected", str(exc), exc.status_code if exc.status_code < 500 else 502)
-    wake = getattr(request.app.state, "wake_sync", None)
-    if wake is not None:
-        wake()
+    request.app.state.wake_sync()
     return _page(
         "Mailbox connected", f"{mailbox.email} is connected; Tandem is importing its mail."
     )
@@ -77,7 +75,5 @@ async def gmail_push(request: Request, session: SessionDep, settings: SettingsDe
     notice = read_push(await request.body())
     if accept_push(session=session, notice=notice, now=utcnow()) is not None:
         session.commit()
-        wake = getattr(request.app.state, "wake_sync", None)
-        if wake is not None:
-            wake()
+        request.app.state.wake_sync()
     return Response(status_code=status.HTTP_204_NO_CONTENT)

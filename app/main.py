@@ -59,6 +59,10 @@ def _install_error_handlers(app: FastAPI) -> None:
         )
 
 
+def _no_scheduler() -> None:
+    """`wake_sync` where no scheduler runs here: the next poll, or another process, syncs."""
+
+
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     """Runs the scheduler (sync, watch renewal) for as long as the app serves."""
@@ -72,7 +76,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     try:
         yield
     finally:
-        app.state.wake_sync = None
+        app.state.wake_sync = _no_scheduler
         scheduler.shutdown()
 
 
@@ -87,7 +91,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.engine = get_engine(settings.database_url)
-    app.state.wake_sync = None
+    app.state.wake_sync = _no_scheduler
     app.add_middleware(
         SessionMiddleware,
         secret_key=secret_key,

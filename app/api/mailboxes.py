@@ -133,9 +133,7 @@ def sync_now(
     now = utcnow()
     request_sync(session=session, mailbox=mailbox, now=now, full=bool(body and body.full))
     session.commit()
-    wake = getattr(request.app.state, "wake_sync", None)
-    if wake is not None:
-        wake()
+    request.app.state.wake_sync()
     return mailbox_out(mailbox, now)
 
 

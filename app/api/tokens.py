@@ -8,8 +8,6 @@ from sqlmodel import col, select
 
 from app.accounts import create_api_token, revoke_api_token
 from app.auth import CurrentUser, SessionDep
-from app.db import get_scoped
-from app.errors import Forbidden
 from app.models import ApiToken, Role, utcnow
 
 router = APIRouter(tags=["tokens"])
@@ -54,9 +52,6 @@ def add_token(body: TokenIn, user: CurrentUser, session: SessionDep) -> TokenCre
 
 @router.delete("/tokens/{id}", status_code=status.HTTP_204_NO_CONTENT)
 def revoke_token(id: int, user: CurrentUser, session: SessionDep) -> Response:
-    row = get_scoped(session, ApiToken, id, user.workspace_id)
-    if row.user_id != user.id and user.role != Role.ADMIN:
-        raise Forbidden("only the token's owner or an admin can revoke it")
-    revoke_api_token(session=session, token=row, now=utcnow())
+    revoke_api_token(session=session, token_id=id, actor=user, now=utcnow())
     session.commit()
     return Response(status_code=status.HTTP_204_NO_CONTENT)

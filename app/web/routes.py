@@ -15,9 +15,7 @@ from sqlmodel import col, select
 
 from app.accounts import authenticate, create_api_token, revoke_api_token
 from app.auth import SessionDep, WebUser, check_csrf, csrf_token, sign_in, sign_out
-from app.db import get_scoped
-from app.errors import Forbidden
-from app.models import ApiToken, Role, User, Workspace, utcnow
+from app.models import ApiToken, User, Workspace, utcnow
 
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
 templates.env.globals["csrf_token"] = csrf_token
@@ -103,9 +101,6 @@ def create_token(
 
 @router.post("/tokens/{id}/revoke")
 def revoke_token(id: int, user: WebUser, session: SessionDep) -> RedirectResponse:
-    row = get_scoped(session, ApiToken, id, user.workspace_id)
-    if row.user_id != user.id and user.role != Role.ADMIN:
-        raise Forbidden("only the token's owner or an admin can revoke it")
-    revoke_api_token(session=session, token=row, now=utcnow())
+    revoke_api_token(session=session, token_id=id, actor=user, now=utcnow())
     session.commit()
     return RedirectResponse("/", status_code=status.HTTP_303_SEE_OTHER)

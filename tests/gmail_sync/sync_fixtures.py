@@ -71,3 +71,15 @@ def _pages(service: Any, label: str) -> Iterator[dict[str, Any]]:
         token = page.get("nextPageToken")
         if not token:
             return
+
+
+def deliver(control: httpx.Client, email: str, raw: bytes) -> dict[str, Any]:
+    """Delivers raw RFC 822 mail as incoming, through the emulator's control API."""
+    response = control.post(
+        f"/_emulator/mailboxes/{email}/messages",
+        content=raw,
+        headers={"Content-Type": "message/rfc822"},
+    )
+    response.raise_for_status()
+    result: dict[str, Any] = response.json()
+    return result

@@ -16,7 +16,7 @@ from app.models import AuditEvent, Conversation, Notification, WebhookDelivery
 from app.settings import Settings
 from scheduler.jobs import sync_due_mailboxes
 from tests.conftest import Member, Team
-from tests.gmail_sync.sync_fixtures import connect_via_api
+from tests.gmail_sync.sync_fixtures import connect_via_api, deliver
 
 SUPPORT = "support@acme.test"
 
@@ -32,15 +32,11 @@ def test_live_mail_is_assigned_in_turn_and_announced(
 ) -> None:
     control.post("/_emulator/mailboxes", json={"email": SUPPORT}).raise_for_status()
 
-    def deliver(subject: str, when: datetime) -> None:
+    def write_in(subject: str, when: datetime) -> None:
         raw = make_mail(subject, "help", sender=f"{subject.lower()}@client.test", date=when)
-        control.post(
-            f"/_emulator/mailboxes/{SUPPORT}/messages",
-            content=raw,
-            headers={"Content-Type": "message/rfc822"},
-        ).raise_for_status()
+        deliver(control, SUPPORT, raw)
 
-    deliver("Old", datetime.now(UTC) - timedelta(days=2))
+    write_in("Old", datetime.now(UTC) - timedelta(days=2))
     anna, ben = (team.member(admin.workspace_id, f"{n}@acme.test") for n in ("anna", "ben"))
     away = team.member(admin.workspace_id, "away@acme.test")
     tandem.patch(
@@ -64,7 +60,7 @@ def test_live_mail_is_assigned_in_turn_and_announced(
     connect_via_api(tandem, admin.headers, SUPPORT)
     assert sync_due_mailboxes(engine, sync_settings, after_sync=[assign_new_mail]) == 1
     for index, subject in enumerate(("First", "Second", "Third")):
-        deliver(subject, datetime.now(UTC) + timedelta(seconds=5 + index))
+        write_in(subject, datetime.now(UTC) + timedelta(seconds=5 + index))
     tandem.post("/api/v1/mailboxes/1/sync", headers=admin.headers, json={})
     assert sync_due_mailboxes(engine, sync_settings, after_sync=[assign_new_mail]) == 1
     with Session(engine) as session:
@@ -101,11 +97,7 @@ def test_without_the_switch_nobody_is_assigned(
     raw = make_mail(
         "New", "help", sender="c@client.test", date=datetime.now(UTC) + timedelta(seconds=5)
     )
-    control.post(
-        f"/_emulator/mailboxes/{SUPPORT}/messages",
-        content=raw,
-        headers={"Content-Type": "message/rfc822"},
-    ).raise_for_status()
+    deliver(control, SUPPORT, raw)
     tandem.post("/api/v1/mailboxes/1/sync", headers=admin.headers, json={})
     sync_due_mailboxes(engine, sync_settings, after_sync=[assign_new_mail])
     with Session(engine) as session:

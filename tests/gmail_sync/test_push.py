@@ -26,7 +26,7 @@ from app.main import create_app
 from app.settings import Settings
 from gmail_sync.push import push_url
 from tests.conftest import Member
-from tests.gmail_sync.sync_fixtures import path_of, stored_mailbox, stored_messages
+from tests.gmail_sync.sync_fixtures import deliver, path_of, stored_mailbox, stored_messages
 
 SUPPORT = "support@acme.test"
 TOPIC = "projects/tandem-test/topics/gmail"
@@ -108,11 +108,7 @@ def test_pushed_mail_is_synced_at_once(
     wait_for(lambda: stored_mailbox(engine, mailbox_id).last_synced_at is not None)
     assert stored_mailbox(engine, mailbox_id).watch_expires_at is not None
     raw = make_mail("Urgent", "Site is down", sender="c@client.test", date=datetime.now(UTC))
-    delivered = control.post(
-        f"/_emulator/mailboxes/{SUPPORT}/messages",
-        content=raw,
-        headers={"Content-Type": "message/rfc822"},
-    ).json()
+    delivered = deliver(control, SUPPORT, raw)
     wait_for(lambda: delivered["id"] in {m.gmail_id for m in stored_messages(engine, mailbox_id)})
     status = tandem.get(f"/api/v1/mailboxes/{mailbox_id}", headers=admin.headers).json()
     assert status["sync"]["messages_synced"] == 1
@@ -135,11 +131,7 @@ def test_polling_alone_finds_new_mail(
     mailbox_id = connect_live(tandem, admin, control)
     wait_for(lambda: stored_mailbox(engine, mailbox_id).last_synced_at is not None)
     raw = make_mail("Polled", "No push here", sender="c@client.test", date=datetime.now(UTC))
-    control.post(
-        f"/_emulator/mailboxes/{SUPPORT}/messages",
-        content=raw,
-        headers={"Content-Type": "message/rfc822"},
-    ).raise_for_status()
+    deliver(control, SUPPORT, raw)
 
     def visible_in_inbox() -> bool:
         inbox = tandem.get("/api/v1/conversations", headers=admin.headers).json()["items"]

@@ -21,6 +21,7 @@ from scheduler.jobs import renew_watches, sync_due_mailboxes
 from tests.conftest import Member
 from tests.gmail_sync.sync_fixtures import (
     connect_via_api,
+    deliver,
     gmail_messages,
     run_sync,
     stored_mailbox,
@@ -29,17 +30,6 @@ from tests.gmail_sync.sync_fixtures import (
 
 CORPUS = Path(__file__).parent / "corpus"
 SUPPORT = "support@acme.test"
-
-
-def deliver(control: httpx.Client, email: str, raw: bytes) -> dict[str, Any]:
-    response = control.post(
-        f"/_emulator/mailboxes/{email}/messages",
-        content=raw,
-        headers={"Content-Type": "message/rfc822"},
-    )
-    response.raise_for_status()
-    result: dict[str, Any] = response.json()
-    return result
 
 
 def test_the_odd_corpus_syncs_whole(
