@@ -9,7 +9,16 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any, Literal, Protocol
 
-from sqlalchemy import JSON, BigInteger, DateTime, Index, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    DateTime,
+    Index,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
@@ -147,6 +156,14 @@ class MessageState(StrEnum):
     CANCELLED = "cancelled"
 
 
+class MessageKind(StrEnum):
+    """Why Tandem wrote an outbound message; synced mail has no kind."""
+
+    REPLY = "reply"
+    AUTO_ACK = "auto_ack"
+    RESOLUTION = "resolution"
+
+
 class NoteKind(StrEnum):
     NOTE = "note"
     HANDOFF = "handoff"
@@ -233,6 +250,10 @@ class Mailbox(SQLModel, table=True):
     full_sync_requested: bool = Field(default=False, nullable=False)
     quota_day: str | None = Field(default=None, sa_type=String(10))
     quota_units_today: int = Field(default=0, nullable=False)
+    auto_ack_enabled: bool = Field(default=True, nullable=False)
+    auto_ack_text: str | None = Field(default=None, sa_type=Text)
+    auto_ack_window_minutes: int = Field(default=1440, nullable=False)
+    use_agent_name: bool = Field(default=False, nullable=False)
     created_at: datetime = _created()
 
 
@@ -348,6 +369,8 @@ class Message(SQLModel, table=True):
     to: list[str] = _json(list)
     cc: list[str] = _json(list)
     bcc: list[str] = _json(list)
+    mail_followup_to: list[str] = _json(list)
+    automated: str | None = Field(default=None, sa_type=String(64))
     subject: str = Field(default="", sa_type=Text, nullable=False)
     date: datetime | None = _time()
     text_body: str = Field(default="", sa_type=Text, nullable=False)
@@ -358,6 +381,7 @@ class Message(SQLModel, table=True):
     direction: str = _enum(Direction.INBOUND)
     state: str = _enum(MessageState.RECEIVED)
     sent_by_user_id: int | None = _fk("user.id", nullable=True, ondelete="SET NULL", index=False)
+    kind: str | None = Field(default=None, sa_type=String(16))
     reply_mode: str | None = Field(default=None, sa_type=String(16))
     send_after: datetime | None = _time()
     send_error: str | None = Field(default=None, sa_type=Text)
@@ -381,6 +405,7 @@ class Attachment(SQLModel, table=True):
     gmail_attachment_id: str | None = Field(default=None, sa_type=Text)
     content_id: str | None = Field(default=None, sa_type=String(998))
     is_inline: bool = Field(default=False, nullable=False)
+    data: bytes | None = Field(default=None, sa_type=LargeBinary)
 
 
 class Note(SQLModel, table=True):
@@ -444,6 +469,49 @@ class Template(SQLModel, table=True):
     body_html: str | None = Field(default=None, sa_type=Text)
     created_by_id: int | None = _fk("user.id", nullable=True, ondelete="SET NULL", index=False)
     created_at: datetime = _created()
+    updated_at: datetime = _created()
+
+
+class AutoReplyLog(SQLModel, table=True):
+    """Each automatic reply sent to an address, so a sender gets at most one per window
+    (RFC 3834: no mail loops with other robots)."""
+
+    __tablename__ = "auto_reply_log"
+    __table_args__ = (Index("ix_auto_reply_log_recent", "mailbox_id", "email", "created_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = _fk("workspace.id")
+    mailbox_id: int = _fk("mailbox.id", index=False)
+    conversation_id: int | None = _fk("conversation.id", nullable=True, index=False)
+    email: str = Field(sa_type=String(320), nullable=False)
+    created_at: datetime = _created()
+
+
+def _default_business_hours() -> dict[str, list[list[str]]]:
+    weekday = [["09:00", "17:00"]]
+    return {day: weekday for day in ("mon", "tue", "wed", "thu", "fri")}
+
+
+class SlaPolicy(SQLModel, table=True):
+    """A workspace's response-time targets, counted in its business hours.
+
+    `business_hours` maps mon..sun to [start, end] "HH:MM" intervals in `timezone`; a day
+    without intervals is closed; `holidays` are ISO dates.
+    """
+
+    __tablename__ = "sla_policy"
+    __table_args__ = (UniqueConstraint("workspace_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = _fk("workspace.id", index=False)
+    timezone: str = Field(default="UTC", sa_type=String(64), nullable=False)
+    business_hours: dict[str, list[list[str]]] = Field(
+        default_factory=_default_business_hours, sa_type=JSONType, nullable=False
+    )
+    holidays: list[str] = _json(list)
+    first_response_minutes: int = Field(default=120, nullable=False)
+    next_response_minutes: int = Field(default=120, nullable=False)
+    max_response_minutes: int = Field(default=1440, nullable=False)
     updated_at: datetime = _created()
 
 

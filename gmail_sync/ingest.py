@@ -267,6 +267,8 @@ def _fill_row(item: _Fresh, mailbox: Mailbox, now: datetime) -> None:
         "to": list(parsed.to),
         "cc": list(parsed.cc),
         "bcc": list(parsed.bcc),
+        "mail_followup_to": list(parsed.mail_followup_to),
+        "automated": parsed.automation_reason,
         "subject": parsed.subject,
         "date": date,
         "text_body": parsed.text,

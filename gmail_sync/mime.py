@@ -111,9 +111,13 @@ class ParsedMessage:
     parse_error: str | None
 
     @property
-    def is_automated(self) -> bool:
-        """No person waits for an answer: never auto-acknowledge such a message."""
-        return self.auto_submitted or self.is_bulk
+    def automation_reason(self) -> str | None:
+        """Why no person waits for an answer (never auto-acknowledge such a message), or None."""
+        if self.auto_submitted:
+            return "auto-submitted"
+        if self.list_id or self.list_unsubscribe:
+            return "mailing list"
+        return "bulk" if self.is_bulk else None
 
     @property
     def sender(self) -> str:

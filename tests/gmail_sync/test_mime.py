@@ -352,21 +352,21 @@ def test_a_date_far_after_receipt_yields_to_gmails_clock() -> None:
 
 
 @pytest.mark.parametrize(
-    ("name", "auto_submitted", "is_bulk"),
+    ("name", "auto_submitted", "is_bulk", "reason"),
     [
-        ("auto_reply.eml", True, False),
-        ("bounce_dsn.eml", True, False),
-        ("newsletter.eml", False, True),
-        ("gmail_reply_en.eml", False, False),
+        ("auto_reply.eml", True, False, "auto-submitted"),
+        ("bounce_dsn.eml", True, False, "auto-submitted"),
+        ("newsletter.eml", False, True, "mailing list"),
+        ("gmail_reply_en.eml", False, False, None),
     ],
 )
 def test_machines_are_told_apart_from_people(
-    name: str, auto_submitted: bool, is_bulk: bool, parse: Parse
+    name: str, auto_submitted: bool, is_bulk: bool, reason: str | None, parse: Parse
 ) -> None:
     parsed = parse(corpus(name))
 
     assert (parsed.auto_submitted, parsed.is_bulk) == (auto_submitted, is_bulk)
-    assert parsed.is_automated == (auto_submitted or is_bulk)
+    assert parsed.automation_reason == reason
 
 
 def test_newsletter_list_headers(parse: Parse) -> None:
