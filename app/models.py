@@ -147,10 +147,12 @@ class Direction(StrEnum):
 
 
 class MessageState(StrEnum):
-    """Inbound mail is `received`; a reply moves queued -> sent, or to failed or cancelled."""
+    """Inbound mail is `received`; a reply moves queued -> sending -> sent (or failed), or is
+    cancelled while queued."""
 
     RECEIVED = "received"
     QUEUED = "queued"
+    SENDING = "sending"
     SENT = "sent"
     FAILED = "failed"
     CANCELLED = "cancelled"
@@ -351,6 +353,7 @@ class Message(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("mailbox_id", "gmail_id"),
         Index("ix_message_timeline", "conversation_id", "date"),
+        Index("ix_message_outbox", "state", "send_after"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -24,7 +24,7 @@ from google.auth.exceptions import RefreshError, TransportError
 from googleapiclient.discovery import Resource, build_from_document
 from googleapiclient.discovery_cache import get_static_doc
 from googleapiclient.errors import HttpError
-from googleapiclient.http import HttpRequest
+from googleapiclient.http import HttpRequest, MediaInMemoryUpload
 
 from app.errors import Invalid, NotFound, Unavailable
 from gmail_sync.oauth import ReauthRequired
@@ -265,6 +265,14 @@ class GmailClient:
             userId="me", startHistoryId=str(start_history_id), pageToken=page_token, maxResults=500
         )
         return self.call("history.list", request)
+
+    def send(self, raw: bytes, *, thread_id: str | None) -> dict[str, Any]:
+        """Sends RFC 822 bytes into `thread_id` as a media upload, which (unlike the JSON `raw`
+        field) takes messages up to Gmail's 35 MB limit."""
+        media = MediaInMemoryUpload(raw, mimetype="message/rfc822")
+        body = {"threadId": thread_id} if thread_id else {}
+        request = self.users.messages().send(userId="me", body=body, media_body=media)
+        return self.call("messages.send", request)
 
     def watch(self, topic: str) -> dict[str, Any]:
         body = {"topicName": topic, "labelIds": ["INBOX", "SENT"], "labelFilterBehavior": "include"}

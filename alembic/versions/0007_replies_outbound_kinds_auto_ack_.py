@@ -110,9 +110,11 @@ def upgrade() -> None:
     )
     op.add_column("message", sa.Column("automated", sa.String(length=64), nullable=True))
     op.add_column("message", sa.Column("kind", sa.String(length=16), nullable=True))
+    op.create_index("ix_message_outbox", "message", ["state", "send_after"], unique=False)
 
 
 def downgrade() -> None:
+    op.drop_index("ix_message_outbox", table_name="message")
     op.drop_column("message", "kind")
     op.drop_column("message", "automated")
     op.drop_column("message", "mail_followup_to")

@@ -7,6 +7,9 @@ from app.api import (
     conversation_changes,
     conversations,
     mailboxes,
+    replies,
+    sla,
+    templates,
     tokens,
     users,
     webhooks,
@@ -23,3 +26,6 @@ router.include_router(conversation_changes.router)
 router.include_router(contacts.router)
 router.include_router(workspace.router)
 router.include_router(webhooks.router)
+router.include_router(replies.router)
+router.include_router(templates.router)
+router.include_router(sla.router)

@@ -1,0 +1,475 @@
+"""Replies: stored as outbound messages the moment an agent sends them, sent through Gmail when
+their undo window ends, in the conversation's Gmail thread.
+
+A reply is a `Message` row from the start (state queued), so nothing typed is lost: a cancelled
+reply keeps its text, a failed one stays visible with Gmail's reason and can be sent again.
+Sending claims the row with a conditional UPDATE (queued -> sending), so two schedulers never
+send one reply twice. The row learns its Gmail id from the send, which makes the sync's copy the
+same row; a reply left in `sending` by a crash is marked failed after `SENDING_TIMEOUT`, and if
+Gmail did send it the sync adopts the row by its Message-ID, which clears the failure.
+"""
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Literal
+
+from sqlalchemy import Engine, update
+from sqlmodel import Session, col, select
+
+from app.db import session_scope
+from app.errors import Conflict, Invalid, NotFound, TandemError
+from app.models import (
+    Attachment,
+    AuditEvent,
+    Conversation,
+    Direction,
+    Mailbox,
+    Message,
+    MessageKind,
+    MessageState,
+    User,
+    id_of,
+)
+from app.settings import Settings
+from gmail_sync.client import GmailClient
+from gmail_sync.compose import (
+    Answered,
+    OutgoingAttachment,
+    Recipients,
+    build_reply,
+    diff_recipients,
+    make_message_id,
+    reply_from,
+    reply_recipients,
+    reply_references,
+    reply_subject,
+)
+from gmail_sync.html_text import sanitize_html
+from gmail_sync.mailboxes import mark_needs_reauth, record_quota
+from gmail_sync.mime_headers import bare_address
+from gmail_sync.oauth import (
+    ReauthRequired,
+    TokenCipher,
+    google_endpoints,
+    open_credentials,
+    seal_credentials,
+)
+
+logger = logging.getLogger(__name__)
+
+SENDING_TIMEOUT = timedelta(minutes=10)
+#: Gmail refuses messages over 35 MB; attachments grow by a third in base64.
+MAX_ATTACHMENT_BYTES = 25 * 1024 * 1024
+#: Mail Tandem writes on its own carries these, so other robots do not answer it (RFC 3834).
+AUTOMATIC_HEADERS = {"Auto-Submitted": "auto-replied", "X-Auto-Response-Suppress": "All"}
+ANSWERABLE = (MessageState.RECEIVED, MessageState.SENT)
+
+
+@dataclass(frozen=True)
+class ReplyRequest:
+    body_text: str
+    body_html: str | None = None
+    mode: Literal["all", "sender"] = "all"
+    reason: str | None = None
+    cc: Sequence[str] = ()
+    bcc: Sequence[str] = ()
+    attachments: Sequence[OutgoingAttachment] = ()
+    answered_id: int | None = None
+    kind: MessageKind = MessageKind.REPLY
+
+
+@dataclass(frozen=True)
+class QueuedReply:
+    message: Message
+    added: list[str] = field(default_factory=list)
+    dropped: list[str] = field(default_factory=list)
+
+
+def queue_reply(
+    *,
+    session: Session,
+    conversation: Conversation,
+    author: User | None,
+    request: ReplyRequest,
+    now: datetime,
+    delay: timedelta,
+) -> QueuedReply:
+    """Stores the reply (state queued, to be sent at `now + delay`) with its recipients worked
+    out from the answered message; mode "sender" is audited with whom it leaves out."""
+    if request.mode == "sender" and not (request.reason or "").strip():
+        raise Invalid("a reply to the sender only needs a reason: who is dropped, and why")
+    if not request.body_text.strip() and not (request.body_html or "").strip():
+        raise Invalid("the reply is empty")
+    if sum(len(item.data) for item in request.attachments) > MAX_ATTACHMENT_BYTES:
+        raise Invalid("attachments are larger than 25 MB in all, which Gmail refuses")
+    answered = answered_message(session, conversation, request.answered_id)
+    mailbox = session.get(Mailbox, answered.mailbox_id)
+    assert mailbox is not None, "a message's mailbox cascades with it"
+    recipients, bcc = _recipients(mailbox, answered, request)
+    added, dropped = diff_recipients(recipients, thread_participants(session, conversation))
+    message = _reply_row(mailbox, answered, author, request, now)
+    message.to, message.cc, message.bcc = list(recipients.to), list(recipients.cc), bcc
+    message.send_after = now + delay
+    session.add(message)
+    session.flush()
+    for item in request.attachments:
+        session.add(_attachment_row(message, item))
+    if request.mode == "sender":
+        session.add(_sender_only_event(message, author, recipients, request, now))
+    session.flush()
+    return QueuedReply(message, added, dropped)
+
+
+def answered_message(
+    session: Session, conversation: Conversation, answered_id: int | None
+) -> Message:
+    """The message a reply answers: the one asked for, else the latest inbound one, else (a
+    follow-up) the team's latest sent one."""
+    query = select(Message).where(
+        Message.conversation_id == conversation.id,
+        col(Message.duplicate_of_id).is_(None),
+        col(Message.state).in_(ANSWERABLE),
+    )
+    if answered_id is not None:
+        found = session.exec(query.where(Message.id == answered_id)).first()
+        if found is None:
+            raise NotFound(
+                f"message {answered_id} is not a received or sent message of this conversation"
+            )
+        return found
+    latest = query.order_by(col(Message.date).desc(), col(Message.id).desc())
+    inbound = session.exec(latest.where(Message.direction == Direction.INBOUND).limit(1)).first()
+    found = inbound or session.exec(latest.limit(1)).first()
+    if found is None:
+        raise Invalid("the conversation has no message to answer yet")
+    return found
+
+
+def thread_participants(session: Session, conversation: Conversation) -> set[str]:
+    """Everyone who wrote or was written to in the conversation (bare, lowercased)."""
+    people: set[str] = set()
+    for message in session.exec(
+        select(Message).where(
+            Message.conversation_id == conversation.id,
+            col(Message.duplicate_of_id).is_(None),
+            col(Message.state).in_(ANSWERABLE),
+        )
+    ):
+        people.add(message.from_address.lower())
+        people.update(bare_address(item) for item in (*message.to, *message.cc))
+    mailbox = session.get(Mailbox, conversation.mailbox_id)
+    own = {mailbox.email.lower(), *(a.lower() for a in mailbox.aliases)} if mailbox else set()
+    return {person for person in people if person and person not in own}
+
+
+def _recipients(
+    mailbox: Mailbox, answered: Message, request: ReplyRequest
+) -> tuple[Recipients, list[str]]:
+    """Reply-all (or sender) recipients plus the request's extra Cc, and the Bcc; an address
+    is never listed twice."""
+    own = {mailbox.email.lower(), *(alias.lower() for alias in mailbox.aliases)}
+    computed = reply_recipients(Answered.of(answered), own_addresses=own, mode=request.mode)
+    taken = {bare_address(item) for item in (*computed.to, *computed.cc)}
+    extra_cc = _new_addresses(request.cc, taken)
+    taken.update(bare_address(item) for item in extra_cc)
+    to, cc = list(computed.to), [*computed.cc, *extra_cc]
+    if not to and cc:
+        to, cc = cc[:1], cc[1:]
+    if not to:
+        raise Invalid(
+            "nobody to reply to: the answered message has no recipient outside this mailbox"
+        )
+    return Recipients(tuple(to), tuple(cc), computed.dropped), _new_addresses(request.bcc, taken)
+
+
+def _new_addresses(addresses: Sequence[str], taken: set[str]) -> list[str]:
+    fresh: list[str] = []
+    for address in addresses:
+        bare = bare_address(address)
+        if bare and bare not in taken:
+            taken.add(bare)
+            fresh.append(address)
+    return fresh
+
+
+def _reply_row(
+    mailbox: Mailbox, answered: Message, author: User | None, request: ReplyRequest, now: datetime
+) -> Message:
+    view = Answered.of(answered)
+    from_name = author.name if author and author.name and mailbox.use_agent_name else ""
+    return Message(
+        workspace_id=mailbox.workspace_id,
+        conversation_id=answered.conversation_id,
+        mailbox_id=id_of(mailbox),
+        gmail_thread_id=answered.gmail_thread_id,
+        rfc_message_id=make_message_id(mailbox.email.rsplit("@", 1)[-1]),
+        in_reply_to=answered.rfc_message_id,
+        references=" ".join(reply_references(view)) or None,
+        from_address=reply_from(view, mailbox_email=mailbox.email, aliases=mailbox.aliases),
+        from_name=from_name or mailbox.display_name,
+        subject=reply_subject(answered.subject),
+        date=now,
+        text_body=request.body_text,
+        html_body=sanitize_html(request.body_html) if request.body_html else None,
+        visible_text=request.body_text,
+        snippet=" ".join(request.body_text.split())[:200],
+        direction=Direction.OUTBOUND,
+        state=MessageState.QUEUED,
+        kind=request.kind,
+        sent_by_user_id=author.id if author else None,
+        reply_mode=request.mode,
+        created_at=now,
+    )
+
+
+def _attachment_row(message: Message, item: OutgoingAttachment) -> Attachment:
+    return Attachment(
+        workspace_id=message.workspace_id,
+        message_id=id_of(message),
+        filename=item.filename,
+        content_type=item.content_type,
+        size=len(item.data),
+        data=item.data,
+    )
+
+
+def _sender_only_event(
+    message: Message,
+    author: User | None,
+    recipients: Recipients,
+    request: ReplyRequest,
+    now: datetime,
+) -> AuditEvent:
+    return AuditEvent(
+        workspace_id=message.workspace_id,
+        conversation_id=message.conversation_id,
+        actor_id=author.id if author else None,
+        action="reply.sender_only",
+        details={
+            "message_id": message.id,
+            "to": list(recipients.to),
+            "dropped": list(recipients.dropped),
+            "reason": (request.reason or "").strip(),
+        },
+        created_at=now,
+    )
+
+
+def cancel_reply(*, session: Session, message: Message, actor: User, now: datetime) -> None:
+    """Stops a reply inside its undo window; its text stays, so the agent can reuse it."""
+    cancelled = session.execute(
+        update(Message)
+        .where(col(Message.id) == message.id, col(Message.state) == MessageState.QUEUED)
+        .values(state=MessageState.CANCELLED)
+    )
+    if cancelled.rowcount != 1:  # type: ignore[attr-defined]
+        session.refresh(message)
+        raise Conflict(f"the reply is already {message.state}: it can no longer be cancelled")
+    session.refresh(message)
+    session.add(
+        AuditEvent(
+            workspace_id=message.workspace_id,
+            conversation_id=message.conversation_id,
+            actor_id=actor.id,
+            action="reply.cancelled",
+            details={"message_id": message.id},
+            created_at=now,
+        )
+    )
+    session.flush()
+
+
+def retry_reply(*, session: Session, message: Message, now: datetime) -> None:
+    """Queues a failed reply again, to be sent at once."""
+    if message.state != MessageState.FAILED:
+        raise Conflict(f"only a failed reply can be sent again; this one is {message.state}")
+    message.state, message.send_after, message.send_error = MessageState.QUEUED, now, None
+    session.add(message)
+    session.flush()
+
+
+@dataclass(frozen=True)
+class SendOutcome:
+    message_id: int
+    sent: bool
+    error: str | None = None
+
+
+def send_due(*, engine: Engine, settings: Settings, now: datetime) -> list[SendOutcome]:
+    """Sends every reply whose undo window has ended; replies another worker claimed first
+    are left to it."""
+    _fail_stalled(engine, now)
+    with session_scope(engine) as session:
+        due = session.exec(
+            select(Message.id)
+            .where(Message.state == MessageState.QUEUED, col(Message.send_after) <= now)
+            .order_by(col(Message.send_after))
+            .limit(100)
+        ).all()
+    outcomes = (
+        send_reply(engine=engine, settings=settings, message_id=message_id, now=now)
+        for message_id in due
+        if message_id is not None
+    )
+    return [outcome for outcome in outcomes if outcome is not None]
+
+
+def send_reply(
+    *, engine: Engine, settings: Settings, message_id: int, now: datetime
+) -> SendOutcome | None:
+    """Sends one queued reply if this worker wins the claim; a Gmail failure marks it failed
+    (and a dead grant marks the mailbox for reconnection)."""
+    if not _claim(engine, message_id, now):
+        return None
+    try:
+        with session_scope(engine) as session:
+            outgoing = _outgoing(session, settings, message_id, now)
+        response = _deliver(engine, settings, outgoing, now)
+    except (TandemError, ValueError) as exc:  # ValueError: a header compose cannot write
+        _record_failure(engine, message_id, str(exc), reauth=isinstance(exc, ReauthRequired))
+        logger.warning("reply not sent", extra={"message_id": message_id, "error": str(exc)})
+        return SendOutcome(message_id, False, str(exc))
+    with session_scope(engine) as session:
+        record_sent(session=session, message_id=message_id, response=response, now=now)
+    return SendOutcome(message_id, True)
+
+
+def _claim(engine: Engine, message_id: int, now: datetime) -> bool:
+    with session_scope(engine) as session:
+        claimed = session.execute(
+            update(Message)
+            .where(col(Message.id) == message_id, col(Message.state) == MessageState.QUEUED)
+            .values(state=MessageState.SENDING, send_after=now)
+        )
+        return bool(claimed.rowcount == 1)  # type: ignore[attr-defined]
+
+
+def _fail_stalled(engine: Engine, now: datetime) -> None:
+    """A reply a crashed worker left in `sending`: the agent sees it failed; if Gmail did
+    send it, the sync adopts it by Message-ID and it becomes sent."""
+    with session_scope(engine) as session:
+        session.execute(
+            update(Message)
+            .where(
+                col(Message.state) == MessageState.SENDING,
+                col(Message.send_after) < now - SENDING_TIMEOUT,
+            )
+            .values(
+                state=MessageState.FAILED,
+                send_error="sending was interrupted; check the mailbox's Sent folder "
+                "before sending it again",
+            )
+        )
+
+
+@dataclass(frozen=True)
+class _Outgoing:
+    mailbox_id: int
+    credentials: str | None
+    thread_id: str | None
+    raw: bytes
+
+
+def _outgoing(session: Session, settings: Settings, message_id: int, now: datetime) -> _Outgoing:
+    message = session.get(Message, message_id)
+    assert message is not None, "a claimed reply exists"
+    mailbox = session.get(Mailbox, message.mailbox_id)
+    assert mailbox is not None, "a message's mailbox cascades with it"
+    author = session.get(User, message.sent_by_user_id) if message.sent_by_user_id else None
+    attachments = session.exec(select(Attachment).where(Attachment.message_id == message_id))
+    raw = build_reply(
+        from_address=message.from_address,
+        from_name=message.from_name,
+        to=message.to,
+        cc=message.cc,
+        bcc=message.bcc,
+        subject=message.subject,
+        message_id=str(message.rfc_message_id),
+        in_reply_to=message.in_reply_to,
+        references=(message.references or "").split(),
+        body_text=message.text_body,
+        body_html=message.html_body,
+        signature=author.signature if author and message.kind == MessageKind.REPLY else "",
+        attachments=[
+            OutgoingAttachment(item.filename, item.content_type, item.data or b"")
+            for item in attachments
+        ],
+        date=now,
+        extra_headers=AUTOMATIC_HEADERS if message.kind == MessageKind.AUTO_ACK else {},
+    )
+    return _Outgoing(id_of(mailbox), mailbox.credentials_encrypted, message.gmail_thread_id, raw)
+
+
+def _deliver(
+    engine: Engine, settings: Settings, outgoing: _Outgoing, now: datetime
+) -> dict[str, object]:
+    """One messages.send call; refreshed tokens and the quota spent are kept on the mailbox."""
+    if not outgoing.credentials:
+        raise ReauthRequired("the mailbox is not connected: reconnect it, then send again")
+    cipher = TokenCipher(settings)
+    credentials = open_credentials(outgoing.credentials, settings=settings, cipher=cipher)
+    token_before = credentials.token
+    client = GmailClient(credentials, google_endpoints(settings).api_root)
+    try:
+        return client.send(outgoing.raw, thread_id=outgoing.thread_id)
+    finally:
+        client.close()
+        with session_scope(engine) as session:
+            mailbox = session.get(Mailbox, outgoing.mailbox_id)
+            if mailbox is not None:
+                record_quota(mailbox=mailbox, units=client.units_spent, now=now)
+                if credentials.token != token_before:
+                    mailbox.credentials_encrypted = seal_credentials(credentials, cipher)
+
+
+def _record_failure(engine: Engine, message_id: int, error: str, *, reauth: bool) -> None:
+    with session_scope(engine) as session:
+        message = session.get(Message, message_id)
+        if message is None:
+            return
+        message.state, message.send_error = MessageState.FAILED, error
+        if reauth:
+            mailbox = session.get(Mailbox, message.mailbox_id)
+            if mailbox is not None:
+                mark_needs_reauth(mailbox=mailbox, reason=error)
+
+
+def record_sent(
+    *, session: Session, message_id: int, response: dict[str, object], now: datetime
+) -> Message:
+    """The reply is in Gmail: it takes Gmail's ids (so the sync's copy is this row) and counts
+    in the conversation, as its first response when it is the team's first reply."""
+    message = session.get(Message, message_id)
+    assert message is not None, "a sent reply exists"
+    message.gmail_id = str(response["id"])
+    message.gmail_thread_id = str(response.get("threadId") or message.gmail_thread_id)
+    labels = response.get("labelIds")
+    message.label_ids = [str(label) for label in labels] if isinstance(labels, list) else ["SENT"]
+    message.state, message.send_error, message.date = MessageState.SENT, None, now
+    session.add(message)
+    conversation = session.get(Conversation, message.conversation_id)
+    assert conversation is not None, "messages cascade with their conversation"
+    conversation.message_count = _timeline_count(session, id_of(conversation))
+    conversation.last_message_at = max(conversation.last_message_at or now, now)
+    if message.kind == MessageKind.REPLY and conversation.first_response_at is None:
+        conversation.first_response_at = now
+        started = conversation.first_message_at or now
+        conversation.first_response_seconds = int((now - started).total_seconds())
+    conversation.updated_at = now
+    session.add(conversation)
+    session.flush()
+    return message
+
+
+def _timeline_count(session: Session, conversation_id: int) -> int:
+    return len(
+        session.exec(
+            select(Message.id).where(
+                Message.conversation_id == conversation_id,
+                col(Message.duplicate_of_id).is_(None),
+                col(Message.state).in_(ANSWERABLE),
+            )
+        ).all()
+    )
