@@ -21,6 +21,7 @@ from app.inbox.assignment import assign_new_mail
 from app.observability import RequestLogMiddleware
 from app.settings import Settings, get_settings
 from app.web import routes as web
+from gmail_sync.auto_ack import acknowledge_new_mail
 from scheduler.runner import TandemScheduler
 
 logger = logging.getLogger(__name__)
@@ -70,7 +71,9 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     if not settings.run_scheduler:
         yield
         return
-    scheduler = TandemScheduler(app.state.engine, settings, after_sync=[assign_new_mail])
+    scheduler = TandemScheduler(
+        app.state.engine, settings, after_sync=[assign_new_mail, acknowledge_new_mail]
+    )
     scheduler.start()
     app.state.wake_sync = scheduler.wake_sync
     try:

@@ -331,14 +331,16 @@ def _addresses(people: Sequence[str]) -> list[Address]:
 
 
 def _set_body(message: EmailMessage, text: str, body_html: str | None, signature: str) -> None:
+    """Quoted-printable keeps the whole message 7-bit: Gmail's multipart upload (and any relay)
+    takes it as is, whatever the script of the text."""
     text = text.replace("\r\n", "\n").replace("\r", "\n").rstrip()
     signature = signature.replace("\r\n", "\n").replace("\r", "\n").strip("\n")
     html_body = body_html if body_html is not None else _text_as_html(text)
     if signature:
         text = f"{text}\n\n-- \n{signature}" if text else f"-- \n{signature}"
         html_body = _with_html_signature(html_body, signature)
-    message.set_content(text + "\n")
-    message.add_alternative(html_body, subtype="html")
+    message.set_content(text + "\n", cte="quoted-printable")
+    message.add_alternative(html_body, subtype="html", cte="quoted-printable")
 
 
 def _text_as_html(text: str) -> str:

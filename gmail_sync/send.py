@@ -98,7 +98,8 @@ def queue_reply(
 ) -> QueuedReply:
     """Stores the reply (state queued, to be sent at `now + delay`) with its recipients worked
     out from the answered message; mode "sender" is audited with whom it leaves out."""
-    if request.mode == "sender" and not (request.reason or "").strip():
+    audited = request.mode == "sender" and request.kind == MessageKind.REPLY
+    if audited and not (request.reason or "").strip():
         raise Invalid("a reply to the sender only needs a reason: who is dropped, and why")
     if not request.body_text.strip() and not (request.body_html or "").strip():
         raise Invalid("the reply is empty")
@@ -116,7 +117,7 @@ def queue_reply(
     session.flush()
     for item in request.attachments:
         session.add(_attachment_row(message, item))
-    if request.mode == "sender":
+    if audited:
         session.add(_sender_only_event(message, author, recipients, request, now))
     session.flush()
     return QueuedReply(message, added, dropped)

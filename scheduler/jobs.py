@@ -13,6 +13,7 @@ from app.models import utcnow
 from app.settings import Settings
 from gmail_sync.mailboxes import due_mailbox_ids, mailboxes_needing_watch
 from gmail_sync.push import WATCH_RENEWAL_MARGIN, renew_watch
+from gmail_sync.send import send_due
 from gmail_sync.sync import SyncReport, sync_mailbox
 from webhooks.delivery import deliver_due
 from webhooks.sync_events import emit_sync_events
@@ -65,6 +66,16 @@ def renew_watches(engine: Engine, settings: Settings) -> None:
                 logger.warning(
                     "watch renewal failed", extra={"mailbox_id": mailbox.id, "error": str(exc)}
                 )
+
+
+def send_replies(engine: Engine, settings: Settings) -> int:
+    """Sends replies whose undo window ended, and announces the sent ones as message.sent."""
+    outcomes = send_due(engine=engine, settings=settings, now=utcnow())
+    sent = [outcome.message_id for outcome in outcomes if outcome.sent]
+    if sent:
+        with session_scope(engine) as session:
+            emit_sync_events(session=session, message_ids=sent, now=utcnow())
+    return len(outcomes)
 
 
 def deliver_webhooks(engine: Engine, settings: Settings) -> int:

@@ -13,11 +13,18 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from sqlalchemy import Engine
 
 from app.settings import Settings
-from scheduler.jobs import AfterSync, deliver_webhooks, renew_watches, sync_due_mailboxes
+from scheduler.jobs import (
+    AfterSync,
+    deliver_webhooks,
+    renew_watches,
+    send_replies,
+    sync_due_mailboxes,
+)
 
 SYNC_JOB = "sync-due-mailboxes"
 WATCH_JOB = "renew-watches"
 WEBHOOK_JOB = "deliver-webhooks"
+SEND_JOB = "send-replies"
 
 
 class TandemScheduler:
@@ -44,6 +51,9 @@ class TandemScheduler:
             id=WATCH_JOB,
             args=[engine, settings],
             next_run_time=datetime.now(UTC),
+        )
+        self._scheduler.add_job(
+            send_replies, "interval", seconds=1, id=SEND_JOB, args=[engine, settings]
         )
         self._scheduler.add_job(
             deliver_webhooks, "interval", seconds=2, id=WEBHOOK_JOB, args=[engine, settings]

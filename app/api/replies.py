@@ -17,7 +17,7 @@ from starlette.datastructures import UploadFile
 from app.accounts import normalize_email
 from app.api.conversations import AttachmentOut
 from app.auth import CurrentUser, SessionDep, SettingsDep
-from app.db import get_scoped
+from app.db import get_scoped, session_scope
 from app.errors import Invalid, NotFound
 from app.models import (
     Attachment,
@@ -30,6 +30,7 @@ from app.models import (
     id_of,
     utcnow,
 )
+from app.settings import Settings
 from gmail_sync.compose import OutgoingAttachment
 from gmail_sync.mime_headers import parse_addresses
 from gmail_sync.send import (
@@ -40,6 +41,7 @@ from gmail_sync.send import (
     retry_reply,
     send_reply,
 )
+from webhooks.sync_events import emit_sync_events
 
 router = APIRouter(tags=["replies"])
 
@@ -291,6 +293,15 @@ async def reply(
     return outgoing_out(session, message, diff)
 
 
+def _send_now(request: Request, settings: Settings, message_id: int, now: datetime) -> None:
+    """Sends without waiting for the scheduler; a sent reply is announced as message.sent."""
+    engine = request.app.state.engine
+    outcome = send_reply(engine=engine, settings=settings, message_id=message_id, now=now)
+    if outcome is not None and outcome.sent:
+        with session_scope(engine) as session:
+            emit_sync_events(session=session, message_ids=[message_id], now=now)
+
+
 def _request(body: ReplyIn, attachments: list[OutgoingAttachment]) -> ReplyRequest:
     return ReplyRequest(
         body_text=body.body_text,
@@ -347,7 +358,7 @@ def retry_outgoing(
     now = utcnow()
     retry_reply(session=session, message=message, now=now)
     session.commit()
-    send_reply(engine=request.app.state.engine, settings=settings, message_id=id, now=now)
+    _send_now(request, settings, id, now)
     session.expire_all()
     return outgoing_out(session, _outgoing(session, id, user))
 

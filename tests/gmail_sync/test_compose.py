@@ -655,6 +655,14 @@ def test_build_reply_is_read_back_by_sync() -> None:
     assert reply.visible_text.startswith("Hello Jane,")
 
 
+def test_build_reply_is_seven_bit_whatever_the_script() -> None:
+    """Gmail's multipart upload refuses 8-bit bytes: a Russian reply must still go out."""
+    raw = build(body_text="Здравствуйте, Иван!\n\nЗаказ отправлен сегодня.", signature="Служба")
+    assert raw.isascii()
+    assert "Заказ отправлен сегодня." in content(parsed(raw), "plain")
+    assert "Заказ отправлен сегодня." in content(parsed(raw), "html")
+
+
 def test_build_reply_lines_are_crlf() -> None:
     raw = build(attachments=(OutgoingAttachment("a.txt", "text/plain", b"x\ny\n"),))
     assert raw.count(b"\n") == raw.count(b"\r\n")
