@@ -38,7 +38,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from sqlmodel import Session
 
 from app.errors import Invalid
-from app.models import Contact, Conversation, Mailbox, User, Workspace, id_of
+from app.models import Contact, Conversation, Mailbox, Template, User, Workspace, id_of
 
 VARIABLES: Mapping[str, str] = {
     "contact.name": "The client's name, or the local part of their email when it is unknown",
@@ -298,3 +298,14 @@ def context_for(
         reply_due=reply_due,
         timezone=workspace.timezone,
     )
+
+
+def render_for(
+    session: Session, template: Template, conversation: Conversation, agent: User | None
+) -> tuple[str, str | None]:
+    """A canned reply's text and HTML for one conversation, with its SLA due time as
+    `reply_due`: what a reply, a resolution message and the preview all send."""
+    values = context_for(session, conversation, agent, reply_due=conversation.sla_due_at)
+    text = render_text(template.body_text, values.variables())
+    html = render_html(template.body_html, values.variables()) if template.body_html else None
+    return text, html

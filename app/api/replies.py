@@ -26,6 +26,7 @@ from app.models import (
     Message,
     MessageKind,
     MessageState,
+    Template,
     User,
     id_of,
     utcnow,
@@ -33,6 +34,7 @@ from app.models import (
 from app.settings import Settings
 from gmail_sync.compose import OutgoingAttachment
 from gmail_sync.mime_headers import parse_addresses
+from gmail_sync.reply_templates import render_for
 from gmail_sync.send import (
     MAX_ATTACHMENT_BYTES,
     ReplyRequest,
@@ -84,6 +86,10 @@ class ReplyIn(BaseModel):
     reason: str | None = Field(default=None, max_length=1000)
     cc: list[str] = Field(default_factory=list, max_length=50)
     bcc: list[str] = Field(default_factory=list, max_length=50)
+    template_id: int | None = Field(
+        default=None,
+        description="Send a canned reply, rendered for this conversation, instead of body_text.",
+    )
     answered_message_id: int | None = Field(
         default=None, description="The message answered; by default the latest inbound one."
     )
@@ -195,6 +201,7 @@ _REPLY_BODY: dict[str, Any] = {
                         "cc": {"type": "array", "items": {"type": "string"}},
                         "bcc": {"type": "array", "items": {"type": "string"}},
                         "answered_message_id": {"type": "integer"},
+                        "template_id": {"type": "integer"},
                         "promise_by": {"type": "string", "format": "date-time"},
                         "attachments": {
                             "type": "array",
@@ -267,6 +274,8 @@ async def reply(
     with 0 it is sent before this answers."""
     body, attachments = await _read_reply(request)
     conversation = get_scoped(session, Conversation, id, user.workspace_id)
+    if body.template_id is not None:
+        body = _with_template(session, body, conversation, user)
     now = utcnow()
     if body.promise_by is not None and body.promise_by <= now:
         raise Invalid("promise_by must be in the future")
@@ -300,6 +309,16 @@ def _send_now(request: Request, settings: Settings, message_id: int, now: dateti
     if outcome is not None and outcome.sent:
         with session_scope(engine) as session:
             emit_sync_events(session=session, message_ids=[message_id], now=now)
+
+
+def _with_template(
+    session: Session, body: ReplyIn, conversation: Conversation, user: User
+) -> ReplyIn:
+    if body.body_text.strip() or body.body_html:
+        raise Invalid("give either body_text/body_html or template_id, not both")
+    template = get_scoped(session, Template, body.template_id or 0, user.workspace_id)
+    text, html = render_for(session, template, conversation, user)
+    return body.model_copy(update={"body_text": text, "body_html": html})
 
 
 def _request(body: ReplyIn, attachments: list[OutgoingAttachment]) -> ReplyRequest:

@@ -21,9 +21,7 @@ from gmail_sync.reply_templates import (
     VARIABLES,
     TemplateError,
     check_template,
-    context_for,
-    render_html,
-    render_text,
+    render_for,
 )
 
 router = APIRouter(prefix="/templates", tags=["templates"])
@@ -193,9 +191,5 @@ def render_template(id: int, body: RenderIn, user: CurrentUser, session: Session
     due time as `reply_due`; nothing is sent or stored."""
     row = get_scoped(session, Template, id, user.workspace_id)
     conversation = get_scoped(session, Conversation, body.conversation_id, user.workspace_id)
-    context = context_for(session, conversation, user, reply_due=conversation.sla_due_at)
-    values = context.variables()
-    return RenderedOut(
-        body_text=render_text(row.body_text, values),
-        body_html=render_html(row.body_html, values) if row.body_html is not None else None,
-    )
+    text, html = render_for(session, row, conversation, user)
+    return RenderedOut(body_text=text, body_html=html)

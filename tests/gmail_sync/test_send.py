@@ -15,7 +15,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from app.main import create_app
-from app.models import AuditEvent, Conversation, Message, MessageState, utcnow
+from app.models import AuditEvent, Conversation, Message, MessageState, Template, utcnow
 from app.settings import Settings
 from gmail_sync.send import send_due
 from tests.conftest import Member, Team
@@ -330,3 +330,48 @@ def test_two_senders_never_send_one_reply_twice(
         states = session.exec(select(Message.state).where(Message.direction == "outbound"))
         assert list(states) == [MessageState.SENT]
         assert session.exec(select(AuditEvent)).all() == []
+
+
+def test_a_template_reply_is_rendered_for_the_conversation_and_a_broken_one_is_refused(
+    conversation: dict[str, Any],
+    instant: TestClient,
+    admin: Member,
+    control: httpx.Client,
+    engine: Engine,
+) -> None:
+    created = instant.post(
+        "/api/v1/templates",
+        json={
+            "name": "Received",
+            "body_text": "Hello {{ contact.first_name }}, #{{ conversation.number }} is on it.",
+        },
+        headers=admin.headers,
+    )
+    assert created.status_code == 201, created.text
+    with Session(engine) as session:
+        broken = Template(
+            workspace_id=admin.workspace_id, name="Broken", body_text="Hi {{ contact.nmae }}"
+        )
+        session.add(broken)
+        session.commit()
+        broken_id = broken.id
+
+    refused = instant.post(
+        reply_url(conversation), json={"template_id": broken_id}, headers=admin.headers
+    )
+    both = instant.post(
+        reply_url(conversation),
+        json={"template_id": created.json()["id"], "body_text": "Hi"},
+        headers=admin.headers,
+    )
+    answer = instant.post(
+        reply_url(conversation), json={"template_id": created.json()["id"]}, headers=admin.headers
+    )
+
+    assert refused.status_code == 422
+    assert "contact.nmae" in refused.json()["detail"]
+    assert both.status_code == 422
+    assert answer.status_code == 201, answer.text
+    [(mail, _)] = sent_mail(control)
+    text = mail.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+    assert f"Hello Anna, #{conversation['id']} is on it." in text
