@@ -392,7 +392,7 @@ def _outgoing(session: Session, settings: Settings, message_id: int, now: dateti
         references=(message.references or "").split(),
         body_text=message.text_body,
         body_html=message.html_body,
-        signature=author.signature if author and message.kind == MessageKind.REPLY else "",
+        signature=author.signature if author and message.kind != MessageKind.AUTO_ACK else "",
         attachments=[
             OutgoingAttachment(item.filename, item.content_type, item.data or b"")
             for item in attachments

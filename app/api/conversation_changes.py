@@ -1,18 +1,33 @@
 """Writes on conversations: `PATCH /api/v1/conversations/{id}`, the bulk form, and the audit
 trail of who changed what (`GET /api/v1/conversations/{id}/events`)."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Annotated, Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from pydantic import AwareDatetime, BaseModel, Field
 from sqlmodel import col, select
 
 from app.api.conversations import ConversationOut
-from app.auth import CurrentUser, SessionDep
+from app.api.replies import send_now
+from app.auth import CurrentUser, SessionDep, SettingsDep
 from app.db import get_scoped
+from app.errors import Invalid
 from app.inbox.changes import change_conversation, change_many
-from app.models import AuditEvent, Conversation, ConversationStatus, Priority, utcnow
+from app.models import (
+    AuditEvent,
+    Conversation,
+    ConversationStatus,
+    MessageKind,
+    Priority,
+    Template,
+    User,
+    id_of,
+    utcnow,
+)
+from app.settings import Settings
+from gmail_sync.reply_templates import render_for
+from gmail_sync.send import ReplyRequest, queue_reply
 
 router = APIRouter(tags=["conversations"])
 
@@ -27,6 +42,11 @@ class ConversationPatchIn(BaseModel):
     snoozed_until: AwareDatetime | None = Field(
         default=None, description="Needed (in the future) when status is snoozed."
     )
+    resolution_template_id: int | None = Field(
+        default=None,
+        description="With status closed: tell the client it is solved with this canned reply, "
+        "sent to everyone on the thread (after the undo window).",
+    )
 
     model_config = {
         "json_schema_extra": {
@@ -39,7 +59,7 @@ class ConversationPatchIn(BaseModel):
     }
 
     def changes(self) -> dict[str, Any]:
-        sent = self.model_dump(exclude_unset=True)
+        sent = self.model_dump(exclude_unset=True, exclude={"resolution_template_id"})
         for name in ("status", "priority", "tags"):
             if name in sent and sent[name] is None:
                 del sent[name]
@@ -67,30 +87,90 @@ def _out(conversation: Conversation) -> ConversationOut:
 
 @router.patch("/conversations/{id}")
 def update_conversation(
-    id: int, body: ConversationPatchIn, user: CurrentUser, session: SessionDep
+    id: int,
+    body: ConversationPatchIn,
+    request: Request,
+    user: CurrentUser,
+    session: SessionDep,
+    settings: SettingsDep,
 ) -> ConversationOut:
     conversation = get_scoped(session, Conversation, id, user.workspace_id)
+    template = _resolution_template(session, body, user)
+    now = utcnow()
+    was_closed = conversation.status == ConversationStatus.CLOSED
     change_conversation(
-        session=session,
-        conversation=conversation,
-        actor=user,
-        changes=body.changes(),
-        now=utcnow(),
+        session=session, conversation=conversation, actor=user, changes=body.changes(), now=now
     )
+    queued = _resolve(session, [conversation] if not was_closed else [], template, user, settings)
     session.commit()
+    _send_at_once(request, settings, queued)
     return _out(conversation)
 
 
 @router.post("/conversations/bulk")
 def update_conversations(
-    body: BulkIn, user: CurrentUser, session: SessionDep
+    body: BulkIn, request: Request, user: CurrentUser, session: SessionDep, settings: SettingsDep
 ) -> list[ConversationOut]:
-    """The same change on many conversations, all or nothing."""
+    """The same change on many conversations, all or nothing; a resolution message goes to
+    each conversation this closes."""
+    template = _resolution_template(session, body.changes, user)
+    open_before = set(
+        session.exec(
+            select(Conversation.id).where(
+                col(Conversation.id).in_(body.ids),
+                Conversation.status != ConversationStatus.CLOSED,
+            )
+        )
+    )
     changed = change_many(
         session=session, ids=body.ids, actor=user, changes=body.changes.changes(), now=utcnow()
     )
+    closing = [conversation for conversation in changed if conversation.id in open_before]
+    queued = _resolve(session, closing, template, user, settings)
     session.commit()
+    _send_at_once(request, settings, queued)
     return [_out(conversation) for conversation in changed]
+
+
+def _resolution_template(
+    session: SessionDep, body: ConversationPatchIn, user: User
+) -> Template | None:
+    if body.resolution_template_id is None:
+        return None
+    if body.status != ConversationStatus.CLOSED:
+        raise Invalid("a resolution message is sent when closing: add status closed")
+    return get_scoped(session, Template, body.resolution_template_id, user.workspace_id)
+
+
+def _resolve(
+    session: SessionDep,
+    conversations: list[Conversation],
+    template: Template | None,
+    user: User,
+    settings: Settings,
+) -> list[int]:
+    """Queues the resolution message in each conversation that was just closed."""
+    if template is None:
+        return []
+    queued = []
+    for conversation in conversations:
+        text, html = render_for(session, template, conversation, user)
+        reply = queue_reply(
+            session=session,
+            conversation=conversation,
+            author=user,
+            request=ReplyRequest(body_text=text, body_html=html, kind=MessageKind.RESOLUTION),
+            now=utcnow(),
+            delay=timedelta(seconds=settings.undo_send_seconds),
+        )
+        queued.append(id_of(reply.message))
+    return queued
+
+
+def _send_at_once(request: Request, settings: Settings, message_ids: list[int]) -> None:
+    if settings.undo_send_seconds == 0:
+        for message_id in message_ids:
+            send_now(request, settings, message_id, utcnow())
 
 
 @router.get("/conversations/{id}/events")

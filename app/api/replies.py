@@ -302,8 +302,9 @@ async def reply(
     return outgoing_out(session, message, diff)
 
 
-def _send_now(request: Request, settings: Settings, message_id: int, now: datetime) -> None:
-    """Sends without waiting for the scheduler; a sent reply is announced as message.sent."""
+def send_now(request: Request, settings: Settings, message_id: int, now: datetime) -> None:
+    """Sends without waiting for the scheduler (no undo window, or a retry); a sent reply is
+    announced as message.sent."""
     engine = request.app.state.engine
     outcome = send_reply(engine=engine, settings=settings, message_id=message_id, now=now)
     if outcome is not None and outcome.sent:
@@ -377,7 +378,7 @@ def retry_outgoing(
     now = utcnow()
     retry_reply(session=session, message=message, now=now)
     session.commit()
-    _send_now(request, settings, id, now)
+    send_now(request, settings, id, now)
     session.expire_all()
     return outgoing_out(session, _outgoing(session, id, user))
 

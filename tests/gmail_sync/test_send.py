@@ -375,3 +375,41 @@ def test_a_template_reply_is_rendered_for_the_conversation_and_a_broken_one_is_r
     [(mail, _)] = sent_mail(control)
     text = mail.get_body(("plain",)).get_content()  # type: ignore[union-attr]
     assert f"Hello Anna, #{conversation['id']} is on it." in text
+
+
+def test_closing_can_tell_everyone_on_the_thread_it_is_solved(
+    conversation: dict[str, Any], instant: TestClient, admin: Member, control: httpx.Client
+) -> None:
+    solved = instant.post(
+        "/api/v1/templates",
+        json={"name": "Solved", "body_text": "Case #{{ conversation.number }} is solved."},
+        headers=admin.headers,
+    ).json()
+    url = f"/api/v1/conversations/{conversation['id']}"
+
+    not_closing = instant.patch(
+        url,
+        json={"status": "pending", "resolution_template_id": solved["id"]},
+        headers=admin.headers,
+    )
+    closed = instant.patch(
+        url,
+        json={"status": "closed", "resolution_template_id": solved["id"]},
+        headers=admin.headers,
+    )
+    again = instant.patch(
+        url,
+        json={"status": "closed", "resolution_template_id": solved["id"]},
+        headers=admin.headers,
+    )
+
+    assert not_closing.status_code == 422
+    assert "closing" in not_closing.json()["detail"]
+    assert closed.status_code == 200, closed.text
+    assert closed.json()["status"] == "closed"
+    assert again.status_code == 200
+    [(mail, thread)] = sent_mail(control)
+    assert thread == conversation["thread"]
+    assert (mail["To"], mail["Cc"]) == (ANNA, BORIS)
+    text = mail.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+    assert f"Case #{conversation['id']} is solved." in text
