@@ -4,14 +4,16 @@ from datetime import datetime
 from typing import Literal
 
 from fastapi import APIRouter, Request, status
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 from sqlmodel import col, select
 
 from app.auth import AdminUser, CurrentUser, SessionDep, SettingsDep
 from app.db import get_scoped
-from app.models import Mailbox, MailboxStatus, id_of, utcnow
+from app.models import AuditEvent, Mailbox, MailboxStatus, id_of, utcnow
+from gmail_sync.auto_ack import DEFAULT_TEXT
 from gmail_sync.connect import disconnect, start_connection
 from gmail_sync.mailboxes import request_sync
+from gmail_sync.reply_templates import check_template
 
 router = APIRouter(tags=["mailboxes"])
 
@@ -44,6 +46,13 @@ class HealthOut(BaseModel):
     last_error: str | None
 
 
+class AutoAckOut(BaseModel):
+    enabled: bool
+    text: str = Field(description="The acknowledgement's template (the default when unset).")
+    is_default_text: bool
+    window_minutes: int = Field(description="At most one acknowledgement per sender per window.")
+
+
 class MailboxOut(BaseModel):
     id: int
     email: str
@@ -53,6 +62,41 @@ class MailboxOut(BaseModel):
     connected_at: datetime | None
     sync: SyncOut
     health: HealthOut
+    auto_ack: AutoAckOut
+    use_agent_name: bool = Field(description="Replies show the agent's name as the sender name.")
+
+
+class MailboxPatchIn(BaseModel):
+    """Only the fields sent change; `auto_ack_text: ""` or null restores the default text."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "display_name": "Acme Support",
+                    "auto_ack_enabled": True,
+                    "auto_ack_text": "Hello {{ contact.first_name }}, we got your message "
+                    "(#{{ conversation.number }}) and will answer by {{ reply_due }}.",
+                    "auto_ack_window_minutes": 1440,
+                    "use_agent_name": True,
+                }
+            ]
+        },
+    )
+
+    display_name: str | None = Field(default=None, max_length=200)
+    auto_ack_enabled: bool | None = None
+    auto_ack_text: str | None = Field(default=None, max_length=10_000)
+    auto_ack_window_minutes: int | None = Field(default=None, ge=1, le=60 * 24 * 366)
+    use_agent_name: bool | None = None
+
+    @field_validator("auto_ack_text")
+    @classmethod
+    def _valid_template(cls, value: str | None) -> str | None:
+        if value is not None and value.strip():
+            check_template(value)
+        return value or None
 
 
 class MailboxConnectOut(MailboxOut):
@@ -89,6 +133,13 @@ def mailbox_out(mailbox: Mailbox, now: datetime) -> MailboxOut:
             last_synced_at=mailbox.last_synced_at,
             last_error=mailbox.last_error,
         ),
+        auto_ack=AutoAckOut(
+            enabled=mailbox.auto_ack_enabled,
+            text=mailbox.auto_ack_text or DEFAULT_TEXT,
+            is_default_text=mailbox.auto_ack_text is None,
+            window_minutes=mailbox.auto_ack_window_minutes,
+        ),
+        use_agent_name=mailbox.use_agent_name,
     )
 
 
@@ -122,6 +173,36 @@ def list_mailboxes(user: CurrentUser, session: SessionDep) -> list[MailboxOut]:
 @router.get("/mailboxes/{id}")
 def read_mailbox(id: int, user: CurrentUser, session: SessionDep) -> MailboxOut:
     return mailbox_out(get_scoped(session, Mailbox, id, user.workspace_id), utcnow())
+
+
+@router.patch("/mailboxes/{id}")
+def update_mailbox(
+    id: int, body: MailboxPatchIn, admin: AdminUser, session: SessionDep
+) -> MailboxOut:
+    """The mailbox's sender name and automatic acknowledgement (admins)."""
+    mailbox = get_scoped(session, Mailbox, id, admin.workspace_id)
+    changes = body.model_dump(exclude_unset=True)
+    for name in ("display_name", "auto_ack_enabled", "auto_ack_window_minutes", "use_agent_name"):
+        if changes.get(name, ...) is None:
+            del changes[name]
+    before = {name: getattr(mailbox, name) for name in changes}
+    for name, value in changes.items():
+        setattr(mailbox, name, value)
+    changed = sorted(name for name in changes if before[name] != changes[name])
+    if changed:
+        session.add(mailbox)
+        session.add(
+            AuditEvent(
+                workspace_id=admin.workspace_id,
+                actor_id=admin.id,
+                action="mailbox.updated",
+                before={name: before[name] for name in changed},
+                after={name: changes[name] for name in changed},
+                details={"mailbox_id": id},
+            )
+        )
+        session.commit()
+    return mailbox_out(mailbox, utcnow())
 
 
 @router.post("/mailboxes/{id}/sync", status_code=status.HTTP_202_ACCEPTED)

@@ -18,7 +18,7 @@ from app.models import AuditEvent, Conversation, Mailbox, Message, MessageKind, 
 from app.settings import Settings
 from gmail_sync.auto_ack import acknowledge_new_mail
 from scheduler.jobs import send_replies, sync_due_mailboxes
-from tests.conftest import Member
+from tests.conftest import Member, Team
 from tests.gmail_sync.sync_fixtures import connect_via_api, deliver
 
 SUPPORT = "support@acme.test"
@@ -202,36 +202,69 @@ def test_a_mailbox_can_switch_acknowledgements_off_or_word_them_itself(
     control: httpx.Client,
     make_mail: Callable[..., bytes],
 ) -> None:
-    with Session(engine) as session:
-        mailbox = session.get(Mailbox, connected)
-        assert mailbox is not None
-        mailbox.auto_ack_enabled = False
-        session.add(mailbox)
-        session.commit()
+    url = f"/api/v1/mailboxes/{connected}"
+    off = tandem.patch(url, json={"auto_ack_enabled": False}, headers=admin.headers)
+    assert off.status_code == 200
+    assert off.json()["auto_ack"]["enabled"] is False
     write_in(
-        control,
-        make_mail("One", "?", sender="a@client.test", date=just_now()),
-        tandem,
-        connected,
+        control, make_mail("One", "?", sender="a@client.test", date=just_now()), tandem, connected
     )
     settle(engine, sync_settings)
     assert acknowledgements(control) == []
 
-    with Session(engine) as session:
-        mailbox = session.get(Mailbox, connected)
-        assert mailbox is not None
-        mailbox.auto_ack_enabled = True
-        mailbox.auto_ack_text = (
-            "Здравствуйте, {{ contact.name }}! Обращение №{{ conversation.number }}."
-        )
-        session.add(mailbox)
-        session.commit()
-    write_in(
-        control,
-        make_mail("Two", "?", sender="Борис <b@client.test>", date=just_now()),
-        tandem,
-        connected,
+    russian = "Здравствуйте, {{ contact.name }}! Обращение №{{ conversation.number }}."
+    on = tandem.patch(
+        url, json={"auto_ack_enabled": True, "auto_ack_text": russian}, headers=admin.headers
     )
+    assert on.json()["auto_ack"] == {
+        "enabled": True,
+        "text": russian,
+        "is_default_text": False,
+        "window_minutes": 1440,
+    }
+    raw = make_mail("Two", "?", sender="Борис <b@client.test>", date=just_now())
+    write_in(control, raw, tandem, connected)
     settle(engine, sync_settings)
     [ack] = acknowledgements(control)
-    assert "Здравствуйте, Борис! Обращение №" in ack.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+    text = ack.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+    assert "Здравствуйте, Борис! Обращение №" in text
+    events = tandem.get("/api/v1/mailboxes", headers=admin.headers).json()
+    assert events[0]["auto_ack"]["text"] == russian
+
+
+@pytest.mark.parametrize(
+    ("payload", "message"),
+    [
+        ({"auto_ack_text": "Hi {{ contact.nmae }}"}, "contact.nmae"),
+        ({"auto_ack_text": "Hi {{ contact.name"}, "auto_ack_text"),
+        ({"auto_ack_window_minutes": 0}, "auto_ack_window_minutes"),
+        ({"auto_ack_enabled": "sometimes"}, "auto_ack_enabled"),
+        ({"loop": True}, "loop"),
+    ],
+)
+def test_bad_mailbox_settings_are_refused_and_change_nothing(
+    payload: dict[str, object],
+    message: str,
+    connected: int,
+    tandem: TestClient,
+    admin: Member,
+) -> None:
+    url = f"/api/v1/mailboxes/{connected}"
+    refused = tandem.patch(url, json=payload, headers=admin.headers)
+
+    assert refused.status_code == 422
+    assert message in str(refused.json()["detail"])
+    kept = tandem.get(url, headers=admin.headers).json()["auto_ack"]
+    assert (kept["enabled"], kept["is_default_text"], kept["window_minutes"]) == (True, True, 1440)
+
+
+def test_only_admins_change_a_mailbox(
+    connected: int, tandem: TestClient, team: Team, admin: Member
+) -> None:
+    agent = team.member(admin.workspace_id, "agent@acme.test")
+
+    refused = tandem.patch(
+        f"/api/v1/mailboxes/{connected}", json={"auto_ack_enabled": False}, headers=agent.headers
+    )
+
+    assert refused.status_code == 403

@@ -413,3 +413,26 @@ def test_closing_can_tell_everyone_on_the_thread_it_is_solved(
     assert (mail["To"], mail["Cc"]) == (ANNA, BORIS)
     text = mail.get_body(("plain",)).get_content()  # type: ignore[union-attr]
     assert f"Case #{conversation['id']} is solved." in text
+
+
+def test_the_agents_name_and_signature_go_out_when_the_mailbox_says_so(
+    conversation: dict[str, Any], instant: TestClient, admin: Member, control: httpx.Client
+) -> None:
+    profile = {"name": "Olga Smirnova", "signature": "Olga, Acme Support"}
+    assert (
+        instant.patch(
+            f"/api/v1/users/{admin.user_id}", json=profile, headers=admin.headers
+        ).status_code
+        == 200
+    )
+    mailbox = f"/api/v1/mailboxes/{conversation['mailbox_id']}"
+    instant.post(reply_url(conversation), json={"body_text": "First"}, headers=admin.headers)
+    assert instant.patch(mailbox, json={"use_agent_name": True}, headers=admin.headers).json()[
+        "use_agent_name"
+    ]
+    instant.post(reply_url(conversation), json={"body_text": "Second"}, headers=admin.headers)
+
+    first, second = (mail for mail, _ in sent_mail(control))
+    assert first["From"].addresses[0].display_name != "Olga Smirnova"
+    assert second["From"] == "Olga Smirnova <support@acme.test>"
+    assert "Olga, Acme Support" in second.get_body(("plain",)).get_content()  # type: ignore[union-attr]
