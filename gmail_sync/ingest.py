@@ -298,14 +298,17 @@ def _store(
     session: Session, mailbox: Mailbox, fresh: list[_Fresh], batch: _Batch
 ) -> list[Ingested]:
     """Inserts the new messages in one statement (adopted replies are updated instead), then
-    their attachments."""
+    their attachments.
+
+    Ids come back matched by Gmail id, not in row order: asking SQLite for RETURNING in
+    parameter order makes SQLAlchemy insert one row per statement, and so does leaving out
+    NULL columns (rows with different NULLs would not share a statement): `render_nulls`."""
     _insert_conversations(session, mailbox, fresh, batch)
     inserted = [item for item in fresh if item.adopt is None]
     ids: dict[str, int] = {}
     if inserted:
-        statement = insert(Message).returning(
-            col(Message.id), col(Message.gmail_id), sort_by_parameter_order=True
-        )
+        statement = insert(Message).returning(col(Message.id), col(Message.gmail_id))
+        statement = statement.execution_options(render_nulls=True)
         for message_id, gmail_id in session.execute(statement, [item.row for item in inserted]):
             ids[str(gmail_id)] = int(message_id)
     for item in fresh:
@@ -345,12 +348,10 @@ def _insert_conversations(
     drafts = list(batch.new_threads.values())
     if drafts:
         statement = insert(Conversation).returning(
-            col(Conversation.id), sort_by_parameter_order=True
+            col(Conversation.id), col(Conversation.gmail_thread_id)
         )
-        for draft, (conversation_id,) in zip(
-            drafts, session.execute(statement, [d.row() for d in drafts]), strict=True
-        ):
-            draft.id = int(conversation_id)
+        for conversation_id, thread_id in session.execute(statement, [d.row() for d in drafts]):
+            batch.new_threads[str(thread_id)].id = int(conversation_id)
     links = {}
     for item in fresh:
         assert item.conversation is not None and item.conversation.id is not None
