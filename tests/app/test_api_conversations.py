@@ -6,8 +6,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
 from app.db import session_scope
-from app.models import Attachment, Contact, Conversation, Mailbox, Message, Note, id_of
-from tests.conftest import Member
+from app.models import Attachment, Contact, Conversation, Mailbox, Message, Note, Role, id_of
+from tests.conftest import Member, Team
 
 START = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
 
@@ -188,3 +188,26 @@ def test_an_empty_inbox_and_an_exact_last_page(
     assert last["next_cursor"] is None, "no empty page after an exactly full one"
     huge = client.get("/api/v1/conversations", params={"limit": 10_000}, headers=admin.headers)
     assert huge.status_code == 422
+
+
+def test_counts_agree_with_every_view_list(
+    client: TestClient, engine: Engine, admin: Member, team: Team
+) -> None:
+    agent = team.member(admin.workspace_id, "agent@acme.test", Role.AGENT)
+    ids = seed_inbox(engine, admin, 24)
+    statuses = ["open", "pending", "snoozed", "closed"]
+    with session_scope(engine) as session:
+        for index, conversation_id in enumerate(ids):
+            conversation = session.get(Conversation, conversation_id)
+            assert conversation is not None
+            conversation.status = statuses[index % 4]
+            conversation.assignee_id = [None, agent.user_id, admin.user_id][index % 3]
+            session.add(conversation)
+    seed_inbox(engine, team.admin_of_new_workspace("Other", "boss@other.test"), 5)
+    for member in (admin, agent):
+        counts = client.get("/api/v1/conversations/counts", headers=member.headers).json()
+        for view, count in counts.items():
+            params = {"view": view, "limit": 200}
+            listed = client.get("/api/v1/conversations", params=params, headers=member.headers)
+            assert len(listed.json()["items"]) == count, (member.user_id, view)
+        assert counts["all"] == 24 and counts["mine"] == 6
