@@ -7,6 +7,8 @@ from app.api import (
     conversation_changes,
     conversations,
     mailboxes,
+    notes,
+    notifications,
     replies,
     sla,
     templates,
@@ -29,3 +31,5 @@ router.include_router(webhooks.router)
 router.include_router(replies.router)
 router.include_router(templates.router)
 router.include_router(sla.router)
+router.include_router(notes.router)
+router.include_router(notifications.router)

@@ -1,0 +1,83 @@
+"""Who an @mention names, and telling them.
+
+A mention must name exactly one active member of the note's workspace: an unknown, outside or
+ambiguous one is refused (Invalid, naming the candidates) before anything is stored, so a note
+never silently mentions nobody, nor the wrong person. Email matches the login exactly; a name
+matches a full name, or failing that a first name, without regard to case.
+"""
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlmodel import Session, col, select
+
+from app.errors import Invalid
+from app.models import Note, Notification, User, id_of
+from notes.markup import Mention
+
+MENTION_KIND = "mention"
+
+
+def resolve_mentions(session: Session, *, workspace_id: int, mentions: list[Mention]) -> list[User]:
+    """The users named, in order and each once; every problem is reported in one message."""
+    members = session.exec(
+        select(User)
+        .where(User.workspace_id == workspace_id, col(User.is_active).is_(True))
+        .order_by(col(User.id))
+    ).all()
+    found: dict[int, User] = {}
+    problems = []
+    for mention in mentions:
+        candidates = _candidates(members, mention)
+        if len(candidates) == 1:
+            found.setdefault(id_of(candidates[0]), candidates[0])
+        elif not candidates:
+            problems.append(f"{mention.text} is not a member of this workspace")
+        else:
+            names = ", ".join(f"{user.name} <{user.email}>" for user in candidates)
+            problems.append(f"{mention.text} is ambiguous ({names}): mention by email")
+    if problems:
+        raise Invalid("; ".join(problems))
+    return list(found.values())
+
+
+def _folded(name: str) -> str:
+    return " ".join(name.split()).casefold()
+
+
+def _candidates(members: Sequence[User], mention: Mention) -> list[User]:
+    """A full name beats a first name, so "@Anna" names a user called just "Anna" even when
+    there is also an "Anna Petrova"."""
+    wanted = _folded(mention.handle)
+    if mention.is_email:
+        return [user for user in members if user.email.casefold() == wanted]
+    full = [user for user in members if _folded(user.name) == wanted]
+    if full:
+        return full
+    return [user for user in members if _folded(user.name).partition(" ")[0] == wanted]
+
+
+def notify_mentioned(
+    session: Session,
+    *,
+    note: Note,
+    users: list[User],
+    author: User,
+    subject: str,
+    now: datetime,
+) -> None:
+    """One notification per user; the author is never told about their own mention."""
+    where = subject.strip() or "(no subject)"
+    for user in users:
+        if user.id == author.id:
+            continue
+        session.add(
+            Notification(
+                workspace_id=note.workspace_id,
+                user_id=id_of(user),
+                conversation_id=note.conversation_id,
+                kind=MENTION_KIND,
+                text=f"{author.name} mentioned you in a note on “{where}”",
+                created_at=now,
+            )
+        )
