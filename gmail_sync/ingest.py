@@ -297,8 +297,9 @@ def _internal_date(resource: dict[str, Any]) -> datetime | None:
 def _store(
     session: Session, mailbox: Mailbox, fresh: list[_Fresh], batch: _Batch
 ) -> list[Ingested]:
-    """Inserts the new messages in one statement (adopted replies are updated instead), then
-    their attachments.
+    """Inserts the new messages in one statement, then their attachments. A reply Tandem wrote
+    that Gmail has although Tandem never learnt its id (the sender crashed, or sync was
+    quicker) is adopted instead: the row becomes the sent message and keeps its own files.
 
     Ids come back matched by Gmail id, not in row order: asking SQLite for RETURNING in
     parameter order makes SQLAlchemy insert one row per statement, and so does leaving out
@@ -314,8 +315,9 @@ def _store(
     for item in fresh:
         if item.adopt is not None:
             for name, value in item.row.items():
-                if name not in {"created_at", "state"} or item.adopt.state == MessageState.QUEUED:
+                if name != "created_at":
                     setattr(item.adopt, name, value)
+            item.adopt.send_error = None
             session.add(item.adopt)
             session.flush()
             ids[item.resource["id"]] = id_of(item.adopt)
@@ -331,6 +333,7 @@ def _store(
             "is_inline": attachment.is_inline,
         }
         for item in fresh
+        if item.adopt is None
         for attachment in item.parsed.attachments
     ]
     if attachments:

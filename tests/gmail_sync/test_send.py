@@ -17,6 +17,7 @@ from sqlmodel import Session, select
 from app.main import create_app
 from app.models import AuditEvent, Conversation, Message, MessageState, Template, utcnow
 from app.settings import Settings
+from gmail_sync.compose import OutgoingAttachment, build_reply
 from gmail_sync.send import send_due
 from tests.conftest import Member, Team
 from tests.gmail_sync.sync_fixtures import connect_via_api, deliver, run_sync
@@ -436,3 +437,59 @@ def test_the_agents_name_and_signature_go_out_when_the_mailbox_says_so(
     assert first["From"].addresses[0].display_name != "Olga Smirnova"
     assert second["From"] == "Olga Smirnova <support@acme.test>"
     assert "Olga, Acme Support" in second.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    "left_as", [MessageState.QUEUED, MessageState.SENDING, MessageState.FAILED]
+)
+def test_a_reply_gmail_has_but_tandem_lost_track_of_is_adopted_by_sync(
+    left_as: MessageState,
+    conversation: dict[str, Any],
+    tandem: TestClient,
+    admin: Member,
+    control: httpx.Client,
+    engine: Engine,
+    sync_settings: Settings,
+    connect: Callable[[str, str], Any],
+    emulator_url: str,
+) -> None:
+    """A sender that died after Gmail accepted the reply: the sync's copy becomes that row."""
+    queued = tandem.post(
+        reply_url(conversation),
+        data={"body_text": "Sent before the crash"},
+        files=[("attachments", ("notes.txt", b"hello", "text/plain"))],
+        headers=admin.headers,
+    ).json()
+    with Session(engine) as session:
+        row = session.get(Message, queued["id"])
+        assert row is not None
+        raw = build_reply(
+            from_address=row.from_address,
+            from_name=row.from_name,
+            to=row.to,
+            cc=row.cc,
+            bcc=row.bcc,
+            subject=row.subject,
+            message_id=str(row.rfc_message_id),
+            in_reply_to=row.in_reply_to,
+            references=(row.references or "").split(),
+            body_text=row.text_body,
+            body_html=None,
+            attachments=[OutgoingAttachment("notes.txt", "text/plain", b"hello")],
+            date=utcnow(),
+        )
+        row.state = left_as
+        session.add(row)
+        session.commit()
+    with connect(emulator_url, SUPPORT) as account:
+        body = {"raw": base64.urlsafe_b64encode(raw).decode(), "threadId": conversation["thread"]}
+        account.service.users().messages().send(userId="me", body=body).execute()
+
+    run_sync(engine, sync_settings, conversation["mailbox_id"])
+
+    detail = tandem.get(f"/api/v1/conversations/{conversation['id']}", headers=admin.headers)
+    outbound = [m for m in detail.json()["messages"] if m["direction"] == "outbound"]
+    assert [(m["id"], m["state"]) for m in outbound] == [(queued["id"], "sent")]
+    assert [a["filename"] for a in outbound[0]["attachments"]] == ["notes.txt"]
+    assert send_due(engine=engine, settings=sync_settings, now=utcnow() + timedelta(hours=1)) == []
+    assert len(sent_mail(control)) == 1
