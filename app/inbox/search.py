@@ -8,6 +8,7 @@ and the queries over the search index of migration 0003: the FTS5 table on SQLit
 """
 
 import html
+import json
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -25,9 +26,11 @@ SEARCH_TABLE = "conversation_search"
 SEARCH_COLUMN = "search_vector"
 MARK_START, MARK_END = "\ue000", "\ue001"
 MAX_PHRASES, MAX_WORDS, MAX_WORD_LENGTH = 12, 8, 64
-# On SQLite, ranking reads at most this many matching documents, newest first, so that a word
-# found in every message costs about what a rare one does; older matches beyond it are left out.
-MAX_CANDIDATES = 5000
+# On SQLite, a query matching more documents than this is common: instead of bm25 over every
+# match, only the newest this many are ranked, by the best column they match in (subject,
+# participants, note, body) and then recency, so that a word found in every message costs about
+# what a rare one does; older matches beyond them are left out.
+MAX_CANDIDATES = 2000
 _WORD = re.compile(r"[^\W_]+")
 _SQLITE_WEIGHTS = "0.0, 10.0, 1.0, 4.0, 2.0"  # conversation_id, subject, body, participants, note
 
@@ -113,7 +116,7 @@ def search_conversations(
     dialect = session.get_bind().dialect.name
     postgres = dialect == "postgresql"
     match = tsquery(phrases) if postgres else fts5_query(phrases)
-    hits = _postgres_hits(match) if postgres else _sqlite_hits(match)
+    hits = _postgres_hits(match) if postgres else _sqlite_hits(session, match)
     statement = (
         select(Conversation, hits.c.doc)
         .join(hits, hits.c.conversation_id == col(Conversation.id))
@@ -137,18 +140,50 @@ def _hits(sql: str, **params: Any) -> Subquery:
     return text(sql).bindparams(**params).columns(*columns).subquery("hits")
 
 
-def _sqlite_hits(match: str) -> Subquery:
-    """bm25() works only while FTS5 scans, hence the materialized step before grouping."""
+def _sqlite_hits(session: Session, match: str) -> Subquery:
+    """Common queries are ranked from their newest candidates (one bounded walk of the
+    index); rare ones, which the same walk finds whole, by bm25 over every match."""
+    newest = session.execute(_SQLITE_NEWEST, {"match": match, "candidates": MAX_CANDIDATES})
+    candidates = list(newest)
+    if len(candidates) <= MAX_CANDIDATES:
+        return _sqlite_ranked(match)
+    best: dict[int, tuple[float, int]] = {}
+    for doc, conversation_id, score in candidates[:MAX_CANDIDATES]:
+        if conversation_id not in best or score < best[conversation_id][0]:
+            best[conversation_id] = (float(score), int(doc))
+    rows = [[conversation_id, score, doc] for conversation_id, (score, doc) in best.items()]
+    return _hits(
+        "SELECT value ->> 0 AS conversation_id, value ->> 1 AS score, value ->> 2 AS doc"
+        " FROM json_each(:rows)",
+        rows=json.dumps(rows),
+    )
+
+
+def _sqlite_ranked(match: str) -> Subquery:
+    """bm25() works only while FTS5 scans, hence the materialized step before grouping; its
+    cost grows with the number of matches (it counts them), so only rare queries come here."""
     return _hits(
         "SELECT conversation_id, min(rank) AS score, rowid AS doc FROM ("
         " WITH documents AS MATERIALIZED (SELECT rowid, conversation_id,"
         " bm25(conversation_search, " + _SQLITE_WEIGHTS + ") AS rank"
-        " FROM conversation_search WHERE conversation_search MATCH :match"
-        " ORDER BY rowid DESC LIMIT :candidates)"
+        " FROM conversation_search WHERE conversation_search MATCH :match)"
         " SELECT * FROM documents) GROUP BY conversation_id",
         match=match,
-        candidates=MAX_CANDIDATES,
     )
+
+
+def _column_hit(column: int) -> str:
+    """Whether the match is in this column: highlight() marks it, bm25's column weights are
+    given in the same order (the marker is stripped from indexed text, so only a hit adds it)."""
+    return f"instr(highlight(conversation_search, {column}, char(57344), ''), char(57344)) > 0"
+
+
+_SQLITE_NEWEST = text(
+    "SELECT rowid, conversation_id, CASE WHEN " + _column_hit(1) + " THEN -10.0"
+    " WHEN " + _column_hit(3) + " THEN -4.0 WHEN rowid % 4 = 2 THEN -2.0 ELSE -1.0 END"
+    " FROM conversation_search WHERE conversation_search MATCH :match"
+    " ORDER BY rowid DESC LIMIT :candidates + 1"
+)
 
 
 _QUERY = "to_tsquery('simple'::regconfig, :match)"

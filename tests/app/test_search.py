@@ -11,6 +11,7 @@ from sqlalchemy import Engine, event, insert, text, update
 from sqlmodel import Session
 
 from app.db import session_scope
+from app.inbox import search as search_module
 from app.inbox.search import fts5_query, search_phrases, tsquery
 from app.models import Conversation, Mailbox, Message, Note, id_of
 from tests.conftest import Member, Team
@@ -307,3 +308,17 @@ def test_user_text_becomes_quoted_words_only() -> None:
     assert fts5_query(phrases) == '"счет" "anna client ru" "near x" "y" "or"*'
     assert tsquery([("anna", "client", "ru")]) == "('anna' <-> 'client' <-> 'ru':*)"
     assert search_phrases("*** () -- '") == []
+
+
+def test_a_common_word_ranks_its_newest_matches_subject_first(
+    client: TestClient, engine: Engine, inbox: Inbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    oldest = inbox.conversation("Printer broken", "It jams.")
+    bodies = [inbox.conversation(f"Ticket {n}", "The printer jams again.") for n in range(4)]
+    titled = inbox.conversation("Printer toner", "Empty.")
+    exact = ids(search(client, inbox.member, "printer"))
+    assert set(exact[:2]) == {oldest, titled} and set(exact[2:]) == set(bodies)
+    if engine.dialect.name == "sqlite":
+        monkeypatch.setattr(search_module, "MAX_CANDIDATES", 4)
+        newest = ids(search(client, inbox.member, "printer"))
+        assert newest == [titled, bodies[3], bodies[2], bodies[1]], "older matches left out"
