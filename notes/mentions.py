@@ -13,18 +13,14 @@ from sqlmodel import Session, col, select
 
 from app.errors import Invalid
 from app.models import Note, Notification, User, id_of
-from notes.markup import Mention
+from notes.markup import Mention, find_mentions
 
 MENTION_KIND = "mention"
 
 
 def resolve_mentions(session: Session, *, workspace_id: int, mentions: list[Mention]) -> list[User]:
     """The users named, in order and each once; every problem is reported in one message."""
-    members = session.exec(
-        select(User)
-        .where(User.workspace_id == workspace_id, col(User.is_active).is_(True))
-        .order_by(col(User.id))
-    ).all()
+    members = _members(session, workspace_id)
     found: dict[int, User] = {}
     problems = []
     for mention in mentions:
@@ -39,6 +35,25 @@ def resolve_mentions(session: Session, *, workspace_id: int, mentions: list[Ment
     if problems:
         raise Invalid("; ".join(problems))
     return list(found.values())
+
+
+def mentioned_members(session: Session, *, workspace_id: int, text: str) -> list[User]:
+    """Active members an @mention in `text` names, without judging the rest: the pre-send check
+    asks whether a reply addresses a teammate, not whether every @word is a person."""
+    members = _members(session, workspace_id)
+    named: dict[int, User] = {}
+    for mention in find_mentions(text):
+        for user in _candidates(members, mention):
+            named.setdefault(id_of(user), user)
+    return list(named.values())
+
+
+def _members(session: Session, workspace_id: int) -> Sequence[User]:
+    return session.exec(
+        select(User)
+        .where(User.workspace_id == workspace_id, col(User.is_active).is_(True))
+        .order_by(col(User.id))
+    ).all()
 
 
 def _folded(name: str) -> str:

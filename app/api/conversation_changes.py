@@ -5,7 +5,7 @@ from datetime import datetime, timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Request
-from pydantic import AwareDatetime, BaseModel, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 from sqlmodel import col, select
 
 from app.api.conversations import ConversationOut
@@ -14,6 +14,7 @@ from app.auth import CurrentUser, SessionDep, SettingsDep
 from app.db import get_scoped
 from app.errors import Invalid
 from app.inbox.changes import change_conversation, change_many
+from app.inbox.presend import hold_internal_context
 from app.models import (
     AuditEvent,
     Conversation,
@@ -47,6 +48,10 @@ class ConversationPatchIn(BaseModel):
         description="With status closed: tell the client it is solved with this canned reply, "
         "sent to everyone on the thread (after the undo window).",
     )
+    confirm: bool = Field(
+        default=False,
+        description="Send the resolution message although the pre-send check held it (409).",
+    )
 
     model_config = {
         "json_schema_extra": {
@@ -59,7 +64,7 @@ class ConversationPatchIn(BaseModel):
     }
 
     def changes(self) -> dict[str, Any]:
-        sent = self.model_dump(exclude_unset=True, exclude={"resolution_template_id"})
+        sent = self.model_dump(exclude_unset=True, exclude={"resolution_template_id", "confirm"})
         for name in ("status", "priority", "tags"):
             if name in sent and sent[name] is None:
                 del sent[name]
@@ -72,6 +77,22 @@ class BulkIn(BaseModel):
 
 
 class EventOut(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": 901,
+                    "actor_id": 7,
+                    "action": "conversation.updated",
+                    "before": {"status": "open", "assignee_id": None},
+                    "after": {"status": "pending", "assignee_id": 7},
+                    "details": {},
+                    "created_at": "2026-11-20T10:15:00Z",
+                }
+            ]
+        }
+    )
+
     id: int
     actor_id: int | None
     action: str
@@ -101,7 +122,8 @@ def update_conversation(
     change_conversation(
         session=session, conversation=conversation, actor=user, changes=body.changes(), now=now
     )
-    queued = _resolve(session, [conversation] if not was_closed else [], template, user, settings)
+    closing = [conversation] if not was_closed else []
+    queued = _resolve(session, closing, template, user, settings, confirmed=body.confirm)
     session.commit()
     _send_at_once(request, settings, queued)
     return _out(conversation)
@@ -126,7 +148,7 @@ def update_conversations(
         session=session, ids=body.ids, actor=user, changes=body.changes.changes(), now=utcnow()
     )
     closing = [conversation for conversation in changed if conversation.id in open_before]
-    queued = _resolve(session, closing, template, user, settings)
+    queued = _resolve(session, closing, template, user, settings, confirmed=body.changes.confirm)
     session.commit()
     _send_at_once(request, settings, queued)
     return [_out(conversation) for conversation in changed]
@@ -148,13 +170,24 @@ def _resolve(
     template: Template | None,
     user: User,
     settings: Settings,
+    *,
+    confirmed: bool,
 ) -> list[int]:
-    """Queues the resolution message in each conversation that was just closed."""
+    """Queues the resolution message in each conversation that was just closed; held (409, and
+    nothing changes) where it would show the client internal context."""
     if template is None:
         return []
     queued = []
     for conversation in conversations:
         text, html = render_for(session, template, conversation, user)
+        hold_internal_context(
+            session,
+            workspace_id=user.workspace_id,
+            conversation_id=conversation.id,
+            text=text,
+            html=html,
+            confirmed=confirmed,
+        )
         reply = queue_reply(
             session=session,
             conversation=conversation,

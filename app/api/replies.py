@@ -19,6 +19,7 @@ from app.api.conversations import AttachmentOut
 from app.auth import CurrentUser, SessionDep, SettingsDep
 from app.db import get_scoped, session_scope
 from app.errors import Invalid, NotFound
+from app.inbox.presend import hold_internal_context
 from app.models import (
     Attachment,
     Conversation,
@@ -95,6 +96,11 @@ class ReplyIn(BaseModel):
     )
     promise_by: datetime | None = Field(
         default=None, description="When the team promises the client its next answer."
+    )
+    confirm: bool = Field(
+        default=False,
+        description="Send although the pre-send check held it (it repeats an internal note "
+        "or @mentions a teammate: 409).",
     )
 
     @field_validator("cc", "bcc")
@@ -202,6 +208,7 @@ _REPLY_BODY: dict[str, Any] = {
                         "bcc": {"type": "array", "items": {"type": "string"}},
                         "answered_message_id": {"type": "integer"},
                         "template_id": {"type": "integer"},
+                        "confirm": {"type": "boolean"},
                         "promise_by": {"type": "string", "format": "date-time"},
                         "attachments": {
                             "type": "array",
@@ -276,6 +283,14 @@ async def reply(
     conversation = get_scoped(session, Conversation, id, user.workspace_id)
     if body.template_id is not None:
         body = _with_template(session, body, conversation, user)
+    hold_internal_context(
+        session,
+        workspace_id=user.workspace_id,
+        conversation_id=conversation.id,
+        text=body.body_text,
+        html=body.body_html,
+        confirmed=body.confirm,
+    )
     now = utcnow()
     if body.promise_by is not None and body.promise_by <= now:
         raise Invalid("promise_by must be in the future")

@@ -16,7 +16,8 @@ from sqlmodel import Session, col, select
 from app.auth import CurrentUser, SessionDep
 from app.db import get_scoped
 from app.errors import Conflict, Forbidden, Invalid
-from app.models import Conversation, Role, Template, utcnow
+from app.inbox.presend import hold_internal_context
+from app.models import Conversation, Role, Template, User, utcnow
 from gmail_sync.reply_templates import (
     VARIABLES,
     TemplateError,
@@ -46,6 +47,13 @@ HTML_EXAMPLE = (
 )
 
 
+CONFIRM = Field(
+    default=False,
+    description="Save although the pre-send check held it: a template that @mentions a "
+    "teammate would show that to every client it goes to (409).",
+)
+
+
 class TemplateIn(BaseModel):
     name: Name
     body_text: Body = Field(examples=[TEXT_EXAMPLE])
@@ -54,6 +62,7 @@ class TemplateIn(BaseModel):
         examples=[HTML_EXAMPLE],
         description="Optional HTML version; variables are HTML-escaped in it.",
     )
+    confirm: bool = CONFIRM
 
 
 class TemplatePatchIn(BaseModel):
@@ -62,6 +71,7 @@ class TemplatePatchIn(BaseModel):
     name: Name | None = None
     body_text: Body | None = None
     body_html: Body | None = None
+    confirm: bool = CONFIRM
 
     model_config = {
         "json_schema_extra": {
@@ -110,6 +120,17 @@ def _check_body(field: str, text: str | None) -> None:
         raise TemplateError(f"{field}: {exc}") from None
 
 
+def _hold(session: Session, user: User, text: str, html: str | None, confirmed: bool) -> None:
+    hold_internal_context(
+        session,
+        workspace_id=user.workspace_id,
+        conversation_id=None,
+        text=text,
+        html=html,
+        confirmed=confirmed,
+    )
+
+
 def _check_name_free(session: Session, workspace_id: int, name: str, own_id: int | None) -> None:
     """Case-insensitive, so "Thanks" and "thanks" never sit side by side in the picker."""
     clash = session.exec(
@@ -144,7 +165,12 @@ def add_template(body: TemplateIn, user: CurrentUser, session: SessionDep) -> Te
     _check_body("body_text", body.body_text)
     _check_body("body_html", body.body_html)
     _check_name_free(session, user.workspace_id, body.name, None)
-    row = Template(workspace_id=user.workspace_id, created_by_id=user.id, **body.model_dump())
+    _hold(session, user, body.body_text, body.body_html, body.confirm)
+    row = Template(
+        workspace_id=user.workspace_id,
+        created_by_id=user.id,
+        **body.model_dump(exclude={"confirm"}),
+    )
     session.add(row)
     session.commit()
     return template_out(row)
@@ -160,10 +186,11 @@ def change_template(
     id: int, body: TemplatePatchIn, user: CurrentUser, session: SessionDep
 ) -> TemplateOut:
     row = get_scoped(session, Template, id, user.workspace_id)
-    changes = body.model_dump(exclude_unset=True)
+    changes = body.model_dump(exclude_unset=True, exclude={"confirm"})
     changes = {k: v for k, v in changes.items() if v is not None or k == "body_html"}
     _check_body("body_text", changes.get("body_text"))
     _check_body("body_html", changes.get("body_html"))
+    _hold(session, user, changes.get("body_text", ""), changes.get("body_html"), body.confirm)
     if "name" in changes:
         _check_name_free(session, user.workspace_id, changes["name"], row.id)
     for name, value in changes.items():

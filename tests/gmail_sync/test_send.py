@@ -493,3 +493,87 @@ def test_a_reply_gmail_has_but_tandem_lost_track_of_is_adopted_by_sync(
     assert [a["filename"] for a in outbound[0]["attachments"]] == ["notes.txt"]
     assert send_due(engine=engine, settings=sync_settings, now=utcnow() + timedelta(hours=1)) == []
     assert len(sent_mail(control)) == 1
+
+
+def test_a_reply_repeating_an_internal_note_or_mentioning_a_teammate_is_held_until_confirmed(
+    conversation: dict[str, Any],
+    instant: TestClient,
+    admin: Member,
+    team: Team,
+    control: httpx.Client,
+) -> None:
+    team.member(admin.workspace_id, "olga@acme.test")
+    note = "Thanks. The client owes us 3 invoices, do not mention the lawyer!\n- VIP since 2019"
+    notes_url = f"/api/v1/conversations/{conversation['id']}/notes"
+    assert instant.post(notes_url, json={"body": note}, headers=admin.headers).status_code == 201
+    leaking = "Hello Anna, the client owes us 3 invoices, do NOT mention the lawyer."
+
+    held = instant.post(reply_url(conversation), json={"body_text": leaking}, headers=admin.headers)
+    mention = instant.post(
+        reply_url(conversation),
+        json={"body_text": "@olga@acme.test can you check?"},
+        headers=admin.headers,
+    )
+    html_only = instant.post(
+        reply_url(conversation),
+        json={
+            "body_text": "See below",
+            "body_html": "<p>The client owes us <b>3 invoices</b>, do not mention the lawyer</p>",
+        },
+        headers=admin.headers,
+    )
+    harmless = instant.post(
+        reply_url(conversation), json={"body_text": "Thanks. VIP"}, headers=admin.headers
+    )
+
+    assert held.status_code == 409
+    assert "the client owes us 3 invoices, do not mention the lawyer" in held.json()["detail"]
+    assert '"confirm": true' in held.json()["detail"]
+    assert mention.status_code == 409
+    assert "teammate" in mention.json()["detail"]
+    assert html_only.status_code == 409
+    assert harmless.status_code == 201, harmless.text
+    assert len(sent_mail(control)) == 1
+
+    confirmed = instant.post(
+        reply_url(conversation), json={"body_text": leaking, "confirm": True}, headers=admin.headers
+    )
+    assert confirmed.status_code == 201
+    assert len(sent_mail(control)) == 2
+
+
+def test_templates_and_resolution_messages_get_the_same_check(
+    conversation: dict[str, Any], instant: TestClient, admin: Member, control: httpx.Client
+) -> None:
+    mentioning = {"name": "Ask", "body_text": "@admin@acme.test please approve"}
+    held = instant.post("/api/v1/templates", json=mentioning, headers=admin.headers)
+    assert held.status_code == 409
+    saved = instant.post(
+        "/api/v1/templates", json={**mentioning, "confirm": True}, headers=admin.headers
+    )
+    assert saved.status_code == 201
+
+    notes_url = f"/api/v1/conversations/{conversation['id']}/notes"
+    instant.post(
+        notes_url, json={"body": "Refund approved by finance on Monday."}, headers=admin.headers
+    )
+    template = instant.post(
+        "/api/v1/templates",
+        json={"name": "Closing", "body_text": "Refund approved by finance on Monday."},
+        headers=admin.headers,
+    ).json()
+    url = f"/api/v1/conversations/{conversation['id']}"
+    closing = {"status": "closed", "resolution_template_id": template["id"]}
+
+    refused = instant.patch(url, json=closing, headers=admin.headers)
+
+    assert refused.status_code == 409
+    assert instant.get(url, headers=admin.headers).json()["status"] == "open"
+    assert sent_mail(control) == []
+    assert (
+        instant.patch(url, json={**closing, "confirm": True}, headers=admin.headers).json()[
+            "status"
+        ]
+        == "closed"
+    )
+    assert len(sent_mail(control)) == 1
