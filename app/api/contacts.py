@@ -4,11 +4,12 @@ from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
+from pydantic.config import JsonDict
 from sqlalchemy import func, or_
 from sqlmodel import col, select
 
-from app.api.conversations import ConversationOut
+from app.api.conversations import CONVERSATION_EXAMPLE, ConversationOut
 from app.auth import CurrentUser, SessionDep
 from app.db import get_scoped
 from app.models import Contact, Conversation
@@ -16,7 +17,17 @@ from app.models import Contact, Conversation
 router = APIRouter(tags=["contacts"])
 
 
+CONTACT_EXAMPLE: JsonDict = {
+    "id": 15,
+    "email": "olga@client.com",
+    "name": "Olga Smirnova",
+    "created_at": "2026-10-01T12:00:00Z",
+}
+
+
 class ContactOut(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [CONTACT_EXAMPLE]})
+
     id: int
     email: str
     name: str
@@ -24,6 +35,12 @@ class ContactOut(BaseModel):
 
 
 class ContactDetailOut(ContactOut):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [{**CONTACT_EXAMPLE, "conversations": [CONVERSATION_EXAMPLE]}]
+        }
+    )
+
     conversations: list[ConversationOut]
 
 

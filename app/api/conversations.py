@@ -11,7 +11,8 @@ from email.utils import formataddr
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
+from pydantic.config import JsonDict
 from sqlalchemy import and_, or_
 from sqlmodel import col, select
 
@@ -35,7 +36,62 @@ from app.models import (
 router = APIRouter(tags=["conversations"])
 
 
+CONVERSATION_EXAMPLE: JsonDict = {
+    "id": 42,
+    "subject": "Invoice for October",
+    "status": "open",
+    "priority": "normal",
+    "tags": ["billing"],
+    "assignee_id": 7,
+    "mailbox_id": 1,
+    "contact_id": 15,
+    "message_count": 3,
+    "is_unread": True,
+    "last_message_at": "2026-11-20T09:41:00Z",
+    "first_response_at": "2026-11-19T16:05:00Z",
+    "promised_at": None,
+    "snoozed_until": None,
+    "highlight": None,
+}
+MESSAGE_EXAMPLE: JsonDict = {
+    "id": 311,
+    "gmail_id": "18c2f0a9d3b4e5f6",
+    "direction": "inbound",
+    "state": "received",
+    "from": "Olga Smirnova <olga@client.com>",
+    "to": ["support@company.com"],
+    "cc": [],
+    "subject": "Invoice for October",
+    "date": "2026-11-20T09:41:00Z",
+    "text": "Hello, could you send the October invoice again?",
+    "quoted_text": "",
+    "html": "<p>Hello, could you send the October invoice again?</p>",
+    "new_participant": False,
+    "parse_error": None,
+    "attachments": [
+        {
+            "id": 5,
+            "filename": "order.pdf",
+            "content_type": "application/pdf",
+            "size": 48213,
+            "is_inline": False,
+        }
+    ],
+}
+COUNTS_EXAMPLE: JsonDict = {
+    "mine": 12,
+    "unassigned": 4,
+    "open": 31,
+    "pending": 9,
+    "snoozed": 2,
+    "closed": 480,
+    "all": 522,
+}
+
+
 class ConversationOut(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [CONVERSATION_EXAMPLE]})
+
     id: int
     subject: str
     status: ConversationStatus
@@ -56,6 +112,17 @@ class ConversationOut(BaseModel):
 
 
 class ConversationPage(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "items": [CONVERSATION_EXAMPLE],
+                    "next_cursor": "MjAyNi0xMS0yMFQwOTo0MTowMCswMDowMHw0Mg==",
+                }
+            ]
+        }
+    )
+
     items: list[ConversationOut]
     next_cursor: str | None
 
@@ -102,6 +169,29 @@ class ContactSummaryOut(BaseModel):
 
 
 class ConversationDetailOut(ConversationOut):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    **CONVERSATION_EXAMPLE,
+                    "messages": [MESSAGE_EXAMPLE],
+                    "notes": [
+                        {
+                            "id": 9,
+                            "author_id": 7,
+                            "kind": "note",
+                            "body": "VIP client, answer today.",
+                            "created_at": "2026-11-20T09:50:00Z",
+                            "edited_at": None,
+                        }
+                    ],
+                    "contact": {"id": 15, "email": "olga@client.com", "name": "Olga Smirnova"},
+                    "contact_history": [{**CONVERSATION_EXAMPLE, "id": 17, "status": "closed"}],
+                }
+            ]
+        }
+    )
+
     messages: list[MessageOut]
     notes: list[NoteOut]
     contact: ContactSummaryOut | None
@@ -211,7 +301,10 @@ def _decode_search_cursor(cursor: str) -> int:
     raise Invalid("invalid cursor: pass back the next_cursor of a previous search page")
 
 
-@router.get("/conversations/counts")
+@router.get(
+    "/conversations/counts",
+    responses={200: {"content": {"application/json": {"example": COUNTS_EXAMPLE}}}},
+)
 def count_conversations(user: CurrentUser, session: SessionDep) -> dict[str, int]:
     """How many conversations each view holds: {"mine", "unassigned", "open", ...}."""
     return counts(session=session, user=user)

@@ -5,6 +5,7 @@ from typing import Literal
 
 from fastapi import APIRouter, Request, status
 from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic.config import JsonDict
 from sqlmodel import col, select
 
 from app.auth import AdminUser, CurrentUser, SessionDep, SettingsDep
@@ -24,6 +25,38 @@ class MailboxIn(BaseModel):
 
 class SyncIn(BaseModel):
     full: bool = Field(default=False, description="Re-import everything (no duplicates).")
+
+
+MAILBOX_EXAMPLE: JsonDict = {
+    "id": 1,
+    "email": "support@company.com",
+    "display_name": "Acme Support",
+    "aliases": ["help@company.com"],
+    "status": "connected",
+    "connected_at": "2026-11-02T09:25:00Z",
+    "sync": {
+        "state": "idle",
+        "messages_synced": 10432,
+        "messages_total": 10432,
+        "last_synced_at": "2026-11-20T10:01:30Z",
+        "error": None,
+    },
+    "health": {
+        "token_state": "valid",
+        "history_id": "918273",
+        "watch_expires_at": "2026-11-27T09:25:00Z",
+        "quota_units_today": 1840,
+        "last_synced_at": "2026-11-20T10:01:30Z",
+        "last_error": None,
+    },
+    "auto_ack": {
+        "enabled": False,
+        "text": "Thank you for writing to us; we will answer soon.",
+        "is_default_text": True,
+        "window_minutes": 1440,
+    },
+    "use_agent_name": False,
+}
 
 
 class SyncOut(BaseModel):
@@ -54,6 +87,8 @@ class AutoAckOut(BaseModel):
 
 
 class MailboxOut(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [MAILBOX_EXAMPLE]})
+
     id: int
     email: str
     display_name: str
@@ -100,6 +135,18 @@ class MailboxPatchIn(BaseModel):
 
 
 class MailboxConnectOut(MailboxOut):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    **MAILBOX_EXAMPLE,
+                    "status": "syncing",
+                    "authorize_url": "https://accounts.google.com/o/oauth2/auth?client_id=...",
+                }
+            ]
+        }
+    )
+
     authorize_url: str = Field(description="Open in any browser signed in as the mailbox.")
 
 

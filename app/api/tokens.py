@@ -3,7 +3,8 @@
 from datetime import datetime
 
 from fastapi import APIRouter, Response, status
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
+from pydantic.config import JsonDict
 from sqlmodel import col, select
 
 from app.accounts import create_api_token, revoke_api_token
@@ -17,7 +18,20 @@ class TokenIn(BaseModel):
     name: str = Field(default="", max_length=200, examples=["CRM integration"])
 
 
+TOKEN_EXAMPLE: JsonDict = {
+    "id": 3,
+    "user_id": 7,
+    "name": "CRM integration",
+    "prefix": "tdm_Xk3f",
+    "created_at": "2026-11-02T09:20:00Z",
+    "last_used_at": "2026-11-20T10:44:03Z",
+    "revoked_at": None,
+}
+
+
 class TokenOut(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [TOKEN_EXAMPLE]})
+
     id: int
     user_id: int
     name: str
@@ -28,6 +42,12 @@ class TokenOut(BaseModel):
 
 
 class TokenCreatedOut(TokenOut):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [{**TOKEN_EXAMPLE, "token": "tdm_Xk3f9vQz0bWnq2LrT8sY1mEoPcAu"}]
+        }
+    )
+
     token: str = Field(description="The token itself; shown only in this response.")
 
 

@@ -4,7 +4,8 @@ from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, status
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
+from pydantic.config import JsonDict
 from sqlmodel import col, select
 
 from app.accounts import create_user, hash_password, new_password
@@ -16,6 +17,19 @@ from app.models import Role, User, Workspace
 router = APIRouter(tags=["users"])
 
 
+WORKSPACE_EXAMPLE: JsonDict = {"id": 1, "name": "Acme", "timezone": "Europe/Berlin"}
+USER_EXAMPLE: JsonDict = {
+    "id": 7,
+    "email": "anna@company.com",
+    "name": "Anna Petrova",
+    "role": "agent",
+    "is_active": True,
+    "is_available": True,
+    "created_at": "2026-11-02T09:15:00Z",
+    "last_login_at": "2026-11-20T08:01:12Z",
+}
+
+
 class WorkspaceOut(BaseModel):
     id: int
     name: str
@@ -23,6 +37,8 @@ class WorkspaceOut(BaseModel):
 
 
 class UserOut(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [USER_EXAMPLE]})
+
     id: int
     email: str
     name: str
@@ -34,6 +50,10 @@ class UserOut(BaseModel):
 
 
 class MeOut(UserOut):
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{**USER_EXAMPLE, "workspace": WORKSPACE_EXAMPLE}]}
+    )
+
     workspace: WorkspaceOut
 
 
@@ -45,6 +65,10 @@ class UserIn(BaseModel):
 
 
 class UserCreatedOut(UserOut):
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{**USER_EXAMPLE, "password": "tide-lamp-orbit-9"}]}
+    )
+
     password: str = Field(description="The initial password; shown only in this response.")
 
 

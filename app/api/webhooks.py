@@ -8,7 +8,8 @@ from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response, status
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
+from pydantic.config import JsonDict
 from sqlmodel import col, select
 
 from app.auth import AdminUser, CurrentUser, SessionDep
@@ -48,7 +49,40 @@ class WebhookPatchIn(BaseModel):
     is_active: bool | None = None
 
 
+WEBHOOK_EXAMPLE: JsonDict = {
+    "id": 2,
+    "url": "https://crm.company.com/hooks/tandem",
+    "events": ["conversation.created", "message.received"],
+    "is_internal": False,
+    "is_active": True,
+    "created_at": "2026-11-02T09:30:00Z",
+}
+DELIVERY_EXAMPLE: JsonDict = {
+    "id": 118,
+    "event": "message.received",
+    "state": "delivered",
+    "attempts": 1,
+    "next_attempt_at": None,
+    "last_status": 200,
+    "last_error": None,
+    "delivered_at": "2026-11-20T10:02:01Z",
+    "created_at": "2026-11-20T10:02:00Z",
+    "payload": {"event": "message.received", "conversation_id": 42, "message_id": 311},
+    "attempt_log": [
+        {
+            "attempt": 1,
+            "at": "2026-11-20T10:02:01Z",
+            "status": 200,
+            "error": None,
+            "duration_ms": 84,
+        }
+    ],
+}
+
+
 class WebhookOut(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [WEBHOOK_EXAMPLE]})
+
     id: int
     url: str
     events: list[str]
@@ -58,6 +92,12 @@ class WebhookOut(BaseModel):
 
 
 class WebhookCreatedOut(WebhookOut):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [{**WEBHOOK_EXAMPLE, "secret": "whsec_5b1d0c9e8f7a6b5c4d3e2f1a"}]
+        }
+    )
+
     secret: str = Field(description="The signing secret; shown only in this response.")
 
 
@@ -70,6 +110,8 @@ class AttemptOut(BaseModel):
 
 
 class DeliveryOut(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [DELIVERY_EXAMPLE]})
+
     id: int
     event: str
     state: str

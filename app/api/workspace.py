@@ -4,7 +4,7 @@ from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from fastapi import APIRouter
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from app.auth import AdminUser, CurrentUser, SessionDep
 from app.errors import Invalid
@@ -12,6 +12,14 @@ from app.models import Workspace
 
 
 class WorkspaceSettingsOut(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {"id": 1, "name": "Acme", "timezone": "Europe/Berlin", "auto_assign": True}
+            ]
+        }
+    )
+
     id: int
     name: str
     timezone: str
