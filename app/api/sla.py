@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Annotated, Any, Self
 
 from fastapi import APIRouter
-from pydantic import BaseModel, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from app.auth import AdminUser, CurrentUser, SessionDep
 from app.models import SlaPolicy, id_of, utcnow
@@ -93,6 +93,31 @@ class SlaPolicyIn(BaseModel):
 
 
 class SlaPolicyOut(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "timezone": "Europe/Berlin",
+                    "business_hours": {
+                        "mon": [["09:00", "12:30"], ["13:30", "18:00"]],
+                        "tue": [["09:00", "18:00"]],
+                        "wed": [["09:00", "18:00"]],
+                        "thu": [["09:00", "18:00"]],
+                        "fri": [["09:00", "16:00"]],
+                        "sat": [],
+                        "sun": [],
+                    },
+                    "holidays": ["2026-12-24", "2026-12-25"],
+                    "first_response_minutes": 120,
+                    "next_response_minutes": 240,
+                    "max_response_minutes": 1440,
+                    "is_default": False,
+                    "updated_at": "2026-11-20T09:00:00Z",
+                }
+            ]
+        }
+    )
+
     timezone: str
     business_hours: dict[str, list[list[str]]]
     holidays: list[str]

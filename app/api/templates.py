@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Response, status
-from pydantic import BaseModel, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
@@ -81,6 +81,22 @@ class TemplatePatchIn(BaseModel):
 
 
 class TemplateOut(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": 3,
+                    "name": "Refund sent",
+                    "body_text": TEXT_EXAMPLE,
+                    "body_html": None,
+                    "created_by_id": 7,
+                    "created_at": "2026-11-20T09:00:00Z",
+                    "updated_at": "2026-11-20T09:00:00Z",
+                }
+            ]
+        }
+    )
+
     id: int
     name: str
     body_text: str
@@ -91,6 +107,14 @@ class TemplateOut(BaseModel):
 
 
 class VariableOut(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {"name": "contact.first_name", "description": "The first word of the client's name"}
+            ]
+        }
+    )
+
     name: str = Field(examples=["contact.first_name"])
     description: str
 
@@ -100,6 +124,12 @@ class RenderIn(BaseModel):
 
 
 class RenderedOut(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [{"body_text": "Hello Anna,\n\nyour request is #42.", "body_html": None}]
+        }
+    )
+
     body_text: str
     body_html: str | None
 
