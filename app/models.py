@@ -178,6 +178,19 @@ class ReminderKind(StrEnum):
     CUSTOM = "custom"
 
 
+class PromiseState(StrEnum):
+    PENDING = "pending"
+    KEPT = "kept"
+    BROKEN = "broken"
+
+
+class FollowupAction(StrEnum):
+    """What a follow-up does when the client has not written by its time."""
+
+    REMIND = "remind"
+    CLOSE = "close"
+
+
 class ReminderState(StrEnum):
     PENDING = "pending"
     FIRED = "fired"
@@ -296,6 +309,7 @@ class Conversation(SQLModel, table=True):
             "ix_conversation_mine", "workspace_id", "assignee_id", "last_message_at", "id", "status"
         ),
         Index("ix_conversation_contact", "contact_id", "last_message_at", "id"),
+        Index("ix_conversation_snoozed", "status", "snoozed_until"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -316,6 +330,7 @@ class Conversation(SQLModel, table=True):
     first_response_at: datetime | None = _time()
     first_response_seconds: int | None = Field(default=None)
     promised_at: datetime | None = _time()
+    promise_state: str | None = Field(default=None, sa_type=String(16))
     sla_due_at: datetime | None = _time(index=True)
     snoozed_until: datetime | None = _time()
     closed_at: datetime | None = _time()
@@ -444,7 +459,10 @@ class NoteRevision(SQLModel, table=True):
 class Reminder(SQLModel, table=True):
     """A timer as data: jobs claim due pending rows with a conditional UPDATE."""
 
-    __table_args__ = (Index("ix_reminder_due", "state", "due_at"),)
+    __table_args__ = (
+        Index("ix_reminder_due", "state", "due_at"),
+        Index("ix_reminder_conversation", "conversation_id", "state"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     workspace_id: int = _fk("workspace.id")
@@ -455,6 +473,8 @@ class Reminder(SQLModel, table=True):
     state: str = _enum(ReminderState.PENDING)
     due_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
     text: str = Field(default="", sa_type=Text, nullable=False)
+    action: str | None = Field(default=None, sa_type=String(16))
+    template_id: int | None = _fk("template.id", nullable=True, ondelete="SET NULL", index=False)
     claimed_by: str | None = Field(default=None, sa_type=String(64))
     fired_at: datetime | None = _time()
     created_at: datetime = _created()
