@@ -609,15 +609,77 @@ class WebhookDelivery(SQLModel, table=True):
 
 
 class Notification(SQLModel, table=True):
-    """An in-app notice for one user: a mention, an assignment, a fired reminder."""
+    """An in-app notice for one user: a mention, an assignment, a fired reminder.
 
-    __table_args__ = (Index("ix_notification_inbox", "user_id", "read_at", "created_at"),)
+    A fired reminder's notices name it, and (reminder, user) is unique: the database itself
+    refuses to tell anyone of one reminder twice.
+    """
+
+    __table_args__ = (
+        Index("ix_notification_inbox", "user_id", "read_at", "created_at"),
+        UniqueConstraint("reminder_id", "user_id"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     workspace_id: int = _fk("workspace.id")
     user_id: int = _fk("user.id", index=False)
     conversation_id: int | None = _fk("conversation.id", nullable=True, index=False)
+    reminder_id: int | None = _fk("reminder.id", nullable=True, ondelete="SET NULL", index=False)
     kind: str = Field(sa_type=String(32), nullable=False)
     text: str = Field(default="", sa_type=Text, nullable=False)
     created_at: datetime = _created()
     read_at: datetime | None = _time()
+
+
+class SmtpSecurity(StrEnum):
+    STARTTLS = "starttls"
+    TLS = "tls"
+    NONE = "none"
+
+
+class SmtpServer(SQLModel, table=True):
+    """The SMTP server a workspace sends agent email through (reminders); never the client's
+    Gmail thread. The password is encrypted like OAuth tokens."""
+
+    __tablename__ = "smtp_server"
+    __table_args__ = (UniqueConstraint("workspace_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = _fk("workspace.id", index=False)
+    host: str = Field(sa_type=String(255), nullable=False)
+    port: int = Field(default=587, nullable=False)
+    security: str = _enum(SmtpSecurity.STARTTLS)
+    username: str = Field(default="", sa_type=String(320), nullable=False)
+    password_encrypted: str | None = Field(default=None, sa_type=Text)
+    sender: str = Field(sa_type=String(320), nullable=False)
+    updated_at: datetime = _created()
+
+
+class AgentEmailState(StrEnum):
+    PENDING = "pending"
+    SENT = "sent"
+    FAILED = "failed"
+
+
+class AgentEmail(SQLModel, table=True):
+    """An email to a team member (a fired reminder), written in the transaction that decided
+    to send it and sent after commit by a job that claims it with a lease and retries."""
+
+    __tablename__ = "agent_email"
+    __table_args__ = (Index("ix_agent_email_due", "state", "next_attempt_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = _fk("workspace.id")
+    user_id: int | None = _fk("user.id", nullable=True, ondelete="SET NULL", index=False)
+    reminder_id: int | None = _fk("reminder.id", nullable=True, ondelete="SET NULL", index=False)
+    to_address: str = Field(sa_type=String(320), nullable=False)
+    subject: str = Field(sa_type=Text, nullable=False)
+    body: str = Field(sa_type=Text, nullable=False)
+    state: str = _enum(AgentEmailState.PENDING)
+    attempts: int = Field(default=0, nullable=False)
+    next_attempt_at: datetime | None = _time()
+    last_error: str | None = Field(default=None, sa_type=Text)
+    claimed_by: str | None = Field(default=None, sa_type=String(64))
+    claimed_until: datetime | None = _time()
+    sent_at: datetime | None = _time()
+    created_at: datetime = _created()

@@ -1,7 +1,8 @@
 """The event outbox: `emit` writes one pending delivery per subscription that wants the event.
 
 It never sends anything (the delivery job does, after the caller's transaction commits) and
-never commits; events marked internal (note.created) never reach a client-facing subscription.
+never commits; events marked internal (note.created, reminder.due) never reach a client-facing
+subscription.
 """
 
 import json
@@ -22,13 +23,15 @@ class Event(StrEnum):
     MESSAGE_RECEIVED = "message.received"
     MESSAGE_SENT = "message.sent"
     NOTE_CREATED = "note.created"
+    REMINDER_DUE = "reminder.due"
 
 
 #: Events a subscription can ask for; `ping` (the test event) goes to one subscription only.
 EVENTS = frozenset(Event)
 PING = "ping"
-#: Events carrying internal team context: only subscriptions marked internal receive them.
-INTERNAL_EVENTS = frozenset({Event.NOTE_CREATED})
+#: Events carrying internal team context: only subscriptions marked internal receive them
+#: (a reminder's text is the team's own words).
+INTERNAL_EVENTS = frozenset({Event.NOTE_CREATED, Event.REMINDER_DUE})
 
 
 def _jsonable(value: Any) -> Any:
