@@ -22,6 +22,7 @@ from app.observability import RequestLogMiddleware
 from app.settings import Settings, get_settings
 from app.web import routes as web
 from gmail_sync.auto_ack import acknowledge_new_mail
+from scheduler.promises import start_reply_clocks
 from scheduler.runner import TandemScheduler
 
 logger = logging.getLogger(__name__)
@@ -72,7 +73,9 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         yield
         return
     scheduler = TandemScheduler(
-        app.state.engine, settings, after_sync=[assign_new_mail, acknowledge_new_mail]
+        app.state.engine,
+        settings,
+        after_sync=[assign_new_mail, start_reply_clocks, acknowledge_new_mail],
     )
     scheduler.start()
     app.state.wake_sync = scheduler.wake_sync

@@ -310,6 +310,7 @@ class Conversation(SQLModel, table=True):
         ),
         Index("ix_conversation_contact", "contact_id", "last_message_at", "id"),
         Index("ix_conversation_snoozed", "status", "snoozed_until"),
+        Index("ix_conversation_promise", "promise_state", "promised_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -331,6 +332,7 @@ class Conversation(SQLModel, table=True):
     first_response_seconds: int | None = Field(default=None)
     promised_at: datetime | None = _time()
     promise_state: str | None = Field(default=None, sa_type=String(16))
+    promise_made_at: datetime | None = _time()
     sla_due_at: datetime | None = _time(index=True)
     snoozed_until: datetime | None = _time()
     closed_at: datetime | None = _time()

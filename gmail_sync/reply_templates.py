@@ -28,9 +28,8 @@ own leaves no blank line in a plain-text mail.
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime, tzinfo
+from datetime import datetime, tzinfo
 from functools import lru_cache
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import jinja2
 from jinja2 import nodes
@@ -39,6 +38,7 @@ from sqlmodel import Session
 
 from app.errors import Invalid
 from app.models import Contact, Conversation, Mailbox, Template, User, Workspace, id_of
+from app.sla import zone_or_utc
 
 VARIABLES: Mapping[str, str] = {
     "contact.name": "The client's name, or the local part of their email when it is unknown",
@@ -202,15 +202,6 @@ def render_html(html: str, variables: Mapping[str, object]) -> str:
     return _render(_compile(html, html=True), variables)
 
 
-def _zone(name: str) -> tzinfo:
-    """The workspace's zone; a broken name (the API never stores one) falls back to UTC rather
-    than stopping an acknowledgement from going out."""
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return UTC
-
-
 def format_time(when: datetime | None, zone: tzinfo) -> str:
     """'Tuesday 24 November, 15:00' in `zone`, with English names whatever the process locale."""
     if when is None:
@@ -258,7 +249,7 @@ class TemplateContext:
             agent = _person(agent_name, _first_word(agent_name), self.agent_email)
         else:
             agent = _person(self.mailbox_name, self.mailbox_name, self.mailbox_email)
-        zone = _zone(self.timezone)
+        zone = zone_or_utc(self.timezone)
         return {
             "contact": _person(contact_name, _first_word(contact_name), self.contact_email),
             "agent": agent,

@@ -3,6 +3,7 @@ is harmless (the claim is a conditional UPDATE)."""
 
 import logging
 from collections.abc import Callable, Sequence
+from datetime import datetime
 
 from sqlalchemy import Engine
 from sqlmodel import Session
@@ -15,6 +16,7 @@ from gmail_sync.mailboxes import due_mailbox_ids, mailboxes_needing_watch
 from gmail_sync.push import WATCH_RENEWAL_MARGIN, renew_watch
 from gmail_sync.send import send_due
 from gmail_sync.sync import SyncReport, sync_mailbox
+from scheduler.promises import replies_sent
 from webhooks.delivery import deliver_due
 from webhooks.sync_events import emit_sync_events
 
@@ -73,9 +75,16 @@ def send_replies(engine: Engine, settings: Settings) -> int:
     outcomes = send_due(engine=engine, settings=settings, now=utcnow())
     sent = [outcome.message_id for outcome in outcomes if outcome.sent]
     if sent:
-        with session_scope(engine) as session:
-            emit_sync_events(session=session, message_ids=sent, now=utcnow())
+        announce_sent(engine, sent, utcnow())
     return len(outcomes)
+
+
+def announce_sent(engine: Engine, message_ids: list[int], now: datetime) -> None:
+    """Replies that reached Gmail: message.sent events, and the SLA clocks and promises they
+    settle."""
+    with session_scope(engine) as session:
+        emit_sync_events(session=session, message_ids=message_ids, now=now)
+        replies_sent(session, message_ids=message_ids, now=now)
 
 
 def deliver_webhooks(engine: Engine, settings: Settings) -> int:

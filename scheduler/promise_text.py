@@ -22,9 +22,10 @@ import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import dateparser
+
+from app.sla import zone_or_utc
 
 END_OF_BUSINESS_DAY = time(17, 0)
 HORIZON = timedelta(days=60)
@@ -260,21 +261,13 @@ def detect_promise(text: str, *, now: datetime, timezone: str) -> DetectedPromis
     ``now`` is passed in rather than read so the answer depends on the text alone and tests can
     fix the clock; ``timezone`` places "tomorrow" and "17:00" where the team works.
     """
-    local_now = now.astimezone(_zone(timezone))
+    local_now = now.astimezone(zone_or_utc(timezone))
     for sentence in _sentences(_own_words(text)):
         for language in _LANGUAGES:
             promise = _promise_in(sentence, language, local_now)
             if promise is not None:
                 return promise
     return None
-
-
-def _zone(name: str) -> ZoneInfo:
-    """A workspace with a broken time zone still gets suggestions, in UTC, rather than an error."""
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")
 
 
 def _own_words(text: str) -> str:

@@ -20,7 +20,11 @@ def upgrade() -> None:
     # Plain ALTER TABLE, not batch mode: recreating `conversation` on SQLite would drop the
     # search triggers of 0003.
     op.add_column("conversation", sa.Column("promise_state", sa.String(length=16), nullable=True))
+    op.add_column(
+        "conversation", sa.Column("promise_made_at", sa.DateTime(timezone=True), nullable=True)
+    )
     op.create_index("ix_conversation_snoozed", "conversation", ["status", "snoozed_until"])
+    op.create_index("ix_conversation_promise", "conversation", ["promise_state", "promised_at"])
 
     with op.batch_alter_table("reminder", schema=None) as batch_op:
         batch_op.add_column(sa.Column("action", sa.String(length=16), nullable=True))
@@ -44,5 +48,7 @@ def downgrade() -> None:
         batch_op.drop_column("template_id")
         batch_op.drop_column("action")
 
+    op.drop_index("ix_conversation_promise", table_name="conversation")
     op.drop_index("ix_conversation_snoozed", table_name="conversation")
+    op.drop_column("conversation", "promise_made_at")
     op.drop_column("conversation", "promise_state")

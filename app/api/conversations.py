@@ -31,6 +31,8 @@ from app.models import (
     MessageState,
     Note,
     Priority,
+    PromiseState,
+    utcnow,
 )
 
 router = APIRouter(tags=["conversations"])
@@ -49,7 +51,9 @@ CONVERSATION_EXAMPLE: JsonDict = {
     "is_unread": True,
     "last_message_at": "2026-11-20T09:41:00Z",
     "first_response_at": "2026-11-19T16:05:00Z",
-    "promised_at": None,
+    "promised_at": "2026-11-20T15:00:00Z",
+    "promise_state": "pending",
+    "sla_due_at": "2026-11-20T11:41:00Z",
     "snoozed_until": None,
     "highlight": None,
 }
@@ -84,6 +88,7 @@ COUNTS_EXAMPLE: JsonDict = {
     "open": 31,
     "pending": 9,
     "snoozed": 2,
+    "overdue": 3,
     "closed": 480,
     "all": 522,
 }
@@ -105,6 +110,11 @@ class ConversationOut(BaseModel):
     last_message_at: datetime | None
     first_response_at: datetime | None
     promised_at: datetime | None
+    promise_state: PromiseState | None = Field(description="pending, kept or broken.")
+    sla_due_at: datetime | None = Field(
+        description="When the next reply is due (SLA, or a lapsed promise); none when the team "
+        "owes no answer."
+    )
     snoozed_until: datetime | None
     highlight: str | None = Field(
         default=None, description="Search only: the best matching passage, <mark> around matches."
@@ -307,7 +317,7 @@ def _decode_search_cursor(cursor: str) -> int:
 )
 def count_conversations(user: CurrentUser, session: SessionDep) -> dict[str, int]:
     """How many conversations each view holds: {"mine", "unassigned", "open", ...}."""
-    return counts(session=session, user=user)
+    return counts(session=session, user=user, now=utcnow())
 
 
 @router.get("/conversations/{id}", response_model_by_alias=True)

@@ -10,14 +10,21 @@ from email.utils import formataddr
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request, status
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+)
 from sqlmodel import Session, col, select
 from starlette.datastructures import UploadFile
 
 from app.accounts import normalize_email
-from app.api.conversations import AttachmentOut
+from app.api.conversations import AttachmentOut, ConversationOut
 from app.auth import CurrentUser, SessionDep, SettingsDep
-from app.db import get_scoped, session_scope
+from app.db import get_scoped
 from app.errors import Invalid, NotFound
 from app.inbox.presend import hold_internal_context
 from app.models import (
@@ -29,6 +36,7 @@ from app.models import (
     MessageState,
     Template,
     User,
+    Workspace,
     id_of,
     utcnow,
 )
@@ -44,7 +52,9 @@ from gmail_sync.send import (
     retry_reply,
     send_reply,
 )
-from webhooks.sync_events import emit_sync_events
+from scheduler.jobs import announce_sent
+from scheduler.promise_text import detect_promise
+from scheduler.promises import make_promise
 
 router = APIRouter(tags=["replies"])
 
@@ -121,6 +131,12 @@ class RecipientDiffOut(BaseModel):
     dropped: list[str] = Field(description="Thread participants this reply does not go to.")
 
 
+class DetectedPromiseOut(BaseModel):
+    due_at: datetime
+    phrase: str = Field(description="The words of the reply that promise it.")
+    language: str
+
+
 class OutgoingOut(BaseModel):
     model_config = ConfigDict(
         json_schema_extra={
@@ -142,6 +158,11 @@ class OutgoingOut(BaseModel):
                     "gmail_id": None,
                     "attachments": [],
                     "recipients": {"added": ["finance@client.example"], "dropped": []},
+                    "detected_promise": {
+                        "due_at": "2026-11-27T16:00:00Z",
+                        "phrase": "by Friday",
+                        "language": "en",
+                    },
                 }
             ]
         }
@@ -163,6 +184,11 @@ class OutgoingOut(BaseModel):
     gmail_id: str | None
     attachments: list[AttachmentOut]
     recipients: RecipientDiffOut | None = None
+    detected_promise: DetectedPromiseOut | None = Field(
+        default=None,
+        description="A reply time the text seems to promise, for the agent to confirm with "
+        "POST /conversations/{id}/promise (only when the reply set no promise_by).",
+    )
 
 
 def outgoing_out(
@@ -292,8 +318,6 @@ async def reply(
         confirmed=body.confirm,
     )
     now = utcnow()
-    if body.promise_by is not None and body.promise_by <= now:
-        raise Invalid("promise_by must be in the future")
     queued = queue_reply(
         session=session,
         conversation=conversation,
@@ -303,8 +327,8 @@ async def reply(
         delay=timedelta(seconds=settings.undo_send_seconds),
     )
     if body.promise_by is not None:
-        conversation.promised_at = body.promise_by
-        session.add(conversation)
+        make_promise(session, conversation=conversation, user=user, due_at=body.promise_by, now=now)
+    detected = None if body.promise_by else _detected(session, user, body.body_text, now)
     session.commit()
     message_id = id_of(queued.message)
     if settings.undo_send_seconds == 0:
@@ -313,8 +337,19 @@ async def reply(
         )
     session.expire_all()
     message = get_scoped(session, Message, message_id, user.workspace_id)
-    diff = RecipientDiffOut(added=queued.added, dropped=queued.dropped)
-    return outgoing_out(session, message, diff)
+    answer = outgoing_out(
+        session, message, RecipientDiffOut(added=queued.added, dropped=queued.dropped)
+    )
+    answer.detected_promise = detected
+    return answer
+
+
+def _detected(session: Session, user: User, text: str, now: datetime) -> DetectedPromiseOut | None:
+    workspace = session.get(Workspace, user.workspace_id)
+    found = detect_promise(text, now=now, timezone=workspace.timezone if workspace else "UTC")
+    if found is None:
+        return None
+    return DetectedPromiseOut(due_at=found.due_at, phrase=found.phrase, language=found.language)
 
 
 def send_now(request: Request, settings: Settings, message_id: int, now: datetime) -> None:
@@ -323,8 +358,7 @@ def send_now(request: Request, settings: Settings, message_id: int, now: datetim
     engine = request.app.state.engine
     outcome = send_reply(engine=engine, settings=settings, message_id=message_id, now=now)
     if outcome is not None and outcome.sent:
-        with session_scope(engine) as session:
-            emit_sync_events(session=session, message_ids=[message_id], now=now)
+        announce_sent(engine, [message_id], now)
 
 
 def _with_template(
@@ -349,6 +383,26 @@ def _request(body: ReplyIn, attachments: list[OutgoingAttachment]) -> ReplyReque
         answered_id=body.answered_message_id,
         kind=MessageKind.REPLY,
     )
+
+
+class PromiseIn(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [{"promise_by": "2026-11-27T15:00:00Z"}]}
+    )
+
+    promise_by: AwareDatetime = Field(description="When the client will hear back.")
+
+
+@router.post("/conversations/{id}/promise")
+def promise(id: int, body: PromiseIn, user: CurrentUser, session: SessionDep) -> ConversationOut:
+    """Promises the client an answer by a time: the owner is reminded 30 minutes before and at
+    the time; a reply sent before it keeps the promise, otherwise it is broken."""
+    conversation = get_scoped(session, Conversation, id, user.workspace_id)
+    make_promise(
+        session, conversation=conversation, user=user, due_at=body.promise_by, now=utcnow()
+    )
+    session.commit()
+    return ConversationOut.model_validate(conversation, from_attributes=True)
 
 
 @router.get("/outbox")

@@ -1,7 +1,6 @@
 """`/api/v1/workspace`: the team's own settings (admins change them)."""
 
 from typing import Annotated
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
@@ -9,6 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from app.auth import AdminUser, CurrentUser, SessionDep
 from app.errors import Invalid
 from app.models import Workspace
+from app.sla import parse_zone
 
 
 class WorkspaceSettingsOut(BaseModel):
@@ -58,11 +58,9 @@ def update_workspace(
     changes = {k: v for k, v in body.model_dump(exclude_unset=True).items() if v is not None}
     if "timezone" in changes:
         try:
-            ZoneInfo(changes["timezone"])
-        except (ZoneInfoNotFoundError, ValueError):
-            raise Invalid(
-                f"unknown time zone {changes['timezone']!r} (e.g. Europe/Moscow)"
-            ) from None
+            parse_zone(changes["timezone"])
+        except ValueError as exc:
+            raise Invalid(str(exc)) from None
     for name, value in changes.items():
         setattr(workspace, name, value)
     session.add(workspace)

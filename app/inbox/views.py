@@ -1,10 +1,13 @@
 """Which conversations a view shows: the views a support team works from every day (mine,
-unassigned, all open, pending, snoozed, closed) and the filters that narrow any of them.
+unassigned, all open, pending, snoozed, overdue, closed) and the filters that narrow any of them.
+
+Overdue means open and past its reply due time: the SLA's, or a promise that lapsed (a broken
+promise moves the due time to the promised time), until the team answers.
 
 One place builds these conditions, so the list, the counts and search agree.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
@@ -13,7 +16,7 @@ from sqlalchemy import ColumnElement, and_, func, literal, union_all
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col
 
-from app.models import Conversation, ConversationStatus, User
+from app.models import Conversation, ConversationStatus, User, utcnow
 
 
 class View(StrEnum):
@@ -22,6 +25,7 @@ class View(StrEnum):
     OPEN = "open"
     PENDING = "pending"
     SNOOZED = "snoozed"
+    OVERDUE = "overdue"
     CLOSED = "closed"
     ALL = "all"
 
@@ -39,10 +43,13 @@ class InboxFilter:
     contact_id: int | None = None
     since: datetime | None = None
     until: datetime | None = None
+    now: datetime = field(default_factory=utcnow)
 
 
-def view_condition(view: View, user: User) -> ColumnElement[bool] | None:
+def view_condition(view: View, user: User, now: datetime) -> ColumnElement[bool] | None:
     status = col(Conversation.status)
+    if view == View.OVERDUE:
+        return and_(status == ConversationStatus.OPEN, col(Conversation.sla_due_at) <= now)
     if view == View.MINE:
         return and_(col(Conversation.assignee_id) == user.id, status != ConversationStatus.CLOSED)
     if view == View.UNASSIGNED:
@@ -55,7 +62,7 @@ def view_condition(view: View, user: User) -> ColumnElement[bool] | None:
 def conditions(inbox: InboxFilter, user: User, dialect: str) -> list[ColumnElement[bool]]:
     """The WHERE conditions of a filtered view, always scoped to the user's workspace."""
     found: list[ColumnElement[bool]] = [col(Conversation.workspace_id) == user.workspace_id]
-    view = view_condition(inbox.view, user)
+    view = view_condition(inbox.view, user, inbox.now)
     if view is not None:
         found.append(view)
     exact: dict[Any, Any] = {
@@ -83,7 +90,7 @@ def _has_tag(tag: str, dialect: str) -> ColumnElement[bool]:
     return sa_select(each.c.value).where(each.c.value == tag).exists()
 
 
-def counts(*, session: Session, user: User) -> dict[str, int]:
+def counts(*, session: Session, user: User, now: datetime) -> dict[str, int]:
     """How many conversations each view holds, in one statement of index-only range counts.
 
     Each view counts its own range of an index (workspace and status, or workspace and
@@ -96,7 +103,7 @@ def counts(*, session: Session, user: User) -> dict[str, int]:
             workspace, condition
         )
         for view in View
-        if (condition := view_condition(view, user)) is not None
+        if (condition := view_condition(view, user, now)) is not None
     ]
     found = {str(view): int(n) for view, n in session.execute(union_all(*parts))}
     found[View.ALL.value] = sum(found[status.value] for status in ConversationStatus)

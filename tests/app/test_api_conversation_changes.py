@@ -167,6 +167,7 @@ def test_counts_follow_the_views(
         "open": 1,
         "pending": 1,
         "snoozed": 0,
+        "overdue": 0,
         "closed": 1,
         "all": 3,
     }

@@ -108,7 +108,10 @@ def _populate(engine: Engine, owner: Member) -> dict[type[SQLModel], int]:
 
 
 #: Routes whose body must be valid before the id is looked up: a body naming B's objects too.
-BODIES = {"/api/v1/templates/{id}/render": lambda ids: {"conversation_id": ids[Conversation]}}
+BODIES = {
+    "/api/v1/templates/{id}/render": lambda ids: {"conversation_id": ids[Conversation]},
+    "/api/v1/conversations/{id}/promise": lambda ids: {"promise_by": "2099-01-01T10:00:00Z"},
+}
 
 
 def _routes_with_ids(app: FastAPI) -> list[tuple[str, str]]:

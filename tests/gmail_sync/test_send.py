@@ -577,3 +577,42 @@ def test_templates_and_resolution_messages_get_the_same_check(
         == "closed"
     )
     assert len(sent_mail(control)) == 1
+
+
+def test_promises_from_a_reply_and_from_the_promise_endpoint(
+    conversation: dict[str, Any], instant: TestClient, admin: Member
+) -> None:
+    suggested = instant.post(
+        reply_url(conversation),
+        json={"body_text": "Thanks! I'll get back to you by Friday with the invoice."},
+        headers=admin.headers,
+    )
+    assert suggested.json()["detected_promise"]["phrase"] == "by Friday"
+    url = f"/api/v1/conversations/{conversation['id']}"
+    assert instant.get(url, headers=admin.headers).json()["promise_state"] is None
+
+    soon = (utcnow() + timedelta(hours=3)).replace(microsecond=0)
+    promised = instant.post(
+        reply_url(conversation),
+        json={"body_text": "On it.", "promise_by": soon.isoformat()},
+        headers=admin.headers,
+    )
+    assert promised.status_code == 201
+    assert promised.json()["detected_promise"] is None
+    shown = instant.get(url, headers=admin.headers).json()
+    assert (shown["promise_state"], shown["promised_at"]) == (
+        "pending",
+        soon.isoformat().replace("+00:00", "Z"),
+    )
+
+    past = instant.post(
+        f"{url}/promise", json={"promise_by": "2020-01-01T10:00:00Z"}, headers=admin.headers
+    )
+    later = instant.post(
+        f"{url}/promise",
+        json={"promise_by": (soon + timedelta(days=1)).isoformat()},
+        headers=admin.headers,
+    )
+    assert past.status_code == 422
+    assert later.status_code == 200
+    assert later.json()["promise_state"] == "pending"
