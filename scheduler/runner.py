@@ -1,11 +1,17 @@
-"""APScheduler set-up: a background scheduler running the fixed jobs of `scheduler.jobs`.
+"""APScheduler set-up: a background scheduler running the fixed jobs of `scheduler.jobs` and
+the timers of `scheduler.reminder_jobs` (reminders, snoozes, agent email).
 
 The sync job ticks every second and only does work for mailboxes that are due (a push, an API
 request, or the poll interval); `wake_sync` runs it at once so a push reaches the inbox without
 waiting for the tick.
 """
 
+import os
+import secrets
+import socket
+import threading
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from apscheduler.executors.pool import ThreadPoolExecutor
@@ -20,20 +26,38 @@ from scheduler.jobs import (
     send_replies,
     sync_due_mailboxes,
 )
+from scheduler.reminder_jobs import fire_reminders, send_agent_emails, wake_snoozes
 
 SYNC_JOB = "sync-due-mailboxes"
 WATCH_JOB = "renew-watches"
 WEBHOOK_JOB = "deliver-webhooks"
 SEND_JOB = "send-replies"
+FIRE_JOB = "fire-reminders"
+SNOOZE_JOB = "wake-snoozed"
+AGENT_EMAIL_JOB = "send-agent-email"
+
+
+@dataclass(frozen=True)
+class JobInfo:
+    id: str
+    trigger: str
+    next_run_at: datetime | None
+
+
+def worker_id() -> str:
+    """Names this process in the rows it claims: host, pid and a random part (pids repeat)."""
+    return f"{socket.gethostname()[:30]}:{os.getpid()}:{secrets.token_hex(4)}"
 
 
 class TandemScheduler:
     def __init__(
         self, engine: Engine, settings: Settings, after_sync: Sequence[AfterSync] = ()
     ) -> None:
+        self.worker = worker_id()
+        self._stop = threading.Event()
         self._scheduler = BackgroundScheduler(
             timezone=UTC,
-            executors={"default": ThreadPoolExecutor(max_workers=4)},
+            executors={"default": ThreadPoolExecutor(max_workers=8)},
             job_defaults={"coalesce": True, "misfire_grace_time": 30},
         )
         self._scheduler.add_job(
@@ -58,12 +82,45 @@ class TandemScheduler:
         self._scheduler.add_job(
             deliver_webhooks, "interval", seconds=2, id=WEBHOOK_JOB, args=[engine, settings]
         )
+        self._add_timer_jobs(engine, settings)
+
+    def _add_timer_jobs(self, engine: Engine, settings: Settings) -> None:
+        """Reminders and snoozes run at once on start, so whatever fell due while no process
+        ran (a restart, a kill -9) fires first; two overlapping firing runs are harmless."""
+        now = datetime.now(UTC)
+        self._scheduler.add_job(
+            fire_reminders,
+            "interval",
+            seconds=1,
+            id=FIRE_JOB,
+            args=[engine, self.worker, self._stop],
+            next_run_time=now,
+            max_instances=2,
+        )
+        self._scheduler.add_job(
+            wake_snoozes, "interval", seconds=1, id=SNOOZE_JOB, args=[engine], next_run_time=now
+        )
+        self._scheduler.add_job(
+            send_agent_emails,
+            "interval",
+            seconds=2,
+            id=AGENT_EMAIL_JOB,
+            args=[engine, settings, self.worker],
+        )
 
     def start(self) -> None:
         self._scheduler.start()
 
     def shutdown(self) -> None:
+        self._stop.set()
         self._scheduler.shutdown(wait=True)
+
+    def jobs(self) -> list[JobInfo]:
+        """The fixed jobs and when each runs next, for `GET /api/v1/scheduler`."""
+        return [
+            JobInfo(job.id, str(job.trigger), job.next_run_time)
+            for job in self._scheduler.get_jobs()
+        ]
 
     def wake_sync(self) -> None:
         """Runs the sync job now instead of at its next tick."""

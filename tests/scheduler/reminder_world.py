@@ -147,9 +147,9 @@ time.sleep(3600)
 
 
 def start_scheduler_process(database_url: str) -> subprocess.Popen[bytes]:
-    """The real scheduler (every fixed job) in a process of its own, as `tandem serve` runs it."""
+    """The real scheduler (every fixed job) in a process of its own, as `tandem serve` runs it;
+    its log goes to the test's captured stderr."""
     return subprocess.Popen(
         [sys.executable, "-c", SCHEDULER_SCRIPT, database_url, TEST_SECRET],
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
     )
