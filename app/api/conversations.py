@@ -16,6 +16,7 @@ from pydantic.config import JsonDict
 from sqlalchemy import and_, or_
 from sqlmodel import col, select
 
+from app.api.notes import NoteOut, note_out
 from app.auth import CurrentUser, SessionDep
 from app.db import get_scoped
 from app.errors import Invalid
@@ -29,11 +30,11 @@ from app.models import (
     Direction,
     Message,
     MessageState,
-    Note,
     Priority,
     PromiseState,
     utcnow,
 )
+from notes.notes import list_notes
 
 router = APIRouter(tags=["conversations"])
 
@@ -62,6 +63,8 @@ MESSAGE_EXAMPLE: JsonDict = {
     "gmail_id": "18c2f0a9d3b4e5f6",
     "direction": "inbound",
     "state": "received",
+    "kind": None,
+    "send_error": None,
     "from": "Olga Smirnova <olga@client.com>",
     "to": ["support@company.com"],
     "cc": [],
@@ -150,6 +153,10 @@ class MessageOut(BaseModel):
     gmail_id: str | None
     direction: Direction
     state: MessageState
+    kind: str | None = Field(
+        description="Outbound mail Tandem wrote: reply, auto_ack or resolution; null otherwise."
+    )
+    send_error: str | None
     from_: str = Field(serialization_alias="from")
     to: list[str]
     cc: list[str]
@@ -161,15 +168,6 @@ class MessageOut(BaseModel):
     new_participant: bool
     parse_error: str | None
     attachments: list[AttachmentOut]
-
-
-class NoteOut(BaseModel):
-    id: int
-    author_id: int | None
-    kind: str
-    body: str
-    created_at: datetime
-    edited_at: datetime | None
 
 
 class ContactSummaryOut(BaseModel):
@@ -328,6 +326,7 @@ def read_conversation(id: int, user: CurrentUser, session: SessionDep) -> Conver
         session.exec(
             select(Message)
             .where(Message.conversation_id == id, col(Message.duplicate_of_id).is_(None))
+            .where(Message.state != MessageState.CANCELLED)
             .order_by(col(Message.date), col(Message.id))
         )
     )
@@ -338,16 +337,12 @@ def read_conversation(id: int, user: CurrentUser, session: SessionDep) -> Conver
         attachments.setdefault(attachment.message_id, []).append(
             AttachmentOut.model_validate(attachment, from_attributes=True)
         )
-    notes = session.exec(
-        select(Note)
-        .where(Note.conversation_id == id, col(Note.deleted_at).is_(None))
-        .order_by(col(Note.created_at))
-    )
+    notes = list_notes(session, id)
     contact = session.get(Contact, conversation.contact_id) if conversation.contact_id else None
     return ConversationDetailOut(
         **ConversationOut.model_validate(conversation, from_attributes=True).model_dump(),
         messages=[_message_out(m, attachments.get(m.id or 0, [])) for m in messages],
-        notes=[NoteOut.model_validate(note, from_attributes=True) for note in notes],
+        notes=[note_out(note) for note in notes],
         contact=ContactSummaryOut.model_validate(contact, from_attributes=True)
         if contact
         else None,
@@ -377,6 +372,8 @@ def _message_out(message: Message, attachments: list[AttachmentOut]) -> MessageO
         gmail_id=message.gmail_id,
         direction=Direction(message.direction),
         state=MessageState(message.state),
+        kind=message.kind,
+        send_error=message.send_error,
         from_=formataddr((message.from_name, message.from_address)),
         to=message.to,
         cc=message.cc,

@@ -212,6 +212,9 @@ def test_a_handoff_is_pinned_on_top_in_place_of_the_previous_one(
     client.post(f"/api/v1/notes/{second['id']}/restore", headers=admin.headers)
     assert order()[0] == ("Boris owns it", True)
     assert sum(pinned for _, pinned in order()) == 1
+    timeline = client.get(f"/api/v1/conversations/{conversation}", headers=admin.headers).json()
+    assert [(n["body"], n["is_pinned"]) for n in timeline["notes"]] == order()
+    assert timeline["notes"][0]["html"] == "<p>Boris owns it</p>\n"
 
 
 def test_mentions_are_stored_and_refused_before_anything_is_stored(

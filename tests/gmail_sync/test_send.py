@@ -162,6 +162,9 @@ def test_a_reply_waits_for_its_undo_window_and_a_cancelled_one_never_leaves(
     assert cancelled.json()["state"] == "cancelled"
     assert cancelled.json()["text"] == "Two"
 
+    timeline = tandem.get(f"/api/v1/conversations/{conversation['id']}", headers=admin.headers)
+    outbound = [m for m in timeline.json()["messages"] if m["direction"] == "outbound"]
+    assert [(m["text"], m["state"], m["kind"]) for m in outbound] == [("One", "queued", "reply")]
     assert send_due(engine=engine, settings=sync_settings, now=utcnow()) == []
     assert sent_mail(control) == []
     later = utcnow() + timedelta(seconds=sync_settings.undo_send_seconds + 1)
