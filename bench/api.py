@@ -57,9 +57,14 @@ STATUSES = ["open"] * 5 + ["pending"] * 2 + ["snoozed", "closed", "closed"]
 
 
 def fresh_database(url: str | None, folder: Path) -> str:
+    """An empty database: a new SQLite file, or the PostgreSQL database dropped and created."""
     if url is None:
         return f"sqlite:///{folder}/api.db"
     parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{parsed.database}{suffix}").unlink(missing_ok=True)
+        return url
     admin = create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
         connection.execute(text(f'DROP DATABASE IF EXISTS "{parsed.database}" WITH (FORCE)'))
@@ -257,7 +262,7 @@ def main() -> None:
     seeded = time.perf_counter() - started
     rng = random.Random(1)
     endpoints: dict[str, Callable[[], str]] = {"healthz (trivial)": lambda: "/healthz"}
-    for view in ("all", "mine", "unassigned", "open", "pending", "snoozed", "closed"):
+    for view in ("all", "mine", "unassigned", "open", "pending", "snoozed", "overdue", "closed"):
         endpoints[f"list view={view}"] = lambda view=view: f"/api/v1/conversations?view={view}"
     endpoints["list tag=refund&status=open"] = lambda: (
         "/api/v1/conversations?tag=refund&status=open"
