@@ -1,24 +1,25 @@
-"""The HTML pages: sign-in, sign-out and the account page (team, API tokens).
+"""The web UI's router: sign-in, sign-out and the account page (team, API tokens) live here;
+the inbox, conversation, composer, notification and settings pages are included from their
+own modules.
 
-Every unsafe request passes `check_csrf` (router dependency); pages that need a user depend
-on `WebUser`, which sends anonymous visitors to the sign-in page.
+Every unsafe request passes `check_csrf` (router dependency, inherited by the included
+routers); pages that need a user depend on `WebUser`, which sends anonymous visitors to the
+sign-in page.
 """
 
-from pathlib import Path
 from typing import Annotated
 from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Depends, Form, Request, status
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from fastapi.templating import Jinja2Templates
 from sqlmodel import col, select
 
 from app.accounts import authenticate, create_api_token, revoke_api_token
-from app.auth import SessionDep, WebUser, check_csrf, csrf_token, sign_in, sign_out
-from app.models import ApiToken, User, Workspace, utcnow
+from app.auth import SessionDep, WebUser, check_csrf, sign_in, sign_out
+from app.models import ApiToken, User, utcnow
+from app.web import compose, conversation, inbox, notifications, settings
+from app.web.pages import render
 
-templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
-templates.env.globals["csrf_token"] = csrf_token
 router = APIRouter(include_in_schema=False, dependencies=[Depends(check_csrf)])
 
 
@@ -36,7 +37,7 @@ def _safe_next(target: str | None) -> str:
 
 @router.get("/login")
 def login_page(request: Request, next: str | None = None) -> HTMLResponse:
-    return templates.TemplateResponse(request, "login.html", {"next": _safe_next(next)})
+    return render(request, None, None, "login.html", {"next": _safe_next(next)})
 
 
 @router.post("/login")
@@ -50,9 +51,7 @@ def login(
     user = authenticate(session=session, email=email, password=password)
     if user is None:
         context = {"next": _safe_next(next), "email": email, "error": "Wrong email or password."}
-        return templates.TemplateResponse(
-            request, "login.html", context, status_code=status.HTTP_401_UNAUTHORIZED
-        )
+        return render(request, None, None, "login.html", context, status.HTTP_401_UNAUTHORIZED)
     user.last_login_at = utcnow()
     session.add(user)
     session.commit()
@@ -75,18 +74,12 @@ def _account_page(
     team = session.exec(
         select(User).where(User.workspace_id == user.workspace_id).order_by(User.name)
     ).all()
-    context = {
-        "user": user,
-        "workspace": session.get(Workspace, user.workspace_id),
-        "tokens": tokens,
-        "team": team,
-        "new_token": new_token,
-    }
-    return templates.TemplateResponse(request, "account.html", context)
+    context = {"tokens": tokens, "team": team, "new_token": new_token}
+    return render(request, session, user, "account.html", context)
 
 
-@router.get("/")
-def home(request: Request, user: WebUser, session: SessionDep) -> HTMLResponse:
+@router.get("/account")
+def account(request: Request, user: WebUser, session: SessionDep) -> HTMLResponse:
     return _account_page(request, session, user)
 
 
@@ -103,4 +96,8 @@ def create_token(
 def revoke_token(id: int, user: WebUser, session: SessionDep) -> RedirectResponse:
     revoke_api_token(session=session, token_id=id, actor=user, now=utcnow())
     session.commit()
-    return RedirectResponse("/", status_code=status.HTTP_303_SEE_OTHER)
+    return RedirectResponse("/account", status_code=status.HTTP_303_SEE_OTHER)
+
+
+for _module in (inbox, conversation, compose, notifications, settings):
+    router.include_router(_module.router)

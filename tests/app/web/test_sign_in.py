@@ -65,7 +65,7 @@ def test_csrf_token_of_another_session_is_rejected(app, admin: Member) -> None:
         sign_in(victim, admin)
         forged = victim.post("/tokens", data={"name": "stolen", "csrf_token": attackers_token})
         assert forged.status_code == 403
-        assert "stolen" not in victim.get("/").text
+        assert "stolen" not in victim.get("/account").text
 
 
 def test_sign_in_renews_the_csrf_token(client: TestClient, admin: Member) -> None:
@@ -77,7 +77,7 @@ def test_sign_in_renews_the_csrf_token(client: TestClient, admin: Member) -> Non
 def test_create_and_revoke_a_token_from_the_page(client: TestClient, admin: Member) -> None:
     sign_in(client, admin)
     page = client.post(
-        "/tokens", data={"name": "helpdesk bot", "csrf_token": csrf_of(client.get("/").text)}
+        "/tokens", data={"name": "helpdesk bot", "csrf_token": csrf_of(client.get("/account").text)}
     )
     assert page.status_code == 200
     token = re.search(r'id="new-token">([^<]+)<', page.text)

@@ -1,0 +1,256 @@
+"""The reply and note composers, and the outbox buttons (undo, retry).
+
+A reply takes the path of `POST /api/v1/conversations/{id}/reply`: the API's own `ReplyIn`
+validates it, `hold_internal_context` holds one that looks internal (409) until the agent
+confirms, `queue_reply` works out the recipients and stores it, `make_promise` records a
+promise. A refused send re-renders the page with everything typed, so no draft is lost.
+"""
+
+from datetime import timedelta
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, Request, status
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from pydantic import BaseModel, ValidationError
+from sqlmodel import Session
+
+from app.api.replies import ReplyIn, send_now
+from app.auth import SessionDep, SettingsDep, WebUser
+from app.db import get_scoped
+from app.errors import Conflict, Invalid, NotFound, TandemError
+from app.inbox.presend import hold_internal_context
+from app.models import (
+    Conversation,
+    Direction,
+    Message,
+    MessageKind,
+    Template,
+    User,
+    Workspace,
+    id_of,
+    utcnow,
+)
+from app.web.conversation import Draft, conversation_page
+from app.web.inbox import members
+from app.web.when import picked_time
+from gmail_sync.reply_templates import render_for
+from gmail_sync.send import ReplyRequest, cancel_reply, queue_reply, retry_reply
+from notes.notes import create_note
+from scheduler.promise_text import detect_promise
+from scheduler.promises import make_promise
+from webhooks.events import Event, emit
+from webhooks.payloads import note_data
+
+router = APIRouter()
+
+
+class ReplyForm(BaseModel):
+    body_text: str = ""
+    mode: str = "all"
+    reason: str = ""
+    cc: str = ""
+    template_id: str = ""
+    promise: str = ""
+    promise_custom: str = ""
+    confirm: bool = False
+    seen_count: int = 0
+
+    def draft(self, *, held: bool = False) -> Draft:
+        fields = self.model_dump(exclude={"confirm", "seen_count"})
+        return Draft(**fields, held=held)
+
+    def reply_in(self) -> ReplyIn:
+        """The API's validation of the same fields; raises Invalid with every problem."""
+        try:
+            return ReplyIn(
+                body_text=self.body_text,
+                mode=self.mode,
+                reason=self.reason.strip() or None,
+                cc=[item.strip() for item in self.cc.split(",") if item.strip()],
+                template_id=int(self.template_id) if self.template_id.isdigit() else None,
+                confirm=self.confirm,
+            )
+        except ValidationError as exc:
+            problems = "; ".join(str(error["msg"]) for error in exc.errors(include_url=False))
+            raise Invalid(problems) from None
+
+
+def _text(session: Session, body: ReplyIn, conversation: Conversation, user: User) -> ReplyIn:
+    """A canned reply rendered for this conversation replaces an empty text box."""
+    if body.template_id is None:
+        return body
+    template = get_scoped(session, Template, body.template_id, user.workspace_id)
+    if body.body_text.strip():
+        return body
+    text, html = render_for(session, template, conversation, user)
+    return body.model_copy(update={"body_text": text, "body_html": html})
+
+
+def _check_news(conversation: Conversation, form: ReplyForm) -> None:
+    if not form.confirm and form.seen_count and conversation.message_count > form.seen_count:
+        raise Conflict("a new message arrived in this conversation while you were typing")
+
+
+def _queue(
+    session: Session, conversation: Conversation, user: User, form: ReplyForm, delay: timedelta
+) -> tuple[Message, dict[str, Any]]:
+    """Everything the API's reply does before the commit; returns the stored reply and the
+    outcome to show (recipient diff, detected promise)."""
+    body = _text(session, form.reply_in(), conversation, user)
+    _check_news(conversation, form)
+    hold_internal_context(
+        session,
+        workspace_id=user.workspace_id,
+        conversation_id=conversation.id,
+        text=body.body_text,
+        html=body.body_html,
+        confirmed=body.confirm,
+    )
+    now = utcnow()
+    workspace = session.get(Workspace, user.workspace_id)
+    zone = workspace.timezone if workspace else "UTC"
+    promise_by = None
+    if form.promise:
+        promise_by = picked_time(form.promise, form.promise_custom, zone_name=zone, now=now)
+    request = ReplyRequest(
+        body_text=body.body_text,
+        body_html=body.body_html,
+        mode=body.mode,
+        reason=body.reason,
+        cc=body.cc,
+        kind=MessageKind.REPLY,
+    )
+    queued = queue_reply(
+        session=session,
+        conversation=conversation,
+        author=user,
+        request=request,
+        now=now,
+        delay=delay,
+    )
+    outcome: dict[str, Any] = {"sent": id_of(queued.message), "dropped": queued.dropped}
+    if promise_by is not None:
+        make_promise(session, conversation=conversation, user=user, due_at=promise_by, now=now)
+    elif found := detect_promise(body.body_text, now=now, timezone=zone):
+        outcome["detected"] = {"due_at": found.due_at.isoformat(), "phrase": found.phrase}
+    return queued.message, outcome
+
+
+@router.post("/c/{id}/reply")
+def reply(
+    id: int,
+    request: Request,
+    user: WebUser,
+    session: SessionDep,
+    settings: SettingsDep,
+    form: Annotated[ReplyForm, Form()],
+) -> Response:
+    conversation = get_scoped(session, Conversation, id, user.workspace_id)
+    try:
+        message, outcome = _queue(
+            session, conversation, user, form, timedelta(seconds=settings.undo_send_seconds)
+        )
+    except (ValueError, TandemError) as exc:
+        session.rollback()
+        held = isinstance(exc, Conflict)
+        code = exc.status_code if isinstance(exc, TandemError) else 422
+        draft = form.draft(held=held)
+        return conversation_page(
+            request, session, user, id, draft=draft, error=str(exc), status_code=code
+        )
+    session.commit()
+    if settings.undo_send_seconds == 0:
+        send_now(request, settings, id_of(message), utcnow())
+    request.session["flash"] = outcome
+    return RedirectResponse(f"/c/{id}#outcome", status_code=status.HTTP_303_SEE_OTHER)
+
+
+@router.post("/c/{id}/notes")
+def add_note(
+    id: int,
+    request: Request,
+    user: WebUser,
+    session: SessionDep,
+    body: Annotated[str, Form()] = "",
+) -> Response:
+    """Mentioned teammates are notified (by `create_note`), as from the API."""
+    conversation = get_scoped(session, Conversation, id, user.workspace_id)
+    now = utcnow()
+    try:
+        note = create_note(
+            session=session, conversation=conversation, author=user, body=body, now=now
+        )
+    except TandemError as exc:
+        session.rollback()
+        return conversation_page(
+            request,
+            session,
+            user,
+            id,
+            draft=Draft(note=body),
+            error=str(exc),
+            status_code=exc.status_code,
+        )
+    emit(
+        session=session,
+        workspace_id=note.workspace_id,
+        event=Event.NOTE_CREATED,
+        data=note_data(note),
+        now=now,
+        internal_only=True,
+    )
+    session.commit()
+    return RedirectResponse(f"/c/{id}#note-{note.id}", status_code=status.HTTP_303_SEE_OTHER)
+
+
+def _outgoing(session: Session, id: int, user: User) -> Message:
+    message = get_scoped(session, Message, id, user.workspace_id)
+    if message.direction != Direction.OUTBOUND or message.kind is None:
+        raise NotFound(f"outgoing message {id} not found")
+    return message
+
+
+@router.post("/outbox/{id}/cancel")
+def undo(id: int, request: Request, user: WebUser, session: SessionDep) -> Response:
+    """Undo within the window: the reply is cancelled and its text comes back to the box."""
+    message = _outgoing(session, id, user)
+    try:
+        cancel_reply(session=session, message=message, actor=user, now=utcnow())
+    except TandemError as exc:
+        session.rollback()
+        return conversation_page(
+            request,
+            session,
+            user,
+            message.conversation_id,
+            error=str(exc),
+            status_code=exc.status_code,
+        )
+    session.commit()
+    request.session["flash"] = {"cancelled": id, "draft": message.visible_text}
+    return RedirectResponse(
+        f"/c/{message.conversation_id}#reply", status_code=status.HTTP_303_SEE_OTHER
+    )
+
+
+@router.post("/outbox/{id}/retry")
+def retry(
+    id: int, request: Request, user: WebUser, session: SessionDep, settings: SettingsDep
+) -> Response:
+    message = _outgoing(session, id, user)
+    now = utcnow()
+    retry_reply(session=session, message=message, now=now)
+    session.commit()
+    send_now(request, settings, id, now)
+    request.session["flash"] = {"sent": id}
+    return RedirectResponse(
+        f"/c/{message.conversation_id}#outcome", status_code=status.HTTP_303_SEE_OTHER
+    )
+
+
+@router.get("/members.json")
+def member_names(user: WebUser, session: SessionDep) -> JSONResponse:
+    """Names for the note composer's @mention autocomplete (the session, not a token)."""
+    return JSONResponse(
+        [{"id": m.id, "name": m.name, "email": m.email} for m in members(session, user)]
+    )

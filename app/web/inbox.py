@@ -1,0 +1,193 @@
+"""The inbox page: the views with live counts, the list, search, filters and bulk actions.
+
+The list and the counts come from `app.inbox.views` and search from `app.inbox.search`, the
+very functions behind `GET /api/v1/conversations`, so the page and the API always agree.
+"""
+
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request, status
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlmodel import Session, col, select
+
+from app.auth import SessionDep, WebUser
+from app.errors import TandemError
+from app.inbox.changes import change_many
+from app.inbox.search import search_conversations
+from app.inbox.views import InboxFilter, View, conditions, counts
+from app.models import Contact, Conversation, ConversationStatus, User, utcnow
+from app.web.pages import is_htmx, render
+
+router = APIRouter()
+
+PAGE_SIZE = 50
+VIEW_LABELS = {
+    View.MINE: "Mine",
+    View.UNASSIGNED: "Unassigned",
+    View.OPEN: "All open",
+    View.PENDING: "Pending",
+    View.SNOOZED: "Snoozed",
+    View.OVERDUE: "Overdue",
+    View.CLOSED: "Closed",
+    View.ALL: "Everything",
+}
+
+
+@dataclass(frozen=True)
+class InboxQuery:
+    """The page's query string as typed; kept as text so the form shows it back unchanged."""
+
+    view: str = View.OPEN.value
+    q: str = ""
+    status: str = ""
+    assignee: str = ""
+    tag: str = ""
+
+    def to_filter(self) -> InboxFilter:
+        """Raises ValueError naming the field a person mistyped (a URL edited by hand)."""
+        try:
+            view = View(self.view)
+            chosen = ConversationStatus(self.status) if self.status else None
+        except ValueError:
+            raise ValueError("Unknown view or status.") from None
+        if self.assignee and not self.assignee.isdigit():
+            raise ValueError("Unknown assignee.")
+        assignee = int(self.assignee) if self.assignee else None
+        tag = self.tag.strip()[:100] or None
+        return InboxFilter(view=view, status=chosen, assignee_id=assignee, tag=tag)
+
+
+def members(session: Session, user: User) -> list[User]:
+    """The workspace's active people, for assignee pickers and @mentions."""
+    return list(
+        session.exec(
+            select(User)
+            .where(User.workspace_id == user.workspace_id, User.is_active)
+            .order_by(User.name, User.email)
+        )
+    )
+
+
+def _rows(
+    session: Session, user: User, query: InboxQuery
+) -> tuple[list[Conversation], dict[int, str]]:
+    inbox = query.to_filter()
+    if query.q.strip():
+        found = search_conversations(
+            session=session, user=user, inbox=inbox, q=query.q[:200], limit=PAGE_SIZE, offset=0
+        )
+        return found.items, found.highlights
+    dialect = session.get_bind().dialect.name
+    statement = (
+        select(Conversation)
+        .where(*conditions(inbox, user, dialect))
+        .order_by(col(Conversation.last_message_at).desc(), col(Conversation.id).desc())
+        .limit(PAGE_SIZE)
+    )
+    return list(session.exec(statement)), {}
+
+
+def _contacts(session: Session, rows: list[Conversation]) -> dict[int, Contact]:
+    ids = {row.contact_id for row in rows if row.contact_id is not None}
+    if not ids:
+        return {}
+    found = session.exec(select(Contact).where(col(Contact.id).in_(ids)))
+    return {contact.id or 0: contact for contact in found}
+
+
+def inbox_page(
+    request: Request, session: Session, user: User, query: InboxQuery, error: str | None = None
+) -> HTMLResponse:
+    rows: list[Conversation] = []
+    highlights: dict[int, str] = {}
+    if error is None:
+        try:
+            rows, highlights = _rows(session, user, query)
+        except (ValueError, TandemError) as exc:
+            error = str(exc)
+    team = members(session, user)
+    context = {
+        "query": query,
+        "rows": rows,
+        "highlights": highlights,
+        "contacts": _contacts(session, rows),
+        "people": {member.id: member for member in team},
+        "team": team,
+        "counts": counts(session=session, user=user, now=utcnow()),
+        "views": VIEW_LABELS,
+        "statuses": list(ConversationStatus),
+        "error": error,
+        "now": utcnow(),
+    }
+    code = status.HTTP_422_UNPROCESSABLE_ENTITY if error else status.HTTP_200_OK
+    return render(request, session, user, "inbox.html", context, code)
+
+
+@router.get("/")
+def home(_user: WebUser) -> RedirectResponse:
+    return RedirectResponse("/inbox", status_code=status.HTTP_303_SEE_OTHER)
+
+
+@router.get("/inbox")
+def inbox(
+    request: Request,
+    user: WebUser,
+    session: SessionDep,
+    view: str = View.OPEN.value,
+    q: str = "",
+    status: str = "",
+    assignee: str = "",
+    tag: str = "",
+) -> HTMLResponse:
+    return inbox_page(request, session, user, InboxQuery(view, q, status, assignee, tag))
+
+
+@router.get("/inbox/counts")
+def inbox_counts(request: Request, user: WebUser, session: SessionDep, view: str = "") -> Response:
+    """The views with fresh counts, polled by htmx so the numbers stay live."""
+    context = {
+        "counts": counts(session=session, user=user, now=utcnow()),
+        "views": VIEW_LABELS,
+        "query": InboxQuery(view=view),
+    }
+    return render(request, session, user, "_views.html", context)
+
+
+@router.post("/inbox/bulk")
+def bulk(
+    request: Request,
+    user: WebUser,
+    session: SessionDep,
+    action: Annotated[str, Form()],
+    ids: Annotated[list[int] | None, Form()] = None,
+    back: Annotated[str, Form()] = "/inbox",
+) -> Response:
+    """Assign or close many at once, all or nothing (`change_many`, as the bulk API)."""
+    if not ids:
+        return inbox_page(request, session, user, InboxQuery(), "Select conversations first.")
+    changes = _bulk_changes(action)
+    if changes is None:
+        return inbox_page(request, session, user, InboxQuery(), "Choose what to do with them.")
+    try:
+        change_many(session=session, ids=ids, actor=user, changes=changes, now=utcnow())
+    except TandemError as exc:
+        session.rollback()
+        return inbox_page(request, session, user, InboxQuery(), str(exc))
+    session.commit()
+    target = back if back.startswith("/inbox") else "/inbox"
+    if is_htmx(request):
+        return Response(headers={"HX-Redirect": target})
+    return RedirectResponse(target, status_code=status.HTTP_303_SEE_OTHER)
+
+
+def _bulk_changes(action: str) -> dict[str, object] | None:
+    """`close`, `open`, `unassign` or `assign:<user id>` as the changes they stand for."""
+    if action in ("close", "open"):
+        return {"status": ConversationStatus(action if action == "open" else "closed")}
+    if action == "unassign":
+        return {"assignee_id": None}
+    kind, _, ident = action.partition(":")
+    if kind == "assign" and ident.isdigit():
+        return {"assignee_id": int(ident)}
+    return None

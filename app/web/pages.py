@@ -1,0 +1,84 @@
+"""What every page shares: the Jinja2 environment, the filters agents read times through, the
+strict Content-Security-Policy, and the context of the top bar (counts, notifications).
+
+Pages never hold business rules: they call the same domain functions as the REST API and only
+shape the answers for people.
+"""
+
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+from sqlmodel import Session, col, func, select
+
+from app.auth import csrf_token
+from app.models import Notification, User, Workspace, utcnow
+
+#: Tandem's own pages run only Tandem's own script and style; email HTML never reaches them
+#: (it is served to a sandboxed frame with a policy of its own, see `conversation.py`).
+PAGE_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "frame-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
+    "frame-ancestors 'none'"
+)
+
+templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
+templates.env.globals["csrf_token"] = csrf_token
+
+
+def ago(moment: datetime | None, now: datetime | None = None) -> str:
+    """ "5 min ago" style: agents scan a list by recency, not by timestamp."""
+    if moment is None:
+        return ""
+    now = now or utcnow()
+    seconds = int((now - moment.astimezone(UTC)).total_seconds())
+    future = seconds < 0
+    seconds = abs(seconds)
+    for size, unit in ((86400, "d"), (3600, "h"), (60, "min")):
+        if seconds >= size:
+            amount = f"{seconds // size} {unit}"
+            return f"in {amount}" if future else f"{amount} ago"
+    return "now"
+
+
+def stamp(moment: datetime | None) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC") if moment else ""
+
+
+templates.env.filters["ago"] = ago
+templates.env.filters["stamp"] = stamp
+
+
+def unread_notifications(session: Session, user: User) -> int:
+    return int(
+        session.exec(
+            select(func.count()).where(
+                Notification.user_id == user.id, col(Notification.read_at).is_(None)
+            )
+        ).one()
+    )
+
+
+def render(
+    request: Request,
+    session: Session | None,
+    user: User | None,
+    name: str,
+    context: dict[str, Any],
+    status_code: int = 200,
+) -> HTMLResponse:
+    """A page (or an htmx fragment) with the signed-in user's top-bar context."""
+    full = {"user": user, **context}
+    if user is not None and session is not None:
+        full.setdefault("workspace", session.get(Workspace, user.workspace_id))
+        full.setdefault("unread", unread_notifications(session, user))
+    response = templates.TemplateResponse(request, name, full, status_code=status_code)
+    response.headers["Content-Security-Policy"] = PAGE_POLICY
+    return response
+
+
+def is_htmx(request: Request) -> bool:
+    return request.headers.get("HX-Request") == "true"

@@ -1,0 +1,153 @@
+// Tandem's own behaviour for its pages: CSRF on htmx requests, keyboard shortcuts, the
+// reply-to-sender-only switch, draft autosave, "Show images" and @mention autocomplete.
+// Loaded as a file (the pages' CSP allows no inline script); it never evaluates strings.
+"use strict";
+
+(function () {
+  const body = document.body;
+
+  document.addEventListener("htmx:configRequest", function (event) {
+    event.detail.headers["X-CSRF-Token"] = body.dataset.csrf || "";
+    if (event.detail.elt && event.detail.elt.id === "presence") {
+      event.detail.parameters.typing = body.dataset.typing === "1" ? "true" : "false";
+    }
+  });
+
+  function typingTarget(el) {
+    return el && (el.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(el.tagName));
+  }
+
+  // ---- inbox rows: j/k/Enter
+  function rows() { return Array.from(document.querySelectorAll("li.conversation")); }
+  function focusedIndex() { return rows().findIndex((r) => r.classList.contains("focused")); }
+  function focusRow(index) {
+    const all = rows();
+    if (!all.length) return;
+    const next = Math.max(0, Math.min(all.length - 1, index));
+    all.forEach((r) => r.classList.remove("focused"));
+    all[next].classList.add("focused");
+    all[next].querySelector("a.row-link").focus();
+  }
+
+  function closeSelection() {
+    const page = document.getElementById("close-form");
+    if (page) { page.submit(); return; }
+    const bulk = document.getElementById("bulk");
+    if (!bulk) return;
+    const index = focusedIndex();
+    if (!bulk.querySelector("input[name=ids]:checked") && index >= 0) {
+      rows()[index].querySelector("input[name=ids]").checked = true;
+    }
+    document.getElementById("bulk-action").value = "close";
+    bulk.submit();
+  }
+
+  function focusById(id) {
+    const el = document.getElementById(id);
+    if (el) { el.focus(); el.scrollIntoView({ block: "center" }); return true; }
+    return false;
+  }
+
+  const shortcuts = {
+    j: () => focusRow(focusedIndex() + 1),
+    k: () => focusRow(focusedIndex() - 1),
+    "/": () => focusById("search"),
+    e: closeSelection,
+    a: () => focusById("assignee") || focusById("bulk-action"),
+    r: () => focusById("reply-body"),
+    n: () => focusById("note-body"),
+    "?": () => { const help = document.getElementById("help"); if (help) help.showModal(); },
+  };
+
+  document.addEventListener("keydown", function (event) {
+    if (event.ctrlKey || event.metaKey || event.altKey || typingTarget(event.target)) return;
+    if (event.key === "Enter") {
+      const index = focusedIndex();
+      if (index >= 0 && event.target === body) { window.location = rows()[index].dataset.href; }
+      return;
+    }
+    const action = shortcuts[event.key];
+    if (action) { event.preventDefault(); action(); }
+  });
+
+  // ---- reply to sender only: name who is dropped, ask why
+  const senderOnly = document.getElementById("sender-only");
+  function showMode() {
+    const only = senderOnly.checked;
+    document.getElementById("sender-warning").hidden = !only;
+    document.getElementById("recipients-all").hidden = only;
+    document.getElementById("recipients-sender").hidden = !only;
+    document.getElementById("reason").required = only;
+    document.getElementById("send").textContent = only ? "Send to sender only" : "Send to all";
+  }
+  if (senderOnly) { senderOnly.addEventListener("change", showMode); showMode(); }
+
+  // ---- drafts autosave in this browser until the reply is sent
+  const replyForm = document.getElementById("reply-form");
+  const replyBody = document.getElementById("reply-body");
+  if (replyForm && replyBody) {
+    const key = replyForm.dataset.draftKey;
+    if (replyForm.dataset.sent === "1") localStorage.removeItem(key);
+    else if (!replyBody.value && localStorage.getItem(key)) replyBody.value = localStorage.getItem(key);
+    replyBody.addEventListener("input", function () {
+      localStorage.setItem(key, replyBody.value);
+      body.dataset.typing = replyBody.value ? "1" : "0";
+    });
+  }
+
+  // ---- remote images only when asked
+  document.querySelectorAll("button.show-images").forEach(function (button) {
+    button.addEventListener("click", function () {
+      const frame = document.getElementById(button.dataset.frame).querySelector("iframe");
+      frame.src = frame.dataset.imagesSrc;
+      button.disabled = true;
+    });
+  });
+
+  // ---- @mention autocomplete in the note box
+  const note = document.getElementById("note-body");
+  const list = document.getElementById("mention-list");
+  let people = null;
+  function mentionQuery() {
+    const before = note.value.slice(0, note.selectionStart);
+    const match = before.match(/(^|\s)@([\p{L}\p{N}._-]*)$/u);
+    return match ? match[2] : null;
+  }
+  function insert(person) {
+    const start = note.selectionStart;
+    const before = note.value.slice(0, start).replace(/@[\p{L}\p{N}._-]*$/u, "");
+    const token = person.name ? '@"' + person.name + '" ' : "@" + person.email + " ";
+    note.value = before + token + note.value.slice(start);
+    note.focus();
+    list.hidden = true;
+  }
+  function show(query) {
+    const q = query.toLowerCase();
+    const found = people.filter((p) => (p.name + " " + p.email).toLowerCase().includes(q)).slice(0, 6);
+    list.replaceChildren(...found.map(function (person) {
+      const item = document.createElement("li");
+      const button = document.createElement("button");
+      button.type = "button";
+      button.className = "link";
+      button.textContent = (person.name || person.email) + " <" + person.email + ">";
+      button.addEventListener("click", () => insert(person));
+      item.appendChild(button);
+      return item;
+    }));
+    list.hidden = found.length === 0;
+  }
+  if (note && list) {
+    note.addEventListener("input", async function () {
+      const query = mentionQuery();
+      if (query === null) { list.hidden = true; return; }
+      if (people === null) people = await (await fetch("/members.json")).json();
+      show(query);
+    });
+    note.addEventListener("keydown", function (event) {
+      if (event.key === "Enter" && !list.hidden && list.querySelector("button")) {
+        event.preventDefault();
+        list.querySelector("button").click();
+      } else if (event.key === "Escape") { list.hidden = true; }
+    });
+  }
+})();
