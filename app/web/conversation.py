@@ -231,7 +231,7 @@ def _zone(session: Session, user: User) -> str:
 def _status_of(exc: Exception) -> int:
     if isinstance(exc, TandemError):
         return exc.status_code
-    return status.HTTP_422_UNPROCESSABLE_ENTITY
+    return status.HTTP_422_UNPROCESSABLE_CONTENT
 
 
 @router.post("/c/{id}/promise")

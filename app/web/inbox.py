@@ -97,7 +97,12 @@ def _contacts(session: Session, rows: list[Conversation]) -> dict[int, Contact]:
 
 
 def inbox_page(
-    request: Request, session: Session, user: User, query: InboxQuery, error: str | None = None
+    request: Request,
+    session: Session,
+    user: User,
+    query: InboxQuery,
+    error: str | None = None,
+    code: int = status.HTTP_422_UNPROCESSABLE_CONTENT,
 ) -> HTMLResponse:
     rows: list[Conversation] = []
     highlights: dict[int, str] = {}
@@ -120,8 +125,7 @@ def inbox_page(
         "error": error,
         "now": utcnow(),
     }
-    code = status.HTTP_422_UNPROCESSABLE_ENTITY if error else status.HTTP_200_OK
-    return render(request, session, user, "inbox.html", context, code)
+    return render(request, session, user, "inbox.html", context, code if error else 200)
 
 
 @router.get("/")
@@ -173,7 +177,7 @@ def bulk(
         change_many(session=session, ids=ids, actor=user, changes=changes, now=utcnow())
     except TandemError as exc:
         session.rollback()
-        return inbox_page(request, session, user, InboxQuery(), str(exc))
+        return inbox_page(request, session, user, InboxQuery(), str(exc), exc.status_code)
     session.commit()
     target = back if back.startswith("/inbox") else "/inbox"
     if is_htmx(request):

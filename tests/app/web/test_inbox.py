@@ -1,0 +1,69 @@
+"""The inbox page: views and counts, search, filters and bulk actions."""
+
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine
+from sqlmodel import Session
+
+from app.models import Conversation
+from tests.app.web.conftest import Inbox, seed
+from tests.conftest import Member, Team
+
+
+def test_inbox_lists_open_conversations_with_counts(
+    client: TestClient, csrf: str, inbox: Inbox
+) -> None:
+    page = client.get("/inbox")
+    assert page.status_code == 200
+    assert "Invoice is wrong" in page.text
+    assert "Old login question" not in page.text, "the default view is all open"
+    assert "script-src 'self'" in page.headers["Content-Security-Policy"]
+    counts = client.get("/inbox/counts")
+    assert 'data-view="closed"' in counts.text
+    closed = client.get("/inbox", params={"view": "closed"})
+    assert "Old login question" in closed.text
+
+
+def test_search_and_bad_filters(client: TestClient, csrf: str, inbox: Inbox) -> None:
+    found = client.get("/inbox", params={"view": "all", "q": "login"})
+    assert "Old login question" in found.text
+    assert "Invoice is wrong" not in found.text
+    bad = client.get("/inbox", params={"view": "nope"})
+    assert bad.status_code == 422
+    assert "Unknown view" in bad.text
+    nothing = client.get("/inbox", params={"q": "!!!"})
+    assert nothing.status_code == 422
+    assert "nothing to search for" in nothing.text
+
+
+def test_bulk_close_needs_csrf_and_closes(
+    client: TestClient, csrf: str, inbox: Inbox, engine: Engine
+) -> None:
+    data = {"ids": [str(inbox.conversation_id)], "action": "close"}
+    assert client.post("/inbox/bulk", data=data).status_code == 403
+    done = client.post("/inbox/bulk", data={**data, "csrf_token": csrf}, follow_redirects=False)
+    assert done.status_code == 303
+    with Session(engine) as session:
+        conversation = session.get(Conversation, inbox.conversation_id)
+        assert conversation is not None and conversation.status == "closed"
+
+
+def test_bulk_on_another_workspace_changes_nothing(
+    client: TestClient, csrf: str, team: Team, engine: Engine
+) -> None:
+    other = team.admin_of_new_workspace("Other", "boss@other.test")
+    theirs = seed(engine, other)
+    answer = client.post(
+        "/inbox/bulk",
+        data={"ids": [str(theirs.conversation_id)], "action": "close", "csrf_token": csrf},
+    )
+    assert answer.status_code == 404
+    assert "not found" in answer.text
+    with Session(engine) as session:
+        conversation = session.get(Conversation, theirs.conversation_id)
+        assert conversation is not None and conversation.status == "open"
+
+
+def test_bulk_without_selection_says_so(client: TestClient, csrf: str, admin: Member) -> None:
+    answer = client.post("/inbox/bulk", data={"action": "close", "csrf_token": csrf})
+    assert answer.status_code == 422
+    assert "Select conversations first" in answer.text
