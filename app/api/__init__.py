@@ -9,7 +9,9 @@ from app.api import (
     mailboxes,
     notes,
     notifications,
+    reminders,
     replies,
+    scheduler_status,
     sla,
     templates,
     tokens,
@@ -33,3 +35,5 @@ router.include_router(templates.router)
 router.include_router(sla.router)
 router.include_router(notes.router)
 router.include_router(notifications.router)
+router.include_router(reminders.router)
+router.include_router(scheduler_status.router)

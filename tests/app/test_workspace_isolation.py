@@ -111,6 +111,7 @@ def _populate(engine: Engine, owner: Member) -> dict[type[SQLModel], int]:
 BODIES = {
     "/api/v1/templates/{id}/render": lambda ids: {"conversation_id": ids[Conversation]},
     "/api/v1/conversations/{id}/promise": lambda ids: {"promise_by": "2099-01-01T10:00:00Z"},
+    "/api/v1/conversations/{id}/reminders": lambda ids: {"due_at": "2099-01-01T10:00:00Z"},
 }
 
 

@@ -1,0 +1,198 @@
+"""`/api/v1/scheduler` (admins): what the timers are doing — this process's jobs and their next
+runs, the workspace's next due reminders and how many are pending or overdue — and
+`/scheduler/smtp`, the SMTP server reminder email goes through (the password is write-only).
+
+The jobs come from `app.state.scheduler_jobs`, which the lifespan sets while this process runs
+a scheduler; without one the list is empty and `running` is false (another process may run it).
+"""
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Request, Response, status
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from app.accounts import normalize_email
+from app.api.reminders import REMINDER_EXAMPLE, ReminderOut, reminder_out
+from app.auth import AdminUser, SessionDep, SettingsDep
+from app.errors import Invalid, NotFound
+from app.models import Reminder, ReminderState, SmtpSecurity, SmtpServer, utcnow
+from gmail_sync.oauth import TokenCipher
+from scheduler.mail import SmtpSettings, configure_smtp
+from scheduler.runner import JobInfo
+
+router = APIRouter(prefix="/scheduler", tags=["scheduler"])
+
+NEXT_DUE_SHOWN = 10
+
+
+class JobOut(BaseModel):
+    id: str
+    trigger: str
+    next_run_at: datetime | None
+
+
+class SchedulerOut(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "running": True,
+                    "jobs": [
+                        {
+                            "id": "fire-reminders",
+                            "trigger": "interval[0:00:01]",
+                            "next_run_at": "2026-11-24T09:00:01Z",
+                        }
+                    ],
+                    "pending": 12,
+                    "overdue": 0,
+                    "next_due": [REMINDER_EXAMPLE],
+                }
+            ]
+        }
+    )
+
+    running: bool = Field(description="Whether this process runs a scheduler.")
+    jobs: list[JobOut]
+    pending: int = Field(description="The workspace's reminders waiting to fire.")
+    overdue: int = Field(description="Pending reminders whose time has passed (should be 0).")
+    next_due: list[ReminderOut]
+
+
+class SmtpIn(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "host": "smtp.acme.example",
+                    "port": 587,
+                    "security": "starttls",
+                    "username": "tandem@acme.example",
+                    "password": "app-password",
+                    "sender": "tandem@acme.example",
+                }
+            ]
+        },
+    )
+
+    host: str = Field(min_length=1, max_length=255)
+    port: Annotated[int, Field(ge=1, le=65535)] = 587
+    security: SmtpSecurity = SmtpSecurity.STARTTLS
+    username: str = Field(default="", max_length=320)
+    password: str | None = Field(
+        default=None, max_length=1000, description='Omit to keep the stored one; "" removes it.'
+    )
+    sender: str = Field(max_length=320, description="The From address of reminder email.")
+
+    @field_validator("sender")
+    @classmethod
+    def _address(cls, value: str) -> str:
+        try:
+            return normalize_email(value)
+        except Invalid as exc:
+            raise ValueError(str(exc)) from None
+
+
+class SmtpOut(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "host": "smtp.acme.example",
+                    "port": 587,
+                    "security": "starttls",
+                    "username": "tandem@acme.example",
+                    "has_password": True,
+                    "sender": "tandem@acme.example",
+                    "updated_at": "2026-11-24T09:00:00Z",
+                }
+            ]
+        }
+    )
+
+    host: str
+    port: int
+    security: str
+    username: str
+    has_password: bool
+    sender: str
+    updated_at: datetime
+
+
+def _jobs(request: Request) -> list[JobInfo] | None:
+    jobs_of: Callable[[], list[JobInfo]] | None = getattr(request.app.state, "scheduler_jobs", None)
+    return None if jobs_of is None else jobs_of()
+
+
+def _counts(session: Session, workspace_id: int) -> dict[str, Any]:
+    pending = select(func.count()).where(
+        Reminder.workspace_id == workspace_id, Reminder.state == ReminderState.PENDING
+    )
+    next_due = session.exec(
+        select(Reminder)
+        .where(Reminder.workspace_id == workspace_id, Reminder.state == ReminderState.PENDING)
+        .order_by(col(Reminder.due_at), col(Reminder.id))
+        .limit(NEXT_DUE_SHOWN)
+    )
+    return {
+        "pending": session.exec(pending).one(),
+        "overdue": session.exec(pending.where(col(Reminder.due_at) <= utcnow())).one(),
+        "next_due": [reminder_out(reminder) for reminder in next_due],
+    }
+
+
+@router.get("")
+def scheduler_status(request: Request, admin: AdminUser, session: SessionDep) -> SchedulerOut:
+    jobs = _jobs(request)
+    return SchedulerOut(
+        running=jobs is not None,
+        jobs=[JobOut(id=j.id, trigger=j.trigger, next_run_at=j.next_run_at) for j in jobs or []],
+        **_counts(session, admin.workspace_id),
+    )
+
+
+def _smtp_out(server: SmtpServer) -> SmtpOut:
+    return SmtpOut.model_validate(
+        {**server.model_dump(), "has_password": bool(server.password_encrypted)}
+    )
+
+
+def _server(session: Session, workspace_id: int) -> SmtpServer:
+    server = session.exec(select(SmtpServer).where(SmtpServer.workspace_id == workspace_id)).first()
+    if server is None:
+        raise NotFound("no SMTP server is configured: reminders are not emailed")
+    return server
+
+
+@router.get("/smtp")
+def read_smtp(admin: AdminUser, session: SessionDep) -> SmtpOut:
+    return _smtp_out(_server(session, admin.workspace_id))
+
+
+@router.put("/smtp")
+def save_smtp(
+    body: SmtpIn, admin: AdminUser, session: SessionDep, settings: SettingsDep
+) -> SmtpOut:
+    """Reminders are then also emailed to each agent's login address through this server."""
+    smtp = SmtpSettings(**body.model_dump())
+    server = configure_smtp(
+        session,
+        workspace_id=admin.workspace_id,
+        smtp=smtp,
+        cipher=TokenCipher(settings),
+        now=utcnow(),
+    )
+    session.commit()
+    return _smtp_out(server)
+
+
+@router.delete("/smtp", status_code=status.HTTP_204_NO_CONTENT)
+def remove_smtp(admin: AdminUser, session: SessionDep) -> Response:
+    session.delete(_server(session, admin.workspace_id))
+    session.commit()
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
