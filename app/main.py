@@ -79,10 +79,12 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     )
     scheduler.start()
     app.state.wake_sync = scheduler.wake_sync
+    app.state.scheduler_jobs = scheduler.jobs
     try:
         yield
     finally:
         app.state.wake_sync = _no_scheduler
+        app.state.scheduler_jobs = None
         scheduler.shutdown()
 
 

@@ -5,16 +5,15 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 from sqlmodel import Session
 
 from app.db import session_scope
+from app.main import create_app
 from app.models import Reminder, ReminderState, Template, User, id_of, utcnow
 from app.settings import Settings
 from scheduler.firing import fire_due
-from scheduler.runner import TandemScheduler
 from tests.conftest import Member, Team
 from tests.scheduler.reminder_world import World, build_world
 
@@ -182,16 +181,11 @@ def test_scheduler_status_is_for_admins(client: TestClient, world: World, engine
     assert status["next_due"][0]["due_at"].startswith("2026-01-01")
 
 
-def test_scheduler_status_lists_the_running_jobs(
-    app: FastAPI, client: TestClient, world: World, engine: Engine, settings: Settings
-) -> None:
-    scheduler = TandemScheduler(engine, settings)
-    scheduler.start()
-    app.state.scheduler_jobs = scheduler.jobs
-    try:
+def test_scheduler_status_lists_the_running_jobs(world: World, settings: Settings) -> None:
+    """The app's lifespan runs the scheduler and exposes its jobs."""
+    app = create_app(settings.model_copy(update={"run_scheduler": True}))
+    with TestClient(app) as client:
         status = client.get("/api/v1/scheduler", headers=world.admin.headers).json()
-    finally:
-        scheduler.shutdown()
     jobs = {job["id"]: job for job in status["jobs"]}
     assert status["running"] is True
     assert {"fire-reminders", "wake-snoozed", "send-agent-email", "send-replies"} <= set(jobs)
