@@ -4,7 +4,7 @@ BIN := $(VENV)/bin
 PYTHON ?= python3
 POSTGRES_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 
-.PHONY: install run test test-sqlite test-postgres lint format
+.PHONY: install run test test-sqlite test-postgres lint format chromium
 
 # Re-installs only when pyproject.toml changes.
 $(VENV)/.installed: pyproject.toml
@@ -20,7 +20,12 @@ run: install
 
 # The whole suite on SQLite, then again on PostgreSQL when a server answers (or
 # TANDEM_TEST_POSTGRES_URL names one).
-test: install test-sqlite test-postgres
+test: install chromium test-sqlite test-postgres
+
+# The browser tests (tests/ui) drive Debian's chromium through Playwright; never a downloaded
+# browser. Installed only when missing (CI runs as root).
+chromium:
+	test -x /usr/bin/chromium || (apt-get update && apt-get install -y chromium)
 
 test-sqlite: install
 	env -u TANDEM_TEST_POSTGRES_URL $(BIN)/pytest

@@ -40,6 +40,12 @@ def _mailboxes(session: Session, user: User) -> list[Mailbox]:
     )
 
 
+def _consent_origin(request: Request) -> str:
+    """Where the Connect form's redirect leads: Google's consent page, or the emulator's."""
+    emulator = request.app.state.settings.gmail_emulator_url
+    return str(emulator).rstrip("/") if emulator else "https://accounts.google.com"
+
+
 def settings_page(
     request: Request, session: Session, user: User, error: str | None = None, code: int = 200
 ) -> HTMLResponse:
@@ -60,7 +66,12 @@ def settings_page(
         ).all(),
         "error": error,
     }
-    return render(request, session, user, "settings.html", context, code)
+    page = render(request, session, user, "settings.html", context, code)
+    policy = page.headers["Content-Security-Policy"]
+    page.headers["Content-Security-Policy"] = policy.replace(
+        "form-action 'self'", f"form-action 'self' {_consent_origin(request)}"
+    )
+    return page
 
 
 @router.get("/settings")
