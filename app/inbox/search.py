@@ -116,7 +116,7 @@ def search_conversations(
     dialect = session.get_bind().dialect.name
     postgres = dialect == "postgresql"
     match = tsquery(phrases) if postgres else fts5_query(phrases)
-    hits = _postgres_hits(match) if postgres else _sqlite_hits(session, match)
+    hits = _postgres_hits(session, match) if postgres else _sqlite_hits(session, match)
     statement = (
         select(Conversation, hits.c.doc)
         .join(hits, hits.c.conversation_id == col(Conversation.id))
@@ -189,22 +189,57 @@ _SQLITE_NEWEST = text(
 _QUERY = "to_tsquery('simple'::regconfig, :match)"
 
 
-def _postgres_hits(match: str) -> Subquery:
-    """The best document (subject, message, live note) of each conversation gives its rank.
+def _postgres_hits(session: Session, match: str) -> Subquery:
+    """Rare queries: every document (subject, message, live note) found by the GIN indexes,
+    each conversation ranked by its best one. Common ones (more than MAX_CANDIDATES matching
+    documents, counted by probes that stop there) are ranked from their newest matches only,
+    as on SQLite: ts_rank over most of a mailbox costs seconds. Either way the join to
+    conversation then applies the workspace and the view."""
+    probe = {"match": match, "candidates": MAX_CANDIDATES}
+    common = session.execute(_POSTGRES_PROBE, probe).scalar_one() > MAX_CANDIDATES
+    return _postgres_newest(match) if common else _postgres_ranked(match)
 
-    Only the GIN indexes find documents; the join to conversation (by primary key) then
-    applies the workspace and the view's conditions. There is no MAX_CANDIDATES cap here:
-    `ORDER BY id DESC LIMIT` leads the planner to walk the primary key instead of the GIN."""
-    ranked = "ts_rank(search_vector, " + _QUERY + ")"
-    found = "search_vector @@ " + _QUERY
+
+_RANK = "ts_rank(search_vector, " + _QUERY + ")"
+_FOUND = "search_vector @@ " + _QUERY
+_LIVE = {"conversation": "", "message": "", "note": " AND deleted_at IS NULL"}
+_POSTGRES_PROBE = text(
+    "SELECT "
+    + " + ".join(
+        f"(SELECT count(*) FROM (SELECT 1 FROM {table} WHERE {_FOUND}{live}"
+        " LIMIT :candidates + 1) AS found)"
+        for table, live in _LIVE.items()
+    )
+)
+
+
+def _postgres_ranked(match: str) -> Subquery:
     return _hits(
         "SELECT conversation_id, -max(rank) AS score, 0 AS doc FROM ("
-        f" SELECT id AS conversation_id, {ranked} AS rank FROM conversation WHERE {found}"
-        f" UNION ALL SELECT conversation_id, {ranked} FROM message WHERE {found}"
-        f" UNION ALL SELECT conversation_id, {ranked} FROM note"
-        f" WHERE {found} AND deleted_at IS NULL"
+        f" SELECT id AS conversation_id, {_RANK} AS rank FROM conversation WHERE {_FOUND}"
+        f" UNION ALL SELECT conversation_id, {_RANK} FROM message WHERE {_FOUND}"
+        f" UNION ALL SELECT conversation_id, {_RANK} FROM note"
+        f" WHERE {_FOUND} AND deleted_at IS NULL"
         ") AS documents GROUP BY conversation_id",
         match=match,
+    )
+
+
+def _postgres_newest(match: str) -> Subquery:
+    """The newest matches of each table (walking its primary key backwards, which a common
+    word fills quickly), then the newest of those across the three."""
+    newest = " UNION ALL ".join(
+        f"(SELECT {'id' if table == 'conversation' else 'conversation_id'} AS conversation_id,"
+        f" {_RANK} AS rank, created_at FROM {table} WHERE {_FOUND}{live}"
+        " ORDER BY id DESC LIMIT :candidates)"
+        for table, live in _LIVE.items()
+    )
+    return _hits(
+        "SELECT conversation_id, -max(rank) AS score, 0 AS doc FROM ("
+        f" SELECT * FROM ({newest}) AS candidates ORDER BY created_at DESC LIMIT :candidates"
+        ") AS documents GROUP BY conversation_id",
+        match=match,
+        candidates=MAX_CANDIDATES,
     )
 
 
