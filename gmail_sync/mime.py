@@ -15,7 +15,6 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from email.message import Message
 from typing import Any
 
 from gmail_sync.charsets import clean_text, decode_bytes
@@ -33,10 +32,11 @@ from gmail_sync.mime_headers import (
     received_date,
 )
 from gmail_sync.mime_tree import (
-    HEADER_POLICY,
+    Headers,
     Tree,
     gmail_headers,
     gmail_tree,
+    message_headers,
     parse_bytes,
     parse_header_block,
     raw_tree,
@@ -141,7 +141,8 @@ def parse_gmail_message(resource: Mapping[str, Any]) -> ParsedMessage:
     payload = resource.get("payload")
     if isinstance(payload, Mapping):
         try:
-            headers, tree = gmail_headers(payload.get("headers")), gmail_tree(payload)
+            headers = gmail_headers(payload.get("headers"))
+            tree = gmail_tree(payload, headers)
         except Exception as error:  # the never-raises contract also covers odd payloads
             return _unparsed(facts, [f"unreadable Gmail payload: {error!r}"])
         return _safe_assemble(headers, tree, facts, list(tree.errors))
@@ -201,7 +202,8 @@ def _epoch_ms(value: object) -> datetime | None:
 def _parse_raw(raw: bytes, facts: _GmailFacts) -> ParsedMessage:
     try:
         message = parse_bytes(raw)
-        return _safe_assemble(message, raw_tree(message), facts, [])
+        headers = message_headers(message)
+        return _safe_assemble(headers, raw_tree(message, headers), facts, [])
     except RecursionError:
         error = "MIME parts nested too deeply to read; only the headers were kept"
     except Exception as failure:  # the stdlib parser is lenient; this is the last guard
@@ -209,12 +211,12 @@ def _parse_raw(raw: bytes, facts: _GmailFacts) -> ParsedMessage:
     try:
         headers = parse_header_block(raw)
     except Exception:  # even the header block is unreadable
-        headers = Message(policy=HEADER_POLICY)
+        headers = Headers(())
     return _safe_assemble(headers, Tree(), facts, [error])
 
 
 def _safe_assemble(
-    headers: Message, tree: Tree, facts: _GmailFacts, errors: list[str]
+    headers: Headers, tree: Tree, facts: _GmailFacts, errors: list[str]
 ) -> ParsedMessage:
     try:
         return _assemble(headers, tree, facts, errors)
@@ -268,7 +270,7 @@ class _Body:
     attachments: list[Attachment] = field(default_factory=list)
 
 
-def _assemble(headers: Message, tree: Tree, facts: _GmailFacts, errors: list[str]) -> ParsedMessage:
+def _assemble(headers: Headers, tree: Tree, facts: _GmailFacts, errors: list[str]) -> ParsedMessage:
     hint = _charset_hint(headers, tree)
     body = _read_leaves(tree, hint, errors)
     subject = " ".join(header_text(headers, "Subject", hint=hint).split())
@@ -312,36 +314,30 @@ def _assemble(headers: Message, tree: Tree, facts: _GmailFacts, errors: list[str
     )
 
 
-def _charset_hint(headers: Message, tree: Tree) -> str | None:
+def _charset_hint(headers: Headers, tree: Tree) -> str | None:
     """The body's charset: mailers that put raw 8-bit bytes in headers use it there too."""
     for part in (headers, *(leaf.headers for leaf in tree.leaves)):
-        charset = part.get_content_charset()
+        charset = part.content_charset
         if charset:
             return charset
     return None
 
 
-def _root_type(headers: Message, tree: Tree) -> str:
+def _root_type(headers: Headers, tree: Tree) -> str:
     if len(tree.leaves) == 1 and not tree.leaves[0].part_id:
         return tree.leaves[0].content_type
-    return headers.get_content_type()
+    return headers.content_type
 
 
-def _pairs(headers: Message, name: str, hint: str | None) -> list[tuple[str, str]]:
-    values = headers.get_all(name) or []
-    return [
-        pair
-        for value in values
-        if isinstance(value, str)
-        for pair in parse_addresses(value, hint=hint)
-    ]
+def _pairs(headers: Headers, name: str, hint: str | None) -> list[tuple[str, str]]:
+    return [pair for value in headers.get_all(name) for pair in parse_addresses(value, hint=hint)]
 
 
-def _formatted(headers: Message, name: str, hint: str | None) -> tuple[str, ...]:
+def _formatted(headers: Headers, name: str, hint: str | None) -> tuple[str, ...]:
     return tuple(dict.fromkeys(format_address(*pair) for pair in _pairs(headers, name, hint)))
 
 
-def _date(headers: Message, facts: _GmailFacts) -> datetime | None:
+def _date(headers: Headers, facts: _GmailFacts) -> datetime | None:
     """The Date header, unless it is missing, broken or far after Gmail received the message."""
     written = parse_date(header_text(headers, "Date"))
     received = facts.internal_date
@@ -358,7 +354,7 @@ def _read_leaves(tree: Tree, hint: str | None, errors: list[str]) -> _Body:
         if leaf.body is None:
             body.attachments.append(attachment_of(leaf, hint=hint))
             continue
-        text = decode_bytes(leaf.body, leaf.headers.get_content_charset(), hint=hint)
+        text = decode_bytes(leaf.body, leaf.headers.content_charset, hint=hint)
         text = text.replace("\r\n", "\n").replace("\r", "\n")
         (body.html if leaf.content_type == "text/html" else body.plain).append(text)
     return body

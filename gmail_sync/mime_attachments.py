@@ -10,12 +10,11 @@ from __future__ import annotations
 import mimetypes
 import re
 from dataclasses import dataclass
-from email.message import Message
 from email.utils import collapse_rfc2231_value
 
 from gmail_sync.charsets import decode_header_text
 from gmail_sync.mime_headers import header_text
-from gmail_sync.mime_tree import Leaf
+from gmail_sync.mime_tree import Headers, Leaf
 
 _UNSAFE_FILENAME = re.compile(r"[\x00-\x1f\x7f]")
 
@@ -38,7 +37,7 @@ class Attachment:
 def attachment_of(leaf: Leaf, *, hint: str | None) -> Attachment:
     """The record of a leaf that is not body text; names are decoded and made safe."""
     content_id = header_text(leaf.headers, "Content-ID").strip().strip("<>").strip()
-    disposition = leaf.headers.get_content_disposition()
+    disposition = leaf.headers.content_disposition
     return Attachment(
         filename=_safe_filename(leaf.gmail_filename or _declared_filename(leaf.headers, hint))
         or _default_filename(leaf),
@@ -51,11 +50,11 @@ def attachment_of(leaf: Leaf, *, hint: str | None) -> Attachment:
     )
 
 
-def _declared_filename(headers: Message, hint: str | None) -> str:
+def _declared_filename(headers: Headers, hint: str | None) -> str:
     """filename= (RFC 2231 continuations and charsets), else name=; RFC 2047 or raw 8-bit
     names as Outlook and old mailers write them are decoded too."""
     try:
-        name = headers.get_filename() or headers.get_param("name")
+        name = headers.filename or headers.get_param("name")
         if isinstance(name, tuple):
             name = collapse_rfc2231_value(name)
     except (ValueError, LookupError):  # an RFC 2231 charset that is no codec name at all
@@ -71,19 +70,10 @@ def _safe_filename(name: str) -> str:
 
 def _default_filename(leaf: Leaf) -> str:
     if leaf.content_type == "message/rfc822":
-        subject = _embedded_subject(leaf.headers)
+        subject = decode_header_text(leaf.embedded_subject)
         return f"{_safe_filename(subject) or 'forwarded message'}.eml"
     if leaf.content_type == "text/calendar":
         return "invite.ics"
     if leaf.content_type == "message/delivery-status":
         return "delivery-status.txt"
     return "attachment" + (mimetypes.guess_extension(leaf.content_type, strict=False) or "")
-
-
-def _embedded_subject(part: Message) -> str:
-    payload = part.get_payload()
-    inner = payload[0] if isinstance(payload, list) and payload else None
-    if isinstance(inner, Message):
-        value = inner.get("Subject")
-        return decode_header_text(value) if isinstance(value, str) else ""
-    return ""

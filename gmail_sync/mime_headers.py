@@ -10,11 +10,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from email.message import Message
 from email.utils import getaddresses, parseaddr, parsedate_to_datetime
 from functools import lru_cache
 
 from gmail_sync.charsets import clean_text, decode_header_text, restore_8bit
+from gmail_sync.mime_tree import Headers
 
 MAX_REFERENCES = 200
 _FOLD = re.compile(r"\r?\n(?=[ \t])")
@@ -25,10 +25,10 @@ _SYSTEM_SENDERS = frozenset({"mailer-daemon", "postmaster"})
 _BULK_PRECEDENCE = frozenset({"bulk", "list", "junk"})
 
 
-def header_text(headers: Message, name: str, *, hint: str | None = None) -> str:
+def header_text(headers: Headers, name: str, *, hint: str | None = None) -> str:
     """The first `name` header, decoded, or "" when it is absent."""
     value = headers.get(name)
-    return decode_header_text(value, hint=hint).strip() if isinstance(value, str) else ""
+    return decode_header_text(value, hint=hint).strip() if value is not None else ""
 
 
 @lru_cache(maxsize=8192)
@@ -104,10 +104,10 @@ def parse_date(value: str) -> datetime | None:
     return parsed if parsed.year >= 1980 else None
 
 
-def received_date(headers: Message) -> datetime | None:
+def received_date(headers: Headers) -> datetime | None:
     """When the last hop received the message: the fallback for a missing Date header."""
     value = headers.get("Received")
-    if not isinstance(value, str) or ";" not in value:
+    if value is None or ";" not in value:
         return None
     return parse_date(_FOLD.sub("", value).rsplit(";", 1)[1])
 
@@ -122,7 +122,7 @@ class Automation:
     list_unsubscribe: str | None
 
 
-def automation(headers: Message, *, content_type: str, from_address: str) -> Automation:
+def automation(headers: Headers, *, content_type: str, from_address: str) -> Automation:
     """Auto-Submitted, X-Autoreply/X-Autorespond, Precedence, List-* and bounces (DSN)."""
     auto = header_text(headers, "Auto-Submitted").lower()
     precedence = (

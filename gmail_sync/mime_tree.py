@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import base64
 import binascii
-from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from email import errors as email_errors
 from email.message import Message
 from email.parser import BytesHeaderParser, BytesParser
 from email.policy import Compat32
-from typing import Any
+from email.utils import collapse_rfc2231_value, unquote
+from functools import lru_cache
+from typing import Any, cast
 
 # A text part bigger than this is kept as an attachment: no one reads 5 MB of inline text,
 # and storing it would bloat every conversation view.
@@ -41,19 +43,116 @@ class _RawHeaderPolicy(Compat32):
 HEADER_POLICY = _RawHeaderPolicy()
 
 
+# A MIME parameter as the stdlib gives it: a string, or (charset, language, value) for RFC 2231.
+Param = str | tuple[str | None, str | None, str]
+
+
+class Headers:
+    """One part's header fields, indexed once by lowercased name.
+
+    `email.message.Message` lowercases and scans every field on each lookup and re-parses the
+    parameters on each get_param; a message is asked ~17 times per part, which made header
+    access most of the parse's CPU. The answers are the stdlib's own: parameters still come
+    from `Message.get_params` (cached per distinct header value, as a mailbox repeats a few
+    Content-Types), and the content-type, charset and filename rules are those of `Message`.
+    A failed parse is not cached, so it raises again wherever the stdlib method would have.
+    """
+
+    __slots__ = ("_default_type", "_index")
+
+    def __init__(self, fields: Iterable[tuple[str, str]], default_type: str = "text/plain"):
+        index: dict[str, list[str]] = {}
+        for name, value in fields:
+            index.setdefault(name.lower(), []).append(value)
+        self._index = index
+        self._default_type = default_type
+
+    def get(self, name: str) -> str | None:
+        """The first field called `name` (any case), as Message.get."""
+        values = self._index.get(name.lower())
+        return values[0] if values else None
+
+    def get_all(self, name: str) -> Sequence[str]:
+        return self._index.get(name.lower(), ())
+
+    @property
+    def content_type(self) -> str:
+        value = self.get("content-type")
+        return self._default_type if value is None else _content_type(value)
+
+    @property
+    def content_disposition(self) -> str | None:
+        value = self.get("content-disposition")
+        return None if value is None else value.partition(";")[0].strip().lower()
+
+    @property
+    def content_charset(self) -> str | None:
+        """Message.get_content_charset: RFC 2231 charsets decoded, non-ASCII names refused."""
+        charset = self.get_param("charset")
+        if charset is None:
+            return None
+        if isinstance(charset, tuple):
+            try:
+                charset = str(charset[2].encode("raw-unicode-escape"), charset[0] or "us-ascii")
+            except (LookupError, UnicodeError):
+                charset = charset[2]
+        return charset.lower() if charset.isascii() else None
+
+    @property
+    def filename(self) -> str | None:
+        """Message.get_filename: filename= of Content-Disposition, else name= of Content-Type."""
+        name = self.get_param("filename", "content-disposition")
+        if name is None:
+            name = self.get_param("name")
+        return None if name is None else collapse_rfc2231_value(name).strip()
+
+    def get_param(self, param: str, header: str = "content-type") -> Param | None:
+        """Message.get_param for a lowercase `param` of Content-Type or Content-Disposition."""
+        value = self.get(header)
+        for key, found in _params(value, header) if value is not None else ():
+            if key.lower() == param:
+                if isinstance(found, tuple):
+                    return found[0], found[1], unquote(found[2])
+                return unquote(found)
+        return None
+
+
+def _content_type(value: str) -> str:
+    content_type = value.partition(";")[0].strip().lower()
+    return content_type if content_type.count("/") == 1 else "text/plain"
+
+
+@lru_cache(maxsize=4096)
+def _params(value: str, header: str) -> tuple[tuple[str, Param], ...]:
+    holder = Message(policy=HEADER_POLICY)
+    holder[header] = value
+    # typeshed says str values; RFC 2231 parameters come back as (charset, language, value).
+    return tuple(cast("list[tuple[str, Param]]", holder.get_params(header=header, unquote=False)))
+
+
+def message_headers(part: Message) -> Headers:
+    """A stdlib-parsed part's fields (values as stored: see `HEADER_POLICY`)."""
+    return Headers(part.items(), part.get_default_type())
+
+
 @dataclass(frozen=True, slots=True)
 class Leaf:
-    """A part without children: a body text, an attachment, or an embedded message."""
+    """A part without children: a body text, an attachment, or an embedded message.
+
+    `embedded_subject` is the Subject header, as written, of a message/rfc822 part of raw
+    mail (Gmail's format=full keeps an embedded message's headers behind its attachmentId).
+    """
 
     part_id: str
     content_type: str
-    headers: Message
+    headers: Headers
     parent_type: str
     size: int
     body: bytes | None
     attachment_id: str | None = None
     gmail_filename: str = ""
     defect: str | None = None
+    embedded_subject: str = ""
 
 
 @dataclass(slots=True)
@@ -67,35 +166,37 @@ def parse_bytes(raw: bytes) -> Message:
     return BytesParser(policy=HEADER_POLICY).parsebytes(raw)
 
 
-def parse_header_block(raw: bytes) -> Message:
+def parse_header_block(raw: bytes) -> Headers:
     """Only the top-level headers, for when the body defeats the parser."""
-    return BytesHeaderParser(policy=HEADER_POLICY).parsebytes(raw)
+    return message_headers(BytesHeaderParser(policy=HEADER_POLICY).parsebytes(raw))
 
 
-def gmail_headers(headers: object) -> Message:
-    """Gmail's [{name, value}] list as a Message, so both inputs share one header reader."""
-    message = Message(policy=HEADER_POLICY)
+def gmail_headers(headers: object) -> Headers:
+    """Gmail's [{name, value}] list, read like a raw part's headers so both inputs agree."""
+    fields = []
     for header in headers if isinstance(headers, list) else []:
         if isinstance(header, Mapping):
             name, value = header.get("name"), header.get("value")
             if isinstance(name, str) and isinstance(value, str) and name.strip():
-                message[name.strip()] = value
-    return message
+                fields.append((name.strip(), value))
+    return Headers(fields)
 
 
-def is_body_part(headers: Message, content_type: str, gmail_filename: str = "") -> bool:
+def is_body_part(headers: Headers, content_type: str, gmail_filename: str = "") -> bool:
     """A text/plain or text/html part meant to be read as the message, not downloaded."""
-    if content_type not in BODY_TYPES or headers.get_content_disposition() == "attachment":
+    if content_type not in BODY_TYPES or headers.content_disposition == "attachment":
         return False
-    return not (gmail_filename or headers.get_filename() or headers.get_param("name"))
+    return not (gmail_filename or headers.filename or headers.get_param("name"))
 
 
-def raw_tree(message: Message) -> Tree:
+def raw_tree(message: Message, root: Headers) -> Tree:
+    """The leaves of a stdlib-parsed message; `root` is `message_headers(message)`."""
     tree = Tree()
     stack: list[tuple[Message, str, str]] = [(message, "", "")]
     while stack:
         part, part_id, parent_type = stack.pop()
-        content_type = part.get_content_type()
+        headers = root if part is message else message_headers(part)
+        content_type = headers.content_type
         if content_type.startswith("multipart/") and part.is_multipart():
             children = [child for child in part.get_payload() if isinstance(child, Message)]
             stack.extend(
@@ -104,13 +205,14 @@ def raw_tree(message: Message) -> Tree:
             )
             continue
         try:
-            tree.leaves.append(_raw_leaf(part, part_id, parent_type))
+            tree.leaves.append(_raw_leaf(part, headers, part_id, parent_type))
         except (ValueError, LookupError, TypeError) as error:  # hostile charset or encoding
             tree.errors.append(f"part {part_id or 'root'} unreadable: {error!r}")
     return tree
 
 
-def gmail_tree(payload: Mapping[str, Any]) -> Tree:
+def gmail_tree(payload: Mapping[str, Any], root: Headers) -> Tree:
+    """The leaves of a format=full payload; `root` is `gmail_headers` of its headers."""
     tree = Tree()
     stack: list[tuple[object, str]] = [(payload, "")]
     while stack:
@@ -118,7 +220,7 @@ def gmail_tree(payload: Mapping[str, Any]) -> Tree:
         if not isinstance(node, Mapping):
             tree.errors.append("a Gmail payload part is not an object")
             continue
-        headers = gmail_headers(node.get("headers"))
+        headers = root if node is payload else gmail_headers(node.get("headers"))
         content_type = _gmail_type(node, headers)
         if content_type.startswith("multipart/"):
             # No parts at all is how format=metadata answers: nothing to read, nothing lost.
@@ -137,19 +239,24 @@ def _child_id(parent: str, index: int) -> str:
     return f"{parent}.{index}" if parent else str(index)
 
 
-def _raw_leaf(part: Message, part_id: str, parent_type: str) -> Leaf:
-    content_type = part.get_content_type()
+def _raw_leaf(part: Message, headers: Headers, part_id: str, parent_type: str) -> Leaf:
+    content_type = headers.content_type
     if content_type.startswith("multipart/"):
         # A multipart without a usable boundary: its text is all that can be shown.
         body = _decoded(part)
-        return Leaf(part_id, "text/plain", part, parent_type, len(body), body, defect=_defect(part))
+        defect = _defect(part, content_type)
+        return Leaf(part_id, "text/plain", headers, parent_type, len(body), body, defect=defect)
     if part.is_multipart():
-        return Leaf(part_id, content_type, part, parent_type, _embedded_size(part), None)
-    size = _encoded_size(part)
-    if is_body_part(part, content_type) and size <= MAX_BODY_BYTES:
+        size, subject = _embedded_size(part), _embedded_subject(part)
+        return Leaf(
+            part_id, content_type, headers, parent_type, size, None, embedded_subject=subject
+        )
+    size = _encoded_size(part, headers)
+    if is_body_part(headers, content_type) and size <= MAX_BODY_BYTES:
         body = _decoded(part)
-        return Leaf(part_id, content_type, part, parent_type, len(body), body, defect=_defect(part))
-    return Leaf(part_id, content_type, part, parent_type, size, None)
+        defect = _defect(part, content_type)
+        return Leaf(part_id, content_type, headers, parent_type, len(body), body, defect=defect)
+    return Leaf(part_id, content_type, headers, parent_type, size, None)
 
 
 def _decoded(part: Message) -> bytes:
@@ -157,16 +264,16 @@ def _decoded(part: Message) -> bytes:
     return data if isinstance(data, bytes) else b""
 
 
-def _defect(part: Message) -> str | None:
+def _defect(part: Message, content_type: str) -> str | None:
     for defect in part.defects:
         if isinstance(defect, _DAMAGING_DEFECTS):
-            return f"part {part.get_content_type()}: {type(defect).__name__}"
+            return f"part {content_type}: {type(defect).__name__}"
     return None
 
 
-def _encoded_size(part: Message) -> int:
+def _encoded_size(part: Message, headers: Headers) -> int:
     """The decoded size, computed for base64 from the encoded text so no copy is made."""
-    encoding = str(part.get("Content-Transfer-Encoding", "")).strip().lower()
+    encoding = (headers.get("Content-Transfer-Encoding") or "").strip().lower()
     if encoding != "base64":
         return len(_decoded(part))
     payload = part.get_payload()
@@ -186,15 +293,22 @@ def _embedded_size(part: Message) -> int:
         return 0
 
 
-def _gmail_type(node: Mapping[str, Any], headers: Message) -> str:
+def _embedded_subject(part: Message) -> str:
+    payload = part.get_payload()
+    inner = payload[0] if isinstance(payload, list) and payload else None
+    subject = inner.get("Subject") if isinstance(inner, Message) else None
+    return subject if isinstance(subject, str) else ""
+
+
+def _gmail_type(node: Mapping[str, Any], headers: Headers) -> str:
     mime_type = node.get("mimeType")
     if isinstance(mime_type, str) and "/" in mime_type:
         return mime_type.strip().lower()
-    return headers.get_content_type()
+    return headers.content_type
 
 
 def _gmail_leaf(
-    node: Mapping[str, Any], headers: Message, content_type: str, parent_type: str
+    node: Mapping[str, Any], headers: Headers, content_type: str, parent_type: str
 ) -> Leaf:
     body = node.get("body")
     body = body if isinstance(body, Mapping) else {}
@@ -206,17 +320,23 @@ def _gmail_leaf(
     filename = filename if isinstance(filename, str) else ""
     part_id = node.get("partId")
     part_id = part_id if isinstance(part_id, str) else ""
-    leaf = Leaf(part_id, content_type, headers, parent_type, size, None, attachment_id, filename)
-    if not is_body_part(headers, content_type, filename) or size > MAX_BODY_BYTES:
-        return leaf
+    data, defect = None, None
+    if is_body_part(headers, content_type, filename) and size <= MAX_BODY_BYTES:
+        data, defect = _gmail_body(body, part_id, attachment_id)
+    size = size or (len(data) if data is not None else 0)
+    return Leaf(
+        part_id, content_type, headers, parent_type, size, data, attachment_id, filename, defect
+    )
+
+
+def _gmail_body(
+    body: Mapping[str, Any], part_id: str, attachment_id: str | None
+) -> tuple[bytes | None, str | None]:
+    """A body part's bytes (None when they stay behind an attachmentId) and what broke them."""
     data = body.get("data")
     if not isinstance(data, str):
-        return leaf if attachment_id else _with_body(leaf, b"", None)
+        return (None if attachment_id else b""), None
     try:
-        return _with_body(leaf, base64.urlsafe_b64decode(data + "=" * (-len(data) % 4)), None)
+        return base64.urlsafe_b64decode(data + "=" * (-len(data) % 4)), None
     except (binascii.Error, ValueError):
-        return _with_body(leaf, b"", f"part {part_id or 'root'}: invalid base64url body data")
-
-
-def _with_body(leaf: Leaf, body: bytes, defect: str | None) -> Leaf:
-    return replace(leaf, body=body, size=leaf.size or len(body), defect=defect)
+        return b"", f"part {part_id or 'root'}: invalid base64url body data"
