@@ -16,7 +16,7 @@ from gmail_sync.mailboxes import due_mailbox_ids, mailboxes_needing_watch
 from gmail_sync.push import WATCH_RENEWAL_MARGIN, renew_watch
 from gmail_sync.send import send_due
 from gmail_sync.sync import SyncReport, sync_mailbox
-from scheduler.promises import replies_sent
+from scheduler.promises import break_lapsed_promises, replies_sent
 from webhooks.delivery import deliver_due
 from webhooks.sync_events import emit_sync_events
 
@@ -85,6 +85,11 @@ def announce_sent(engine: Engine, message_ids: list[int], now: datetime) -> None
     with session_scope(engine) as session:
         emit_sync_events(session=session, message_ids=message_ids, now=now)
         replies_sent(session, message_ids=message_ids, now=now)
+
+
+def break_promises(engine: Engine) -> int:
+    """Promises whose time passed without a reply become broken (each once)."""
+    return break_lapsed_promises(engine, utcnow())
 
 
 def deliver_webhooks(engine: Engine, settings: Settings) -> int:

@@ -21,6 +21,7 @@ from sqlalchemy import Engine
 from app.settings import Settings
 from scheduler.jobs import (
     AfterSync,
+    break_promises,
     deliver_webhooks,
     renew_watches,
     send_replies,
@@ -35,6 +36,7 @@ SEND_JOB = "send-replies"
 FIRE_JOB = "fire-reminders"
 SNOOZE_JOB = "wake-snoozed"
 AGENT_EMAIL_JOB = "send-agent-email"
+PROMISE_JOB = "break-lapsed-promises"
 
 
 @dataclass(frozen=True)
@@ -99,6 +101,9 @@ class TandemScheduler:
         )
         self._scheduler.add_job(
             wake_snoozes, "interval", seconds=1, id=SNOOZE_JOB, args=[engine], next_run_time=now
+        )
+        self._scheduler.add_job(
+            break_promises, "interval", seconds=1, id=PROMISE_JOB, args=[engine], next_run_time=now
         )
         self._scheduler.add_job(
             send_agent_emails,

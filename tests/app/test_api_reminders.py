@@ -188,7 +188,13 @@ def test_scheduler_status_lists_the_running_jobs(world: World, settings: Setting
         status = client.get("/api/v1/scheduler", headers=world.admin.headers).json()
     jobs = {job["id"]: job for job in status["jobs"]}
     assert status["running"] is True
-    assert {"fire-reminders", "wake-snoozed", "send-agent-email", "send-replies"} <= set(jobs)
+    assert {
+        "fire-reminders",
+        "wake-snoozed",
+        "send-agent-email",
+        "send-replies",
+        "break-lapsed-promises",
+    } <= set(jobs)
     assert jobs["fire-reminders"]["trigger"] == "interval[0:00:01]"
     assert jobs["fire-reminders"]["next_run_at"] is not None
 
