@@ -11,6 +11,7 @@ from app.api import (
     notifications,
     reminders,
     replies,
+    reports,
     scheduler_status,
     sla,
     templates,
@@ -37,3 +38,4 @@ router.include_router(notes.router)
 router.include_router(notifications.router)
 router.include_router(reminders.router)
 router.include_router(scheduler_status.router)
+router.include_router(reports.router)

@@ -44,6 +44,8 @@ OBJECT_ROUTES: dict[str, type[SQLModel]] = {
     "conversations": Conversation,
     "messages": Message,
     "outbox": Message,
+    "c": Conversation,
+    "settings": Mailbox,
     "attachments": Attachment,
     "notes": Note,
     "reminders": Reminder,
@@ -148,6 +150,8 @@ def test_every_object_route_answers_404_across_workspaces(
     csrf = csrf_of(client.get("/").text)
     for method, path in routes:
         url = path.replace("{id}", str(b_ids[_table_of(path)]))
+        url = url.replace("{message_id}", str(b_ids[Message]))
+        url = url.replace("{attachment_id}", str(b_ids[Attachment]))
         if path.startswith("/api/"):
             body = BODIES[path](b_ids) if path in BODIES else {}
             response = client.request(method, url, headers=a.headers, json=body)

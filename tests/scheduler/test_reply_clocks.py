@@ -82,6 +82,22 @@ def answer(engine: Engine, conversation_id: int, written: datetime, sent: dateti
         replies_sent(session, message_ids=[id_of(reply)], now=sent)
 
 
+def another(engine: Engine, conversation_id: int, subject: str) -> int:
+    """A second conversation in the same mailbox."""
+    with session_scope(engine) as session:
+        first = session.get(Conversation, conversation_id)
+        assert first is not None
+        other = Conversation(
+            workspace_id=first.workspace_id,
+            mailbox_id=first.mailbox_id,
+            gmail_thread_id=f"t-{subject}",
+            subject=subject,
+        )
+        session.add(other)
+        session.flush()
+        return id_of(other)
+
+
 def conversation_of(engine: Engine, conversation_id: int) -> Conversation:
     with Session(engine) as session:
         found = session.get(Conversation, conversation_id)
@@ -210,14 +226,7 @@ def test_overdue_view_and_count_list_open_conversations_past_their_due_time(
     engine: Engine, admin: Member, client: TestClient
 ) -> None:
     late = seed_conversation(engine, admin.workspace_id, "Late")
-    with session_scope(engine) as session:
-        other = Conversation(
-            workspace_id=admin.workspace_id,
-            mailbox_id=conversation_of(engine, late).mailbox_id,
-            gmail_thread_id="t-other",
-            subject="On time",
-        )
-        session.add(other)
+    another(engine, late, "On time")
     write_in(engine, late, datetime.now(UTC) - timedelta(days=3))
 
     overdue = client.get("/api/v1/conversations?view=overdue", headers=admin.headers).json()
@@ -226,3 +235,32 @@ def test_overdue_view_and_count_list_open_conversations_past_their_due_time(
     assert [item["subject"] for item in overdue["items"]] == ["Late"]
     assert overdue["items"][0]["sla_due_at"] is not None
     assert counts["overdue"] == 1
+
+
+def test_the_promise_report_counts_made_kept_and_broken(
+    engine: Engine, admin: Member, client: TestClient
+) -> None:
+    kept = seed_conversation(engine, admin.workspace_id, "kept")
+    broken, open_ = (another(engine, kept, subject) for subject in ("broken", "open"))
+    start = datetime.now(UTC) - timedelta(hours=2)
+    for conversation_id in (kept, broken):
+        promise(engine, admin, conversation_id, start + timedelta(hours=1), now=start)
+    promise(engine, admin, open_, datetime.now(UTC) + timedelta(hours=1), now=datetime.now(UTC))
+    answer(engine, kept, start + timedelta(minutes=10), start + timedelta(minutes=10))
+    break_lapsed_promises(engine, datetime.now(UTC))
+
+    report = client.get("/api/v1/reports/promises", headers=admin.headers).json()
+    later = client.get(
+        "/api/v1/reports/promises",
+        params={"since": (datetime.now(UTC) + timedelta(minutes=1)).isoformat()},
+        headers=admin.headers,
+    ).json()
+    backwards = client.get(
+        "/api/v1/reports/promises",
+        params={"since": "2026-02-01T00:00:00Z", "until": "2026-01-01T00:00:00Z"},
+        headers=admin.headers,
+    )
+
+    assert (report["made"], report["kept"], report["broken"], report["pending_now"]) == (3, 1, 1, 1)
+    assert (later["made"], later["kept"], later["broken"]) == (0, 0, 0)
+    assert backwards.status_code == 422
