@@ -105,6 +105,8 @@ def clean_text(text: str) -> str:
 
 def decode_header_text(value: str, *, hint: str | None = None) -> str:
     """A header value as a person reads it: unfolded, 8-bit bytes and encoded words decoded."""
+    if value.isascii() and "\n" not in value and _ENCODED_WORD not in value:
+        return clean_text(value)  # most header values: nothing to unfold, restore or decode
     value = _FOLD.sub("", restore_8bit(value, hint=hint))
     if _ENCODED_WORD not in value:
         return clean_text(value)

@@ -67,8 +67,10 @@ def format_address(name: str, address: str) -> str:
     return f"{name} <{address}>"
 
 
+@lru_cache(maxsize=8192)
 def bare_address(formatted: str) -> str:
-    """The lowercased address inside a formatted `Name <addr>` string (or a bare address)."""
+    """The lowercased address inside a formatted `Name <addr>` string (or a bare address).
+    Cached: sync asks for the same few people's addresses for every message."""
     address = parseaddr(formatted)[1] or formatted
     return address.strip().lower()
 

@@ -225,11 +225,14 @@ def split_signature(text: str) -> tuple[str, str]:
 
 def _is_signature_start(lines: list[str], index: int) -> bool:
     line = lines[index].strip()
+    delimiter = bool(_DELIMITER.fullmatch(lines[index].rstrip("\r")))
+    mobile = bool(_MOBILE.fullmatch(line))
+    closing = bool(_CLOSING.fullmatch(line))
+    if not (delimiter or mobile or closing):
+        return False  # most lines: the lines below need not be looked at
     rest = [other.strip() for other in lines[index + 1 :] if other.strip()]
-    if _DELIMITER.fullmatch(lines[index].rstrip("\r")) and len(rest) <= 15:
+    if (delimiter and len(rest) <= 15) or (mobile and len(rest) <= 3):
         return True
-    if _MOBILE.fullmatch(line) and len(rest) <= 3:
-        return True
-    if not _CLOSING.fullmatch(line) or len(rest) > 6:
+    if not closing or len(rest) > 6:
         return False
     return not any(_POSTSCRIPT.match(other) or len(other) > 80 for other in rest)
