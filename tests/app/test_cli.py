@@ -194,7 +194,7 @@ def _assert_can_sign_in(base: str, email: str, password: str) -> None:
             "/login", data={"email": email, "password": password, "csrf_token": csrf}
         )
         assert signed_in.status_code == 303
-        assert email in browser.get("/").text
+        assert email in browser.get("/", follow_redirects=True).text
 
 
 def test_emulator_command_serves_the_demo_mailbox() -> None:
