@@ -311,6 +311,7 @@ class Conversation(SQLModel, table=True):
         Index("ix_conversation_contact", "contact_id", "last_message_at", "id"),
         Index("ix_conversation_snoozed", "status", "snoozed_until"),
         Index("ix_conversation_promise", "promise_state", "promised_at"),
+        Index("ix_conversation_overdue", "workspace_id", "status", "sla_due_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
