@@ -13,7 +13,8 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from app.errors import Invalid
-from app.models import WebhookDelivery, WebhookSubscription, id_of
+from app.models import Note, WebhookDelivery, WebhookSubscription, id_of
+from webhooks.payloads import note_data
 
 
 class Event(StrEnum):
@@ -111,3 +112,15 @@ def queue_ping(
     )
     session.flush()
     return delivery
+
+
+def note_created(*, session: Session, note: Note, now: datetime) -> int:
+    """note.created, which only internal subscriptions receive."""
+    return emit(
+        session=session,
+        workspace_id=note.workspace_id,
+        event=Event.NOTE_CREATED,
+        data=note_data(note),
+        now=now,
+        internal_only=True,
+    )

@@ -11,7 +11,6 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response, status
 from pydantic import BaseModel, ConfigDict, Field
-from sqlmodel import Session
 
 from app.auth import AdminUser, CurrentUser, SessionDep
 from app.db import get_scoped
@@ -28,8 +27,7 @@ from notes.notes import (
     restore_note,
     visible_note,
 )
-from webhooks.events import Event, emit
-from webhooks.payloads import note_data
+from webhooks.events import note_created
 
 router = APIRouter(tags=["notes"])
 
@@ -135,17 +133,6 @@ def revision_out(revision: NoteRevision) -> RevisionOut:
     return RevisionOut(**revision.model_dump(), html=render_note(revision.body))
 
 
-def _announce(session: Session, note: Note, now: datetime) -> None:
-    emit(
-        session=session,
-        workspace_id=note.workspace_id,
-        event=Event.NOTE_CREATED,
-        data=note_data(note),
-        now=now,
-        internal_only=True,
-    )
-
-
 def _admin_only(user: User, include_deleted: bool) -> None:
     if include_deleted and user.role != Role.ADMIN:
         raise Forbidden("only an admin may list deleted notes")
@@ -165,7 +152,7 @@ def add_note(id: int, body: NoteIn, user: CurrentUser, session: SessionDep) -> N
         kind=body.kind,
         now=now,
     )
-    _announce(session, note, now)
+    note_created(session=session, note=note, now=now)
     session.commit()
     return note_out(note)
 

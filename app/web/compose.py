@@ -38,8 +38,7 @@ from gmail_sync.send import ReplyRequest, cancel_reply, queue_reply, retry_reply
 from notes.notes import create_note
 from scheduler.promise_text import detect_promise
 from scheduler.promises import make_promise
-from webhooks.events import Event, emit
-from webhooks.payloads import note_data
+from webhooks.events import note_created
 
 router = APIRouter()
 
@@ -191,14 +190,7 @@ def add_note(
             error=str(exc),
             status_code=exc.status_code,
         )
-    emit(
-        session=session,
-        workspace_id=note.workspace_id,
-        event=Event.NOTE_CREATED,
-        data=note_data(note),
-        now=now,
-        internal_only=True,
-    )
+    note_created(session=session, note=note, now=now)
     session.commit()
     return RedirectResponse(f"/c/{id}#note-{note.id}", status_code=status.HTTP_303_SEE_OTHER)
 
