@@ -5,6 +5,7 @@ A reply is JSON, or multipart/form-data when it carries attachments (the same fi
 fields, files as `attachments`). Rules live in `gmail_sync.send`; this module maps HTTP.
 """
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from email.utils import formataddr
 from typing import Annotated, Any, Literal
@@ -46,6 +47,7 @@ from gmail_sync.mime_headers import parse_addresses
 from gmail_sync.reply_templates import render_for
 from gmail_sync.send import (
     MAX_ATTACHMENT_BYTES,
+    QueuedReply,
     ReplyRequest,
     cancel_reply,
     queue_reply,
@@ -53,7 +55,7 @@ from gmail_sync.send import (
     send_reply,
 )
 from scheduler.jobs import announce_sent
-from scheduler.promise_text import detect_promise
+from scheduler.promise_text import DetectedPromise, detect_promise
 from scheduler.promises import make_promise
 
 router = APIRouter(tags=["replies"])
@@ -309,6 +311,45 @@ async def reply(
     conversation = get_scoped(session, Conversation, id, user.workspace_id)
     if body.template_id is not None:
         body = _with_template(session, body, conversation, user)
+    now = utcnow()
+    queued, found = queue_agent_reply(
+        session,
+        conversation=conversation,
+        user=user,
+        body=body,
+        attachments=attachments,
+        now=now,
+        delay=timedelta(seconds=settings.undo_send_seconds),
+    )
+    session.commit()
+    message_id = id_of(queued.message)
+    if settings.undo_send_seconds == 0:
+        send_now(request, settings, message_id, now)
+    session.expire_all()
+    message = get_scoped(session, Message, message_id, user.workspace_id)
+    answer = outgoing_out(
+        session, message, RecipientDiffOut(added=queued.added, dropped=queued.dropped)
+    )
+    if found is not None:
+        answer.detected_promise = DetectedPromiseOut(
+            due_at=found.due_at, phrase=found.phrase, language=found.language
+        )
+    return answer
+
+
+def queue_agent_reply(
+    session: Session,
+    *,
+    conversation: Conversation,
+    user: User,
+    body: ReplyIn,
+    attachments: Sequence[OutgoingAttachment],
+    now: datetime,
+    delay: timedelta,
+) -> tuple[QueuedReply, DetectedPromise | None]:
+    """All an agent's reply does before the commit, for the API and the web composer: the
+    pre-send check, the queued reply, the promise it makes or, failing that, the promise its
+    text seems to make (for the agent to confirm)."""
     hold_internal_context(
         session,
         workspace_id=user.workspace_id,
@@ -317,39 +358,20 @@ async def reply(
         html=body.body_html,
         confirmed=body.confirm,
     )
-    now = utcnow()
     queued = queue_reply(
         session=session,
         conversation=conversation,
         author=user,
         request=_request(body, attachments),
         now=now,
-        delay=timedelta(seconds=settings.undo_send_seconds),
+        delay=delay,
     )
     if body.promise_by is not None:
         make_promise(session, conversation=conversation, user=user, due_at=body.promise_by, now=now)
-    detected = None if body.promise_by else _detected(session, user, body.body_text, now)
-    session.commit()
-    message_id = id_of(queued.message)
-    if settings.undo_send_seconds == 0:
-        send_reply(
-            engine=request.app.state.engine, settings=settings, message_id=message_id, now=now
-        )
-    session.expire_all()
-    message = get_scoped(session, Message, message_id, user.workspace_id)
-    answer = outgoing_out(
-        session, message, RecipientDiffOut(added=queued.added, dropped=queued.dropped)
-    )
-    answer.detected_promise = detected
-    return answer
-
-
-def _detected(session: Session, user: User, text: str, now: datetime) -> DetectedPromiseOut | None:
+        return queued, None
     workspace = session.get(Workspace, user.workspace_id)
-    found = detect_promise(text, now=now, timezone=workspace.timezone if workspace else "UTC")
-    if found is None:
-        return None
-    return DetectedPromiseOut(due_at=found.due_at, phrase=found.phrase, language=found.language)
+    zone = workspace.timezone if workspace else "UTC"
+    return queued, detect_promise(body.body_text, now=now, timezone=zone)
 
 
 def send_now(request: Request, settings: Settings, message_id: int, now: datetime) -> None:
@@ -371,7 +393,7 @@ def _with_template(
     return body.model_copy(update={"body_text": text, "body_html": html})
 
 
-def _request(body: ReplyIn, attachments: list[OutgoingAttachment]) -> ReplyRequest:
+def _request(body: ReplyIn, attachments: Sequence[OutgoingAttachment]) -> ReplyRequest:
     return ReplyRequest(
         body_text=body.body_text,
         body_html=body.body_html,

@@ -14,16 +14,14 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from pydantic import BaseModel, ValidationError
 from sqlmodel import Session
 
-from app.api.replies import ReplyIn, send_now
+from app.api.replies import ReplyIn, queue_agent_reply, send_now
 from app.auth import SessionDep, SettingsDep, WebUser
 from app.db import get_scoped
 from app.errors import Conflict, Invalid, NotFound, TandemError
-from app.inbox.presend import hold_internal_context
 from app.models import (
     Conversation,
     Direction,
     Message,
-    MessageKind,
     Template,
     User,
     Workspace,
@@ -34,10 +32,8 @@ from app.web.conversation import Draft, conversation_page
 from app.web.inbox import members
 from app.web.when import picked_time
 from gmail_sync.reply_templates import render_for
-from gmail_sync.send import ReplyRequest, cancel_reply, queue_reply, retry_reply
+from gmail_sync.send import cancel_reply, retry_reply
 from notes.notes import create_note
-from scheduler.promise_text import detect_promise
-from scheduler.promises import make_promise
 from webhooks.events import note_created
 
 router = APIRouter()
@@ -97,40 +93,23 @@ def _queue(
     outcome to show (recipient diff, detected promise)."""
     body = _text(session, form.reply_in(), conversation, user)
     _check_news(conversation, form)
-    hold_internal_context(
-        session,
-        workspace_id=user.workspace_id,
-        conversation_id=conversation.id,
-        text=body.body_text,
-        html=body.body_html,
-        confirmed=body.confirm,
-    )
     now = utcnow()
-    workspace = session.get(Workspace, user.workspace_id)
-    zone = workspace.timezone if workspace else "UTC"
-    promise_by = None
     if form.promise:
-        promise_by = picked_time(form.promise, form.promise_custom, zone_name=zone, now=now)
-    request = ReplyRequest(
-        body_text=body.body_text,
-        body_html=body.body_html,
-        mode=body.mode,
-        reason=body.reason,
-        cc=body.cc,
-        kind=MessageKind.REPLY,
-    )
-    queued = queue_reply(
-        session=session,
+        workspace = session.get(Workspace, user.workspace_id)
+        zone = workspace.timezone if workspace else "UTC"
+        promised = picked_time(form.promise, form.promise_custom, zone_name=zone, now=now)
+        body = body.model_copy(update={"promise_by": promised})
+    queued, found = queue_agent_reply(
+        session,
         conversation=conversation,
-        author=user,
-        request=request,
+        user=user,
+        body=body,
+        attachments=(),
         now=now,
         delay=delay,
     )
     outcome: dict[str, Any] = {"sent": id_of(queued.message), "dropped": queued.dropped}
-    if promise_by is not None:
-        make_promise(session, conversation=conversation, user=user, due_at=promise_by, now=now)
-    elif found := detect_promise(body.body_text, now=now, timezone=zone):
+    if found is not None:
         outcome["detected"] = {"due_at": found.due_at.isoformat(), "phrase": found.phrase}
     return queued.message, outcome
 

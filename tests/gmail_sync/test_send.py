@@ -15,7 +15,15 @@ from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from app.main import create_app
-from app.models import AuditEvent, Conversation, Message, MessageState, Template, utcnow
+from app.models import (
+    AuditEvent,
+    Conversation,
+    Message,
+    MessageState,
+    Template,
+    WebhookDelivery,
+    utcnow,
+)
 from app.settings import Settings
 from gmail_sync.compose import OutgoingAttachment, build_reply
 from gmail_sync.send import send_due
@@ -91,11 +99,16 @@ def test_a_reply_goes_to_everyone_in_the_same_thread_and_syncs_back_as_one_messa
     engine: Engine,
     sync_settings: Settings,
 ) -> None:
+    hook = {"url": "http://127.0.0.1:9/hook", "events": ["message.sent"]}
+    assert instant.post("/api/v1/webhooks", json=hook, headers=admin.headers).is_success
     answer = instant.post(
         reply_url(conversation), json={"body_text": "It is attached."}, headers=admin.headers
     )
 
     assert answer.status_code == 201, answer.text
+    with Session(engine) as session:
+        announced = session.exec(select(WebhookDelivery.event)).all()
+    assert announced == ["message.sent"]
     body = answer.json()
     assert body["state"] == "sent"
     assert body["to"] == [ANNA]
