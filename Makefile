@@ -33,7 +33,7 @@ test-sqlite: install
 test-postgres: install
 	@url="$${TANDEM_TEST_POSTGRES_URL:-$(POSTGRES_URL)}"; \
 	if $(BIN)/python -c "import psycopg, sys; psycopg.connect(sys.argv[1].replace('+psycopg', ''), connect_timeout=3).close()" "$$url" 2>/dev/null; then \
-		echo "== PostgreSQL: $$url"; TANDEM_TEST_POSTGRES_URL="$$url" $(BIN)/pytest; \
+		echo "== PostgreSQL: $$url"; TANDEM_TEST_POSTGRES_URL="$$url" $(BIN)/pytest --ignore=tests/ui; \
 	else \
 		echo "== PostgreSQL not reachable at $$url: suite ran on SQLite only"; \
 	fi

@@ -12,6 +12,7 @@ import logging
 import re
 from datetime import datetime, timedelta
 
+from sqlalchemy import or_
 from sqlmodel import Session, col, select
 
 from app.models import (
@@ -108,7 +109,7 @@ def _opened_before(session: Session, message: Message) -> bool:
             Message.conversation_id == message.conversation_id,
             Message.id != message.id,
             col(Message.duplicate_of_id).is_(None),
-            col(Message.kind).is_not(MessageKind.AUTO_ACK),
+            or_(col(Message.kind).is_(None), col(Message.kind) != MessageKind.AUTO_ACK),
         )
     ).first()
     return earlier is not None

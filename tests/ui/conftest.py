@@ -16,20 +16,11 @@ from pathlib import Path
 
 import httpx
 import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 MAILBOX = "support@acme.test"
-
-pytest.importorskip("playwright.sync_api")
-if os.environ.get("TANDEM_TEST_POSTGRES_URL"):
-    pytest.skip(
-        "the live server runs on SQLite: once per `make test` is enough", allow_module_level=True
-    )
-if not CHROMIUM.exists():
-    pytest.skip("needs /usr/bin/chromium (make chromium)", allow_module_level=True)
-
-from playwright.sync_api import Browser, Page, sync_playwright  # noqa: E402
 
 
 def _free_port() -> int:
@@ -101,6 +92,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
 
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
+    if not CHROMIUM.exists():
+        pytest.fail("the browser tests need /usr/bin/chromium: run `make chromium`")
     with sync_playwright() as playwright:
         launched = playwright.chromium.launch(
             executable_path=str(CHROMIUM),
