@@ -18,9 +18,10 @@ install: $(VENV)/.installed
 run: install
 	$(BIN)/tandem serve --demo
 
-# The whole suite on SQLite, then again on PostgreSQL when a server answers (or
-# TANDEM_TEST_POSTGRES_URL names one).
-test: install chromium test-sqlite test-postgres
+# The whole suite on SQLite and, side by side, on PostgreSQL when a server answers (or
+# TANDEM_TEST_POSTGRES_URL names one); each run's output is printed when it ends.
+test: install chromium
+	$(MAKE) -j2 --output-sync=target test-sqlite test-postgres
 
 # The browser tests (tests/ui) drive Debian's chromium through Playwright; never a downloaded
 # browser. Installed only when missing (CI runs as root).
