@@ -41,6 +41,8 @@ def configure_logging(level: str) -> None:
     root.setLevel(level)
     # httpx logs every URL it calls, and push URLs carry a secret token.
     logging.getLogger("httpx").setLevel(logging.WARNING)
+    # The scheduler's jobs tick every second; a line per run would drown every other log line.
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
     for name in ("uvicorn", "uvicorn.error", "uvicorn.access"):
         logging.getLogger(name).handlers = []
         logging.getLogger(name).propagate = name != "uvicorn.access"

@@ -6,7 +6,7 @@ import logging
 import pytest
 from fastapi.testclient import TestClient
 
-from app.observability import JsonFormatter
+from app.observability import JsonFormatter, configure_logging
 
 
 def test_each_request_logs_one_json_line(
@@ -30,3 +30,17 @@ def test_a_request_id_is_made_up_when_none_is_sent(client: TestClient) -> None:
     second = client.get("/healthz").headers["x-request-id"]
     assert len(first) == 32
     assert first != second
+
+
+def test_scheduler_ticks_stay_out_of_the_log() -> None:
+    """Jobs run every second; only their warnings and errors belong in the log."""
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    try:
+        configure_logging("INFO")
+        jobs = logging.getLogger("apscheduler.executors.default")
+        assert not jobs.isEnabledFor(logging.INFO)
+        assert jobs.isEnabledFor(logging.WARNING)
+        assert logging.getLogger("tandem.request").isEnabledFor(logging.INFO)
+    finally:
+        root.handlers, root.level = handlers, level
