@@ -27,7 +27,14 @@ from googleapiclient.errors import HttpError
 from googleapiclient.http import HttpRequest, MediaInMemoryUpload
 
 from app.errors import Invalid, NotFound, Unavailable
-from gmail_sync.oauth import ReauthRequired
+from app.settings import Settings
+from gmail_sync.oauth import (
+    ReauthRequired,
+    TokenCipher,
+    google_endpoints,
+    open_credentials,
+    seal_credentials,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -137,6 +144,18 @@ def _classify(exc: Exception, method: str) -> _Failure:
     return _Failure(False, ReauthRequired(message) if status == 403 else GmailUnavailable(message))
 
 
+def mailbox_client(
+    sealed: str | None, settings: Settings, retry: RetryPolicy | None = None
+) -> "GmailClient":
+    """A mailbox's Gmail session from its sealed credentials, on the configured endpoints and
+    retry pace; ReauthRequired when there are none (a disconnected mailbox) or they are dead."""
+    if not sealed:
+        raise ReauthRequired("the mailbox has no stored credentials: reconnect it")
+    credentials = open_credentials(sealed, settings=settings, cipher=TokenCipher(settings))
+    pace = retry or RetryPolicy(base_seconds=settings.gmail_retry_base_seconds)
+    return GmailClient(credentials, google_endpoints(settings).api_root, retry=pace)
+
+
 @dataclass
 class GmailClient:
     """One mailbox's Gmail session; not thread-safe (httplib2), so one per sync run."""
@@ -149,9 +168,17 @@ class GmailClient:
     def __post_init__(self) -> None:
         self.service = build_gmail_service(self.credentials, self.api_root)
         self.users = self.service.users()
+        self.first_token = self.credentials.token
 
     def close(self) -> None:
         self.service.close()
+
+    def resealed(self, settings: Settings) -> str | None:
+        """The credentials sealed again when Google refreshed the access token meanwhile, so
+        the next session starts from it; None when nothing changed."""
+        if self.credentials.token == self.first_token:
+            return None
+        return seal_credentials(self.credentials, TokenCipher(settings))
 
     @property
     def units_spent(self) -> int:

@@ -18,14 +18,11 @@ from sqlmodel import Session, select
 from app.errors import Forbidden, Invalid
 from app.models import Mailbox
 from app.settings import Settings
-from gmail_sync.client import GmailClient
+from gmail_sync.client import mailbox_client
 from gmail_sync.connect import start_watch
 from gmail_sync.mailboxes import mark_needs_reauth, record_quota, request_sync
 from gmail_sync.oauth import (
     ReauthRequired,
-    TokenCipher,
-    google_endpoints,
-    open_credentials,
     verify_push_identity,
 )
 
@@ -86,13 +83,13 @@ def renew_watch(*, session: Session, settings: Settings, mailbox: Mailbox, now: 
     if not settings.push_topic or mailbox.credentials_encrypted is None:
         return
     try:
-        credentials = open_credentials(
-            mailbox.credentials_encrypted, settings=settings, cipher=TokenCipher(settings)
-        )
-        client = GmailClient(credentials, google_endpoints(settings).api_root)
+        client = mailbox_client(mailbox.credentials_encrypted, settings)
         try:
             start_watch(mailbox=mailbox, client=client, topic=settings.push_topic)
             record_quota(mailbox=mailbox, units=client.units_spent, now=now)
+            mailbox.credentials_encrypted = (
+                client.resealed(settings) or mailbox.credentials_encrypted
+            )
         finally:
             client.close()
     except ReauthRequired as exc:

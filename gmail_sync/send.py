@@ -33,7 +33,7 @@ from app.models import (
     id_of,
 )
 from app.settings import Settings
-from gmail_sync.client import GmailClient
+from gmail_sync.client import mailbox_client
 from gmail_sync.compose import (
     Answered,
     OutgoingAttachment,
@@ -51,10 +51,6 @@ from gmail_sync.mailboxes import mark_needs_reauth, record_quota
 from gmail_sync.mime_headers import bare_address
 from gmail_sync.oauth import (
     ReauthRequired,
-    TokenCipher,
-    google_endpoints,
-    open_credentials,
-    seal_credentials,
 )
 
 logger = logging.getLogger(__name__)
@@ -407,12 +403,7 @@ def _deliver(
     engine: Engine, settings: Settings, outgoing: _Outgoing, now: datetime
 ) -> dict[str, object]:
     """One messages.send call; refreshed tokens and the quota spent are kept on the mailbox."""
-    if not outgoing.credentials:
-        raise ReauthRequired("the mailbox is not connected: reconnect it, then send again")
-    cipher = TokenCipher(settings)
-    credentials = open_credentials(outgoing.credentials, settings=settings, cipher=cipher)
-    token_before = credentials.token
-    client = GmailClient(credentials, google_endpoints(settings).api_root)
+    client = mailbox_client(outgoing.credentials, settings)
     try:
         return client.send(outgoing.raw, thread_id=outgoing.thread_id)
     finally:
@@ -421,8 +412,9 @@ def _deliver(
             mailbox = session.get(Mailbox, outgoing.mailbox_id)
             if mailbox is not None:
                 record_quota(mailbox=mailbox, units=client.units_spent, now=now)
-                if credentials.token != token_before:
-                    mailbox.credentials_encrypted = seal_credentials(credentials, cipher)
+                mailbox.credentials_encrypted = (
+                    client.resealed(settings) or mailbox.credentials_encrypted
+                )
 
 
 def _record_failure(engine: Engine, message_id: int, error: str, *, reauth: bool) -> None:

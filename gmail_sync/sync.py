@@ -24,7 +24,7 @@ from app.db import session_scope
 from app.errors import Invalid, Unavailable
 from app.models import Mailbox, Message, utcnow
 from app.settings import Settings
-from gmail_sync.client import GmailClient, HistoryExpired, RetryPolicy
+from gmail_sync.client import GmailClient, HistoryExpired, RetryPolicy, mailbox_client
 from gmail_sync.fetcher import ThreadBatch, ThreadFetcher
 from gmail_sync.ingest import (
     Ingested,
@@ -45,10 +45,6 @@ from gmail_sync.mailboxes import (
 )
 from gmail_sync.oauth import (
     ReauthRequired,
-    TokenCipher,
-    google_endpoints,
-    open_credentials,
-    seal_credentials,
 )
 
 logger = logging.getLogger(__name__)
@@ -115,7 +111,6 @@ class _Run:
         self.engine, self.settings, self.mailbox_id = engine, settings, mailbox_id
         self.owner, self.clock = owner, clock
         self.client: GmailClient | None = None
-        self.token_before: str | None = None
 
     @contextmanager
     def transaction(self) -> Iterator[tuple[Session, Mailbox]]:
@@ -138,17 +133,8 @@ class _Run:
 
     def open_client(self, retry: RetryPolicy) -> None:
         with self.transaction() as (_, mailbox):
-            if not mailbox.credentials_encrypted:
-                raise ReauthRequired("the mailbox has no stored credentials")
-            credentials = open_credentials(
-                mailbox.credentials_encrypted,
-                settings=self.settings,
-                cipher=TokenCipher(self.settings),
-            )
-        self.token_before = credentials.token
-        self.client = GmailClient(
-            credentials, google_endpoints(self.settings).api_root, retry=retry
-        )
+            sealed = mailbox.credentials_encrypted
+        self.client = mailbox_client(sealed, self.settings, retry)
 
     def close(self, claimed_at: datetime) -> None:
         """Stores refreshed tokens and quota spent, and hands the lease back."""
@@ -159,10 +145,9 @@ class _Run:
                 return
             if client is not None:
                 record_quota(mailbox=mailbox, units=client.units_spent, now=self.clock())
-                if client.credentials.token != self.token_before and mailbox.credentials_encrypted:
-                    mailbox.credentials_encrypted = seal_credentials(
-                        client.credentials, TokenCipher(self.settings)
-                    )
+                resealed = client.resealed(self.settings)
+                if resealed and mailbox.credentials_encrypted:
+                    mailbox.credentials_encrypted = resealed
             poll = timedelta(seconds=self.settings.poll_interval_seconds)
             if mailbox.sync_lease_owner == self.owner:
                 release(
