@@ -28,7 +28,7 @@ from app.models import (
 )
 from app.sla import first_response_due, policy_of
 from gmail_sync.reply_templates import TemplateError, context_for, render_text
-from gmail_sync.send import ReplyRequest, queue_reply
+from gmail_sync.send import ReplyRequest, own_addresses, queue_reply
 from gmail_sync.sync import SyncReport
 
 logger = logging.getLogger(__name__)
@@ -97,8 +97,7 @@ def why_not_acknowledge(
 def _team_addresses(session: Session, workspace_id: int) -> set[str]:
     addresses: set[str] = set()
     for mailbox in session.exec(select(Mailbox).where(Mailbox.workspace_id == workspace_id)):
-        addresses.add(mailbox.email.lower())
-        addresses.update(alias.lower() for alias in mailbox.aliases)
+        addresses |= own_addresses(mailbox)
     return addresses
 
 

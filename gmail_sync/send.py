@@ -105,7 +105,8 @@ def queue_reply(
     mailbox = session.get(Mailbox, answered.mailbox_id)
     assert mailbox is not None, "a message's mailbox cascades with it"
     recipients, bcc = _recipients(mailbox, answered, request)
-    added, dropped = diff_recipients(recipients, thread_participants(session, conversation))
+    participants = thread_participants(session, conversation, mailbox)
+    added, dropped = diff_recipients(recipients, participants)
     message = _reply_row(mailbox, answered, author, request, now)
     message.to, message.cc, message.bcc = list(recipients.to), list(recipients.cc), bcc
     message.send_after = now + delay
@@ -144,8 +145,14 @@ def answered_message(
     return found
 
 
-def thread_participants(session: Session, conversation: Conversation) -> set[str]:
-    """Everyone who wrote or was written to in the conversation (bare, lowercased)."""
+def own_addresses(mailbox: Mailbox) -> set[str]:
+    """The mailbox's address and send-as aliases, lowercased: never a reply's recipient."""
+    return {mailbox.email.lower(), *(alias.lower() for alias in mailbox.aliases)}
+
+
+def thread_participants(session: Session, conversation: Conversation, mailbox: Mailbox) -> set[str]:
+    """Everyone outside the team who wrote or was written to in the conversation (bare,
+    lowercased)."""
     people: set[str] = set()
     for message in session.exec(
         select(Message).where(
@@ -156,8 +163,7 @@ def thread_participants(session: Session, conversation: Conversation) -> set[str
     ):
         people.add(message.from_address.lower())
         people.update(bare_address(item) for item in (*message.to, *message.cc))
-    mailbox = session.get(Mailbox, conversation.mailbox_id)
-    own = {mailbox.email.lower(), *(a.lower() for a in mailbox.aliases)} if mailbox else set()
+    own = own_addresses(mailbox)
     return {person for person in people if person and person not in own}
 
 
@@ -166,8 +172,9 @@ def _recipients(
 ) -> tuple[Recipients, list[str]]:
     """Reply-all (or sender) recipients plus the request's extra Cc, and the Bcc; an address
     is never listed twice."""
-    own = {mailbox.email.lower(), *(alias.lower() for alias in mailbox.aliases)}
-    computed = reply_recipients(Answered.of(answered), own_addresses=own, mode=request.mode)
+    computed = reply_recipients(
+        Answered.of(answered), own_addresses=own_addresses(mailbox), mode=request.mode
+    )
     taken = {bare_address(item) for item in (*computed.to, *computed.cc)}
     extra_cc = _new_addresses(request.cc, taken)
     taken.update(bare_address(item) for item in extra_cc)

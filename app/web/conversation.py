@@ -41,7 +41,7 @@ from app.web.inbox import members
 from app.web.pages import render
 from app.web.when import PRESETS, picked_time
 from gmail_sync.compose import Answered, reply_recipients
-from gmail_sync.send import answered_message
+from gmail_sync.send import answered_message, own_addresses
 from notes.markup import render_note
 from notes.notes import list_notes
 from scheduler.promises import make_promise
@@ -104,7 +104,7 @@ def _recipients(session: Session, conversation: Conversation) -> dict[str, Any] 
     except TandemError:
         return None
     mailbox = session.get(Mailbox, answered.mailbox_id)
-    own = {mailbox.email.lower(), *(a.lower() for a in mailbox.aliases)} if mailbox else set()
+    own = own_addresses(mailbox) if mailbox else set()
     everyone = reply_recipients(Answered.of(answered), own_addresses=own, mode="all")
     sender = reply_recipients(Answered.of(answered), own_addresses=own, mode="sender")
     return {"to": everyone.to, "cc": everyone.cc, "sender_to": sender.to, "dropped": sender.dropped}
