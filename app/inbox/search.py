@@ -19,6 +19,7 @@ from sqlalchemy import Float, Integer, Subquery, bindparam, column, text
 from sqlmodel import Session, col, select
 
 from app.errors import Invalid
+from app.inbox.search_estimate import expected_matches
 from app.inbox.views import InboxFilter, conditions
 from app.models import Conversation, User, id_of
 
@@ -116,7 +117,7 @@ def search_conversations(
     dialect = session.get_bind().dialect.name
     postgres = dialect == "postgresql"
     match = tsquery(phrases) if postgres else fts5_query(phrases)
-    hits = _postgres_hits(session, match) if postgres else _sqlite_hits(session, match)
+    hits = _postgres_hits(session, phrases) if postgres else _sqlite_hits(session, match)
     statement = (
         select(Conversation, hits.c.doc)
         .join(hits, hits.c.conversation_id == col(Conversation.id))
@@ -187,59 +188,47 @@ _SQLITE_NEWEST = text(
 
 
 _QUERY = "to_tsquery('simple'::regconfig, :match)"
-
-
-def _postgres_hits(session: Session, match: str) -> Subquery:
-    """Rare queries: every document (subject, message, live note) found by the GIN indexes,
-    each conversation ranked by its best one. Common ones (more than MAX_CANDIDATES matching
-    documents, counted by probes that stop there) are ranked from their newest matches only,
-    as on SQLite: ts_rank over most of a mailbox costs seconds. Either way the join to
-    conversation then applies the workspace and the view."""
-    probe = {"match": match, "candidates": MAX_CANDIDATES}
-    common = session.execute(_POSTGRES_PROBE, probe).scalar_one() > MAX_CANDIDATES
-    return _postgres_newest(match) if common else _postgres_ranked(match)
-
-
-_RANK = "ts_rank(search_vector, " + _QUERY + ")"
 _FOUND = "search_vector @@ " + _QUERY
 _LIVE = {"conversation": "", "message": "", "note": " AND deleted_at IS NULL"}
-_POSTGRES_PROBE = text(
-    "SELECT "
-    + " + ".join(
-        f"(SELECT count(*) FROM (SELECT 1 FROM {table} WHERE {_FOUND}{live}"
-        " LIMIT :candidates + 1) AS found)"
-        for table, live in _LIVE.items()
-    )
-)
 
 
-def _postgres_ranked(match: str) -> Subquery:
-    return _hits(
-        "SELECT conversation_id, -max(rank) AS score, 0 AS doc FROM ("
-        f" SELECT id AS conversation_id, {_RANK} AS rank FROM conversation WHERE {_FOUND}"
-        f" UNION ALL SELECT conversation_id, {_RANK} FROM message WHERE {_FOUND}"
-        f" UNION ALL SELECT conversation_id, {_RANK} FROM note"
-        f" WHERE {_FOUND} AND deleted_at IS NULL"
-        ") AS documents GROUP BY conversation_id",
-        match=match,
-    )
+def _postgres_hits(session: Session, phrases: Sequence[tuple[str, ...]]) -> Subquery:
+    """The newest MAX_CANDIDATES matching documents (subjects, messages, live notes; all of
+    them for a rarer query), each conversation ranked by its best one: as on SQLite, ts_rank
+    over most of a mailbox would cost seconds. The join to conversation then applies the
+    workspace and the view.
 
-
-def _postgres_newest(match: str) -> Subquery:
-    """The newest matches of each table (walking its primary key backwards, which a common
-    word fills quickly), then the newest of those across the three."""
+    Each table gives its newest matches; its statistics only choose how: its GIN index for a
+    few matches, or a walk of its primary key from the newest row for many, which a common
+    word fills within a few thousand rows while its GIN bitmap would cover the table.
+    """
+    terms = [(words, _prefix(phrases, index)) for index, words in enumerate(phrases)]
+    expected = expected_matches(session, list(_LIVE), terms)
     newest = " UNION ALL ".join(
-        f"(SELECT {'id' if table == 'conversation' else 'conversation_id'} AS conversation_id,"
-        f" {_RANK} AS rank, created_at FROM {table} WHERE {_FOUND}{live}"
-        " ORDER BY id DESC LIMIT :candidates)"
-        for table, live in _LIVE.items()
+        _newest(table, live, walk=expected[table] > MAX_CANDIDATES) for table, live in _LIVE.items()
     )
     return _hits(
-        "SELECT conversation_id, -max(rank) AS score, 0 AS doc FROM ("
-        f" SELECT * FROM ({newest}) AS candidates ORDER BY created_at DESC LIMIT :candidates"
-        ") AS documents GROUP BY conversation_id",
-        match=match,
+        f"SELECT conversation_id, -max(ts_rank(search_vector, {_QUERY})) AS score, 0 AS doc"
+        f" FROM (SELECT * FROM ({newest}) AS candidates ORDER BY created_at DESC"
+        " LIMIT :candidates) AS documents GROUP BY conversation_id",
+        match=tsquery(phrases),
         candidates=MAX_CANDIDATES,
+    )
+
+
+def _newest(table: str, live: str, *, walk: bool) -> str:
+    """OFFSET 0 plans the inner query apart from the outer ORDER BY and LIMIT, so that the
+    planner, which misjudges prefixes, cannot swap one way for the other."""
+    owner = "id" if table == "conversation" else "conversation_id"
+    rows = f"SELECT id, {owner} AS conversation_id, search_vector, created_at"
+    if walk:
+        rows += f"{', deleted_at' if live else ''} FROM {table} ORDER BY id DESC OFFSET 0"
+        found = f"({rows}) AS walk WHERE {_FOUND}{live}"
+    else:
+        found = f"({rows} FROM {table} WHERE {_FOUND}{live} OFFSET 0) AS found"
+    return (
+        "(SELECT conversation_id, search_vector, created_at"
+        f" FROM {found} ORDER BY id DESC LIMIT :candidates)"
     )
 
 
@@ -278,15 +267,23 @@ _HEADLINE = {
     'MaxFragments=2, FragmentDelimiter=" … "',
 }
 
-_POSTGRES_DOCUMENTS = (
-    "SELECT id AS conversation_id, subject AS document, ts_rank(search_vector, " + _QUERY + ")"
-    " AS rank FROM conversation WHERE id IN :ids AND search_vector @@ " + _QUERY + " UNION ALL"
-    " SELECT conversation_id, subject || E'\\n' || left(coalesce(nullif(visible_text, ''),"
-    " text_body), 90000) || E'\\n' || translate(from_name || ' ' || from_address || ' ' ||"
-    " \"to\"::text || ' ' || cc::text, '@./:-', '     '), ts_rank(search_vector, " + _QUERY + ")"
-    " FROM message WHERE conversation_id IN :ids AND search_vector @@ " + _QUERY + " UNION ALL"
-    " SELECT conversation_id, body, ts_rank(search_vector, " + _QUERY + ") FROM note"
-    " WHERE conversation_id IN :ids AND deleted_at IS NULL AND search_vector @@ " + _QUERY
+_DOCUMENTS = {
+    "conversation": ("id", "subject"),
+    "message": (
+        "conversation_id",
+        "subject || E'\\n' || left(coalesce(nullif(visible_text, ''), text_body), 90000)"
+        " || E'\\n' || translate(from_name || ' ' || from_address || ' ' || \"to\"::text"
+        " || ' ' || cc::text, '@./:-', '     ')",
+    ),
+    "note": ("conversation_id", "body"),
+}
+# The page's documents first (OFFSET 0 keeps them apart), then the match: the planner would
+# otherwise AND the conversation ids with a GIN bitmap of every match of a common prefix.
+_POSTGRES_DOCUMENTS = " UNION ALL ".join(
+    f"SELECT {owner} AS conversation_id, {document} AS document, ts_rank(search_vector, {_QUERY})"
+    f" AS rank FROM (SELECT * FROM {table} WHERE {owner} IN :ids{_LIVE[table]} OFFSET 0) AS page"
+    f" WHERE {_FOUND}"
+    for table, (owner, document) in _DOCUMENTS.items()
 )
 
 _POSTGRES_HIGHLIGHTS = text(
