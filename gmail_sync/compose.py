@@ -126,25 +126,48 @@ class Recipients:
     """Display strings `Name <addr>`, each address once across `to` and `cc`.
 
     `dropped` lists, for a reply to the sender only, whom reply-all would have reached too, so
-    the agent sees what the choice costs; it is empty for reply-all.
+    the agent sees what the choice costs; it is empty for reply-all. `removed` lists whom the
+    agent struck out by hand (`exclude`), so the audit trail can say who was left out on purpose.
     """
 
     to: tuple[str, ...]
     cc: tuple[str, ...]
     dropped: tuple[str, ...] = ()
+    removed: tuple[str, ...] = ()
 
 
 def reply_recipients(
-    answered: Answered, *, own_addresses: Collection[str], mode: Literal["all", "sender"]
+    answered: Answered,
+    *,
+    own_addresses: Collection[str],
+    mode: Literal["all", "sender"],
+    exclude: Collection[str] = (),
 ) -> Recipients:
-    """Who the reply goes to, never the team itself; empty when nobody else remains.
+    """Who the reply goes to, never the team itself nor anyone in `exclude` (addresses the agent
+    removed by hand); empty when nobody else remains.
 
     Reply-all follows Gmail and Thunderbird: Mail-Followup-To when the author set it (To only);
     otherwise To is the reply target plus the answered To, and Cc the answered Cc. A follow-up
     to the team's own message goes to that message's To and Cc. Nobody from the answered Bcc is
     ever added: a Bcc'd person (often the mailbox itself) must stay hidden.
     """
-    own = _lowered(own_addresses)
+    chosen = _chosen_recipients(answered, own=_lowered(own_addresses), mode=mode)
+    struck = _lowered(exclude)
+    if not struck:
+        return chosen
+    return Recipients(
+        to=tuple(person for person in chosen.to if bare_address(person) not in struck),
+        cc=tuple(person for person in chosen.cc if bare_address(person) not in struck),
+        dropped=chosen.dropped,
+        removed=tuple(
+            person for person in (*chosen.to, *chosen.cc) if bare_address(person) in struck
+        ),
+    )
+
+
+def _chosen_recipients(
+    answered: Answered, *, own: frozenset[str], mode: Literal["all", "sender"]
+) -> Recipients:
     if answered.outbound:
         everyone = _addressed(answered.to, answered.cc, own=own)
         target = _addressed(answered.to, (), own=own)

@@ -71,6 +71,7 @@ class ReplyRequest:
     reason: str | None = None
     cc: Sequence[str] = ()
     bcc: Sequence[str] = ()
+    exclude: Sequence[str] = ()
     attachments: Sequence[OutgoingAttachment] = ()
     answered_id: int | None = None
     kind: MessageKind = MessageKind.REPLY
@@ -93,7 +94,8 @@ def queue_reply(
     delay: timedelta,
 ) -> QueuedReply:
     """Stores the reply (state queued, to be sent at `now + delay`) with its recipients worked
-    out from the answered message; mode "sender" is audited with whom it leaves out."""
+    out from the answered message; mode "sender" is audited with whom it leaves out, and so
+    is every address the agent removed (`exclude`)."""
     audited = request.mode == "sender" and request.kind == MessageKind.REPLY
     if audited and not (request.reason or "").strip():
         raise Invalid("a reply to the sender only needs a reason: who is dropped, and why")
@@ -116,6 +118,8 @@ def queue_reply(
         session.add(_attachment_row(message, item))
     if audited:
         session.add(_sender_only_event(message, author, recipients, request, now))
+    if recipients.removed:
+        session.add(_removed_event(message, author, recipients, now))
     session.flush()
     return QueuedReply(message, added, dropped)
 
@@ -170,11 +174,18 @@ def thread_participants(session: Session, conversation: Conversation, mailbox: M
 def _recipients(
     mailbox: Mailbox, answered: Message, request: ReplyRequest
 ) -> tuple[Recipients, list[str]]:
-    """Reply-all (or sender) recipients plus the request's extra Cc, and the Bcc; an address
-    is never listed twice."""
-    computed = reply_recipients(
-        Answered.of(answered), own_addresses=own_addresses(mailbox), mode=request.mode
-    )
+    """Reply-all (or sender) recipients without the removed ones, plus the request's extra Cc,
+    and the Bcc; an address is never listed twice."""
+    view, own = Answered.of(answered), own_addresses(mailbox)
+    if request.exclude:
+        _check_removable(view, own, request.exclude)
+    computed = reply_recipients(view, own_addresses=own, mode=request.mode, exclude=request.exclude)
+    if computed.removed and not computed.to:
+        raise Invalid(
+            "nobody left to send to: the reply has no To recipient once "
+            + ", ".join(computed.removed)
+            + " are removed; keep at least one of the people it answers"
+        )
     taken = {bare_address(item) for item in (*computed.to, *computed.cc)}
     extra_cc = _new_addresses(request.cc, taken)
     taken.update(bare_address(item) for item in extra_cc)
@@ -185,7 +196,21 @@ def _recipients(
         raise Invalid(
             "nobody to reply to: the answered message has no recipient outside this mailbox"
         )
-    return Recipients(tuple(to), tuple(cc), computed.dropped), _new_addresses(request.bcc, taken)
+    recipients = Recipients(tuple(to), tuple(cc), computed.dropped, computed.removed)
+    return recipients, _new_addresses(request.bcc, taken)
+
+
+def _check_removable(view: Answered, own: set[str], exclude: Sequence[str]) -> None:
+    """Only someone reply-all would reach can be removed: anything else is a typo or a stale
+    page, and silently ignoring it would let the agent believe someone was left out."""
+    everyone = reply_recipients(view, own_addresses=own, mode="all")
+    reachable = {bare_address(person) for person in (*everyone.to, *everyone.cc)}
+    unknown = [address for address in exclude if bare_address(address) not in reachable]
+    if unknown:
+        raise Invalid(
+            f"cannot remove {', '.join(unknown)}: not a recipient of this reply "
+            f"(it goes to {', '.join(sorted(reachable)) or 'nobody'})"
+        )
 
 
 def _new_addresses(addresses: Sequence[str], taken: set[str]) -> list[str]:
@@ -256,6 +281,26 @@ def _sender_only_event(
             "to": list(recipients.to),
             "dropped": list(recipients.dropped),
             "reason": (request.reason or "").strip(),
+        },
+        created_at=now,
+    )
+
+
+def _removed_event(
+    message: Message, author: User | None, recipients: Recipients, now: datetime
+) -> AuditEvent:
+    """Who the agent struck from a reply-all, recorded like a reply to the sender only: the
+    practice is to keep everyone in copy, so leaving someone out is a choice on record."""
+    return AuditEvent(
+        workspace_id=message.workspace_id,
+        conversation_id=message.conversation_id,
+        actor_id=author.id if author else None,
+        action="reply.recipients_removed",
+        details={
+            "message_id": message.id,
+            "to": list(recipients.to),
+            "cc": list(recipients.cc),
+            "removed": list(recipients.removed),
         },
         created_at=now,
     )

@@ -61,6 +61,7 @@ from scheduler.promises import make_promise
 router = APIRouter(tags=["replies"])
 
 OUTBOX_STATES = (MessageState.QUEUED, MessageState.SENDING, MessageState.FAILED)
+MAX_FILES = 20
 
 
 def _checked_address(value: str) -> str:
@@ -84,6 +85,7 @@ class ReplyIn(BaseModel):
                     "body_text": "Hello Anna,\n\nthe refund went out today.",
                     "mode": "all",
                     "cc": ["Finance <finance@client.example>"],
+                    "exclude": ["boris@client.example"],
                 }
             ]
         },
@@ -99,6 +101,12 @@ class ReplyIn(BaseModel):
     reason: str | None = Field(default=None, max_length=1000)
     cc: list[str] = Field(default_factory=list, max_length=50)
     bcc: list[str] = Field(default_factory=list, max_length=50)
+    exclude: list[str] = Field(
+        default_factory=list,
+        max_length=50,
+        description="Reply-all recipients to leave out of this reply (each must be one the "
+        "reply would reach); recorded in the audit trail as reply.recipients_removed.",
+    )
     template_id: int | None = Field(
         default=None,
         description="Send a canned reply, rendered for this conversation, instead of body_text.",
@@ -115,7 +123,7 @@ class ReplyIn(BaseModel):
         "or @mentions a teammate: 409).",
     )
 
-    @field_validator("cc", "bcc")
+    @field_validator("cc", "bcc", "exclude")
     @classmethod
     def _addresses(cls, values: list[str]) -> list[str]:
         return [_checked_address(value) for value in values]
@@ -159,7 +167,10 @@ class OutgoingOut(BaseModel):
                     "send_error": None,
                     "gmail_id": None,
                     "attachments": [],
-                    "recipients": {"added": ["finance@client.example"], "dropped": []},
+                    "recipients": {
+                        "added": ["finance@client.example"],
+                        "dropped": ["boris@client.example"],
+                    },
                     "detected_promise": {
                         "due_at": "2026-11-27T16:00:00Z",
                         "phrase": "by Friday",
@@ -225,8 +236,8 @@ _REPLY_BODY: dict[str, Any] = {
             "multipart/form-data": {
                 "schema": {
                     "type": "object",
-                    "description": "The fields of ReplyIn as form fields (cc/bcc repeated), "
-                    "plus files.",
+                    "description": "The fields of ReplyIn as form fields (cc/bcc/exclude "
+                    "repeated), plus files.",
                     "properties": {
                         "body_text": {"type": "string"},
                         "body_html": {"type": "string"},
@@ -234,6 +245,7 @@ _REPLY_BODY: dict[str, Any] = {
                         "reason": {"type": "string"},
                         "cc": {"type": "array", "items": {"type": "string"}},
                         "bcc": {"type": "array", "items": {"type": "string"}},
+                        "exclude": {"type": "array", "items": {"type": "string"}},
                         "answered_message_id": {"type": "integer"},
                         "template_id": {"type": "integer"},
                         "confirm": {"type": "boolean"},
@@ -255,9 +267,8 @@ async def _read_reply(request: Request) -> tuple[ReplyIn, list[OutgoingAttachmen
     content_type = request.headers.get("content-type", "")
     try:
         if content_type.startswith("multipart/form-data"):
-            async with request.form(max_files=20, max_fields=200) as form:
-                uploads = [f for f in form.getlist("attachments") if isinstance(f, UploadFile)]
-                files = [await _attachment(upload) for upload in uploads]
+            async with request.form(max_files=MAX_FILES, max_fields=200) as form:
+                files = await read_attachments(form.getlist("attachments"))
                 return ReplyIn.model_validate(_form_fields(form.multi_items())), files
         return ReplyIn.model_validate_json(await request.body()), []
     except ValidationError as exc:
@@ -265,15 +276,27 @@ async def _read_reply(request: Request) -> tuple[ReplyIn, list[OutgoingAttachmen
 
 
 def _form_fields(items: list[tuple[str, Any]]) -> dict[str, Any]:
-    fields: dict[str, Any] = {"cc": [], "bcc": []}
+    fields: dict[str, Any] = {"cc": [], "bcc": [], "exclude": []}
     for name, value in items:
         if name == "attachments" or not isinstance(value, str):
             continue
-        if name in ("cc", "bcc"):
+        if name in ("cc", "bcc", "exclude"):
             fields[name].append(value)
         elif value or name == "body_text":
             fields[name] = value
     return fields
+
+
+async def read_attachments(items: Sequence[UploadFile | str]) -> list[OutgoingAttachment]:
+    """The files of a multipart reply, for the API and the web composer alike: at most
+    `MAX_FILES`, each within 25 MB. A file input left empty posts a part without a name or
+    bytes, which is no file."""
+    uploads = [
+        item for item in items if isinstance(item, UploadFile) and (item.filename or item.size)
+    ]
+    if len(uploads) > MAX_FILES:
+        raise Invalid(f"a reply takes at most {MAX_FILES} attachments, not {len(uploads)}")
+    return [await _attachment(upload) for upload in uploads]
 
 
 async def _attachment(upload: UploadFile) -> OutgoingAttachment:
@@ -401,6 +424,7 @@ def _request(body: ReplyIn, attachments: Sequence[OutgoingAttachment]) -> ReplyR
         reason=body.reason,
         cc=body.cc,
         bcc=body.bcc,
+        exclude=body.exclude,
         attachments=attachments,
         answered_id=body.answered_message_id,
         kind=MessageKind.REPLY,

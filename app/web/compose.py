@@ -1,20 +1,23 @@
 """The reply and note composers, and the outbox buttons (undo, retry).
 
 A reply takes the path of `POST /api/v1/conversations/{id}/reply`: the API's own `ReplyIn`
-validates it, `hold_internal_context` holds one that looks internal (409) until the agent
-confirms, `queue_reply` works out the recipients and stores it, `make_promise` records a
-promise. A refused send re-renders the page with everything typed, so no draft is lost.
+validates it (the reply-all chips the agent struck out become its `exclude`), the API's
+`read_attachments` takes its files, `hold_internal_context` holds one that looks internal (409)
+until the agent confirms, `queue_reply` works out the recipients and stores it, `make_promise`
+records a promise. A refused send re-renders the page with everything typed, so no draft is
+lost; files cannot be put back in a file input, so the error says to choose them again.
 """
 
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Request, status
-from fastapi.responses import JSONResponse, RedirectResponse, Response
-from pydantic import BaseModel, ValidationError
+from fastapi import APIRouter, Depends, Form, Request, status
+from fastapi.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
+from pydantic import BaseModel, Field, ValidationError
 from sqlmodel import Session
 
-from app.api.replies import ReplyIn, queue_agent_reply, send_now
+from app.api.replies import ReplyIn, queue_agent_reply, read_attachments, send_now
 from app.auth import SessionDep, SettingsDep, WebUser
 from app.db import get_scoped
 from app.errors import Conflict, Invalid, NotFound, TandemError
@@ -31,6 +34,7 @@ from app.models import (
 from app.web.conversation import Draft, conversation_page
 from app.web.inbox import members
 from app.web.when import picked_time
+from gmail_sync.compose import OutgoingAttachment
 from gmail_sync.reply_templates import render_for
 from gmail_sync.send import cancel_reply, retry_reply
 from notes.notes import create_note
@@ -44,6 +48,7 @@ class ReplyForm(BaseModel):
     mode: str = "all"
     reason: str = ""
     cc: str = ""
+    exclude: list[str] = Field(default_factory=list)
     template_id: str = ""
     promise: str = ""
     promise_custom: str = ""
@@ -51,8 +56,8 @@ class ReplyForm(BaseModel):
     seen_count: int = 0
 
     def draft(self, *, held: bool = False) -> Draft:
-        fields = self.model_dump(exclude={"confirm", "seen_count"})
-        return Draft(**fields, held=held)
+        fields = self.model_dump(exclude={"confirm", "seen_count", "exclude"})
+        return Draft(**fields, held=held, extra={"exclude": self.exclude})
 
     def reply_in(self) -> ReplyIn:
         """The API's validation of the same fields; raises Invalid with every problem."""
@@ -62,12 +67,45 @@ class ReplyForm(BaseModel):
                 mode=self.mode,
                 reason=self.reason.strip() or None,
                 cc=[item.strip() for item in self.cc.split(",") if item.strip()],
+                exclude=self.exclude,
                 template_id=int(self.template_id) if self.template_id.isdigit() else None,
                 confirm=self.confirm,
             )
         except ValidationError as exc:
             problems = "; ".join(str(error["msg"]) for error in exc.errors(include_url=False))
             raise Invalid(problems) from None
+
+
+@dataclass(frozen=True)
+class PostedReply:
+    """The reply form as posted: its fields, its files, and why the files were refused (too
+    many, too large) if they were, so the page can still keep what was typed."""
+
+    form: ReplyForm
+    files: list[OutgoingAttachment]
+    file_problem: str | None
+
+
+async def posted_reply(request: Request) -> PostedReply:
+    """Reads the form (multipart with files, or urlencoded without); `exclude` repeats, one
+    per struck-out chip. The files are read into memory and the form closed here, since no
+    route parameter makes FastAPI close it."""
+    async with request.form() as form:
+        values: dict[str, Any] = {"exclude": []}
+        for name, value in form.multi_items():
+            if name == "exclude" and isinstance(value, str):
+                values["exclude"].append(value)
+            elif name in ReplyForm.model_fields and isinstance(value, str):
+                values[name] = value
+        try:
+            reply_form = ReplyForm.model_validate(values)
+        except ValidationError as exc:
+            raise Invalid(f"the reply form is malformed: {exc.errors()[0]['msg']}") from None
+        try:
+            files = await read_attachments(form.getlist("attachments"))
+        except Invalid as exc:
+            return PostedReply(reply_form, [], str(exc))
+    return PostedReply(reply_form, files, None)
 
 
 def _text(session: Session, body: ReplyIn, conversation: Conversation, user: User) -> ReplyIn:
@@ -87,10 +125,13 @@ def _check_news(conversation: Conversation, form: ReplyForm) -> None:
 
 
 def _queue(
-    session: Session, conversation: Conversation, user: User, form: ReplyForm, delay: timedelta
+    session: Session, conversation: Conversation, user: User, posted: PostedReply, delay: timedelta
 ) -> tuple[Message, dict[str, Any]]:
     """Everything the API's reply does before the commit; returns the stored reply and the
     outcome to show (recipient diff, detected promise)."""
+    form = posted.form
+    if posted.file_problem:
+        raise Invalid(posted.file_problem)
     body = _text(session, form.reply_in(), conversation, user)
     _check_news(conversation, form)
     now = utcnow()
@@ -104,7 +145,7 @@ def _queue(
         conversation=conversation,
         user=user,
         body=body,
-        attachments=(),
+        attachments=posted.files,
         now=now,
         delay=delay,
     )
@@ -121,26 +162,46 @@ def reply(
     user: WebUser,
     session: SessionDep,
     settings: SettingsDep,
-    form: Annotated[ReplyForm, Form()],
+    posted: Annotated[PostedReply, Depends(posted_reply)],
 ) -> Response:
     conversation = get_scoped(session, Conversation, id, user.workspace_id)
     try:
         message, outcome = _queue(
-            session, conversation, user, form, timedelta(seconds=settings.undo_send_seconds)
+            session, conversation, user, posted, timedelta(seconds=settings.undo_send_seconds)
         )
     except (ValueError, TandemError) as exc:
         session.rollback()
         held = isinstance(exc, Conflict)
         code = exc.status_code if isinstance(exc, TandemError) else 422
-        draft = form.draft(held=held)
+        draft = posted.form.draft(held=held)
         return conversation_page(
-            request, session, user, id, draft=draft, error=str(exc), status_code=code
+            request, session, user, id, draft=draft, error=_refusal(exc, posted), status_code=code
         )
     session.commit()
     if settings.undo_send_seconds == 0:
         send_now(request, settings, id_of(message), utcnow())
     request.session["flash"] = outcome
     return RedirectResponse(f"/c/{id}#outcome", status_code=status.HTTP_303_SEE_OTHER)
+
+
+def _refusal(exc: Exception, posted: PostedReply) -> str:
+    if posted.files or posted.file_problem:
+        return f"{exc}. Your text is kept, but attached files are not: choose them again."
+    return str(exc)
+
+
+@router.get("/templates/{id}/text")
+def template_text(
+    id: int, user: WebUser, session: SessionDep, conversation_id: int | None = None
+) -> PlainTextResponse:
+    """A canned reply rendered for one conversation, as the API's preview renders it, for the
+    composer to put in the reply box (the session, not a token)."""
+    template = get_scoped(session, Template, id, user.workspace_id)
+    if conversation_id is None:
+        raise Invalid("say which conversation to render the template for: ?conversation_id=")
+    conversation = get_scoped(session, Conversation, conversation_id, user.workspace_id)
+    text, _html = render_for(session, template, conversation, user)
+    return PlainTextResponse(text)
 
 
 @router.post("/c/{id}/notes")

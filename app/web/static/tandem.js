@@ -1,5 +1,6 @@
 // Tandem's own behaviour for its pages: CSRF on htmx requests, keyboard shortcuts, the
-// reply-to-sender-only switch, draft autosave, "Show images" and @mention autocomplete.
+// reply-to-sender-only switch, removable reply-all chips, attachments and templates in the
+// reply box, draft autosave, "Show images" and @mention autocomplete.
 // Loaded as a file (the pages' CSP allows no inline script); it never evaluates strings.
 "use strict";
 
@@ -92,6 +93,63 @@
     replyBody.addEventListener("input", function () {
       localStorage.setItem(key, replyBody.value);
       body.dataset.typing = replyBody.value ? "1" : "0";
+    });
+  }
+
+  // ---- reply-all chips: a struck-out chip is posted as `exclude`; say who will not get it
+  const removedWarning = document.getElementById("removed-warning");
+  const chipBoxes = Array.from(document.querySelectorAll("#recipients-all input.chip-remove"));
+  function showRemoved() {
+    const removed = chipBoxes.filter((box) => box.checked).map((box) => box.value);
+    chipBoxes.forEach((box) => box.closest(".chip").classList.toggle("removed", box.checked));
+    document.getElementById("removed-names").textContent = removed.join(", ");
+    removedWarning.hidden = removed.length === 0;
+  }
+  if (removedWarning) {
+    chipBoxes.forEach((box) => box.addEventListener("change", showRemoved));
+    showRemoved();
+  }
+
+  // ---- attachments: name the chosen files before sending
+  const files = document.getElementById("reply-files");
+  const chosen = document.getElementById("chosen-files");
+  if (files && chosen) {
+    files.addEventListener("change", function () {
+      chosen.replaceChildren(...Array.from(files.files).map(function (file) {
+        const item = document.createElement("li");
+        item.textContent = file.name + " (" + Math.max(1, Math.round(file.size / 1024)) + " KB)";
+        return item;
+      }));
+      chosen.hidden = files.files.length === 0;
+    });
+  }
+
+  // ---- templates: the rendered text goes into an empty box; typed text is replaced only if
+  // the agent agrees
+  const template = document.getElementById("template");
+  if (template && replyBody) {
+    let previous = template.value;
+    template.addEventListener("change", async function () {
+      if (!template.value) { previous = ""; return; }
+      const url = "/templates/" + encodeURIComponent(template.value) + "/text?conversation_id=" +
+        encodeURIComponent(template.dataset.conversation);
+      const answer = await fetch(url, { credentials: "same-origin" });
+      if (!answer.ok) {
+        let detail = answer.statusText;
+        try { detail = (await answer.json()).detail; } catch (_) { /* not JSON: keep the status */ }
+        window.alert("The template could not be used: " + detail);
+        template.value = previous;
+        return;
+      }
+      const text = await answer.text();
+      if (replyBody.value.trim() && replyBody.value !== text &&
+          !window.confirm("Replace the text you typed with this template?")) {
+        template.value = previous;
+        return;
+      }
+      replyBody.value = text;
+      replyBody.dispatchEvent(new Event("input"));
+      previous = template.value;
     });
   }
 
