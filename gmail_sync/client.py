@@ -8,6 +8,7 @@ parts that failed are re-queued (the library does not retry them), and quota uni
 Google's `HttpError` never escapes this module: callers get Tandem's error categories.
 """
 
+import base64
 import json
 import logging
 import random
@@ -286,6 +287,16 @@ class GmailClient:
             "messages.get",
             {mid: partial(messages.get, userId="me", id=mid, format="full") for mid in message_ids},
         )
+
+    def attachment(self, message_id: str, attachment_id: str) -> bytes:
+        """One attachment's bytes; Gmail answers them base64url-encoded, padding optional."""
+        request = (
+            self.users.messages()
+            .attachments()
+            .get(userId="me", messageId=message_id, id=attachment_id)
+        )
+        data = str(self.call("messages.attachments.get", request).get("data", ""))
+        return base64.urlsafe_b64decode(data + "=" * (-len(data) % 4))
 
     def history_page(self, *, start_history_id: int, page_token: str | None) -> dict[str, Any]:
         request = self.users.history().list(

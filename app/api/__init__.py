@@ -3,6 +3,7 @@
 from fastapi import APIRouter
 
 from app.api import (
+    attachments,
     contacts,
     conversation_changes,
     conversations,
@@ -32,6 +33,7 @@ router.include_router(contacts.router)
 router.include_router(workspace.router)
 router.include_router(webhooks.router)
 router.include_router(replies.router)
+router.include_router(attachments.router)
 router.include_router(templates.router)
 router.include_router(sla.router)
 router.include_router(notes.router)

@@ -10,7 +10,6 @@ runs no script and loads no remote image until the agent asks for them.
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Annotated, Any
-from urllib.parse import quote
 
 from fastapi import APIRouter, Form, Request, status
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -18,7 +17,7 @@ from sqlmodel import Session, col, select
 
 from app.auth import SessionDep, WebUser
 from app.db import get_scoped
-from app.errors import Invalid, NotFound, TandemError
+from app.errors import NotFound, TandemError
 from app.inbox.changes import change_conversation
 from app.models import (
     Attachment,
@@ -282,27 +281,6 @@ def message_html(
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Referrer-Policy"] = "no-referrer"
     return response
-
-
-@router.get("/c/{id}/attachments/{attachment_id}")
-def attachment(id: int, attachment_id: int, user: WebUser, session: SessionDep) -> Response:
-    """Stored attachments as downloads (never rendered in Tandem's origin)."""
-    found = get_scoped(session, Attachment, attachment_id, user.workspace_id)
-    message = session.get(Message, found.message_id)
-    if message is None or message.conversation_id != id:
-        raise NotFound(f"attachment {attachment_id} not found")
-    if found.data is None:
-        raise Invalid("this attachment stays in Gmail; open the thread there to download it")
-    name = quote(found.filename or "attachment", safe="")
-    return Response(
-        found.data,
-        media_type="application/octet-stream",
-        headers={
-            "Content-Disposition": f"attachment; filename*=UTF-8''{name}",
-            "X-Content-Type-Options": "nosniff",
-            "Content-Security-Policy": "sandbox",
-        },
-    )
 
 
 @router.get("/c/{id}/presence")

@@ -17,7 +17,7 @@ from sqlmodel import col, select
 from app.accounts import authenticate, create_api_token, revoke_api_token
 from app.auth import SessionDep, WebUser, check_csrf, sign_in, sign_out
 from app.models import ApiToken, User, utcnow
-from app.web import compose, conversation, inbox, notifications, settings
+from app.web import attachments, compose, conversation, inbox, notifications, settings
 from app.web.pages import render
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(check_csrf)])
@@ -99,5 +99,5 @@ def revoke_token(id: int, user: WebUser, session: SessionDep) -> RedirectRespons
     return RedirectResponse("/account", status_code=status.HTTP_303_SEE_OTHER)
 
 
-for _module in (inbox, conversation, compose, notifications, settings):
+for _module in (inbox, conversation, compose, attachments, notifications, settings):
     router.include_router(_module.router)
