@@ -21,6 +21,7 @@ from app.inbox.assignment import assign_new_mail
 from app.observability import RequestLogMiddleware
 from app.settings import Settings, get_settings
 from app.web import routes as web
+from app.web.settings_pages import AdminOnly, admin_only_page
 from gmail_sync.auto_ack import acknowledge_new_mail
 from scheduler.promises import start_reply_clocks
 from scheduler.runner import TandemScheduler
@@ -45,6 +46,8 @@ def _install_error_handlers(app: FastAPI) -> None:
         conflicts with what is stored; logged, since a route should have said so first."""
         logger.warning("integrity error", extra={"error": str(exc.orig)})
         return JSONResponse({"detail": "conflicts with existing data"}, status_code=409)
+
+    app.add_exception_handler(AdminOnly, admin_only_page)
 
     @app.exception_handler(LoginRequired)
     async def login_required(request: Request, _exc: LoginRequired) -> RedirectResponse:

@@ -1,33 +1,44 @@
-"""Settings for admins: the mailboxes (connect, status, live sync progress, reconnect), and an
-overview of the team, templates, SLA policy and webhooks.
+"""Settings for admins: the mailboxes (connect, status, live sync progress, reconnect, sender
+name and automatic acknowledgement); the other sections live in the `settings_*` modules,
+whose routers this one includes.
 
 Connecting starts the same OAuth flow as `POST /api/v1/mailboxes` (`start_connection`) and
-sends the admin's browser to the consent page; Google's callback finishes it.
+sends the admin's browser to the consent page; Google's callback finishes it. A mailbox's
+settings go through the handler of `PATCH /api/v1/mailboxes/{id}`.
 """
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, Request, status
+from fastapi import APIRouter, Form, Request, status
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import BaseModel, ValidationError
 from sqlmodel import Session, col, select
 
-from app.auth import SessionDep, SettingsDep, WebUser
+from app.api.mailboxes import MailboxPatchIn, mailbox_out, update_mailbox
+from app.auth import SessionDep, SettingsDep
 from app.db import get_scoped
-from app.errors import Forbidden, TandemError
-from app.models import Mailbox, Role, SlaPolicy, Template, User, WebhookSubscription, id_of, utcnow
-from app.web.pages import render
+from app.errors import TandemError
+from app.models import Mailbox, User, id_of, utcnow
+from app.web import (
+    settings_sla,
+    settings_team,
+    settings_templates,
+    settings_tokens,
+    settings_webhooks,
+)
+from app.web.settings_pages import (
+    FORM_ERROR,
+    Errors,
+    WebAdmin,
+    done,
+    settings_page,
+    validation_errors,
+)
+from gmail_sync.auto_ack import DEFAULT_TEXT
 from gmail_sync.connect import start_connection
+from gmail_sync.reply_templates import VARIABLES
 
 router = APIRouter()
-
-
-def web_admin(user: WebUser) -> User:
-    if user.role != Role.ADMIN:
-        raise Forbidden("settings are for admins of the workspace")
-    return user
-
-
-WebAdmin = Annotated[User, Depends(web_admin)]
 
 
 def _mailboxes(session: Session, user: User) -> list[Mailbox]:
@@ -46,27 +57,11 @@ def _consent_origin(request: Request) -> str:
     return str(emulator).rstrip("/") if emulator else "https://accounts.google.com"
 
 
-def settings_page(
+def mailboxes_page(
     request: Request, session: Session, user: User, error: str | None = None, code: int = 200
 ) -> HTMLResponse:
-    workspace_id = user.workspace_id
-    context = {
-        "mailboxes": _mailboxes(session, user),
-        "team": session.exec(
-            select(User).where(User.workspace_id == workspace_id).order_by(User.name)
-        ).all(),
-        "templates": session.exec(
-            select(Template).where(Template.workspace_id == workspace_id).order_by(Template.name)
-        ).all(),
-        "sla": session.exec(
-            select(SlaPolicy).where(SlaPolicy.workspace_id == workspace_id)
-        ).first(),
-        "webhooks": session.exec(
-            select(WebhookSubscription).where(WebhookSubscription.workspace_id == workspace_id)
-        ).all(),
-        "error": error,
-    }
-    page = render(request, session, user, "settings.html", context, code)
+    context = {"section": "mailboxes", "mailboxes": _mailboxes(session, user), "error": error}
+    page = settings_page(request, session, user, "settings.html", context, code)
     policy = page.headers["Content-Security-Policy"]
     page.headers["Content-Security-Policy"] = policy.replace(
         "form-action 'self'", f"form-action 'self' {_consent_origin(request)}"
@@ -76,7 +71,7 @@ def settings_page(
 
 @router.get("/settings")
 def settings(request: Request, user: WebAdmin, session: SessionDep) -> HTMLResponse:
-    return settings_page(request, session, user)
+    return mailboxes_page(request, session, user)
 
 
 @router.post("/settings/mailboxes")
@@ -99,7 +94,7 @@ def connect(
         )
     except TandemError as exc:
         session.rollback()
-        return settings_page(request, session, user, str(exc), exc.status_code)
+        return mailboxes_page(request, session, user, str(exc), exc.status_code)
     session.commit()
     return RedirectResponse(url, status_code=status.HTTP_303_SEE_OTHER)
 
@@ -108,4 +103,83 @@ def connect(
 def progress(id: int, request: Request, user: WebAdmin, session: SessionDep) -> HTMLResponse:
     """The mailbox's status and sync progress, polled while the page is open."""
     mailbox = get_scoped(session, Mailbox, id, user.workspace_id)
-    return render(request, session, user, "_mailbox.html", {"m": mailbox})
+    return settings_page(request, session, user, "_mailbox.html", {"m": mailbox})
+
+
+class MailboxForm(BaseModel):
+    """As typed; unchecked boxes are simply absent from a form."""
+
+    display_name: str = ""
+    use_agent_name: bool = False
+    auto_ack_enabled: bool = False
+    auto_ack_text: str = ""
+    auto_ack_window_minutes: str = ""
+
+
+def _mailbox_page(
+    request: Request,
+    session: Session,
+    user: User,
+    id: int,
+    form: MailboxForm | None = None,
+    errors: Errors | None = None,
+    code: int = status.HTTP_200_OK,
+) -> HTMLResponse:
+    shown = mailbox_out(get_scoped(session, Mailbox, id, user.workspace_id), utcnow())
+    if form is None:
+        form = MailboxForm(
+            display_name=shown.display_name,
+            use_agent_name=shown.use_agent_name,
+            auto_ack_enabled=shown.auto_ack.enabled,
+            auto_ack_text=shown.auto_ack.text,
+            auto_ack_window_minutes=str(shown.auto_ack.window_minutes),
+        )
+    context = {
+        "section": "mailboxes",
+        "m": shown,
+        "form": form.model_dump(),
+        "errors": errors or {},
+        "variables": VARIABLES,
+    }
+    return settings_page(request, session, user, "settings_mailbox.html", context, code)
+
+
+@router.get("/settings/mailboxes/{id}")
+def mailbox_settings(
+    id: int, request: Request, user: WebAdmin, session: SessionDep
+) -> HTMLResponse:
+    return _mailbox_page(request, session, user, id)
+
+
+@router.post("/settings/mailboxes/{id}")
+def save_mailbox(
+    id: int,
+    request: Request,
+    user: WebAdmin,
+    session: SessionDep,
+    form: Annotated[MailboxForm, Form()],
+) -> Response:
+    """The default text saved unchanged stays the default, so a later better default applies."""
+    fields = form.model_dump()
+    if form.auto_ack_text.strip() == DEFAULT_TEXT.strip():
+        fields["auto_ack_text"] = None
+    try:
+        shown = update_mailbox(id, MailboxPatchIn.model_validate(fields), user, session)
+    except ValidationError as exc:
+        errors = validation_errors(exc)
+        return _mailbox_page(request, session, user, id, form, errors, 422)
+    except TandemError as exc:
+        session.rollback()
+        errors = {FORM_ERROR: str(exc)}
+        return _mailbox_page(request, session, user, id, form, errors, exc.status_code)
+    return done(request, f"/settings/mailboxes/{id}", f"Settings of {shown.email} saved.")
+
+
+for _module in (
+    settings_team,
+    settings_sla,
+    settings_templates,
+    settings_webhooks,
+    settings_tokens,
+):
+    router.include_router(_module.router)

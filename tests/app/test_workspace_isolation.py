@@ -45,7 +45,7 @@ OBJECT_ROUTES: dict[str, type[SQLModel]] = {
     "messages": Message,
     "outbox": Message,
     "c": Conversation,
-    "settings": Mailbox,
+    "team": User,
     "attachments": Attachment,
     "notes": Note,
     "reminders": Reminder,
@@ -126,7 +126,7 @@ def _routes_with_ids(app: FastAPI) -> list[tuple[str, str]]:
 
 
 def _table_of(path: str) -> type[SQLModel]:
-    segment = re.sub(r"^/api/v1", "", path).strip("/").split("/")[0]
+    segment = re.sub(r"^/api/v1|^/settings(?=/)", "", path).strip("/").split("/")[0]
     assert segment in OBJECT_ROUTES, f"{path}: name the table behind {{id}} in OBJECT_ROUTES"
     return OBJECT_ROUTES[segment]
 

@@ -1,0 +1,107 @@
+"""What every settings page shares: admins only (anyone else gets a 403 page), the settings
+nav, the confirmation shown after a form's redirect, and the API's refusals turned into
+messages next to the fields they concern.
+
+Settings pages hold no rules of their own: they build the REST API's request models and call
+its handlers, so a form and `/api/v1` accept and refuse exactly the same input.
+"""
+
+from collections.abc import Iterable
+from typing import Annotated, Any
+
+from fastapi import Depends, Request, status
+from fastapi.responses import HTMLResponse, RedirectResponse
+from pydantic import ValidationError
+from sqlalchemy import Engine
+from sqlmodel import Session
+
+from app.auth import WebUser
+from app.errors import Forbidden
+from app.models import Role, User
+from app.web.pages import render
+
+SECTIONS = (
+    ("mailboxes", "/settings", "Mailboxes"),
+    ("team", "/settings/team", "Team"),
+    ("sla", "/settings/sla", "SLA & hours"),
+    ("templates", "/settings/templates", "Templates"),
+    ("webhooks", "/settings/webhooks", "Webhooks"),
+    ("tokens", "/settings/tokens", "API tokens"),
+)
+FLASH_KEY = "settings_flash"
+FORM_ERROR = "form"
+"""The key of a refusal that concerns no single field; shown above the form."""
+
+Errors = dict[str, str]
+
+
+class AdminOnly(Forbidden):
+    """A signed-in member who is no admin; carries the user so the 403 page keeps the top bar."""
+
+    def __init__(self, user: User) -> None:
+        super().__init__("Settings are for admins of the workspace.")
+        self.user = user
+
+
+def web_admin(user: WebUser) -> User:
+    if user.role != Role.ADMIN:
+        raise AdminOnly(user)
+    return user
+
+
+WebAdmin = Annotated[User, Depends(web_admin)]
+
+
+def admin_only_page(request: Request, exc: Exception) -> HTMLResponse:
+    """The 403 as a page, since a person followed a link here, not an integration."""
+    user = exc.user if isinstance(exc, AdminOnly) else None
+    engine: Engine = request.app.state.engine
+    with Session(engine) as session:
+        return render(
+            request,
+            session if user else None,
+            user,
+            "settings_forbidden.html",
+            {"message": str(exc)},
+            status.HTTP_403_FORBIDDEN,
+        )
+
+
+def settings_page(
+    request: Request,
+    session: Session,
+    user: User,
+    name: str,
+    context: dict[str, Any],
+    status_code: int = status.HTTP_200_OK,
+) -> HTMLResponse:
+    """A settings page with the nav and the confirmation of the last change, shown once."""
+    full = {
+        "sections": SECTIONS,
+        "flash": request.session.pop(FLASH_KEY, None),
+        "form": {},
+        "errors": {},
+        **context,
+    }
+    return render(request, session, user, name, full, status_code)
+
+
+def done(request: Request, url: str, message: str) -> RedirectResponse:
+    """Post/redirect/get: the page reloads without resubmitting and says what changed."""
+    request.session[FLASH_KEY] = message
+    return RedirectResponse(url, status_code=status.HTTP_303_SEE_OTHER)
+
+
+def validation_errors(exc: ValidationError, fields: Iterable[str] = ()) -> Errors:
+    """The first message for each field (`events.0` belongs to `events`). A rule over several
+    fields has no location; it goes to the field its message starts with, else the form."""
+    known = tuple(fields)
+    errors: Errors = {}
+    for error in exc.errors(include_url=False):
+        message = str(error["msg"]).removeprefix("Value error, ")
+        if error["loc"]:
+            field = str(error["loc"][0])
+        else:
+            field = next((name for name in known if message.startswith(name)), FORM_ERROR)
+        errors.setdefault(field, message)
+    return errors

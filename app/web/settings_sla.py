@@ -1,0 +1,143 @@
+"""Settings > SLA & hours: the response targets, time zone, weekly hours and holidays, saved
+through the handler of `PUT /api/v1/sla-policy`, whose model applies `app.sla`'s rules.
+
+Each weekday is one text field ("09:00-13:00, 14:00-18:00"; empty is closed), so a day with
+a lunch break survives an edit; each day is checked on its own so its error shows beside it.
+"""
+
+import re
+from typing import Annotated
+from zoneinfo import available_timezones
+
+from fastapi import APIRouter, Form, Request, status
+from fastapi.responses import HTMLResponse, Response
+from pydantic import BaseModel, ValidationError
+from sqlmodel import Session
+
+from app.api.sla import SlaPolicyIn, read_sla_policy, replace_sla_policy
+from app.auth import SessionDep
+from app.models import User
+from app.sla import WEEKDAYS, parse_business_hours
+from app.web.settings_pages import Errors, WebAdmin, done, settings_page, validation_errors
+
+router = APIRouter()
+
+DAY_NAMES = dict(
+    zip(
+        WEEKDAYS,
+        ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
+        strict=True,
+    )
+)
+TARGETS = ("first_response_minutes", "next_response_minutes", "max_response_minutes")
+_ONE_DIGIT_HOUR = re.compile(r"\d:\d\d")
+
+
+class SlaForm(BaseModel):
+    timezone: str = ""
+    first_response_minutes: str = ""
+    next_response_minutes: str = ""
+    max_response_minutes: str = ""
+    mon: str = ""
+    tue: str = ""
+    wed: str = ""
+    thu: str = ""
+    fri: str = ""
+    sat: str = ""
+    sun: str = ""
+    holidays: str = ""
+
+
+def _time(text: str) -> str:
+    """ "9:00" is how people write it; the policy's form is "09:00"."""
+    text = text.strip()
+    return f"0{text}" if _ONE_DIGIT_HOUR.fullmatch(text) else text
+
+
+def day_intervals(text: str) -> list[list[str]]:
+    """ "09:00-13:00, 14:00-18:00" as the policy's [start, end] pairs; blank is closed."""
+    pairs = []
+    for part in filter(None, (piece.strip() for piece in text.split(","))):
+        start, dash, end = part.replace("\u2013", "-").partition("-")
+        if not dash:
+            raise ValueError(f"{part!r} is not a span of time like 09:00-18:00")
+        pairs.append([_time(start), _time(end)])
+    return pairs
+
+
+def _day_text(intervals: list[list[str]]) -> str:
+    return ", ".join(f"{start}-{end}" for start, end in intervals)
+
+
+def _form_of(session: Session, admin: User) -> SlaForm:
+    policy = read_sla_policy(admin, session)
+    hours = {day: _day_text(policy.business_hours.get(day, [])) for day in WEEKDAYS}
+    return SlaForm.model_validate(
+        {
+            **hours,
+            "timezone": policy.timezone,
+            "holidays": "\n".join(policy.holidays),
+            **{name: str(getattr(policy, name)) for name in TARGETS},
+        }
+    )
+
+
+def sla_page(
+    request: Request,
+    session: Session,
+    admin: User,
+    form: SlaForm | None = None,
+    errors: Errors | None = None,
+    code: int = status.HTTP_200_OK,
+) -> HTMLResponse:
+    context = {
+        "section": "sla",
+        "form": (form or _form_of(session, admin)).model_dump(),
+        "errors": errors or {},
+        "days": DAY_NAMES,
+        "zones": sorted(available_timezones()),
+        "is_default": read_sla_policy(admin, session).is_default,
+    }
+    return settings_page(request, session, admin, "settings_sla.html", context, code)
+
+
+@router.get("/settings/sla")
+def sla(request: Request, admin: WebAdmin, session: SessionDep) -> HTMLResponse:
+    return sla_page(request, session, admin)
+
+
+def _hours(form: SlaForm, errors: Errors) -> dict[str, list[list[str]]]:
+    """The days that parse; each that does not gets its error."""
+    hours: dict[str, list[list[str]]] = {}
+    for day in WEEKDAYS:
+        try:
+            intervals = day_intervals(getattr(form, day))
+            parse_business_hours({day: intervals})
+        except ValueError as exc:
+            errors[day] = str(exc).removeprefix(f"{day}: ")
+            continue
+        hours[day] = intervals
+    return hours
+
+
+@router.post("/settings/sla")
+def save_sla(
+    request: Request, admin: WebAdmin, session: SessionDep, form: Annotated[SlaForm, Form()]
+) -> Response:
+    errors: Errors = {}
+    fields = {
+        "timezone": form.timezone.strip(),
+        "business_hours": _hours(form, errors),
+        "holidays": form.holidays.replace(",", " ").split(),
+        **{name: getattr(form, name) for name in TARGETS},
+    }
+    try:
+        body = SlaPolicyIn.model_validate(fields)
+    except ValidationError as exc:
+        return sla_page(
+            request, session, admin, form, validation_errors(exc, TARGETS) | errors, 422
+        )
+    if errors:
+        return sla_page(request, session, admin, form, errors, 422)
+    replace_sla_policy(body, admin, session)
+    return done(request, "/settings/sla", "SLA policy and business hours saved.")

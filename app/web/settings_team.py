@@ -1,0 +1,124 @@
+"""Settings > Team: add members, change roles and round-robin availability, deactivate and
+reactivate, through the handlers of `/api/v1/users`, so the API's rules hold here too: only
+admins change others, and no admin demotes or deactivates themselves, which is also what keeps
+the workspace from losing its last admin (every change is made by an active admin).
+
+A new member's initial password is shown once, in the answer to the form, like the API's.
+"""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request, status
+from fastapi.responses import HTMLResponse, Response
+from pydantic import BaseModel, ValidationError
+from sqlmodel import Session
+
+from app.api.users import (
+    UserCreatedOut,
+    UserIn,
+    UserOut,
+    UserPatchIn,
+    add_user,
+    read_user,
+    update_user,
+)
+from app.api.users import list_users as team_of
+from app.auth import SessionDep
+from app.errors import TandemError
+from app.models import Role, User
+from app.web.settings_pages import Errors, WebAdmin, done, settings_page, validation_errors
+
+router = APIRouter()
+
+
+class MemberForm(BaseModel):
+    email: str = ""
+    name: str = ""
+    role: str = Role.AGENT
+    password: str = ""
+
+
+class MemberChangeForm(BaseModel):
+    """One of the row's buttons: only the field it sends changes."""
+
+    role: str | None = None
+    is_active: str | None = None
+    is_available: str | None = None
+
+
+def team_page(
+    request: Request,
+    session: Session,
+    admin: User,
+    *,
+    form: MemberForm | None = None,
+    errors: Errors | None = None,
+    created: UserCreatedOut | None = None,
+    code: int = status.HTTP_200_OK,
+) -> HTMLResponse:
+    context = {
+        "section": "team",
+        "team": sorted(team_of(admin, session), key=lambda member: member.name.lower()),
+        "roles": list(Role),
+        "form": (form or MemberForm()).model_dump(),
+        "errors": errors or {},
+        "created": created,
+    }
+    return settings_page(request, session, admin, "settings_team.html", context, code)
+
+
+@router.get("/settings/team")
+def team(request: Request, admin: WebAdmin, session: SessionDep) -> HTMLResponse:
+    return team_page(request, session, admin)
+
+
+@router.post("/settings/team")
+def add_member(
+    request: Request, admin: WebAdmin, session: SessionDep, form: Annotated[MemberForm, Form()]
+) -> HTMLResponse:
+    """Without a password typed, one is generated; either way it is shown this once."""
+    try:
+        body = UserIn.model_validate({**form.model_dump(), "password": form.password or None})
+        created = add_user(body, admin, session)
+    except ValidationError as exc:
+        return team_page(
+            request, session, admin, form=form, errors=validation_errors(exc), code=422
+        )
+    except TandemError as exc:
+        session.rollback()
+        errors = {"email": str(exc)}
+        return team_page(request, session, admin, form=form, errors=errors, code=exc.status_code)
+    return team_page(request, session, admin, created=created, code=status.HTTP_201_CREATED)
+
+
+def _said(member: UserOut, changes: dict[str, str]) -> str:
+    if "role" in changes:
+        return f"{member.name} is now {'an admin' if member.role == Role.ADMIN else 'an agent'}."
+    if "is_active" in changes:
+        return f"{member.name} is {'active' if member.is_active else 'deactivated'}."
+    if "is_available" in changes:
+        available = "available for" if member.is_available else "left out of"
+        return f"{member.name} is {available} new conversations in turn."
+    return "Nothing changed."
+
+
+@router.post("/settings/team/{id}")
+def change_member(
+    id: int,
+    request: Request,
+    admin: WebAdmin,
+    session: SessionDep,
+    form: Annotated[MemberChangeForm, Form()],
+) -> Response:
+    read_user(id, admin, session)
+    changes = form.model_dump(exclude_none=True)
+    try:
+        changed = update_user(id, UserPatchIn.model_validate(changes), admin, session)
+    except ValidationError as exc:
+        errors = {f"member-{id}": "; ".join(validation_errors(exc).values())}
+        return team_page(request, session, admin, errors=errors, code=422)
+    except TandemError as exc:
+        session.rollback()
+        errors = {f"member-{id}": str(exc)}
+        return team_page(request, session, admin, errors=errors, code=exc.status_code)
+    return done(request, "/settings/team", _said(changed, changes))

@@ -1,0 +1,196 @@
+"""Settings > Templates: create, edit, delete and preview canned replies through the handlers
+of `/api/v1/templates`, so a template is checked here exactly as there (unknown variables,
+syntax, duplicate names, and the hold on text that looks internal until "Save anyway").
+
+The preview renders what is typed, unsaved, for the workspace's newest conversation, with the
+signed-in admin as the agent: what the composer would put in the reply box.
+"""
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, Request, status
+from fastapi.responses import HTMLResponse, Response
+from pydantic import BaseModel, ValidationError
+from sqlmodel import Session, col, select
+
+from app.api.templates import (
+    TemplateIn,
+    TemplatePatchIn,
+    add_template,
+    change_template,
+    list_templates,
+    read_template,
+    remove_template,
+)
+from app.auth import SessionDep
+from app.errors import Conflict, TandemError
+from app.models import Conversation, Template, User
+from app.web.pages import is_htmx, render
+from app.web.settings_pages import (
+    FORM_ERROR,
+    Errors,
+    WebAdmin,
+    done,
+    settings_page,
+    validation_errors,
+)
+from gmail_sync.reply_templates import VARIABLES, TemplateError, render_for
+
+router = APIRouter()
+
+BODIES = ("body_text", "body_html")
+
+
+class TemplateForm(BaseModel):
+    """`id` is set when an existing template is edited."""
+
+    id: str = ""
+    name: str = ""
+    body_text: str = ""
+    body_html: str = ""
+    confirm: bool = False
+
+    def fields(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "body_text": self.body_text,
+            "body_html": self.body_html if self.body_html.strip() else None,
+            "confirm": self.confirm,
+        }
+
+
+def templates_page(
+    request: Request,
+    session: Session,
+    admin: User,
+    form: TemplateForm | None = None,
+    *,
+    errors: Errors | None = None,
+    preview: dict[str, Any] | None = None,
+    held: bool = False,
+    code: int = status.HTTP_200_OK,
+) -> HTMLResponse:
+    """The list with a new template's form, or, when `form.id` is set, that template's form."""
+    form = form or TemplateForm()
+    context = {
+        "section": "templates",
+        "templates": list_templates(admin, session),
+        "form": form.model_dump(),
+        "errors": errors or {},
+        "preview": preview,
+        "held": held,
+        "variables": VARIABLES,
+    }
+    name = "settings_template.html" if form.id else "settings_templates.html"
+    return settings_page(request, session, admin, name, context, code)
+
+
+@router.get("/settings/templates")
+def templates(request: Request, admin: WebAdmin, session: SessionDep) -> HTMLResponse:
+    return templates_page(request, session, admin)
+
+
+def _newest_conversation(session: Session, admin: User) -> Conversation | None:
+    return session.exec(
+        select(Conversation)
+        .where(Conversation.workspace_id == admin.workspace_id)
+        .order_by(col(Conversation.id).desc())
+    ).first()
+
+
+def _preview(session: Session, admin: User, form: TemplateForm) -> tuple[dict[str, Any], Errors]:
+    conversation = _newest_conversation(session, admin)
+    errors: Errors = {}
+    shown: dict[str, Any] = {"conversation": conversation, "body_text": None, "body_html": None}
+    if conversation is None:
+        return shown, errors
+    for field in BODIES:
+        body = getattr(form, field)
+        if not body.strip():
+            continue
+        draft = Template(workspace_id=admin.workspace_id, name=form.name, body_text="")
+        setattr(draft, field, body)
+        try:
+            text, html = render_for(session, draft, conversation, admin)
+        except TemplateError as exc:
+            errors[field] = str(exc)
+            continue
+        shown[field] = html if field == "body_html" else text
+    return shown, errors
+
+
+@router.post("/settings/templates/preview")
+def preview(
+    request: Request, admin: WebAdmin, session: SessionDep, form: Annotated[TemplateForm, Form()]
+) -> HTMLResponse:
+    """With htmx only the preview is swapped in (always 200, so htmx shows the errors too)."""
+    shown, errors = _preview(session, admin, form)
+    if is_htmx(request):
+        context = {"preview": shown, "errors": errors}
+        return render(request, session, admin, "_settings_template_preview.html", context)
+    code = 422 if errors else status.HTTP_200_OK
+    return templates_page(request, session, admin, form, errors=errors, preview=shown, code=code)
+
+
+def _refused(
+    request: Request, session: Session, admin: User, form: TemplateForm, exc: Exception
+) -> HTMLResponse:
+    """The form again with the refusal beside its field: a body's errors start with its name;
+    a clash of names and a hold are both conflicts, but only a hold offers "Save anyway"."""
+    if isinstance(exc, ValidationError):
+        errors = validation_errors(exc)
+        return templates_page(request, session, admin, form, errors=errors, code=422)
+    session.rollback()
+    message = str(exc)
+    held = isinstance(exc, Conflict) and message.startswith("held")
+    field = next((name for name in BODIES if message.startswith(name)), FORM_ERROR)
+    if isinstance(exc, Conflict) and not held:
+        field = "name"
+    code = exc.status_code if isinstance(exc, TandemError) else 422
+    return templates_page(
+        request, session, admin, form, errors={field: message}, held=held, code=code
+    )
+
+
+@router.post("/settings/templates")
+def create(
+    request: Request, admin: WebAdmin, session: SessionDep, form: Annotated[TemplateForm, Form()]
+) -> Response:
+    try:
+        saved = add_template(TemplateIn.model_validate(form.fields()), admin, session)
+    except (ValidationError, TandemError) as exc:
+        return _refused(request, session, admin, form.model_copy(update={"id": ""}), exc)
+    return done(request, "/settings/templates", f"Template “{saved.name}” created.")
+
+
+@router.get("/settings/templates/{id}")
+def edit(id: int, request: Request, admin: WebAdmin, session: SessionDep) -> HTMLResponse:
+    row = read_template(id, admin, session)
+    form = TemplateForm(
+        id=str(row.id), name=row.name, body_text=row.body_text, body_html=row.body_html or ""
+    )
+    return templates_page(request, session, admin, form)
+
+
+@router.post("/settings/templates/{id}")
+def save(
+    id: int,
+    request: Request,
+    admin: WebAdmin,
+    session: SessionDep,
+    form: Annotated[TemplateForm, Form()],
+) -> Response:
+    read_template(id, admin, session)
+    form = form.model_copy(update={"id": str(id)})
+    try:
+        saved = change_template(id, TemplatePatchIn.model_validate(form.fields()), admin, session)
+    except (ValidationError, TandemError) as exc:
+        return _refused(request, session, admin, form, exc)
+    return done(request, "/settings/templates", f"Template “{saved.name}” saved.")
+
+
+@router.post("/settings/templates/{id}/delete")
+def delete(id: int, request: Request, admin: WebAdmin, session: SessionDep) -> Response:
+    name = read_template(id, admin, session).name
+    remove_template(id, admin, session)
+    return done(request, "/settings/templates", f"Template “{name}” deleted.")

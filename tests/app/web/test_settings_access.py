@@ -1,0 +1,72 @@
+"""Every settings page and form is for admins only, and every form needs the CSRF token."""
+
+import pytest
+from fastapi.testclient import TestClient
+
+from app.models import Role
+from tests.app.web.conftest import sign_in
+from tests.conftest import Member, Team
+
+PAGES = (
+    "/settings",
+    "/settings/team",
+    "/settings/sla",
+    "/settings/templates",
+    "/settings/webhooks",
+    "/settings/tokens",
+)
+FORMS = (
+    "/settings/team",
+    "/settings/team/1",
+    "/settings/sla",
+    "/settings/mailboxes/1",
+    "/settings/templates",
+    "/settings/templates/preview",
+    "/settings/templates/1",
+    "/settings/templates/1/delete",
+    "/settings/webhooks",
+    "/settings/webhooks/1/test",
+    "/settings/webhooks/1/delete",
+    "/settings/tokens",
+    "/settings/tokens/1/revoke",
+)
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_agents_get_a_403_page(path: str, client: TestClient, team: Team, admin: Member) -> None:
+    sign_in(client, team.member(admin.workspace_id, "agent@acme.test", Role.AGENT))
+    answer = client.get(path)
+    assert answer.status_code == 403
+    assert answer.headers["content-type"].startswith("text/html")
+    assert "Admins only" in answer.text and "Back to the inbox" in answer.text
+
+
+@pytest.mark.parametrize("path", FORMS)
+def test_agents_cannot_post_settings(
+    path: str, client: TestClient, team: Team, admin: Member
+) -> None:
+    csrf = sign_in(client, team.member(admin.workspace_id, "agent@acme.test", Role.AGENT))
+    answer = client.post(path, data={"csrf_token": csrf, "name": "x"}, follow_redirects=False)
+    assert answer.status_code == 403
+    assert "Admins only" in answer.text
+
+
+@pytest.mark.parametrize("path", FORMS)
+def test_forms_without_csrf_are_refused(path: str, client: TestClient, csrf: str) -> None:
+    answer = client.post(path, data={"name": "x"}, follow_redirects=False)
+    assert answer.status_code == 403
+    assert "CSRF" in answer.json()["detail"]
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_every_page_has_the_settings_nav(path: str, client: TestClient, csrf: str) -> None:
+    page = client.get(path)
+    assert page.status_code == 200
+    assert 'aria-label="Settings"' in page.text
+    assert page.text.count('aria-current="page"') == 1
+
+
+def test_anonymous_visitors_sign_in_first(client: TestClient) -> None:
+    answer = client.get("/settings/team", follow_redirects=False)
+    assert answer.status_code == 303
+    assert answer.headers["location"] == "/login?next=/settings/team"

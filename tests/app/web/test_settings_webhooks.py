@@ -1,0 +1,67 @@
+"""Settings > Webhooks: create with the secret shown once, refuse bad URLs and events with the
+input kept, ping, read the delivery log, delete."""
+
+import re
+
+from fastapi.testclient import TestClient
+
+from tests.conftest import Member
+
+URL = "https://hooks.example.com/tandem"
+
+
+def _create(client: TestClient, csrf: str, **extra: str | list[str]) -> str:
+    form = {"csrf_token": csrf, "url": URL, "events": ["conversation.created", "note.created"]}
+    answer = client.post("/settings/webhooks", data={**form, **extra})
+    assert answer.status_code == 201
+    return answer.text
+
+
+def test_secret_is_shown_once_and_signs_for_the_api(
+    client: TestClient, csrf: str, admin: Member
+) -> None:
+    page = _create(client, csrf, is_internal="true")
+    secret = page.split('id="webhook-secret">')[1].split("<")[0]
+    assert len(secret) >= 32
+    assert secret not in client.get("/settings/webhooks").text
+    (hook,) = client.get("/api/v1/webhooks", headers=admin.headers).json()
+    assert hook["url"] == URL and hook["is_internal"] is True
+    assert hook["events"] == ["conversation.created", "note.created"]
+
+
+def test_bad_url_and_events_are_explained_and_kept(
+    client: TestClient, csrf: str, admin: Member
+) -> None:
+    bad_url = client.post(
+        "/settings/webhooks",
+        data={"csrf_token": csrf, "url": "ftp://nowhere", "events": ["message.sent"]},
+    )
+    assert bad_url.status_code == 422
+    assert "http:// or https://" in bad_url.text.split('id="url-error">')[1].split("<")[0]
+    assert 'value="ftp://nowhere"' in bad_url.text
+    assert re.search(r'value="message.sent" id="event-message-sent" checked', bad_url.text)
+
+    no_events = client.post("/settings/webhooks", data={"csrf_token": csrf, "url": URL})
+    assert no_events.status_code == 422 and 'id="events-error"' in no_events.text
+
+    unknown = client.post(
+        "/settings/webhooks", data={"csrf_token": csrf, "url": URL, "events": ["mail.eaten"]}
+    )
+    assert unknown.status_code == 422 and 'id="events-error"' in unknown.text
+    assert client.get("/api/v1/webhooks", headers=admin.headers).json() == []
+
+
+def test_ping_shows_in_the_delivery_log_and_delete_removes(
+    client: TestClient, csrf: str, admin: Member
+) -> None:
+    _create(client, csrf)
+    (hook,) = client.get("/api/v1/webhooks", headers=admin.headers).json()
+    log = f"/settings/webhooks/{hook['id']}"
+    assert "Nothing delivered yet." in client.get(log).text
+    pinged = client.post(f"{log}/test", data={"csrf_token": csrf})
+    assert "Test ping queued" in pinged.text
+    assert "<code>ping</code>" in pinged.text and "pending" in pinged.text
+    deleted = client.post(f"{log}/delete", data={"csrf_token": csrf})
+    assert f"Webhook to {URL} deleted." in deleted.text
+    assert client.get("/api/v1/webhooks", headers=admin.headers).json() == []
+    assert client.get(log).status_code == 404
