@@ -18,6 +18,7 @@ from app.accounts import bootstrap, create_api_token, create_user, new_password,
 from app.db import check_connection, get_engine, session_scope
 from app.demo import (
     DEMO_ADMIN,
+    DEMO_AGENTS,
     DEMO_MAILBOX,
     DEMO_PASSWORD,
     connect_demo_mailbox,
@@ -73,6 +74,7 @@ def serve(
         typer.echo(
             f"Demo ready: open http://{host}:{port}/login and sign in as "
             f"{DEMO_ADMIN} / {DEMO_PASSWORD}\n"
+            f"Agents: {', '.join(email for email, _ in DEMO_AGENTS)} (password {DEMO_PASSWORD})\n"
             f"Gmail emulator for the demo mailbox {DEMO_MAILBOX}: {emulator.url} (deliver mail: "
             f"POST {emulator.url}/_emulator/mailboxes/{DEMO_MAILBOX}/messages, message/rfc822)"
         )

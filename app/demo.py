@@ -15,17 +15,20 @@ from sqlmodel import Session, select
 
 from app.accounts import create_user, create_workspace, hash_password
 from app.db import get_engine, session_scope
+from app.demo_inbox import stage_demo_inbox
 from app.models import Mailbox, Role, User, id_of, utcnow
 from app.settings import DEMO_SECRET_KEY, Settings
 from gmail_sync.connect import claim_connection, finish_connection, start_connection
 from gmail_sync.emulator import BackgroundEmulator
 from gmail_sync.push import push_url
+from gmail_sync.sync import sync_mailbox
 
 DEMO_WORKSPACE = "Acme Support (demo)"
 DEMO_ADMIN = "demo@tandem.test"
 DEMO_AGENTS = (("anna@tandem.test", "Anna Petrova"), ("ben@tandem.test", "Ben Carter"))
 DEMO_PASSWORD = "tandem-demo"  # noqa: S105 (printed on start; the demo guards nothing)
 DEMO_MAILBOX = "support@acme.test"
+DEMO_MAILBOX_NAME = "Acme Support"
 DEMO_TOPIC = "projects/tandem-demo/topics/gmail"
 
 
@@ -81,7 +84,8 @@ def ensure_demo_workspace(*, session: Session) -> User:
 
 def connect_demo_mailbox(*, settings: Settings) -> None:
     """Connects support@acme.test through the emulator's OAuth, as an admin's browser would,
-    unless it is connected already; the scheduler then syncs it."""
+    unless it is connected already, syncs it once and puts the demo team to work on it; the
+    scheduler keeps it in sync from then on."""
     engine = get_engine(settings.database_url)
     httpx.post(
         f"{str(settings.gmail_emulator_url).rstrip('/')}/_emulator/push_subscriptions",
@@ -105,6 +109,11 @@ def connect_demo_mailbox(*, settings: Settings) -> None:
     query = parse_qs(urlsplit(consent.headers["location"]).query)
     with session_scope(engine) as session:
         claimed = claim_connection(session=session, state=query["state"][0], now=utcnow())
-        finish_connection(
+        mailbox = finish_connection(
             session=session, settings=settings, claimed=claimed, code=query["code"][0], now=utcnow()
         )
+        mailbox.display_name = DEMO_MAILBOX_NAME
+        workspace_id, mailbox_id = mailbox.workspace_id, id_of(mailbox)
+    sync_mailbox(engine=engine, settings=settings, mailbox_id=mailbox_id)
+    with session_scope(engine) as session:
+        stage_demo_inbox(session, workspace_id=workspace_id, now=utcnow())

@@ -157,7 +157,11 @@ def test_serve_migrates_and_answers_health_checks(tmp_path: Path, demo: bool) ->
                 assert "demo@tandem.test" in banner
                 email, password = banner.rsplit("as ", 1)[1].strip().split(" / ")
                 _assert_can_sign_in(f"http://127.0.0.1:{port}", email, password)
+                agents = server.stdout.readline().split(": ", 1)[1].split(" (")[0].split(", ")
+                assert agents == ["anna@tandem.test", "ben@tandem.test"]
+                _assert_can_sign_in(f"http://127.0.0.1:{port}", agents[0], password)
                 _assert_demo_mail_is_synced(tmp_path / "served.db")
+                _assert_the_team_is_at_work(tmp_path / "served.db")
         finally:
             server.terminate()
 
@@ -172,6 +176,26 @@ def _assert_demo_mail_is_synced(database: Path) -> None:
             return
         assert time.monotonic() < deadline, f"demo mailbox not synced: {row}"
         time.sleep(0.2)
+
+
+def _assert_the_team_is_at_work(database: Path) -> None:
+    """A newcomer sees owners, waiting and snoozed work, notes with mentions and promises."""
+    with closing(sqlite3.connect(database)) as connection:
+        owners = connection.execute(
+            "SELECT DISTINCT u.email FROM conversation c JOIN user u ON u.id = c.assignee_id"
+        ).fetchall()
+        statuses = {row[0] for row in connection.execute("SELECT status FROM conversation")}
+        promised = connection.execute(
+            "SELECT count(*) FROM conversation WHERE promise_state = 'pending'"
+            " AND promised_at > datetime('now')"
+        ).fetchone()[0]
+        mentioned = connection.execute(
+            "SELECT count(*) FROM notification WHERE kind = 'mention'"
+        ).fetchone()[0]
+        name = connection.execute("SELECT display_name FROM mailbox").fetchone()[0]
+    assert {email for (email,) in owners} == {"anna@tandem.test", "ben@tandem.test"}
+    assert {"open", "pending", "snoozed", "closed"} <= statuses
+    assert promised >= 2 and mentioned >= 2 and name == "Acme Support"
 
 
 def _wait_ready(base: str) -> httpx.Response:
