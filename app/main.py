@@ -14,6 +14,7 @@ from sqlalchemy.exc import DataError, IntegrityError
 from starlette.middleware.sessions import SessionMiddleware
 
 from app import api, gmail_endpoints, health
+from app.addon import routes as addon
 from app.auth import LoginRequired
 from app.db import get_engine
 from app.errors import TandemError
@@ -116,6 +117,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(health.router)
     app.include_router(api.router)
     app.include_router(gmail_endpoints.router)
+    app.include_router(addon.router)
     app.include_router(web.router)
     app.mount("/static", StaticFiles(directory=Path(web.__file__).parent / "static"), name="static")
     return app

@@ -48,6 +48,18 @@ class Settings(BaseSettings):
     push_oidc_email: str | None = None
     push_oidc_certs_url: AnyHttpUrl | None = None
     gmail_retry_base_seconds: Annotated[float, Field(gt=0, le=60)] = 1.0
+    addon_service_account: str | None = Field(
+        default=None,
+        description="The Gmail add-on's service account (service-N@gcp-sa-gsuiteaddons...); "
+        "unset means the add-on endpoints are off.",
+    )
+    addon_audience: str | None = Field(
+        default=None, description="Audience of the add-on's system ID token; else the endpoint URL."
+    )
+    addon_oauth_client_id: str | None = Field(
+        default=None, description="Audience of the add-on's user ID tokens, when set."
+    )
+    addon_certs_url: AnyHttpUrl | None = None
     run_scheduler: bool = True
 
     @field_validator("database_url")

@@ -1,0 +1,216 @@
+"""The contextual card for an opened Gmail message: the conversation's state (status, owner,
+priority, promise, reply due time), its internal notes newest first and its reminders, with the
+actions an agent takes from Gmail; or "not in Tandem" when the thread is not one of the team's.
+
+Notes are read with `notes.notes.list_notes` for a conversation of the agent's own workspace,
+so the sidebar shows exactly what the team sees in the web UI, and nobody else's.
+"""
+
+import html
+from datetime import datetime, timedelta
+
+from sqlmodel import Session, col, select
+
+from app.addon import cards
+from app.addon.cards import Json
+from app.addon.urls import action_url, conversation_url, public
+from app.models import (
+    Conversation,
+    ConversationStatus,
+    Reminder,
+    ReminderState,
+    User,
+    id_of,
+)
+from app.settings import Settings
+from notes.notes import list_notes
+
+MAX_NOTES, MAX_REMINDERS = 20, 10
+
+
+def when(moment: datetime | None, offset_minutes: int) -> str:
+    """A time in the agent's own zone (Gmail sends its offset), e.g. "Tue 24 Nov, 15:00"."""
+    if moment is None:
+        return "—"
+    local = moment + timedelta(minutes=offset_minutes)
+    sign, minutes = ("+" if offset_minutes >= 0 else "-"), abs(offset_minutes)
+    zone = "UTC" if not minutes else f"UTC{sign}{minutes // 60:02d}:{minutes % 60:02d}"
+    return f"{local:%a %d %b, %H:%M} {zone}"
+
+
+def conversation_card(
+    session: Session,
+    *,
+    settings: Settings,
+    conversation: Conversation,
+    viewer: User,
+    offset_minutes: int,
+) -> Json:
+    team = _team(session, viewer)
+    sections = [
+        _state(conversation, team, offset_minutes),
+        _actions(settings, conversation, viewer, team, offset_minutes),
+        _notes(session, settings, conversation, team, offset_minutes),
+        _reminders(session, conversation, offset_minutes),
+    ]
+    return cards.card(
+        html.escape(conversation.subject.strip() or "(no subject)"),
+        sections,
+        subtitle=f"Tandem · conversation #{conversation.id}",
+        name=f"conversation-{conversation.id}",
+    )
+
+
+def not_in_tandem_card(settings: Settings, *, thread_id: str, note: str = "") -> Json:
+    text = note or (
+        "This thread is not in a mailbox your team syncs with Tandem, so it has no status, "
+        "owner or notes here."
+    )
+    return cards.card(
+        "Not in Tandem",
+        [
+            cards.section(
+                [
+                    cards.paragraph(html.escape(text)),
+                    cards.buttons(
+                        cards.button(
+                            "Add to Tandem",
+                            cards.run(action_url(settings, "add"), {"thread_id": thread_id}),
+                        ),
+                        cards.button("Open Tandem", cards.open_link(public(settings, "/"))),
+                    ),
+                ]
+            )
+        ],
+        name="not-in-tandem",
+    )
+
+
+def _team(session: Session, viewer: User) -> dict[int, User]:
+    members = session.exec(
+        select(User)
+        .where(User.workspace_id == viewer.workspace_id, col(User.is_active))
+        .order_by(col(User.name), col(User.email))
+    )
+    return {id_of(user): user for user in members}
+
+
+def _name(team: dict[int, User], user_id: int | None) -> str:
+    user = team.get(user_id) if user_id is not None else None
+    return html.escape(user.name or user.email) if user else "Unassigned"
+
+
+def _state(conversation: Conversation, team: dict[int, User], offset: int) -> Json:
+    promise = "None"
+    if conversation.promised_at is not None:
+        promise = f"{when(conversation.promised_at, offset)} ({conversation.promise_state})"
+    due = when(conversation.sla_due_at, offset) if conversation.sla_due_at else "No reply owed"
+    widgets = [
+        cards.decorated(conversation.status.capitalize(), top="Status"),
+        cards.decorated(_name(team, conversation.assignee_id), top="Assignee"),
+        cards.decorated(conversation.priority.capitalize(), top="Priority"),
+        cards.decorated(promise, top="Promised reply"),
+        cards.decorated(due, top="Reply due (SLA)"),
+    ]
+    if conversation.status == ConversationStatus.SNOOZED:
+        widgets.append(
+            cards.decorated(when(conversation.snoozed_until, offset), top="Snoozed until")
+        )
+    return cards.section(widgets, header="Conversation")
+
+
+def _actions(
+    settings: Settings,
+    conversation: Conversation,
+    viewer: User,
+    team: dict[int, User],
+    offset: int,
+) -> Json:
+    target = {"conversation_id": str(conversation.id)}
+
+    def run(name: str) -> Json:
+        return cards.run(action_url(settings, name), target)
+
+    mine = conversation.assignee_id == viewer.id
+    owners = [("none", "Unassigned")] + [
+        (str(user_id), user.name or user.email) for user_id, user in team.items()
+    ]
+    statuses = [(status.value, status.value.capitalize()) for status in ConversationStatus]
+    widgets = [
+        cards.buttons(
+            *([] if mine else [cards.button("Assign to me", run("assign_me"))]),
+            cards.button(
+                "Open in Tandem", cards.open_link(conversation_url(settings, id_of(conversation)))
+            ),
+        ),
+        cards.dropdown("assignee", "Assign to", owners, str(conversation.assignee_id or "none")),
+        cards.buttons(cards.button("Assign", run("assign"))),
+        cards.dropdown("status", "Status", statuses, conversation.status),
+        cards.buttons(cards.button("Change status", run("status"))),
+        cards.date_time_picker("snooze_until", "Snooze until", conversation.snoozed_until, offset),
+        cards.buttons(cards.button("Snooze", run("snooze"))),
+        cards.date_time_picker(
+            "promise_by", "Promise a reply by", conversation.promised_at, offset
+        ),
+        cards.buttons(cards.button("Set promise", run("promise"))),
+    ]
+    return cards.section(widgets, header="Actions")
+
+
+def _notes(
+    session: Session,
+    settings: Settings,
+    conversation: Conversation,
+    team: dict[int, User],
+    offset: int,
+) -> Json:
+    notes = sorted(
+        list_notes(session, id_of(conversation)),
+        key=lambda note: (note.created_at, note.id or 0),
+        reverse=True,
+    )
+    widgets = [
+        cards.decorated(
+            html.escape(note.body),
+            top=f"{'Handoff · ' if note.is_pinned else ''}{_name(team, note.author_id)} · "
+            f"{when(note.created_at, offset)}",
+        )
+        for note in notes[:MAX_NOTES]
+    ]
+    if not notes:
+        widgets.append(cards.paragraph("<i>No internal notes yet.</i>"))
+    widgets += [
+        cards.text_input(
+            "note", "New internal note", multiline=True, hint="Only your team sees notes."
+        ),
+        cards.buttons(
+            cards.button(
+                "Add note",
+                cards.run(action_url(settings, "note"), {"conversation_id": str(conversation.id)}),
+            )
+        ),
+    ]
+    return cards.section(widgets, header=f"Internal notes ({len(notes)})")
+
+
+def _reminders(session: Session, conversation: Conversation, offset: int) -> Json:
+    pending = session.exec(
+        select(Reminder)
+        .where(
+            Reminder.conversation_id == conversation.id,
+            Reminder.workspace_id == conversation.workspace_id,
+            Reminder.state == ReminderState.PENDING,
+        )
+        .order_by(col(Reminder.due_at), col(Reminder.id))
+        .limit(MAX_REMINDERS)
+    ).all()
+    widgets = [
+        cards.decorated(
+            html.escape(reminder.text or reminder.kind.capitalize()),
+            top=f"{reminder.kind.capitalize()} · {when(reminder.due_at, offset)}",
+        )
+        for reminder in pending
+    ]
+    return cards.section(
+        widgets or [cards.paragraph("<i>No pending reminders.</i>")], header="Reminders"
+    )

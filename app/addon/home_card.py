@@ -1,0 +1,85 @@
+"""The add-on's homepage in Gmail: the agent's open conversations, the team's overdue ones and
+the agent's next reminders, read through the same view conditions as the inbox."""
+
+import html
+from datetime import datetime
+
+from sqlmodel import Session, col, or_, select
+
+from app.addon import cards
+from app.addon.cards import Json
+from app.addon.conversation_card import when
+from app.addon.urls import conversation_url, public
+from app.inbox.views import InboxFilter, View, conditions, counts
+from app.models import Conversation, Reminder, ReminderState, User, id_of
+from app.settings import Settings
+
+LIST_LIMIT, REMINDER_LIMIT = 10, 5
+
+
+def home_card(
+    session: Session, *, settings: Settings, viewer: User, offset_minutes: int, now: datetime
+) -> Json:
+    mine = _listed(session, settings, viewer, InboxFilter(View.MINE, now=now), offset_minutes)
+    overdue = _listed(session, settings, viewer, InboxFilter(View.OVERDUE, now=now), offset_minutes)
+    totals = counts(session=session, user=viewer, now=now)
+    return cards.card(
+        "Tandem",
+        [
+            cards.section(
+                mine or [cards.paragraph("<i>Nothing open is assigned to you.</i>")],
+                header=f"My open conversations ({totals['mine']})",
+            ),
+            cards.section(
+                overdue or [cards.paragraph("<i>Nothing is overdue.</i>")],
+                header=f"Overdue ({totals['overdue']})",
+            ),
+            cards.section(_reminders(session, viewer, offset_minutes), header="My next reminders"),
+            cards.section(
+                [cards.buttons(cards.button("Open Tandem", cards.open_link(public(settings, "/"))))]
+            ),
+        ],
+        subtitle=html.escape(viewer.name or viewer.email),
+        name="home",
+    )
+
+
+def _listed(
+    session: Session, settings: Settings, viewer: User, inbox: InboxFilter, offset: int
+) -> list[Json]:
+    dialect = session.get_bind().dialect.name
+    rows = session.exec(
+        select(Conversation)
+        .where(*conditions(inbox, viewer, dialect))
+        .order_by(col(Conversation.last_message_at).desc(), col(Conversation.id).desc())
+        .limit(LIST_LIMIT)
+    ).all()
+    return [
+        cards.decorated(
+            html.escape(row.subject.strip() or "(no subject)"),
+            top=f"#{row.id} · {row.status}",
+            bottom=f"Reply due {when(row.sla_due_at, offset)}" if row.sla_due_at else "",
+            button=cards.button("Open", cards.open_link(conversation_url(settings, id_of(row)))),
+        )
+        for row in rows
+    ]
+
+
+def _reminders(session: Session, viewer: User, offset: int) -> list[Json]:
+    rows = session.exec(
+        select(Reminder)
+        .where(
+            Reminder.workspace_id == viewer.workspace_id,
+            Reminder.state == ReminderState.PENDING,
+            or_(col(Reminder.user_id) == viewer.id, col(Reminder.user_id).is_(None)),
+        )
+        .order_by(col(Reminder.due_at), col(Reminder.id))
+        .limit(REMINDER_LIMIT)
+    ).all()
+    found = [
+        cards.decorated(
+            html.escape(row.text or row.kind.capitalize()), top=when(row.due_at, offset)
+        )
+        for row in rows
+    ]
+    return found or [cards.paragraph("<i>No reminders pending.</i>")]
