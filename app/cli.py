@@ -15,6 +15,8 @@ import uvicorn
 from sqlmodel import Session, select
 
 from app.accounts import bootstrap, create_api_token, create_user, new_password, normalize_email
+from app.addon.manifest import DEFAULT_LOGO_URL, deployment
+from app.addon.preview import default_output, preview_card, render_card
 from app.db import check_connection, get_engine, session_scope
 from app.demo import (
     DEMO_ADMIN,
@@ -39,6 +41,8 @@ cli = typer.Typer(
 )
 admin = typer.Typer(no_args_is_help=True, help="Create workspaces, users and API tokens.")
 cli.add_typer(admin, name="admin")
+addon = typer.Typer(no_args_is_help=True, help="The Gmail add-on: its deployment and a preview.")
+cli.add_typer(addon, name="addon")
 
 
 def _migrated_settings(settings: Settings | None = None) -> Settings:
@@ -178,6 +182,33 @@ def admin_create_token(
         row, token = create_api_token(session=session, user=user, name=name)
         result = {"token_id": row.id, "user_id": user.id, "api_token": token}
     _print_json(result)
+
+
+@addon.command("manifest")
+def addon_manifest(
+    logo_url: Annotated[str, typer.Option(help="HTTPS URL of the add-on's icon.")] = (
+        DEFAULT_LOGO_URL
+    ),
+) -> None:
+    """Print the add-on's deployment JSON (for `gcloud workspace-add-ons deployments create`)."""
+    _print_json(deployment(get_settings(), logo_url=logo_url))
+
+
+@addon.command("preview")
+def addon_preview(
+    thread_id: Annotated[str, typer.Argument(help="The Gmail thread id of a conversation.")],
+    as_email: Annotated[
+        str | None, typer.Option("--as", help="See it as this user (default: its assignee).")
+    ] = None,
+    out: Annotated[Path | None, typer.Option(help="Where to write the HTML.")] = None,
+) -> None:
+    """Write an HTML rendering of the add-on's card for a conversation, for a quick look."""
+    settings = _migrated_settings()
+    with session_scope(get_engine(settings.database_url)) as session:
+        card = preview_card(session, settings=settings, thread_id=thread_id, viewer_email=as_email)
+    target = out or default_output(thread_id)
+    target.write_text(render_card(card), encoding="utf-8")
+    typer.echo(f"wrote {target}")
 
 
 def main() -> None:
