@@ -70,7 +70,8 @@ def _mention_at(state: StateInline, silent: bool) -> bool:
 def _render_mention(
     renderer: RendererHTML, tokens: list[Token], idx: int, options: OptionsDict, env: EnvType
 ) -> str:
-    return f'<span class="mention">{escape(tokens[idx].content)}</span>'
+    """`@"Anna Petrova"` reads as @Anna Petrova: the quotes only delimit a name with spaces."""
+    return f'<span class="mention">@{escape(tokens[idx].meta["mention"].handle)}</span>'
 
 
 def _parser() -> MarkdownIt:
