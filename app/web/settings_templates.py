@@ -34,7 +34,7 @@ from app.web.settings_pages import (
     settings_page,
     validation_errors,
 )
-from gmail_sync.reply_templates import VARIABLES, TemplateError, render_for
+from gmail_sync.reply_templates import VARIABLES, TemplateError, check_template, render_for
 
 router = APIRouter()
 
@@ -98,24 +98,30 @@ def _newest_conversation(session: Session, admin: User) -> Conversation | None:
     ).first()
 
 
+def _rendered(
+    session: Session, admin: User, conversation: Conversation | None, field: str, body: str
+) -> str | None:
+    """One body as the composer would fill it in; without a conversation only checked."""
+    if conversation is None:
+        check_template(body)
+        return None
+    draft = Template(workspace_id=admin.workspace_id, name="preview", body_text="")
+    setattr(draft, field, body)
+    text, html = render_for(session, draft, conversation, admin)
+    return html if field == "body_html" else text
+
+
 def _preview(session: Session, admin: User, form: TemplateForm) -> tuple[dict[str, Any], Errors]:
     conversation = _newest_conversation(session, admin)
     errors: Errors = {}
     shown: dict[str, Any] = {"conversation": conversation, "body_text": None, "body_html": None}
-    if conversation is None:
-        return shown, errors
     for field in BODIES:
         body = getattr(form, field)
-        if not body.strip():
-            continue
-        draft = Template(workspace_id=admin.workspace_id, name=form.name, body_text="")
-        setattr(draft, field, body)
-        try:
-            text, html = render_for(session, draft, conversation, admin)
-        except TemplateError as exc:
-            errors[field] = str(exc)
-            continue
-        shown[field] = html if field == "body_html" else text
+        if body.strip():
+            try:
+                shown[field] = _rendered(session, admin, conversation, field, body)
+            except TemplateError as exc:
+                errors[field] = str(exc)
     return shown, errors
 
 

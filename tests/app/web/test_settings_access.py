@@ -70,3 +70,36 @@ def test_anonymous_visitors_sign_in_first(client: TestClient) -> None:
     answer = client.get("/settings/team", follow_redirects=False)
     assert answer.status_code == 303
     assert answer.headers["location"] == "/login?next=/settings/team"
+
+
+JUNK = {
+    "email": "@@",
+    "name": "\x00" * 3,
+    "role": "root",
+    "password": "p",
+    "is_active": "maybe",
+    "is_available": "",
+    "timezone": "../../etc/passwd",
+    "first_response_minutes": "9" * 30,
+    "next_response_minutes": "-1",
+    "max_response_minutes": "1e9",
+    "mon": "25:00-26:00",
+    "tue": "-",
+    "wed": "09:00-12:00-15:00",
+    "holidays": "0000-00-00",
+    "display_name": "x" * 500,
+    "auto_ack_text": "{% for x in y %}{% endfor %}",
+    "auto_ack_window_minutes": "9" * 30,
+    "body_text": "{{ contact.__class__ }}",
+    "body_html": "{{",
+    "url": "http://[::1",
+    "events": "ping",
+}
+
+
+@pytest.mark.parametrize("path", FORMS)
+def test_junk_input_never_gives_a_server_error(
+    path: str, client: TestClient, csrf: str, admin: Member
+) -> None:
+    answer = client.post(path, data={"csrf_token": csrf, **JUNK}, follow_redirects=False)
+    assert answer.status_code < 500, answer.text[:300]

@@ -118,3 +118,13 @@ def test_preview_without_any_conversation_says_so(client: TestClient, csrf: str)
         "/settings/templates/preview", data={"csrf_token": csrf, "name": "x", "body_text": TEXT}
     )
     assert "A preview needs a conversation" in page.text
+
+
+def test_preview_without_a_conversation_still_checks_the_variables(
+    client: TestClient, csrf: str
+) -> None:
+    page = client.post(
+        "/settings/templates/preview",
+        data={"csrf_token": csrf, "name": "x", "body_text": "{{ contact.nick }}"},
+    )
+    assert page.status_code == 422 and "unknown variable" in page.text
