@@ -8,9 +8,15 @@ from pathlib import Path
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse, RedirectResponse
+from fastapi.exception_handlers import (
+    http_exception_handler,
+    request_validation_exception_handler,
+)
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.exc import DataError, IntegrityError
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
 from app import api, gmail_endpoints, health
@@ -22,6 +28,7 @@ from app.inbox.assignment import assign_new_mail
 from app.observability import RequestLogMiddleware
 from app.settings import Settings, get_settings
 from app.web import routes as web
+from app.web.error_pages import error_page, for_a_person
 from app.web.settings_pages import AdminOnly, admin_only_page
 from gmail_sync.auto_ack import acknowledge_new_mail
 from scheduler.promises import start_reply_clocks
@@ -32,8 +39,25 @@ logger = logging.getLogger(__name__)
 
 def _install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(TandemError)
-    async def tandem_error(_request: Request, exc: TandemError) -> JSONResponse:
+    async def tandem_error(request: Request, exc: TandemError) -> Response:
+        if for_a_person(request):
+            return error_page(request, exc.status_code, str(exc))
         return JSONResponse({"detail": str(exc)}, status_code=exc.status_code)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        """An address that leads nowhere (404) or the wrong method (405)."""
+        if for_a_person(request) and exc.status_code in (404, 405):
+            return error_page(request, 404, f"There is no page at {request.url.path}.")
+        return await http_exception_handler(request, exc)
+
+    @app.exception_handler(RequestValidationError)
+    async def malformed(request: Request, exc: RequestValidationError) -> Response:
+        """A page address with a malformed part, like /c/abc: people get a page, callers the
+        list of what is wrong where."""
+        if for_a_person(request):
+            return error_page(request, 404, f"There is no page at {request.url.path}.")
+        return await request_validation_exception_handler(request, exc)
 
     @app.exception_handler(OverflowError)
     @app.exception_handler(DataError)
@@ -56,10 +80,13 @@ def _install_error_handlers(app: FastAPI) -> None:
         return RedirectResponse(f"/login?next={quote(target)}", status_code=303)
 
     @app.exception_handler(Exception)
-    async def unexpected(request: Request, exc: Exception) -> JSONResponse:
+    async def unexpected(request: Request, exc: Exception) -> Response:
         """No stack trace reaches the caller; the log has it, under the request id."""
         request_id = getattr(request.state, "request_id", None)
         logger.error("unhandled error", exc_info=exc, extra={"request_id": request_id})
+        if for_a_person(request):
+            message = f"Tandem could not do this; the log has it under request id {request_id}."
+            return error_page(request, 500, message)
         return JSONResponse(
             {"detail": "internal server error", "request_id": request_id}, status_code=500
         )
