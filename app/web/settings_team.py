@@ -23,6 +23,7 @@ from app.api.users import (
     update_user,
 )
 from app.api.users import list_users as team_of
+from app.api.workspace import WorkspacePatchIn, read_workspace, update_workspace
 from app.auth import SessionDep
 from app.errors import TandemError
 from app.models import Role, User
@@ -63,6 +64,7 @@ def team_page(
         "form": (form or MemberForm()).model_dump(),
         "errors": errors or {},
         "created": created,
+        "auto_assign": read_workspace(admin, session).auto_assign,
     }
     return settings_page(request, session, admin, "settings_team.html", context, code)
 
@@ -89,6 +91,16 @@ def add_member(
         errors = {"email": str(exc)}
         return team_page(request, session, admin, form=form, errors=errors, code=exc.status_code)
     return team_page(request, session, admin, created=created, code=status.HTTP_201_CREATED)
+
+
+@router.post("/settings/team/auto-assign")
+def auto_assign(
+    request: Request, admin: WebAdmin, session: SessionDep, on: Annotated[bool, Form()] = False
+) -> Response:
+    """The workspace's `auto_assign`: new mail goes to the available agents in turn."""
+    update_workspace(WorkspacePatchIn(auto_assign=on), admin, session)
+    said = "goes to the available members in turn" if on else "waits for someone to take it"
+    return done(request, "/settings/team", f"New mail in an unassigned conversation {said}.")
 
 
 def _said(member: UserOut, changes: dict[str, str]) -> str:

@@ -18,6 +18,7 @@ PAGES = (
 FORMS = (
     "/settings/team",
     "/settings/team/1",
+    "/settings/team/auto-assign",
     "/settings/sla",
     "/settings/mailboxes/1",
     "/settings/templates",

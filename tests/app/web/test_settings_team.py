@@ -133,3 +133,12 @@ def test_a_bad_role_or_another_workspace_member_is_refused(
     )
     assert elsewhere.status_code == 404
     assert team.user(stranger.user_id).role == Role.ADMIN
+
+
+def test_new_mail_can_be_handed_out_in_turn(client: TestClient, csrf: str, admin: Member) -> None:
+    assert "Hand it out in turn" in client.get("/settings/team").text
+    on = client.post("/settings/team/auto-assign", data={"csrf_token": csrf, "on": "true"})
+    assert "goes to the available members in turn." in on.text
+    assert client.get("/api/v1/workspace", headers=admin.headers).json()["auto_assign"] is True
+    client.post("/settings/team/auto-assign", data={"csrf_token": csrf, "on": "false"})
+    assert client.get("/api/v1/workspace", headers=admin.headers).json()["auto_assign"] is False
