@@ -15,6 +15,7 @@ from app.db import get_scoped
 from app.errors import Invalid
 from app.inbox.changes import change_conversation, change_many
 from app.inbox.presend import hold_internal_context
+from app.inbox.reading import mark_read, mark_unread
 from app.models import (
     AuditEvent,
     Conversation,
@@ -126,6 +127,24 @@ def update_conversation(
     queued = _resolve(session, closing, template, user, settings, confirmed=body.confirm)
     session.commit()
     _send_at_once(request, settings, queued)
+    return _out(conversation)
+
+
+@router.post("/conversations/{id}/read")
+def mark_conversation_read(id: int, user: CurrentUser, session: SessionDep) -> ConversationOut:
+    """Marks it read for the whole team (the inbox's unread dot); not audited, no webhook."""
+    conversation = get_scoped(session, Conversation, id, user.workspace_id)
+    mark_read(session, conversation)
+    session.commit()
+    return _out(conversation)
+
+
+@router.post("/conversations/{id}/unread")
+def mark_conversation_unread(id: int, user: CurrentUser, session: SessionDep) -> ConversationOut:
+    """Unread again, for a teammate to pick up: its newest client message is unread."""
+    conversation = get_scoped(session, Conversation, id, user.workspace_id)
+    mark_unread(session, conversation)
+    session.commit()
     return _out(conversation)
 
 

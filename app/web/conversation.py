@@ -19,6 +19,7 @@ from app.auth import SessionDep, WebUser
 from app.db import get_scoped
 from app.errors import NotFound, TandemError
 from app.inbox.changes import change_conversation
+from app.inbox.reading import mark_read, mark_unread
 from app.models import (
     Attachment,
     Contact,
@@ -179,7 +180,18 @@ def conversation_page(
 
 @router.get("/c/{id}")
 def show(id: int, request: Request, user: WebUser, session: SessionDep) -> HTMLResponse:
+    """Opening it is reading it, for the whole team (see `app.inbox.reading`)."""
+    mark_read(session, get_scoped(session, Conversation, id, user.workspace_id))
+    session.commit()
     return conversation_page(request, session, user, id)
+
+
+@router.post("/c/{id}/unread")
+def unread(id: int, user: WebUser, session: SessionDep) -> RedirectResponse:
+    """Leaves it for a teammate to pick up: unread again, and back to the inbox."""
+    mark_unread(session, get_scoped(session, Conversation, id, user.workspace_id))
+    session.commit()
+    return RedirectResponse("/inbox", status_code=status.HTTP_303_SEE_OTHER)
 
 
 def _changes(
