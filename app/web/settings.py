@@ -26,6 +26,7 @@ from app.web import (
     settings_tokens,
     settings_webhooks,
 )
+from app.web.pages import render
 from app.web.settings_pages import (
     FORM_ERROR,
     Errors,
@@ -103,7 +104,7 @@ def connect(
 def progress(id: int, request: Request, user: WebAdmin, session: SessionDep) -> HTMLResponse:
     """The mailbox's status and sync progress, polled while the page is open."""
     mailbox = get_scoped(session, Mailbox, id, user.workspace_id)
-    return settings_page(request, session, user, "_mailbox.html", {"m": mailbox})
+    return render(request, session, user, "_mailbox.html", {"m": mailbox})
 
 
 class MailboxForm(BaseModel):
