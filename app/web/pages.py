@@ -48,8 +48,18 @@ def stamp(moment: datetime | None) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC") if moment else ""
 
 
+def file_size(size: int) -> str:
+    """ "512 bytes", "2.4 KB", "3.1 MB": a small file never reads as 0.0 KB."""
+    if size < 1024:
+        return f"{size} byte{'' if size == 1 else 's'}"
+    if size < 1024 * 1024:
+        return f"{size / 1024:.1f} KB"
+    return f"{size / 1024 / 1024:.1f} MB"
+
+
 templates.env.filters["ago"] = ago
 templates.env.filters["stamp"] = stamp
+templates.env.filters["file_size"] = file_size
 
 
 def unread_notifications(session: Session, user: User) -> int:

@@ -1,10 +1,12 @@
 """The conversation page, its controls, the email frame and the composers."""
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from app.models import Conversation, Message, Notification, Role
+from app.web.pages import file_size
 from tests.app.web.conftest import Inbox, seed
 from tests.conftest import Member, Team
 
@@ -145,3 +147,11 @@ def test_note_with_mention_notifies_the_teammate(
     assert "@nobody@nowhere.test hello" in bad.text, "the note stays in the box"
     names = client.get("/members.json").json()
     assert {"ben@acme.test", admin.email} <= {person["email"] for person in names}
+
+
+@pytest.mark.parametrize(
+    ("size", "shown"),
+    [(0, "0 bytes"), (1, "1 byte"), (200, "200 bytes"), (2458, "2.4 KB"), (3250586, "3.1 MB")],
+)
+def test_attachment_sizes_read_naturally(size: int, shown: str) -> None:
+    assert file_size(size) == shown
