@@ -14,7 +14,7 @@ from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel, ValidationError
 from sqlmodel import Session
 
-from app.api.sla import SlaPolicyIn, read_sla_policy, replace_sla_policy
+from app.api.sla import SlaPolicyIn, SlaPolicyOut, read_sla_policy, replace_sla_policy
 from app.auth import SessionDep
 from app.models import User
 from app.sla import WEEKDAYS, parse_business_hours
@@ -69,8 +69,7 @@ def _day_text(intervals: list[list[str]]) -> str:
     return ", ".join(f"{start}-{end}" for start, end in intervals)
 
 
-def _form_of(session: Session, admin: User) -> SlaForm:
-    policy = read_sla_policy(admin, session)
+def _form_of(policy: SlaPolicyOut) -> SlaForm:
     hours = {day: _day_text(policy.business_hours.get(day, [])) for day in WEEKDAYS}
     return SlaForm.model_validate(
         {
@@ -90,13 +89,14 @@ def sla_page(
     errors: Errors | None = None,
     code: int = status.HTTP_200_OK,
 ) -> HTMLResponse:
+    policy = read_sla_policy(admin, session)
     context = {
         "section": "sla",
-        "form": (form or _form_of(session, admin)).model_dump(),
+        "form": (form or _form_of(policy)).model_dump(),
         "errors": errors or {},
         "days": DAY_NAMES,
         "zones": sorted(available_timezones()),
-        "is_default": read_sla_policy(admin, session).is_default,
+        "is_default": policy.is_default,
     }
     return settings_page(request, session, admin, "settings_sla.html", context, code)
 
