@@ -32,6 +32,7 @@ from app.migrations import head_revision, upgrade_to_head
 from app.models import Role, User, Workspace
 from app.observability import configure_logging
 from app.settings import Settings, SettingsError, get_settings
+from app.workers import serve_workers
 
 cli = typer.Typer(
     no_args_is_help=True,
@@ -62,10 +63,15 @@ def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
     demo: Annotated[bool, typer.Option(help="Seed a demo workspace you can sign in to.")] = False,
+    workers: Annotated[
+        int, typer.Option(min=1, max=64, help="Worker processes answering on the port.")
+    ] = 1,
 ) -> None:
     """Serve the web UI and the REST API (migrating the database first)."""
     from app.main import create_app
 
+    if demo and workers > 1:
+        raise Invalid("--demo serves from one worker: its Gmail emulator runs in that process")
     settings = get_settings()
     if demo:
         emulator = start_emulator(database_url=settings.database_url, port=port + 25)
@@ -82,6 +88,9 @@ def serve(
             f"Gmail emulator for the demo mailbox {DEMO_MAILBOX}: {emulator.url} (deliver mail: "
             f"POST {emulator.url}/_emulator/mailboxes/{DEMO_MAILBOX}/messages, message/rfc822)"
         )
+    if workers > 1:
+        serve_workers(host=host, port=port, workers=workers)
+        return
     uvicorn.run(create_app(settings), host=host, port=port, log_config=None)
 
 

@@ -1,7 +1,7 @@
 """Inbox API latency at scale: list views, counts, conversation view and search.
 
 Seeds C conversations with M messages each (bulk inserts, the way sync writes) into a new
-database, serves it with uvicorn (`--workers N` processes, scheduler off), then times each
+database, serves it with `tandem serve` (`--workers N` processes, scheduler off), then times each
 endpoint sequentially and with K concurrent clients, and prints p50/p95/p99 and the ratio of
 p95 to a trivial endpoint (/healthz) on the same server. DESIGN.md's targets: list and
 conversation view p95 < 50 ms, search < 100 ms, at 100,000 conversations / 500,000 messages.
@@ -10,9 +10,8 @@ conversation view p95 < 50 ms, search < 100 ms, at 100,000 conversations / 500,0
         [--database-url postgresql+psycopg://postgres@127.0.0.1:5432/bench] [--requests 200]
         [--workers 2] [--seeded]
 
-With --workers 2 on the 2-CPU development box every request, /healthz included, took about
-40 ms more than with one worker (a uvicorn multi-process effect not investigated); compare
-the /healthz line before trusting a multi-worker run.
+The server is `tandem serve --workers N`, as a team would run it (uvicorn's own --workers left
+Nagle's algorithm on and added ~40 ms to every kept-alive request; see app/workers.py).
 """
 
 import argparse
@@ -192,7 +191,7 @@ def reuse(database_url: str) -> tuple[str, list[int]]:
 
 
 def serve(database_url: str, port: int, workers: int) -> subprocess.Popen[bytes]:
-    """The app under uvicorn with `workers` processes (the database is already migrated)."""
+    """`tandem serve` with `workers` processes (the database is already migrated)."""
     env = {
         **os.environ,
         "TANDEM_DATABASE_URL": database_url,
@@ -200,9 +199,9 @@ def serve(database_url: str, port: int, workers: int) -> subprocess.Popen[bytes]
         "TANDEM_SECRET_KEY": "bench-secret-key-for-api",
         "TANDEM_LOG_LEVEL": "WARNING",
     }
-    command = [sys.executable, "-m", "uvicorn", "app.main:create_app", "--factory"]
+    tandem = str(Path(sys.executable).with_name("tandem"))
     server = subprocess.Popen(  # noqa: S603 (our own command)
-        [*command, "--port", str(port), "--workers", str(workers), "--log-level", "warning"],
+        [tandem, "serve", "--port", str(port), "--workers", str(workers)],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -254,7 +253,7 @@ def main() -> None:
     parser.add_argument("--database-url", default=None)
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--concurrency", type=int, default=16)
-    parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
+    parser.add_argument("--workers", type=int, default=1, help="tandem serve worker processes")
     parser.add_argument("--seeded", action="store_true", help="reuse --database-url as it is")
     args = parser.parse_args()
     started = time.perf_counter()
@@ -302,7 +301,7 @@ def _report(args: argparse.Namespace, url: str, seeded: float, results: dict) ->
         f"database: {make_url(url).get_backend_name()}; {args.conversations} conversations, "
         f"{args.conversations * args.messages_per} messages, seeded in {seeded:.0f} s; "
         f"{args.requests} requests per endpoint, sequential and {args.concurrency} clients; "
-        f"{args.workers} uvicorn worker(s)"
+        f"{args.workers} worker process(es)"
     )
     base = [row[1] for row in results["healthz (trivial)"]]
     print(

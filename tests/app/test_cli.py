@@ -1,5 +1,6 @@
 """The `tandem` command as an operator runs it: real processes, real database, one-line errors."""
 
+import asyncio
 import json
 import os
 import socket
@@ -15,6 +16,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from app.migrations import head_revision
+from app.workers import tcp_listener
 
 TANDEM = str(Path(sys.executable).parent / "tandem")
 
@@ -244,3 +246,50 @@ def test_emulator_command_serves_the_demo_mailbox() -> None:
 def test_emulator_refuses_a_seed_that_is_neither_demo_nor_a_folder(tmp_path: Path) -> None:
     result = run("emulator", "--seed", str(tmp_path / "missing"), database_url="sqlite://")
     assert_one_line_error(result, "--seed takes `demo`")
+
+
+def test_serve_with_workers_answers_from_several_processes(tmp_path: Path) -> None:
+    port = _free_port()
+    env = {
+        **os.environ,
+        "TANDEM_DATABASE_URL": f"sqlite:///{tmp_path}/served.db",
+        "TANDEM_SECRET_KEY": "a-long-enough-secret-for-tests",
+        "TANDEM_RUN_SCHEDULER": "false",
+    }
+    args = [TANDEM, "serve", "--port", str(port), "--workers", "2"]
+    with subprocess.Popen(args, env=env, stderr=subprocess.DEVNULL) as server:
+        try:
+            assert _wait_ready(f"http://127.0.0.1:{port}").json()["status"] == "ok"
+            with httpx.Client(base_url=f"http://127.0.0.1:{port}") as client:
+                assert all(client.get("/healthz").status_code == 200 for _ in range(20))
+        finally:
+            server.terminate()
+            server.wait(timeout=15)
+    refused = subprocess.run(
+        [TANDEM, "serve", "--demo", "--workers", "2"], env=env, capture_output=True, text=True
+    )
+    assert refused.returncode != 0 and "--demo serves from one worker" in refused.stderr
+
+
+def test_the_workers_listener_turns_nagle_off_for_each_connection() -> None:
+    """Otherwise each kept-alive request waits ~40 ms for the client's delayed ACK."""
+
+    async def accepted_nodelay() -> int:
+        loop = asyncio.get_running_loop()
+        accepted: asyncio.Future[int] = loop.create_future()
+
+        class Probe(asyncio.Protocol):
+            def connection_made(self, transport: asyncio.BaseTransport) -> None:
+                sock = transport.get_extra_info("socket")
+                accepted.set_result(sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY))
+                transport.close()
+
+        listener = tcp_listener("127.0.0.1", 0)
+        server = await loop.create_server(Probe, sock=listener)
+        _, writer = await asyncio.open_connection(*listener.getsockname())
+        value = await accepted
+        writer.close()
+        server.close()
+        return value
+
+    assert asyncio.run(accepted_nodelay()) != 0
