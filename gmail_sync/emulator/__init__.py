@@ -13,11 +13,19 @@ Served paths:
   with a live access token of that mailbox; `me` is the token's mailbox.
 - Batch: `POST /batch/gmail/v1` (and `/batch`, the path the shipped discovery document names),
   multipart/mixed, at most 100 calls.
-- OAuth at Google's paths: `GET /o/oauth2/auth`, `POST /token`, `POST /revoke`.
+- OAuth at Google's paths: `GET /o/oauth2/auth`, `POST /token`, `POST /revoke`, and
+  OpenID Connect sign-in: with `openid` in the scope the token response carries an RS256
+  `id_token` (issuer https://accounts.google.com, audience the client id, the authorize
+  request's `nonce`, `email`/`email_verified` with the email scope, `name` with profile) whose
+  certificate `GET /oauth2/v1/certs` publishes as `{key id: x509 PEM}` (see `accounts`).
 
 Control API (JSON, no auth), the paths DESIGN.md fixes plus the ones marked "extra":
 - `POST /_emulator/mailboxes {"email", "name"?, "aliases"?}` -> 201; `GET /_emulator/mailboxes`
   (extra) lists them.
+- `POST /_emulator/accounts {"email", "name"?}` (extra) -> 201: a Google account that can
+  sign in (consent and ID tokens) but has no mailbox; every mailbox is an account too, and the
+  authorize chooser lists both. `GET /_emulator/accounts` (extra) lists them. Accounts are kept
+  in memory only (not in --state); reset forgets them.
 - `POST /_emulator/mailboxes/{email}/messages` (raw RFC 822 body) -> `{"id", "threadId",
   "historyId"}`, labelled INBOX+UNREAD, or the labels of `?labelIds=A,B` (extra).
   The internalDate is the Date header's instant (now when there is none).

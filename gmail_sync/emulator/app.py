@@ -86,7 +86,7 @@ def create_app(state_path: str | None = None, seed: str | None = None) -> Starle
 
     routes = [
         *GmailEndpoints(backend).routes(),
-        *OAuthEndpoints(backend.store, backend.tokens).routes(),
+        *OAuthEndpoints(backend.accounts, backend.tokens).routes(),
         *ControlEndpoints(backend).routes(),
     ]
     app = Starlette(routes=routes, lifespan=lifespan, exception_handlers={ApiError: _google_error})

@@ -1,10 +1,12 @@
-"""The emulator's parts wired together: store, tokens, faults, quota, push and the state file.
+"""The emulator's parts wired together: store, sign-in accounts, tokens, faults, quota, push
+and the state file.
 
 One `Backend` per app; the HTTP layers (Gmail API, OAuth, control) all share it.
 """
 
 from __future__ import annotations
 
+from gmail_sync.emulator.accounts import Accounts
 from gmail_sync.emulator.faults import Faults
 from gmail_sync.emulator.gmail_api import GmailApi
 from gmail_sync.emulator.persistence import SqliteState
@@ -18,7 +20,8 @@ class Backend:
     def __init__(self, state_path: str | None = None) -> None:
         self.state = SqliteState(state_path) if state_path else None
         self.store = Store(self.state)
-        self.tokens = Tokens(self.state)
+        self.accounts = Accounts(self.store)
+        self.tokens = Tokens(self.state, self.accounts.id_token)
         self.faults = Faults()
         self.quota = Quota()
         self.pusher = Pusher()
@@ -33,8 +36,9 @@ class Backend:
             self.state.subscription_saved(subscription)
 
     def reset(self) -> None:
-        """Forgets every mailbox, token, subscription, fault and quota count."""
+        """Forgets every mailbox, account, token, subscription, fault and quota count."""
         self.store.reset()
+        self.accounts.clear()
         self.tokens.tokens.clear()
         self.pusher.subscriptions.clear()
         self.faults.clear()

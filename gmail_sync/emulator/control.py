@@ -1,9 +1,11 @@
-"""The control API under /_emulator: mailboxes, delivery, faults, quota, push subscriptions.
+"""The control API under /_emulator: mailboxes, sign-in accounts, delivery, faults, quota, push
+subscriptions.
 
 Tests, the demo seed and benchmarks drive the emulator through it; it bypasses OAuth and quota
 and answers JSON. Failures raise `ApiError`, which the app renders in Google's error shape.
 Besides the paths DESIGN.md fixes it serves GET /mailboxes, ?labelIds= on delivery,
-GET /faults, DELETE /quota and POST /push_subscriptions (see the package docstring).
+GET /faults, DELETE /quota, POST /push_subscriptions and POST/GET /accounts (see the package
+docstring).
 """
 
 from __future__ import annotations
@@ -42,6 +44,8 @@ class ControlEndpoints:
         return [
             Route(prefix + "/mailboxes", self.create_mailbox, methods=["POST"]),
             Route(prefix + "/mailboxes", self.list_mailboxes, methods=["GET"]),
+            Route(prefix + "/accounts", self.create_account, methods=["POST"]),
+            Route(prefix + "/accounts", self.list_accounts, methods=["GET"]),
             Route(box + "/messages", self.deliver, methods=["POST"]),
             Route(box + "/mbox", self.deliver_mbox, methods=["POST"]),
             Route(box + "/sent", self.sent, methods=["GET"]),
@@ -65,6 +69,22 @@ class ControlEndpoints:
     async def list_mailboxes(self, request: Request) -> Response:
         boxes = [_mailbox_json(m) for m in self.backend.store.mailboxes.values()]
         return JSONResponse({"mailboxes": boxes})
+
+    async def create_account(self, request: Request) -> Response:
+        """A person who can sign in with Google here but has no mailbox; adding again renames."""
+        body = await _json(request)
+        email = body.get("email")
+        if not isinstance(email, str) or "@" not in email.strip():
+            raise errors.invalid_argument("Give an email")
+        name = str(body.get("name") or email.strip().split("@")[0])
+        key = self.backend.accounts.add(email, name)
+        return JSONResponse({"email": key, "name": name}, status_code=201)
+
+    async def list_accounts(self, request: Request) -> Response:
+        """Everyone who can sign in: the added people and every mailbox."""
+        accounts = self.backend.accounts
+        listing = [{"email": e, "name": accounts.name_of(e)} for e in accounts.emails()]
+        return JSONResponse({"accounts": listing})
 
     async def deliver(self, request: Request) -> Response:
         raw = await request.body()

@@ -1,9 +1,12 @@
-"""Google's OAuth endpoints at Google's paths: authorize, token and revoke.
+"""Google's OAuth endpoints at Google's paths: authorize, token, revoke and signing certificates.
 
-`GET /o/oauth2/auth` consents at once for the mailbox named by `login_hint` (or shows a chooser
-listing the mailboxes) and redirects with `code` and `state`; `POST /token` serves the
-authorization_code (with PKCE) and refresh_token grants; `POST /revoke` revokes a token. It
-owns only the HTTP side; codes and tokens live in `tokens`.
+`GET /o/oauth2/auth` consents at once for the account named by `login_hint` (a mailbox or a
+sign-in account, see `accounts`; otherwise it shows a chooser listing them all) and redirects
+with `code` and `state`; `POST /token` serves the authorization_code (with PKCE) and
+refresh_token grants, adding an ID token (carrying the authorize request's `nonce`) when
+`openid` was in the scope; `POST /revoke` revokes a token; `GET /oauth2/v1/certs` publishes the
+ID-token signing certificate as Google does. It owns only the HTTP side; codes and tokens live
+in `tokens`, accounts and ID tokens in `accounts`.
 """
 
 from __future__ import annotations
@@ -17,15 +20,15 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from gmail_sync.emulator.store import Store
+from gmail_sync.emulator.accounts import Accounts
 from gmail_sync.emulator.tokens import CODE_TTL_S, Grant, OAuthError, Tokens
 
 _DEFAULT_SCOPE = "https://mail.google.com/"
 
 
 class OAuthEndpoints:
-    def __init__(self, store: Store, tokens: Tokens) -> None:
-        self.store = store
+    def __init__(self, accounts: Accounts, tokens: Tokens) -> None:
+        self.accounts = accounts
         self.tokens = tokens
 
     def routes(self) -> list[Route]:
@@ -36,6 +39,7 @@ class OAuthEndpoints:
             Route("/o/oauth2/token", self.token, methods=["POST"]),
             Route("/revoke", self.revoke, methods=["POST", "GET"]),
             Route("/o/oauth2/revoke", self.revoke, methods=["POST", "GET"]),
+            Route("/oauth2/v1/certs", self.certs, methods=["GET"]),
         ]
 
     async def authorize(self, request: Request) -> Response:
@@ -50,7 +54,7 @@ class OAuthEndpoints:
         if method not in {"S256", "plain"}:
             return _redirect(redirect_uri, {"error": "invalid_request", "state": state})
         hint = (params.get("login_hint") or "").strip().lower()
-        if hint not in self.store.mailboxes:
+        if not self.accounts.exists(hint):
             return self._chooser(request, hint)
         scope = params.get("scope") or _DEFAULT_SCOPE
         grant = Grant(
@@ -61,18 +65,21 @@ class OAuthEndpoints:
             params.get("code_challenge"),
             method,
             time.time() + CODE_TTL_S,
+            params.get("nonce"),
         )
         code = self.tokens.issue_code(grant)
         return _redirect(redirect_uri, {"code": code, "scope": scope, "state": state})
 
     def _chooser(self, request: Request, hint: str) -> Response:
         items = []
-        for email in sorted(self.store.mailboxes):
+        for email in self.accounts.emails():
             query = urlencode({**request.query_params, "login_hint": email})
             link = html.escape(f"{request.url.path}?{query}")
             items.append(f'<li><a href="{link}">{html.escape(email)}</a></li>')
-        notice = f"<p>No mailbox {html.escape(hint)} here.</p>" if hint else ""
-        listing = "".join(items) or "<li>No mailboxes yet: create one with the control API.</li>"
+        notice = f"<p>No mailbox or account {html.escape(hint)} here.</p>" if hint else ""
+        listing = "".join(items) or (
+            "<li>No mailboxes or accounts yet: create one with the control API.</li>"
+        )
         return HTMLResponse(
             "<!doctype html><title>Choose an account</title>"
             f"<h1>Choose an account</h1>{notice}<ul>{listing}</ul>"
@@ -100,6 +107,9 @@ class OAuthEndpoints:
         except OAuthError as exc:
             return _oauth_error(exc)
         return JSONResponse(body, headers={"Cache-Control": "no-store"})
+
+    async def certs(self, request: Request) -> Response:
+        return JSONResponse(self.accounts.certs(), headers={"Cache-Control": "no-store"})
 
     async def revoke(self, request: Request) -> Response:
         value = request.query_params.get("token")

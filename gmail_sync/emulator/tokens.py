@@ -2,7 +2,9 @@
 
 Authorization codes are single use, expire after 10 minutes and are bound to the client,
 redirect URI and PKCE challenge; access tokens live `ACCESS_TTL_S`. Refresh and access tokens
-are written through to a `TokenSink` so a restarted emulator with --state honours them.
+are written through to a `TokenSink` so a restarted emulator with --state honours them. A code
+granted with the `openid` scope also yields an ID token, minted by the `id_tokens` callable
+(see `accounts`), as Google's token endpoint answers for OpenID Connect sign-in.
 """
 
 from __future__ import annotations
@@ -48,6 +50,7 @@ class Grant:
     challenge: str | None
     challenge_method: str
     expires_at: float
+    nonce: str | None = None
 
 
 class TokenSink(Protocol):
@@ -68,8 +71,11 @@ class NullTokenSink:
 
 
 class Tokens:
-    def __init__(self, sink: TokenSink | None = None) -> None:
+    def __init__(
+        self, sink: TokenSink | None = None, id_tokens: Callable[[Grant], str] | None = None
+    ) -> None:
         self.sink: TokenSink = sink or NullTokenSink()
+        self.id_tokens = id_tokens
         self.tokens: dict[str, Token] = {}
         self._grants: dict[str, Grant] = {}
 
@@ -94,6 +100,8 @@ class Tokens:
         )
         response = self._access_response(refresh)
         response["refresh_token"] = refresh.value
+        if self.id_tokens is not None and "openid" in grant.scope.split():
+            response["id_token"] = self.id_tokens(grant)
         return response
 
     def refresh(self, value: str, client_id: str) -> dict[str, Any]:
