@@ -24,6 +24,8 @@ def for_a_person(request: Request) -> bool:
 
 
 def error_page(request: Request, status_code: int, message: str) -> HTMLResponse:
+    """The message reads as a sentence: API messages are lowercase fragments."""
     title = _TITLES.get(status_code, "Something is not right")
-    context = {"title": title, "message": message, "status_code": status_code}
+    sentence = message[:1].upper() + message[1:].rstrip(".") + "."
+    context = {"title": title, "message": sentence, "status_code": status_code}
     return render(request, None, None, "error.html", context, status_code)

@@ -13,10 +13,10 @@ BROWSER = {"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
 @pytest.mark.parametrize(
     ("path", "says"),
     [
-        ("/c/999999", "conversation 999999 not found"),
+        ("/c/999999", "Conversation 999999 not found."),
         ("/c/not-a-number", "There is no page at /c/not-a-number."),
         ("/no/such/page", "There is no page at /no/such/page."),
-        ("/settings/mailboxes/999999/progress", "mailbox 999999 not found"),
+        ("/settings/mailboxes/999999/progress", "Mailbox 999999 not found."),
     ],
 )
 def test_a_wrong_address_is_a_page_with_the_way_back(
