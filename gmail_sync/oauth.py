@@ -1,5 +1,7 @@
 """Google OAuth for mailboxes: the web flow with PKCE (google-auth-oauthlib), credentials
-encrypted at rest (Fernet, rotatable keys), refresh-token revocation and push-token checks.
+encrypted at rest (Fernet, rotatable keys), refresh-token revocation and push-token checks; and
+"Sign in with Google" for people (OpenID Connect over the same flow, the ID token verified
+against Google's certificates, or the emulator's when one is configured).
 
 The only module besides `gmail_sync.client` that imports Google's auth libraries. It never
 touches the database: callers store what it returns.
@@ -7,6 +9,7 @@ touches the database: callers store what it returns.
 
 import base64
 import hashlib
+import hmac
 import json
 import logging
 import os
@@ -16,12 +19,14 @@ from typing import Any
 
 import httpx
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
-from google.auth.exceptions import GoogleAuthError
+from google.auth.exceptions import GoogleAuthError, TransportError
 from google.auth.transport.requests import Request as GoogleRequest
 from google.oauth2 import id_token
 from google.oauth2.credentials import Credentials
 from google_auth_oauthlib.flow import Flow
 from oauthlib.oauth2.rfc6749.errors import OAuth2Error
+from requests import RequestException
+from requests import Session as HttpSession
 
 from app.errors import Forbidden, Invalid, Unavailable
 from app.settings import Settings
@@ -34,8 +39,20 @@ GMAIL_SCOPES = ["https://www.googleapis.com/auth/gmail.modify"]
 GOOGLE_AUTH_URI = "https://accounts.google.com/o/oauth2/auth"
 GOOGLE_TOKEN_URI = "https://oauth2.googleapis.com/token"  # noqa: S105 (a URL, not a secret)
 GOOGLE_REVOKE_URI = "https://oauth2.googleapis.com/revoke"
+GOOGLE_CERTS_URI = "https://www.googleapis.com/oauth2/v1/certs"
+GOOGLE_ISSUERS = frozenset({"accounts.google.com", "https://accounts.google.com"})
 EMULATOR_CLIENT_ID = "tandem-emulator.apps.googleusercontent.com"
 CALLBACK_PATH = "/oauth/callback"
+#: "openid email profile" in the long form Google answers with: oauthlib refuses a token whose
+#: scope differs from the one asked for, and Google returns email/profile as these URLs.
+SIGN_IN_SCOPES = [
+    "openid",
+    "https://www.googleapis.com/auth/userinfo.email",
+    "https://www.googleapis.com/auth/userinfo.profile",
+]
+SIGN_IN_CALLBACK_PATH = "/login/google/callback"
+#: Tolerated clock difference between Tandem and Google when checking `iat`/`exp`.
+CLOCK_SKEW_SECONDS = 10
 
 
 class ReauthRequired(Forbidden):
@@ -50,6 +67,7 @@ class GoogleEndpoints:
     api_root: str | None
     client_id: str
     client_secret: str
+    certs_uri: str
 
 
 def google_endpoints(settings: Settings) -> GoogleEndpoints:
@@ -67,6 +85,7 @@ def google_endpoints(settings: Settings) -> GoogleEndpoints:
             root,
             settings.google_client_id or EMULATOR_CLIENT_ID,
             secret.get_secret_value() if secret else "emulator-secret",
+            f"{root}/oauth2/v1/certs",
         )
     if not settings.google_client_id or settings.google_client_secret is None:
         raise Unavailable(
@@ -80,28 +99,43 @@ def google_endpoints(settings: Settings) -> GoogleEndpoints:
         None,
         settings.google_client_id,
         settings.google_client_secret.get_secret_value(),
+        GOOGLE_CERTS_URI,
     )
 
 
-def redirect_uri(settings: Settings) -> str:
-    return str(settings.public_url).rstrip("/") + CALLBACK_PATH
+def google_sign_in_available(settings: Settings) -> bool:
+    """Whether `google_endpoints` would answer: real Google configured, or the emulator."""
+    return settings.gmail_emulator_url is not None or bool(
+        settings.google_client_id and settings.google_client_secret is not None
+    )
 
 
-def _flow(settings: Settings, code_verifier: str | None = None) -> Flow:
+def redirect_uri(settings: Settings, path: str = CALLBACK_PATH) -> str:
+    return str(settings.public_url).rstrip("/") + path
+
+
+def _flow(
+    settings: Settings,
+    code_verifier: str | None = None,
+    *,
+    scopes: list[str] = GMAIL_SCOPES,
+    callback_path: str = CALLBACK_PATH,
+) -> Flow:
     google = google_endpoints(settings)
+    callback = redirect_uri(settings, callback_path)
     config = {
         "web": {
             "client_id": google.client_id,
             "client_secret": google.client_secret,
             "auth_uri": google.auth_uri,
             "token_uri": google.token_uri,
-            "redirect_uris": [redirect_uri(settings)],
+            "redirect_uris": [callback],
         }
     }
     return Flow.from_client_config(
         config,
-        scopes=GMAIL_SCOPES,
-        redirect_uri=redirect_uri(settings),
+        scopes=scopes,
+        redirect_uri=callback,
         code_verifier=code_verifier,
         autogenerate_code_verifier=code_verifier is None,
     )
@@ -136,6 +170,64 @@ def exchange_code(*, settings: Settings, code: str, code_verifier: str) -> Crede
     if not credentials.refresh_token:
         raise Invalid("Google returned no refresh token: reconnect and grant offline access")
     return credentials
+
+
+def begin_sign_in(*, settings: Settings, state: str, nonce: str) -> Authorization:
+    """Google's sign-in URL: OpenID Connect with PKCE S256, the account chooser every time (a
+    shared computer must not sign in whoever used Google last) and no offline access."""
+    flow = _flow(settings, scopes=SIGN_IN_SCOPES, callback_path=SIGN_IN_CALLBACK_PATH)
+    url, _ = flow.authorization_url(
+        state=state, nonce=nonce, prompt="select_account", access_type="online"
+    )
+    assert flow.code_verifier is not None, "the flow generates a PKCE verifier"
+    return Authorization(url, state, flow.code_verifier)
+
+
+def signed_in_email(*, settings: Settings, code: str, code_verifier: str, nonce: str) -> str:
+    """Exchanges a sign-in code and returns the verified, lower-cased email of the account."""
+    flow = _flow(
+        settings, code_verifier, scopes=SIGN_IN_SCOPES, callback_path=SIGN_IN_CALLBACK_PATH
+    )
+    try:
+        token = flow.fetch_token(code=code)
+    except (OAuth2Error, GoogleAuthError) as exc:
+        raise Invalid(f"Google refused the sign-in code: {exc}") from None
+    except RequestException as exc:
+        raise Unavailable(f"Google could not be reached to finish signing in: {exc}") from None
+    finally:
+        flow.oauth2session.close()
+    raw = token.get("id_token")
+    if not isinstance(raw, str) or not raw:
+        raise Invalid("Google returned no ID token: sign in again")
+    return verified_email(settings=settings, token=raw, nonce=nonce)
+
+
+def verified_email(*, settings: Settings, token: str, nonce: str) -> str:
+    """What `id_token.verify_oauth2_token` checks (signature by Google's published keys, this
+    client as audience, Google as issuer, not expired), against the configured certificates so
+    the emulator's tokens take the same path; then this sign-in's nonce and a verified email."""
+    google = google_endpoints(settings)
+    try:
+        with HttpSession() as http:
+            claims = id_token.verify_token(
+                token,
+                GoogleRequest(http),
+                audience=google.client_id,
+                certs_url=google.certs_uri,
+                clock_skew_in_seconds=CLOCK_SKEW_SECONDS,
+            )
+    except TransportError as exc:
+        raise Unavailable(f"Google's signing keys could not be fetched: {exc}") from None
+    except (ValueError, GoogleAuthError) as exc:
+        raise Forbidden(f"Google's ID token was rejected: {exc}") from None
+    if claims.get("iss") not in GOOGLE_ISSUERS:
+        raise Forbidden("Google's ID token was rejected: not issued by Google")
+    if not hmac.compare_digest(str(claims.get("nonce", "")), nonce):
+        raise Forbidden("Google's ID token was rejected: it belongs to another sign-in")
+    email = claims.get("email")
+    if not isinstance(email, str) or not email or claims.get("email_verified") is not True:
+        raise Forbidden("Google did not vouch for an email address: sign in again")
+    return email.strip().lower()
 
 
 class TokenCipher:

@@ -1,6 +1,6 @@
 """The web UI's router: sign-in, sign-out and the account page (team, API tokens) live here;
-the inbox, conversation, composer, notification and settings pages are included from their
-own modules.
+Google sign-in and the inbox, conversation, composer, notification and settings pages are
+included from their own modules.
 
 Every unsafe request passes `check_csrf` (router dependency, inherited by the included
 routers); pages that need a user depend on `WebUser`, which sends anonymous visitors to the
@@ -8,55 +8,60 @@ sign-in page.
 """
 
 from typing import Annotated
-from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Depends, Form, Request, status
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlmodel import col, select
 
 from app.accounts import authenticate, create_api_token, revoke_api_token
-from app.auth import SessionDep, WebUser, check_csrf, sign_in, sign_out
+from app.auth import SessionDep, SettingsDep, WebUser, check_csrf, sign_in, sign_out
 from app.models import ApiToken, User, utcnow
-from app.web import attachments, compose, conversation, inbox, notifications, settings
+from app.web import (
+    attachments,
+    compose,
+    conversation,
+    google_sign_in,
+    inbox,
+    notifications,
+    settings,
+)
+from app.web.login_page import render_login, safe_next
 from app.web.pages import render
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(check_csrf)])
 
 
-def _safe_next(target: str | None) -> str:
-    """Only same-site paths, so the login form cannot be used as an open redirect."""
-    if (
-        not target
-        or not target.startswith("/")
-        or target.startswith("//")
-        or urlsplit(target).netloc
-    ):
-        return "/"
-    return target
-
-
 @router.get("/login")
-def login_page(request: Request, next: str | None = None) -> HTMLResponse:
-    return render(request, None, None, "login.html", {"next": _safe_next(next)})
+def login_page(
+    request: Request, app_settings: SettingsDep, next: str | None = None
+) -> HTMLResponse:
+    return render_login(request, app_settings, next=next)
 
 
 @router.post("/login")
 def login(
     request: Request,
     session: SessionDep,
+    app_settings: SettingsDep,
     email: Annotated[str, Form()],
     password: Annotated[str, Form()],
     next: Annotated[str, Form()] = "/",
 ) -> Response:
     user = authenticate(session=session, email=email, password=password)
     if user is None:
-        context = {"next": _safe_next(next), "email": email, "error": "Wrong email or password."}
-        return render(request, None, None, "login.html", context, status.HTTP_401_UNAUTHORIZED)
+        return render_login(
+            request,
+            app_settings,
+            next=next,
+            email=email,
+            error="Wrong email or password.",
+            status_code=status.HTTP_401_UNAUTHORIZED,
+        )
     user.last_login_at = utcnow()
     session.add(user)
     session.commit()
     sign_in(request, user)
-    return RedirectResponse(_safe_next(next), status_code=status.HTTP_303_SEE_OTHER)
+    return RedirectResponse(safe_next(next), status_code=status.HTTP_303_SEE_OTHER)
 
 
 @router.post("/logout")
@@ -99,5 +104,5 @@ def revoke_token(id: int, user: WebUser, session: SessionDep) -> RedirectRespons
     return RedirectResponse("/account", status_code=status.HTTP_303_SEE_OTHER)
 
 
-for _module in (inbox, conversation, compose, attachments, notifications, settings):
+for _module in (google_sign_in, inbox, conversation, compose, attachments, notifications, settings):
     router.include_router(_module.router)

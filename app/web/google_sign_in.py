@@ -1,0 +1,128 @@
+"""Sign in with Google (OpenID Connect, authorization-code flow with PKCE, run server side).
+
+The state, PKCE verifier, nonce and next page wait in the signed session cookie for ten
+minutes and are taken out on the first callback, so a replayed or forged callback finds
+nothing; no table is needed. Google's verified email must belong to an active Tandem user:
+this never creates users, and a refusal signs nobody in.
+"""
+
+import secrets
+from dataclasses import asdict, dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from fastapi import APIRouter, Request, status
+from fastapi.responses import RedirectResponse, Response
+from sqlmodel import Session, select
+
+from app.auth import SessionDep, SettingsDep, sign_in
+from app.errors import Forbidden, Invalid, TandemError
+from app.models import User, utcnow
+from app.settings import Settings
+from app.web.login_page import render_login, safe_next
+from gmail_sync.oauth import begin_sign_in, google_sign_in_available, signed_in_email
+
+router = APIRouter()
+
+PENDING_KEY = "google_sign_in"
+PENDING_TTL = timedelta(minutes=10)
+
+
+@dataclass(frozen=True)
+class PendingSignIn:
+    """What the callback needs from the start: kept in the session as plain JSON values."""
+
+    state: str
+    code_verifier: str
+    nonce: str
+    next: str
+    expires_at: float
+
+
+@router.get("/login/google")
+def start_google_sign_in(
+    request: Request, settings: SettingsDep, next: str | None = None
+) -> Response:
+    if not google_sign_in_available(settings):
+        error = "Google sign-in is not set up here: sign in with your password."
+        return render_login(
+            request, settings, next=next, error=error, status_code=status.HTTP_404_NOT_FOUND
+        )
+    nonce = secrets.token_urlsafe(32)
+    authorization = begin_sign_in(settings=settings, state=secrets.token_urlsafe(32), nonce=nonce)
+    pending = PendingSignIn(
+        authorization.state,
+        authorization.code_verifier,
+        nonce,
+        safe_next(next),
+        (utcnow() + PENDING_TTL).timestamp(),
+    )
+    request.session[PENDING_KEY] = asdict(pending)
+    return RedirectResponse(authorization.url, status_code=status.HTTP_303_SEE_OTHER)
+
+
+@router.get("/login/google/callback")
+def finish_google_sign_in(
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    state: str | None = None,
+    code: str | None = None,
+    error: str | None = None,
+) -> Response:
+    stored = request.session.pop(PENDING_KEY, None)
+    try:
+        pending = claim_pending(stored, state=state, now=utcnow())
+        user = google_user(
+            session=session, settings=settings, pending=pending, code=code, error=error
+        )
+    except TandemError as exc:
+        # A callback that cannot complete (state, code, cancelled) is the browser's bad request.
+        code_status = status.HTTP_400_BAD_REQUEST if isinstance(exc, Invalid) else exc.status_code
+        return render_login(request, settings, next=None, error=str(exc), status_code=code_status)
+    user.last_login_at = utcnow()
+    session.add(user)
+    session.commit()
+    sign_in(request, user)
+    return RedirectResponse(pending.next, status_code=status.HTTP_303_SEE_OTHER)
+
+
+def claim_pending(stored: Any, *, state: str | None, now: datetime) -> PendingSignIn:
+    """The sign-in this callback answers, already removed from the session by the caller."""
+    try:
+        pending = PendingSignIn(**stored) if isinstance(stored, dict) else None
+    except TypeError:
+        pending = None
+    if (
+        pending is None
+        or not state
+        or not secrets.compare_digest(pending.state, state)
+        or pending.expires_at < now.timestamp()
+    ):
+        raise Invalid(
+            "This Google sign-in was not started here, was already used or has expired: "
+            "sign in again."
+        )
+    return pending
+
+
+def google_user(
+    *,
+    session: Session,
+    settings: Settings,
+    pending: PendingSignIn,
+    code: str | None,
+    error: str | None,
+) -> User:
+    """The active Tandem user Google vouches for; refused before any session change."""
+    if error == "access_denied":
+        raise Invalid("Google sign-in was cancelled.")
+    if error or not code:
+        raise Invalid(f"Google did not complete the sign-in ({error or 'no code'}): try again.")
+    email = signed_in_email(
+        settings=settings, code=code, code_verifier=pending.code_verifier, nonce=pending.nonce
+    )
+    user = session.exec(select(User).where(User.email == email)).first()
+    if user is None or not user.is_active:
+        raise Forbidden(f"No Tandem account for {email}; ask an admin to add you.")
+    return user
