@@ -25,6 +25,7 @@ from gmail_sync.sync import sync_mailbox
 
 DEMO_WORKSPACE = "Acme Support (demo)"
 DEMO_ADMIN = "demo@tandem.test"
+DEMO_ADMIN_NAME = "Demo Admin"
 DEMO_AGENTS = (("anna@tandem.test", "Anna Petrova"), ("ben@tandem.test", "Ben Carter"))
 DEMO_PASSWORD = "tandem-demo"  # noqa: S105 (printed on start; the demo guards nothing)
 DEMO_MAILBOX = "support@acme.test"
@@ -69,7 +70,7 @@ def ensure_demo_workspace(*, session: Session) -> User:
             session=session,
             workspace=workspace,
             email=DEMO_ADMIN,
-            name="Demo Admin",
+            name=DEMO_ADMIN_NAME,
             role=Role.ADMIN,
         )
         for email, name in DEMO_AGENTS:
@@ -82,16 +83,27 @@ def ensure_demo_workspace(*, session: Session) -> User:
     return admin
 
 
+def add_google_accounts(emulator: str) -> None:
+    """Lets the demo team use "Sign in with Google" too: the emulator keeps sign-in accounts in
+    memory only, so they are added at every start."""
+    for email, name in ((DEMO_ADMIN, DEMO_ADMIN_NAME), *DEMO_AGENTS):
+        httpx.post(
+            f"{emulator}/_emulator/accounts", json={"email": email, "name": name}, timeout=10
+        ).raise_for_status()
+
+
 def connect_demo_mailbox(*, settings: Settings) -> None:
     """Connects support@acme.test through the emulator's OAuth, as an admin's browser would,
     unless it is connected already, syncs it once and puts the demo team to work on it; the
     scheduler keeps it in sync from then on."""
     engine = get_engine(settings.database_url)
+    emulator = str(settings.gmail_emulator_url).rstrip("/")
     httpx.post(
-        f"{str(settings.gmail_emulator_url).rstrip('/')}/_emulator/push_subscriptions",
+        f"{emulator}/_emulator/push_subscriptions",
         json={"topic": DEMO_TOPIC, "url": push_url(settings), "subscription": "tandem-demo"},
         timeout=10,
     ).raise_for_status()
+    add_google_accounts(emulator)
     with session_scope(engine) as session:
         admin = ensure_demo_workspace(session=session)
         mailbox = session.exec(select(Mailbox).where(Mailbox.email == DEMO_MAILBOX)).first()
