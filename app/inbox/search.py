@@ -19,6 +19,7 @@ from sqlalchemy import Float, Integer, Subquery, bindparam, column, text
 from sqlmodel import Session, col, select
 
 from app.errors import Invalid
+from app.inbox.passages import Terms, passage
 from app.inbox.search_estimate import expected_matches
 from app.inbox.views import InboxFilter, conditions
 from app.models import Conversation, User, id_of
@@ -129,7 +130,7 @@ def search_conversations(
     rows = list(session.exec(statement))
     page = rows[:limit]
     best = {id_of(conversation): int(doc) for conversation, doc in page}
-    highlights = _highlights(session, postgres, match, best) if best else {}
+    highlights = _highlights(session, phrases, match, best) if best else {}
     following = offset + limit if len(rows) > limit else None
     return SearchPage([conversation for conversation, _ in page], highlights, following)
 
@@ -233,17 +234,19 @@ def _newest(table: str, live: str, *, walk: bool) -> str:
 
 
 def _highlights(
-    session: Session, postgres: bool, match: str, best: dict[int, int]
+    session: Session, phrases: Sequence[tuple[str, ...]], match: str, best: dict[int, int]
 ) -> dict[int, str]:
     """Each conversation's best-matching passage with its matches marked, as safe HTML."""
-    marks = {"match": match, "start": MARK_START, "end": MARK_END}
-    if postgres:
+    if session.get_bind().dialect.name == "postgresql":
+        marks = {"match": match, "start": MARK_START, "end": MARK_END}
         rows = session.execute(_POSTGRES_HIGHLIGHTS, {**marks, **_HEADLINE, "ids": list(best)})
         return {int(conversation_id): _render(snippet or "") for conversation_id, snippet in rows}
     conversation_of = {doc: conversation_id for conversation_id, doc in best.items()}
-    docs = {"docs": list(conversation_of), "lowest": min(conversation_of)}
-    rows = session.execute(_SQLITE_HIGHLIGHTS, {**marks, **docs, "candidates": MAX_CANDIDATES})
-    return {conversation_of[int(doc)]: _render(snippet or "") for doc, snippet in rows}
+    terms = Terms.of(phrases, _prefix(phrases, len(phrases) - 1))
+    return {
+        conversation_of[int(doc)]: _render(passage(texts, terms, MARK_START, MARK_END))
+        for doc, *texts in session.execute(_SQLITE_DOCUMENTS, {"docs": list(conversation_of)})
+    }
 
 
 def _render(snippet: str) -> str:
@@ -251,13 +254,9 @@ def _render(snippet: str) -> str:
     return html.escape(snippet).replace(MARK_START, "<mark>").replace(MARK_END, "</mark>")
 
 
-# FTS5 cannot look up `rowid IN (...)` inside a MATCH, so this walks the same newest candidates
-# as the ranking did and builds a snippet for the page's documents only.
-_SQLITE_HIGHLIGHTS = text(
-    "SELECT rowid, snippet FROM (WITH candidates AS MATERIALIZED (SELECT rowid, CASE WHEN"
-    " rowid IN :docs THEN snippet(conversation_search, -1, :start, :end, '…', 24) END AS snippet"
-    " FROM conversation_search WHERE conversation_search MATCH :match AND rowid >= :lowest"
-    " ORDER BY rowid DESC LIMIT :candidates) SELECT * FROM candidates) WHERE snippet IS NOT NULL"
+_SQLITE_DOCUMENTS = text(
+    "SELECT rowid, coalesce(subject, ''), coalesce(body, ''), coalesce(participants, ''),"
+    " coalesce(note, '') FROM conversation_search WHERE rowid IN :docs"
 ).bindparams(bindparam("docs", expanding=True))
 
 _HEADLINE = {
