@@ -15,6 +15,7 @@ from fastapi import APIRouter, Form, Request, status
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlmodel import Session, col, select
 
+from app.api.reminders import list_reminders
 from app.auth import SessionDep, WebUser
 from app.db import get_scoped
 from app.errors import NotFound, TandemError
@@ -30,6 +31,7 @@ from app.models import (
     Message,
     MessageState,
     Priority,
+    ReminderState,
     Template,
     User,
     Workspace,
@@ -169,6 +171,9 @@ def conversation_page(
         "statuses": list(ConversationStatus),
         "priorities": list(Priority),
         "presets": PRESETS,
+        "reminders": list_reminders(
+            user, session, state=ReminderState.PENDING, conversation_id=id, limit=50
+        ),
         "draft": draft or Draft(),
         "flash": flash,
         "sent": session.get(Message, flash["sent"]) if flash.get("sent") else None,
@@ -221,7 +226,7 @@ async def update(id: int, request: Request, user: WebUser, session: SessionDep) 
     form = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
     now = utcnow()
     try:
-        changes = _changes(form, conversation, _zone(session, user), now)
+        changes = _changes(form, conversation, workspace_zone(session, user), now)
         change_conversation(
             session=session, conversation=conversation, actor=user, changes=changes, now=now
         )
@@ -234,7 +239,8 @@ async def update(id: int, request: Request, user: WebUser, session: SessionDep) 
     return RedirectResponse(f"/c/{id}", status_code=status.HTTP_303_SEE_OTHER)
 
 
-def _zone(session: Session, user: User) -> str:
+def workspace_zone(session: Session, user: User) -> str:
+    """Where the picked times (\"today 17:00\") are read."""
     workspace = session.get(Workspace, user.workspace_id)
     return workspace.timezone if workspace else "UTC"
 
@@ -258,7 +264,7 @@ def promise(
     conversation = get_scoped(session, Conversation, id, user.workspace_id)
     now = utcnow()
     try:
-        due = picked_time(when, custom, zone_name=_zone(session, user), now=now)
+        due = picked_time(when, custom, zone_name=workspace_zone(session, user), now=now)
         make_promise(session, conversation=conversation, user=user, due_at=due, now=now)
     except (ValueError, TandemError) as exc:
         session.rollback()

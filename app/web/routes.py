@@ -23,6 +23,7 @@ from app.web import (
     google_sign_in,
     inbox,
     notifications,
+    reminders,
     settings,
 )
 from app.web.login_page import render_login, safe_next
@@ -104,5 +105,14 @@ def revoke_token(id: int, user: WebUser, session: SessionDep) -> RedirectRespons
     return RedirectResponse("/account", status_code=status.HTTP_303_SEE_OTHER)
 
 
-for _module in (google_sign_in, inbox, conversation, compose, attachments, notifications, settings):
+for _module in (
+    google_sign_in,
+    inbox,
+    conversation,
+    reminders,
+    compose,
+    attachments,
+    notifications,
+    settings,
+):
     router.include_router(_module.router)

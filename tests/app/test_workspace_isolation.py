@@ -152,6 +152,7 @@ def test_every_object_route_answers_404_across_workspaces(
         url = path.replace("{id}", str(b_ids[_table_of(path)]))
         url = url.replace("{message_id}", str(b_ids[Message]))
         url = url.replace("{attachment_id}", str(b_ids[Attachment]))
+        url = url.replace("{reminder_id}", str(b_ids[Reminder]))
         if path.startswith("/api/"):
             body = BODIES[path](b_ids) if path in BODIES else {}
             response = client.request(method, url, headers=a.headers, json=body)

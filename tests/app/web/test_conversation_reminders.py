@@ -1,0 +1,76 @@
+"""Reminders from the conversation page: set for oneself or a teammate, follow-ups that wait
+for the client, refusals that keep the page, and cancelling."""
+
+from datetime import UTC, datetime, time, timedelta
+
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine
+from sqlmodel import Session, select
+
+from app.models import Reminder
+from tests.app.web.conftest import Inbox
+from tests.conftest import Member, Team
+
+
+def _reminders(engine: Engine) -> list[Reminder]:
+    with Session(engine) as session:
+        return list(session.exec(select(Reminder).order_by(Reminder.id)))
+
+
+def test_reminders_are_set_listed_and_cancelled(
+    client: TestClient, csrf: str, inbox: Inbox, admin: Member, team: Team, engine: Engine
+) -> None:
+    page = f"/c/{inbox.conversation_id}"
+    anna = team.member(admin.workspace_id, "anna@acme.test")
+    mine = client.post(
+        f"{page}/reminders",
+        data={"csrf_token": csrf, "when": "tomorrow10", "text": "Call about the refund"},
+        follow_redirects=False,
+    )
+    assert mine.status_code == 303
+    hers = client.post(
+        f"{page}/reminders",
+        data={
+            "csrf_token": csrf,
+            "when": "1h",
+            "whom": str(anna.user_id),
+            "unless_answered": "true",
+        },
+    )
+    assert hers.status_code == 200 and "Call about the refund" in hers.text
+    first, second = _reminders(engine)
+    tomorrow = datetime.now(UTC).date() + timedelta(days=1)
+    assert (first.user_id, first.kind, first.text) == (
+        admin.user_id,
+        "custom",
+        "Call about the refund",
+    )
+    assert first.due_at.astimezone(UTC) == datetime.combine(tomorrow, time(10), UTC)
+    assert (second.user_id, second.kind) == (anna.user_id, "followup")
+
+    cancelled = client.post(
+        f"{page}/reminders/{first.id}/cancel", data={"csrf_token": csrf}, follow_redirects=False
+    )
+    assert cancelled.status_code == 303
+    assert [r.state for r in _reminders(engine)] == ["cancelled", "pending"]
+    assert "Call about the refund" not in client.get(page).text
+
+
+def test_bad_reminders_are_refused_on_the_page_and_nothing_is_stored(
+    client: TestClient, csrf: str, inbox: Inbox, team: Team, engine: Engine
+) -> None:
+    page = f"/c/{inbox.conversation_id}"
+    stranger = team.admin_of_new_workspace("Other", "boss@other.test")
+    for form, says in (
+        ({"when": "custom", "custom": "soon"}, "Pick a date and time"),
+        ({"when": "custom", "custom": "2020-01-01T10:00"}, "in the future"),
+        ({"when": "1h", "whom": str(stranger.user_id)}, "not an active member"),
+        ({"when": "1h", "text": "x" * 2001}, "at most 2000 characters"),
+    ):
+        refused = client.post(f"{page}/reminders", data={"csrf_token": csrf, **form})
+        assert refused.status_code == 422 and says in refused.text, form
+    assert _reminders(engine) == []
+    assert client.post(f"{page}/reminders", data={"when": "1h"}).status_code == 403
+    assert (
+        client.post(f"{page}/reminders/999999/cancel", data={"csrf_token": csrf}).status_code == 404
+    )
