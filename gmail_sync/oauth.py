@@ -183,8 +183,19 @@ def begin_sign_in(*, settings: Settings, state: str, nonce: str) -> Authorizatio
     return Authorization(url, state, flow.code_verifier)
 
 
-def signed_in_email(*, settings: Settings, code: str, code_verifier: str, nonce: str) -> str:
-    """Exchanges a sign-in code and returns the verified, lower-cased email of the account."""
+@dataclass(frozen=True)
+class GoogleIdentity:
+    """Who Google says signed in: `subject` (the ID token's `sub`) names the Google account
+    for good; its email can change hands."""
+
+    email: str
+    subject: str
+
+
+def signed_in_identity(
+    *, settings: Settings, code: str, code_verifier: str, nonce: str
+) -> GoogleIdentity:
+    """Exchanges a sign-in code for the verified identity, the email lower-cased."""
     flow = _flow(
         settings, code_verifier, scopes=SIGN_IN_SCOPES, callback_path=SIGN_IN_CALLBACK_PATH
     )
@@ -199,10 +210,10 @@ def signed_in_email(*, settings: Settings, code: str, code_verifier: str, nonce:
     raw = token.get("id_token")
     if not isinstance(raw, str) or not raw:
         raise Invalid("Google returned no ID token: sign in again")
-    return verified_email(settings=settings, token=raw, nonce=nonce)
+    return verified_identity(settings=settings, token=raw, nonce=nonce)
 
 
-def verified_email(*, settings: Settings, token: str, nonce: str) -> str:
+def verified_identity(*, settings: Settings, token: str, nonce: str) -> GoogleIdentity:
     """What `id_token.verify_oauth2_token` checks (signature by Google's published keys, this
     client as audience, Google as issuer, not expired), against the configured certificates so
     the emulator's tokens take the same path; then this sign-in's nonce and a verified email."""
@@ -224,10 +235,12 @@ def verified_email(*, settings: Settings, token: str, nonce: str) -> str:
         raise Forbidden("Google's ID token was rejected: not issued by Google")
     if not hmac.compare_digest(str(claims.get("nonce", "")), nonce):
         raise Forbidden("Google's ID token was rejected: it belongs to another sign-in")
-    email = claims.get("email")
+    email, subject = claims.get("email"), claims.get("sub")
     if not isinstance(email, str) or not email or claims.get("email_verified") is not True:
         raise Forbidden("Google did not vouch for an email address: sign in again")
-    return email.strip().lower()
+    if not isinstance(subject, str) or not subject:
+        raise Forbidden("Google's ID token was rejected: it names no account")
+    return GoogleIdentity(email.strip().lower(), subject)
 
 
 class TokenCipher:

@@ -20,7 +20,12 @@ from app.errors import Forbidden, Invalid, TandemError
 from app.models import User, utcnow
 from app.settings import Settings
 from app.web.login_page import render_login, safe_next
-from gmail_sync.oauth import begin_sign_in, google_sign_in_available, signed_in_email
+from gmail_sync.oauth import (
+    GoogleIdentity,
+    begin_sign_in,
+    google_sign_in_available,
+    signed_in_identity,
+)
 
 router = APIRouter()
 
@@ -119,10 +124,25 @@ def google_user(
         raise Invalid("Google sign-in was cancelled.")
     if error or not code:
         raise Invalid(f"Google did not complete the sign-in ({error or 'no code'}): try again.")
-    email = signed_in_email(
+    google = signed_in_identity(
         settings=settings, code=code, code_verifier=pending.code_verifier, nonce=pending.nonce
     )
-    user = session.exec(select(User).where(User.email == email)).first()
+    return _pinned_user(session, google)
+
+
+def _pinned_user(session: Session, google: GoogleIdentity) -> User:
+    """The Tandem user this Google account signed in as before, else the one with its email,
+    which is then tied to the account: a Google address given to someone else later (a
+    colleague who left) never opens the old owner's Tandem account."""
+    user = session.exec(select(User).where(User.google_sub == google.subject)).first()
+    if user is None:
+        user = session.exec(select(User).where(User.email == google.email)).first()
+        if user is not None and user.google_sub not in (None, google.subject):
+            raise Forbidden(
+                f"The Tandem account {google.email} is tied to another Google account; "
+                "sign in with your password or ask an admin."
+            )
     if user is None or not user.is_active:
-        raise Forbidden(f"No Tandem account for {email}; ask an admin to add you.")
+        raise Forbidden(f"No Tandem account for {google.email}; ask an admin to add you.")
+    user.google_sub = google.subject
     return user

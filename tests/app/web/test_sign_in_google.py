@@ -24,7 +24,12 @@ from app.main import create_app
 from app.models import User
 from app.settings import Settings
 from app.web.google_sign_in import PendingSignIn, claim_pending
-from gmail_sync.oauth import EMULATOR_CLIENT_ID, begin_sign_in, signed_in_email, verified_email
+from gmail_sync.oauth import (
+    EMULATOR_CLIENT_ID,
+    begin_sign_in,
+    signed_in_identity,
+    verified_identity,
+)
 from tests.conftest import Member, Team
 from tests.gmail_sync.conftest import running_emulator
 
@@ -213,6 +218,30 @@ def test_deactivated_user_is_refused(browser: TestClient, engine: Engine, anna: 
     assert signed_in_as(browser) is None
 
 
+def test_the_first_google_sign_in_ties_the_account_to_it(
+    browser: TestClient, engine: Engine, anna: Member
+) -> None:
+    """Later the Tandem account follows the Google account, not its address: renamed in
+    Tandem it still opens, and another Google account holding the address does not."""
+    browser.get(consent(start(browser), "anna@acme.test").callback)
+    with session_scope(engine) as session:
+        user = session.get(User, anna.user_id)
+        assert user is not None and user.google_sub and user.google_sub.isdigit()
+        user.email = "anna.petrova@acme.test"
+    browser.cookies.clear()
+    browser.get(consent(start(browser), "anna@acme.test").callback)
+    assert signed_in_as(browser) == "anna.petrova@acme.test"
+
+    with session_scope(engine) as session:
+        user = session.get(User, anna.user_id)
+        assert user is not None
+        user.email, user.google_sub = "anna@acme.test", "another-google-account"
+    browser.cookies.clear()
+    refused = browser.get(consent(start(browser), "anna@acme.test").callback)
+    assert refused.status_code == 403 and "tied to another Google account" in refused.text
+    assert signed_in_as(browser) is None
+
+
 def test_cancelled_consent_is_a_clear_refusal(browser: TestClient, anna: Member) -> None:
     arrived = consent(start(browser), "anna@acme.test")
     refused = browser.get(f"/login/google/callback?state={arrived.state}&error=access_denied")
@@ -255,7 +284,7 @@ def test_an_id_token_signed_by_another_key_is_refused(
     forger = crypt.RSASigner.from_string(private, key_id=key_id)
     forged = jwt.encode(forger, _claims("anna@acme.test", "n1")).decode()
     with pytest.raises(Forbidden, match="rejected"):
-        verified_email(settings=google_settings, token=forged, nonce="n1")
+        verified_identity(settings=google_settings, token=forged, nonce="n1")
 
 
 def _sign_in_code(settings: Settings, nonce: str) -> tuple[str, str]:
@@ -270,10 +299,12 @@ def test_an_id_token_of_another_sign_in_is_refused(google_settings: Settings) ->
     token), is refused; the same kind of token passes with its own nonce."""
     code, verifier = _sign_in_code(google_settings, "n1")
     with pytest.raises(Forbidden, match="another sign-in"):
-        signed_in_email(settings=google_settings, code=code, code_verifier=verifier, nonce="n2")
+        signed_in_identity(settings=google_settings, code=code, code_verifier=verifier, nonce="n2")
     code, verifier = _sign_in_code(google_settings, "n3")
-    email = signed_in_email(settings=google_settings, code=code, code_verifier=verifier, nonce="n3")
-    assert email == "anna@acme.test"
+    google = signed_in_identity(
+        settings=google_settings, code=code, code_verifier=verifier, nonce="n3"
+    )
+    assert google.email == "anna@acme.test" and google.subject.isdigit()
 
 
 def test_a_sign_in_left_open_expires() -> None:
