@@ -14,7 +14,9 @@ from sqlmodel import Session
 from app.api.webhooks import (
     WebhookCreatedOut,
     WebhookIn,
+    WebhookPatchIn,
     add_webhook,
+    change_webhook,
     list_deliveries,
     list_webhooks,
     read_webhook,
@@ -79,15 +81,59 @@ def create(
     return webhooks_page(request, session, admin, created=created, code=status.HTTP_201_CREATED)
 
 
-@router.get("/settings/webhooks/{id}")
-def deliveries(id: int, request: Request, admin: WebAdmin, session: SessionDep) -> HTMLResponse:
-    """The delivery log, newest first, with every attempt."""
+class WebhookEditForm(WebhookForm):
+    is_active: bool = False
+
+
+def webhook_page(
+    request: Request,
+    session: Session,
+    admin: User,
+    id: int,
+    form: WebhookEditForm | None = None,
+    *,
+    errors: Errors | None = None,
+    code: int = status.HTTP_200_OK,
+) -> HTMLResponse:
+    """One webhook: its delivery log, newest first with every attempt, and its edit form."""
+    webhook = read_webhook(id, admin, session)
     context = {
         "section": "webhooks",
-        "webhook": read_webhook(id, admin, session),
+        "webhook": webhook,
         "deliveries": list_deliveries(id, admin, session, limit=50),
+        "events": list(Event),
+        "internal_events": INTERNAL_EVENTS,
+        "form": (form or WebhookEditForm(**webhook.model_dump())).model_dump(),
+        "errors": errors or {},
     }
-    return settings_page(request, session, admin, "settings_webhook.html", context)
+    return settings_page(request, session, admin, "settings_webhook.html", context, code)
+
+
+@router.get("/settings/webhooks/{id}")
+def deliveries(id: int, request: Request, admin: WebAdmin, session: SessionDep) -> HTMLResponse:
+    return webhook_page(request, session, admin, id)
+
+
+@router.post("/settings/webhooks/{id}")
+def edit(
+    id: int,
+    request: Request,
+    admin: WebAdmin,
+    session: SessionDep,
+    form: Annotated[WebhookEditForm, Form()],
+) -> Response:
+    """URL, events, internal and active at once; the secret stays."""
+    read_webhook(id, admin, session)
+    try:
+        change_webhook(id, WebhookPatchIn.model_validate(form.model_dump()), admin, session)
+    except ValidationError as exc:
+        errors = validation_errors(exc)
+        return webhook_page(request, session, admin, id, form, errors=errors, code=422)
+    except TandemError as exc:
+        session.rollback()
+        errors = {"url": str(exc)}
+        return webhook_page(request, session, admin, id, form, errors=errors, code=exc.status_code)
+    return done(request, f"/settings/webhooks/{id}", "Webhook saved.")
 
 
 @router.post("/settings/webhooks/{id}/test")

@@ -65,3 +65,31 @@ def test_ping_shows_in_the_delivery_log_and_delete_removes(
     assert f"Webhook to {URL} deleted." in deleted.text
     assert client.get("/api/v1/webhooks", headers=admin.headers).json() == []
     assert client.get(log).status_code == 404
+
+
+def test_a_webhook_is_changed_or_paused_and_bad_changes_are_explained(
+    client: TestClient, csrf: str, admin: Member
+) -> None:
+    _create(client, csrf)
+    (hook,) = client.get("/api/v1/webhooks", headers=admin.headers).json()
+    page = f"/settings/webhooks/{hook['id']}"
+    assert 'id="webhook-active" checked' in client.get(page).text
+    saved = client.post(
+        page, data={"csrf_token": csrf, "url": URL + "/v2", "events": ["message.received"]}
+    )
+    assert "Webhook saved." in saved.text
+    (changed,) = client.get("/api/v1/webhooks", headers=admin.headers).json()
+    assert changed["url"] == URL + "/v2" and changed["events"] == ["message.received"]
+    assert changed["is_active"] is False and changed["is_internal"] is False
+    assert 'id="webhook-active" checked' not in saved.text
+
+    bad = client.post(page, data={"csrf_token": csrf, "url": "ftp://x", "events": ["nope"]})
+    assert bad.status_code == 422 and 'value="ftp://x"' in bad.text
+    assert 'id="events-error"' in bad.text
+    assert client.get("/api/v1/webhooks", headers=admin.headers).json() == [changed]
+    resumed = client.post(
+        page, data={"csrf_token": csrf, "url": URL, "events": ["note.created"], "is_active": "true"}
+    )
+    assert 'id="webhook-active" checked' in resumed.text
+    (active,) = client.get("/api/v1/webhooks", headers=admin.headers).json()
+    assert active["is_active"] is True and active["url"] == URL
