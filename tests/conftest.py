@@ -2,7 +2,9 @@
 default or on the PostgreSQL server named by TANDEM_TEST_POSTGRES_URL (see the Makefile)."""
 
 import os
+import random
 import shutil
+import socket
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -24,6 +26,28 @@ from app.settings import Settings, load_settings
 
 POSTGRES_URL = os.environ.get("TANDEM_TEST_POSTGRES_URL")
 TEST_SECRET = "test-secret-key-for-tandem-tests"
+
+
+def demo_port() -> int:
+    """A port for `tandem serve --demo` whose Gmail emulator port (25 above it) is free too.
+
+    Both lie below the range the kernel hands out to outgoing connections (32768 and up on
+    Linux), where a database or HTTP client's socket could take the emulator's port between
+    this check and the demo's start."""
+    for _ in range(500):
+        port = random.randint(20000, 32000)
+        if all(_bindable(candidate) for candidate in (port, port + 25)):
+            return port
+    raise RuntimeError("no free port pair for the demo between 20000 and 32025")
+
+
+def _bindable(port: int) -> bool:
+    with socket.socket() as probe:
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
 
 
 def _create_postgres_database(server_url: str) -> str:

@@ -17,6 +17,7 @@ from fastapi.testclient import TestClient
 
 from app.migrations import head_revision
 from app.workers import tcp_listener
+from tests.conftest import demo_port
 
 TANDEM = str(Path(sys.executable).parent / "tandem")
 
@@ -141,7 +142,7 @@ def _free_port() -> int:
 
 @pytest.mark.parametrize("demo", [False, True], ids=["serve", "serve-demo"])
 def test_serve_migrates_and_answers_health_checks(tmp_path: Path, demo: bool) -> None:
-    port = _free_port()
+    port = demo_port()
     env = {**os.environ, "TANDEM_DATABASE_URL": f"sqlite:///{tmp_path}/served.db"}
     env.pop("TANDEM_SECRET_KEY", None)
     if not demo:

@@ -5,7 +5,6 @@ Screenshots go to test-artifacts/ (gitignored).
 """
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -18,16 +17,11 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
+from tests.conftest import demo_port
+
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 MAILBOX = "support@acme.test"
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = int(probe.getsockname()[1])
-    return port if port < 65000 else _free_port()
 
 
 @dataclass
@@ -65,7 +59,7 @@ def _wait_for(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
 @pytest.fixture(scope="session")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     folder = tmp_path_factory.mktemp("live")
-    port = _free_port()
+    port = demo_port()
     env = {
         **os.environ,
         "TANDEM_DATABASE_URL": f"sqlite:///{folder / 'tandem.db'}",
