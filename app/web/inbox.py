@@ -5,6 +5,7 @@ very functions behind `GET /api/v1/conversations`, so the page and the API alway
 """
 
 from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request, status
@@ -16,7 +17,7 @@ from app.errors import TandemError
 from app.inbox.changes import change_many
 from app.inbox.search import search_conversations
 from app.inbox.views import InboxFilter, View, conditions, counts
-from app.models import Contact, Conversation, ConversationStatus, User, utcnow
+from app.models import Contact, Conversation, ConversationStatus, Mailbox, Priority, User, utcnow
 from app.web.pages import is_htmx, render
 
 router = APIRouter()
@@ -36,26 +37,50 @@ VIEW_LABELS = {
 
 @dataclass(frozen=True)
 class InboxQuery:
-    """The page's query string as typed; kept as text so the form shows it back unchanged."""
+    """The page's query string as typed; kept as text so the form shows it back unchanged.
+    `since` and `until` are days (YYYY-MM-DD) of last activity, both included, in UTC."""
 
     view: str = View.OPEN.value
     q: str = ""
     status: str = ""
     assignee: str = ""
     tag: str = ""
+    priority: str = ""
+    mailbox: str = ""
+    since: str = ""
+    until: str = ""
 
     def to_filter(self) -> InboxFilter:
         """Raises ValueError naming the field a person mistyped (a URL edited by hand)."""
         try:
             view = View(self.view)
             chosen = ConversationStatus(self.status) if self.status else None
+            priority = Priority(self.priority) if self.priority else None
         except ValueError:
-            raise ValueError("Unknown view or status.") from None
-        if self.assignee and not self.assignee.isdigit():
-            raise ValueError("Unknown assignee.")
-        assignee = int(self.assignee) if self.assignee else None
-        tag = self.tag.strip()[:100] or None
-        return InboxFilter(view=view, status=chosen, assignee_id=assignee, tag=tag)
+            raise ValueError("Unknown view, status or priority.") from None
+        for name, value in (("assignee", self.assignee), ("mailbox", self.mailbox)):
+            if value and not value.isdigit():
+                raise ValueError(f"Unknown {name}.")
+        until = _day(self.until, "until")
+        return InboxFilter(
+            view=view,
+            status=chosen,
+            assignee_id=int(self.assignee) if self.assignee else None,
+            mailbox_id=int(self.mailbox) if self.mailbox else None,
+            priority=priority.value if priority else None,
+            tag=self.tag.strip()[:100] or None,
+            since=_day(self.since, "since"),
+            until=until + timedelta(days=1) if until else None,
+        )
+
+
+def _day(text: str, name: str) -> datetime | None:
+    if not text.strip():
+        return None
+    try:
+        return datetime.combine(date.fromisoformat(text.strip()), time(), UTC)
+    except ValueError:
+        raise ValueError(f"{name}: pick a day (YYYY-MM-DD).") from None
 
 
 def members(session: Session, user: User) -> list[User]:
@@ -122,6 +147,10 @@ def inbox_page(
         "counts": counts(session=session, user=user, now=utcnow()),
         "views": VIEW_LABELS,
         "statuses": list(ConversationStatus),
+        "priorities": list(Priority),
+        "mailboxes": session.exec(
+            select(Mailbox).where(Mailbox.workspace_id == user.workspace_id).order_by(Mailbox.email)
+        ).all(),
         "error": error,
         "now": utcnow(),
     }
@@ -143,8 +172,13 @@ def inbox(
     status: str = "",
     assignee: str = "",
     tag: str = "",
+    priority: str = "",
+    mailbox: str = "",
+    since: str = "",
+    until: str = "",
 ) -> HTMLResponse:
-    return inbox_page(request, session, user, InboxQuery(view, q, status, assignee, tag))
+    query = InboxQuery(view, q, status, assignee, tag, priority, mailbox, since, until)
+    return inbox_page(request, session, user, query)
 
 
 @router.get("/inbox/counts")

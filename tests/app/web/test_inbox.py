@@ -1,11 +1,14 @@
 """The inbox page: views and counts, search, filters and bulk actions."""
 
+from datetime import timedelta
+
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from app.models import Conversation
-from tests.app.web.conftest import Inbox, seed
+from app.db import session_scope
+from app.models import Conversation, Mailbox, id_of
+from tests.app.web.conftest import START, Inbox, seed
 from tests.conftest import Member, Team
 
 
@@ -67,3 +70,40 @@ def test_bulk_without_selection_says_so(client: TestClient, csrf: str, admin: Me
     answer = client.post("/inbox/bulk", data={"action": "close", "csrf_token": csrf})
     assert answer.status_code == 422
     assert "Select conversations first" in answer.text
+
+
+def test_priority_mailbox_and_activity_days_narrow_the_list(
+    client: TestClient, csrf: str, inbox: Inbox, engine: Engine, admin: Member
+) -> None:
+    with session_scope(engine) as session:
+        sales = Mailbox(workspace_id=admin.workspace_id, email="sales@a.test")
+        session.add(sales)
+        session.flush()
+        session.add(
+            Conversation(
+                workspace_id=admin.workspace_id,
+                mailbox_id=id_of(sales),
+                gmail_thread_id="sales-1",
+                subject="Bulk order quote",
+                priority="urgent",
+                last_message_at=START + timedelta(days=3),
+            )
+        )
+        sales_id = id_of(sales)
+    everything = {"view": "all"}
+    page = client.get("/inbox", params=everything).text
+    assert "Every mailbox" in page and "sales@a.test" in page, "two mailboxes: a mailbox filter"
+    urgent = client.get("/inbox", params={**everything, "priority": "urgent"}).text
+    assert "Bulk order quote" in urgent and "Invoice is wrong" not in urgent
+    by_mailbox = client.get("/inbox", params={**everything, "mailbox": str(sales_id)}).text
+    assert "Bulk order quote" in by_mailbox and "Invoice is wrong" not in by_mailbox
+    day = (START - timedelta(days=1)).date().isoformat()
+    that_day = client.get("/inbox", params={**everything, "since": day, "until": day}).text
+    assert "Old login question" in that_day
+    assert "Invoice is wrong" not in that_day and "Bulk order quote" not in that_day
+    assert f'name="since" value="{day}"' in that_day
+    for bad, says in (({"priority": "whenever"}, "Unknown view, status or priority"),
+                      ({"mailbox": "x"}, "Unknown mailbox"),
+                      ({"since": "yesterday"}, "since: pick a day")):  # fmt: skip
+        refused = client.get("/inbox", params={**everything, **bad})
+        assert refused.status_code == 422 and says in refused.text
