@@ -73,7 +73,9 @@ def test_a_webhook_is_changed_or_paused_and_bad_changes_are_explained(
     _create(client, csrf)
     (hook,) = client.get("/api/v1/webhooks", headers=admin.headers).json()
     page = f"/settings/webhooks/{hook['id']}"
-    assert 'id="webhook-active" checked' in client.get(page).text
+    shown = client.get(page).text
+    assert 'id="webhook-active" checked' in shown
+    assert "<title>Webhook deliveries · Settings · Tandem</title>" in shown
     saved = client.post(
         page, data={"csrf_token": csrf, "url": URL + "/v2", "events": ["message.received"]}
     )
