@@ -1,15 +1,15 @@
 """Alembic environment: migrates the database of `TANDEM_DATABASE_URL`, or the connection or URL
-that `app.migrations` hands over in `config.attributes`."""
+that `app.core.migrations` hands over in `config.attributes`."""
 
 from typing import Any
 
 from alembic import context
 from sqlalchemy import Connection
 
-from app.db import get_engine
-from app.inbox.search import not_search_object
-from app.models import JSONType, SQLModel, UTCDateTime
-from app.settings import get_settings
+from app.core.db import get_engine
+from app.core.models import JSONType, SQLModel, UTCDateTime
+from app.core.settings import get_settings
+from inbox.search import not_search_object
 
 target_metadata = SQLModel.metadata
 

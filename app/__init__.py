@@ -1,1 +1,3 @@
-"""Tandem's web application, its kernel (settings, db, models, errors) and its edge."""
+"""Tandem's kernel (`app.core`) and its edges: the REST API (`app.api`), the web UI (`app.web`),
+the Gmail add-on (`app.addon`), what they share (`app.http`), the command line (`app.cli`) and
+the composition root (`app.main`). The support domain lives in the top-level service packages."""

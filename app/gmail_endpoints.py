@@ -8,9 +8,9 @@ import logging
 from fastapi import APIRouter, Request, Response, status
 from fastapi.responses import HTMLResponse
 
-from app.auth import SessionDep, SettingsDep
-from app.errors import Forbidden, TandemError
-from app.models import utcnow
+from app.core.errors import Forbidden, TandemError
+from app.core.models import utcnow
+from app.http.auth import SessionDep, SettingsDep
 from gmail_sync.connect import claim_connection, finish_connection
 from gmail_sync.oauth import CALLBACK_PATH
 from gmail_sync.push import accept_push, authenticate_push, read_push

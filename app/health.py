@@ -4,9 +4,9 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy import Engine
 
-from app.db import check_connection
-from app.errors import Unavailable
-from app.migrations import current_revision, head_revision
+from app.core.db import check_connection
+from app.core.errors import Unavailable
+from app.core.migrations import current_revision, head_revision
 
 router = APIRouter(tags=["health"])
 

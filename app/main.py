@@ -21,17 +21,17 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from app import api, gmail_endpoints, health
 from app.addon import routes as addon
-from app.auth import LoginRequired
-from app.db import get_engine
-from app.errors import TandemError
-from app.inbox.assignment import assign_new_mail
-from app.observability import RequestLogMiddleware
-from app.settings import Settings, get_settings
+from app.core.db import get_engine
+from app.core.errors import TandemError
+from app.core.settings import Settings, get_settings
+from app.http.auth import LoginRequired
+from app.http.observability import RequestLogMiddleware
 from app.web import routes as web
 from app.web.error_pages import error_page, for_a_person
 from app.web.settings_pages import AdminOnly, admin_only_page
-from gmail_sync.auto_ack import acknowledge_new_mail
-from scheduler.promises import start_reply_clocks
+from inbox.assignment import assign_new_mail
+from inbox.auto_ack import acknowledge_new_mail
+from inbox.promises import start_reply_clocks
 from scheduler.runner import TandemScheduler
 
 logger = logging.getLogger(__name__)

@@ -35,10 +35,10 @@ from sqlalchemy import create_engine, insert, text
 from sqlalchemy.engine import make_url
 from sqlmodel import select
 
-from app.accounts import bootstrap, create_api_token
-from app.db import get_engine, session_scope
-from app.migrations import upgrade_to_head
-from app.models import Contact, Conversation, Mailbox, Message, User
+from app.core.accounts import bootstrap, create_api_token
+from app.core.db import get_engine, session_scope
+from app.core.migrations import upgrade_to_head
+from app.core.models import Contact, Conversation, Mailbox, Message, User
 
 WORDS = [
     "order",

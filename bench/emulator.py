@@ -38,7 +38,7 @@ def free_port() -> int:
 
 def start_emulator(port: int) -> subprocess.Popen[bytes]:
     code = (
-        "import uvicorn; from gmail_sync.emulator import create_app; "
+        "import uvicorn; from gmail_emulator import create_app; "
         f"uvicorn.run(create_app(), host='127.0.0.1', port={port}, log_level='warning')"
     )
     process = subprocess.Popen([sys.executable, "-c", code])  # noqa: S603 - fixed code

@@ -20,10 +20,10 @@ from typing import Any
 
 from sync import mailbox_mbox  # bench/sync.py
 
-from gmail_sync.emulator.message_resources import message_resource
-from gmail_sync.emulator.messages import summarize
-from gmail_sync.emulator.model import StoredMessage
-from gmail_sync.emulator.seed import mbox_messages
+from gmail_emulator.message_resources import message_resource
+from gmail_emulator.messages import summarize
+from gmail_emulator.model import StoredMessage
+from gmail_emulator.seed import mbox_messages
 from gmail_sync.mime import parse_gmail_message
 
 CORPUS = Path(__file__).resolve().parent.parent / "tests" / "gmail_sync" / "corpus"

@@ -96,7 +96,7 @@ def main() -> None:
             [
                 sys.executable,
                 "-c",
-                "from app.settings import get_settings; "
+                "from app.core.settings import get_settings; "
                 "from gmail_sync.push import push_url; print(push_url(get_settings()))",
             ],
             env=env,

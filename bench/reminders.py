@@ -26,10 +26,10 @@ from sqlalchemy import create_engine, func, insert, text
 from sqlalchemy.engine import make_url
 from sqlmodel import Session, col, select
 
-from app.accounts import create_user, create_workspace
-from app.db import get_engine, session_scope
-from app.migrations import upgrade_to_head
-from app.models import (
+from app.core.accounts import create_user, create_workspace
+from app.core.db import get_engine, session_scope
+from app.core.migrations import upgrade_to_head
+from app.core.models import (
     Conversation,
     Mailbox,
     Notification,
@@ -45,8 +45,8 @@ SECRET = "bench-reminders-secret-key-0123456789"  # noqa: S105 (signs nothing re
 LEAD = timedelta(seconds=8)
 PROCESS_SCRIPT = """
 import sys, time
-from app.db import get_engine
-from app.settings import load_settings
+from app.core.db import get_engine
+from app.core.settings import load_settings
 from scheduler.runner import TandemScheduler
 
 settings = load_settings(database_url=sys.argv[1], secret_key=sys.argv[2])

@@ -131,11 +131,11 @@ def tandem_sync(url: str, database_url: str, new: int, threads: int) -> dict[str
     from pydantic import AnyHttpUrl, SecretStr
     from sqlmodel import Session, func, select
 
-    from app.accounts import bootstrap
-    from app.db import get_engine, session_scope
-    from app.migrations import upgrade_to_head
-    from app.models import Message, User, utcnow
-    from app.settings import load_settings
+    from app.core.accounts import bootstrap
+    from app.core.db import get_engine, session_scope
+    from app.core.migrations import upgrade_to_head
+    from app.core.models import Message, User, utcnow
+    from app.core.settings import load_settings
     from gmail_sync.connect import claim_connection, finish_connection, start_connection
     from gmail_sync.sync import sync_mailbox
 

@@ -11,9 +11,9 @@ from datetime import datetime
 
 from sqlmodel import Session
 
-from app.errors import NotFound, TandemError, Unavailable
-from app.models import Attachment, Mailbox, Message
-from app.settings import Settings
+from app.core.errors import NotFound, TandemError, Unavailable
+from app.core.models import Attachment, Mailbox, Message
+from app.core.settings import Settings
 from gmail_sync.client import GmailClient, mailbox_client
 from gmail_sync.mailboxes import record_quota
 

@@ -27,8 +27,8 @@ from googleapiclient.discovery_cache import get_static_doc
 from googleapiclient.errors import HttpError
 from googleapiclient.http import HttpRequest, MediaInMemoryUpload
 
-from app.errors import Invalid, NotFound, Unavailable
-from app.settings import Settings
+from app.core.errors import Invalid, NotFound, Unavailable
+from app.core.settings import Settings
 from gmail_sync.oauth import (
     ReauthRequired,
     TokenCipher,

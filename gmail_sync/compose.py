@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Literal
 from gmail_sync.mime_headers import bare_address, format_address, message_ids, parse_addresses
 
 if TYPE_CHECKING:
-    from app.models import Message
+    from app.core.models import Message
     from gmail_sync.mime import ParsedMessage
 
 # Mail clients trim References to the thread's root plus the newest ancestors; these bounds keep

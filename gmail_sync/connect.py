@@ -13,9 +13,9 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
-from app.errors import Conflict, Invalid, NotFound
-from app.models import Mailbox, MailboxStatus, OAuthState, SyncState, id_of
-from app.settings import Settings
+from app.core.errors import Conflict, Invalid, NotFound
+from app.core.models import Mailbox, MailboxStatus, OAuthState, SyncState, id_of
+from app.core.settings import Settings
 from gmail_sync.client import GmailClient
 from gmail_sync.mailboxes import mark_needs_reauth, record_quota, request_sync
 from gmail_sync.oauth import (

@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlmodel import Session, select
 
-from app.models import (
+from app.core.models import (
     AuditEvent,
     Contact,
     Conversation,

@@ -20,7 +20,7 @@ from typing import Any
 from sqlalchemy import insert
 from sqlmodel import Session, col, select
 
-from app.models import (
+from app.core.models import (
     Attachment,
     Contact,
     Conversation,

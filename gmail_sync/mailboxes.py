@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import or_, update
 from sqlmodel import Session, col, select
 
-from app.models import Mailbox, MailboxStatus, SyncState
+from app.core.models import Mailbox, MailboxStatus, SyncState
 
 LEASE = timedelta(minutes=5)
 

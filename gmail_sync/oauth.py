@@ -28,8 +28,8 @@ from oauthlib.oauth2.rfc6749.errors import OAuth2Error
 from requests import RequestException
 from requests import Session as HttpSession
 
-from app.errors import Forbidden, Invalid, Unavailable
-from app.settings import Settings
+from app.core.errors import Forbidden, Invalid, Unavailable
+from app.core.settings import Settings
 
 logger = logging.getLogger(__name__)
 

@@ -15,9 +15,9 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session, select
 
-from app.errors import Forbidden, Invalid
-from app.models import Mailbox
-from app.settings import Settings
+from app.core.errors import Forbidden, Invalid
+from app.core.models import Mailbox
+from app.core.settings import Settings
 from gmail_sync.client import mailbox_client
 from gmail_sync.connect import start_watch
 from gmail_sync.mailboxes import mark_needs_reauth, record_quota, request_sync

@@ -18,9 +18,9 @@ from typing import Literal
 from sqlalchemy import Engine, update
 from sqlmodel import Session, col, select
 
-from app.db import session_scope
-from app.errors import Conflict, Invalid, NotFound, TandemError
-from app.models import (
+from app.core.db import session_scope
+from app.core.errors import Conflict, Invalid, NotFound, TandemError
+from app.core.models import (
     Attachment,
     AuditEvent,
     Conversation,
@@ -32,7 +32,7 @@ from app.models import (
     User,
     id_of,
 )
-from app.settings import Settings
+from app.core.settings import Settings
 from gmail_sync.client import mailbox_client
 from gmail_sync.compose import (
     Answered,

@@ -20,10 +20,10 @@ from typing import Any
 from sqlalchemy import Engine, func
 from sqlmodel import Session, col, select
 
-from app.db import session_scope
-from app.errors import Invalid, Unavailable
-from app.models import Mailbox, Message, utcnow
-from app.settings import Settings
+from app.core.db import session_scope
+from app.core.errors import Invalid, Unavailable
+from app.core.models import Mailbox, Message, utcnow
+from app.core.settings import Settings
 from gmail_sync.client import GmailClient, HistoryExpired, RetryPolicy, mailbox_client
 from gmail_sync.fetcher import ThreadBatch, ThreadFetcher
 from gmail_sync.ingest import (

@@ -11,8 +11,8 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
-from app.errors import Invalid
-from app.models import Note, Notification, User, id_of
+from app.core.errors import Invalid
+from app.core.models import Note, Notification, User, id_of
 from notes.markup import Mention, find_mentions
 
 MENTION_KIND = "mention"

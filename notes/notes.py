@@ -10,9 +10,9 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
-from app.db import get_scoped
-from app.errors import Conflict, Forbidden, Invalid, NotFound
-from app.models import (
+from app.core.db import get_scoped
+from app.core.errors import Conflict, Forbidden, Invalid, NotFound
+from app.core.models import (
     AuditEvent,
     Conversation,
     Note,

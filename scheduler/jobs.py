@@ -8,15 +8,15 @@ from datetime import datetime
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from app.db import session_scope
-from app.errors import TandemError
-from app.models import utcnow
-from app.settings import Settings
+from app.core.db import session_scope
+from app.core.errors import TandemError
+from app.core.models import utcnow
+from app.core.settings import Settings
 from gmail_sync.mailboxes import due_mailbox_ids, mailboxes_needing_watch
 from gmail_sync.push import WATCH_RENEWAL_MARGIN, renew_watch
 from gmail_sync.send import send_due
 from gmail_sync.sync import SyncReport, sync_mailbox
-from scheduler.promises import break_lapsed_promises, replies_sent
+from inbox.promises import break_lapsed_promises, replies_sent
 from webhooks.delivery import deliver_due
 from webhooks.sync_events import emit_sync_events
 

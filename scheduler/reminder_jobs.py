@@ -10,11 +10,11 @@ import time
 
 from sqlalchemy import Engine
 
-from app.models import utcnow
-from app.settings import Settings
-from scheduler.firing import fire_due, next_due_at
-from scheduler.mail import send_due_emails
-from scheduler.snoozes import wake_due_snoozes
+from app.core.models import utcnow
+from app.core.settings import Settings
+from inbox.agent_mail import send_due_emails
+from inbox.reminder_firing import fire_due, next_due_at
+from inbox.snoozes import wake_due_snoozes
 
 TICK_SECONDS = 1.0
 #: The firing run ends this long before the next tick, so runs never pile up.

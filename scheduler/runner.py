@@ -18,7 +18,7 @@ from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.background import BackgroundScheduler
 from sqlalchemy import Engine
 
-from app.settings import Settings
+from app.core.settings import Settings
 from scheduler.jobs import (
     AfterSync,
     break_promises,

@@ -17,12 +17,15 @@ from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
-from app.accounts import create_api_token, create_user, create_workspace
-from app.db import get_engine, session_scope
+from app.core.accounts import create_api_token, create_user, create_workspace
+from app.core.db import get_engine, session_scope
+from app.core.migrations import upgrade_to_head
+from app.core.models import Role, SQLModel, User, Workspace
+from app.core.settings import Settings, load_settings
 from app.main import create_app
-from app.migrations import upgrade_to_head
-from app.models import Role, SQLModel, User, Workspace
-from app.settings import Settings, load_settings
+
+#: The Gmail emulator and Tandem connected to it, for every package's tests.
+pytest_plugins = ["tests.gmail_fixtures"]
 
 POSTGRES_URL = os.environ.get("TANDEM_TEST_POSTGRES_URL")
 TEST_SECRET = "test-secret-key-for-tandem-tests"

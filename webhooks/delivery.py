@@ -18,8 +18,8 @@ import httpx
 from sqlalchemy import Engine, or_, update
 from sqlmodel import col, select
 
-from app.db import session_scope
-from app.models import WebhookDelivery, WebhookDeliveryState, WebhookSubscription, id_of
+from app.core.db import session_scope
+from app.core.models import WebhookDelivery, WebhookDeliveryState, WebhookSubscription, id_of
 
 TIMEOUT_SECONDS = 10.0
 #: Waits after the 1st, 2nd, ... failed attempt; after the last attempt the delivery fails.

@@ -12,8 +12,8 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from app.errors import Invalid
-from app.models import Note, WebhookDelivery, WebhookSubscription, id_of
+from app.core.errors import Invalid
+from app.core.models import Note, WebhookDelivery, WebhookSubscription, id_of
 from webhooks.payloads import note_data
 
 

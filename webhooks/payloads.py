@@ -6,7 +6,7 @@ only for `note.created`, which `emit` sends to internal subscriptions alone.
 
 from typing import Any
 
-from app.models import Conversation, Message, Note, id_of
+from app.core.models import Conversation, Message, Note, id_of
 
 
 def conversation_data(

@@ -11,8 +11,8 @@ from urllib.parse import urlsplit
 
 from sqlmodel import Session
 
-from app.errors import Conflict, Invalid
-from app.models import WebhookDelivery, WebhookSubscription
+from app.core.errors import Conflict, Invalid
+from app.core.models import WebhookDelivery, WebhookSubscription
 from webhooks.events import EVENTS, queue_ping
 
 MIN_SECRET_LENGTH = 16

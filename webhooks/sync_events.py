@@ -8,7 +8,7 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
-from app.models import Conversation, Direction, Message
+from app.core.models import Conversation, Direction, Message
 from webhooks.events import Event, emit
 from webhooks.payloads import conversation_data, message_data
 

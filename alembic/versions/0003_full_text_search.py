@@ -11,7 +11,7 @@ so English and Russian are treated alike) on conversation, message and note, eac
 index. `@ . / : - < >` become spaces so addresses split into words as on SQLite (and text
 in angle brackets is not taken for an HTML tag).
 
-The models leave these objects out; `app.inbox.search.not_search_object` hides them from
+The models leave these objects out; `inbox.search.not_search_object` hides them from
 autogenerate. A later SQLite batch migration that recreates message, note or conversation drops
 their triggers and must create them again.
 

@@ -11,13 +11,13 @@ from sqlmodel import Session, select
 
 from app.addon.events import AddonEvent, MalformedEvent
 from app.addon.threads import find_conversation
-from app.db import get_scoped
-from app.errors import Invalid, NotFound
-from app.inbox.changes import change_conversation
-from app.models import Conversation, ConversationStatus, Mailbox, User
+from app.core.db import get_scoped
+from app.core.errors import Invalid, NotFound
+from app.core.models import Conversation, ConversationStatus, Mailbox, User
 from gmail_sync.mailboxes import request_sync
+from inbox.changes import change_conversation
+from inbox.promises import make_promise
 from notes.notes import create_note
-from scheduler.promises import make_promise
 from webhooks.events import note_created
 
 

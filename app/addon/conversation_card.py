@@ -14,7 +14,7 @@ from sqlmodel import Session, col, select
 from app.addon import cards
 from app.addon.cards import Json
 from app.addon.urls import action_url, conversation_url, public
-from app.models import (
+from app.core.models import (
     Conversation,
     ConversationStatus,
     Reminder,
@@ -22,7 +22,7 @@ from app.models import (
     User,
     id_of,
 )
-from app.settings import Settings
+from app.core.settings import Settings
 from notes.notes import list_notes
 
 MAX_NOTES, MAX_REMINDERS = 20, 10

@@ -16,8 +16,8 @@ from app.addon.cards import Json
 from app.addon.events import AddonEvent
 from app.addon.threads import find_conversation
 from app.addon.urls import public
-from app.models import Conversation, Mailbox, User
-from app.settings import Settings
+from app.core.models import Conversation, Mailbox, User
+from app.core.settings import Settings
 from gmail_sync.compose import Answered, Recipients, diff_recipients, reply_recipients
 from gmail_sync.send import answered_message, own_addresses, thread_participants
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from app.errors import Invalid
+from app.core.errors import Invalid
 
 
 class MalformedEvent(Invalid):

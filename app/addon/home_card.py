@@ -10,9 +10,9 @@ from app.addon import cards
 from app.addon.cards import Json
 from app.addon.conversation_card import when
 from app.addon.urls import conversation_url, public
-from app.inbox.views import InboxFilter, View, conditions, counts
-from app.models import Conversation, Reminder, ReminderState, User, id_of
-from app.settings import Settings
+from app.core.models import Conversation, Reminder, ReminderState, User, id_of
+from app.core.settings import Settings
+from inbox.views import InboxFilter, View, conditions, counts
 
 LIST_LIMIT, REMINDER_LIMIT = 10, 5
 

@@ -14,9 +14,9 @@ from google.auth.transport.requests import Request as GoogleRequest
 from google.oauth2 import id_token
 from sqlmodel import Session, select
 
-from app.errors import Forbidden, TandemError, Unavailable
-from app.models import User
-from app.settings import Settings
+from app.core.errors import Forbidden, TandemError, Unavailable
+from app.core.models import User
+from app.core.settings import Settings
 
 GOOGLE_CERTS_URL = "https://www.googleapis.com/oauth2/v1/certs"
 GOOGLE_ISSUERS = frozenset({"accounts.google.com", "https://accounts.google.com"})

@@ -3,7 +3,7 @@ its triggers point at Tandem's public URL, and it asks for the narrowest scopes 
 """
 
 from app.addon.urls import COMPOSE_PATH, HOMEPAGE_PATH, MESSAGE_PATH, public
-from app.settings import Settings
+from app.core.settings import Settings
 
 DEFAULT_LOGO_URL = "https://www.gstatic.com/images/icons/material/system/1x/inbox_black_48dp.png"
 

@@ -16,9 +16,9 @@ from sqlmodel import Session, col, select
 from app.addon.cards import Json
 from app.addon.conversation_card import conversation_card
 from app.addon.threads import find_conversation
-from app.errors import NotFound
-from app.models import Conversation, Role, User
-from app.settings import Settings
+from app.core.errors import NotFound
+from app.core.models import Conversation, Role, User
+from app.core.settings import Settings
 
 CARD_TAGS = {"b", "i", "u", "br", "font", "a"}
 CARD_ATTRIBUTES = {"font": {"color"}, "a": {"href"}}

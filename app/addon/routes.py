@@ -23,9 +23,9 @@ from app.addon.home_card import home_card
 from app.addon.identity import verify_google, verify_user
 from app.addon.threads import find_conversation
 from app.addon.urls import ACTIONS_PATH, COMPOSE_PATH, HOMEPAGE_PATH, MESSAGE_PATH, public
-from app.auth import SessionDep, SettingsDep
-from app.errors import Invalid
-from app.models import User, utcnow
+from app.core.errors import Invalid
+from app.core.models import User, utcnow
+from app.http.auth import SessionDep, SettingsDep
 
 router = APIRouter(include_in_schema=False)
 

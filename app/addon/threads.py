@@ -4,7 +4,7 @@ workspace: another workspace's thread is "not in Tandem", exactly like an unsync
 from sqlalchemy import or_
 from sqlmodel import Session, col, select
 
-from app.models import Conversation, ConversationThread, Message, User
+from app.core.models import Conversation, ConversationThread, Message, User
 
 
 def find_conversation(

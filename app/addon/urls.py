@@ -1,7 +1,7 @@
 """Where Google reaches the add-on and where its links lead: every URL is built from
 `TANDEM_PUBLIC_URL`, the address Google and agents see (not the one a proxy forwards to)."""
 
-from app.settings import Settings
+from app.core.settings import Settings
 
 HOMEPAGE_PATH = "/addon/homepage"
 MESSAGE_PATH = "/addon/message"

@@ -13,10 +13,10 @@ from fastapi import APIRouter, Response
 from sqlmodel import Session
 
 from app.api.errors import ErrorOut
-from app.auth import CurrentUser, SessionDep, SettingsDep
-from app.db import get_scoped
-from app.models import Attachment, User, utcnow
-from app.settings import Settings
+from app.core.db import get_scoped
+from app.core.models import Attachment, User, utcnow
+from app.core.settings import Settings
+from app.http.auth import CurrentUser, SessionDep, SettingsDep
 from gmail_sync.attachment_download import attachment_download
 
 router = APIRouter(tags=["attachments"])

@@ -10,9 +10,9 @@ from sqlalchemy import func, or_
 from sqlmodel import col, select
 
 from app.api.conversations import CONVERSATION_EXAMPLE, ConversationOut
-from app.auth import CurrentUser, SessionDep
-from app.db import get_scoped
-from app.models import Contact, Conversation
+from app.core.db import get_scoped
+from app.core.models import Contact, Conversation
+from app.http.auth import CurrentUser, SessionDep
 
 router = APIRouter(tags=["contacts"])
 

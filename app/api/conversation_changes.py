@@ -10,13 +10,9 @@ from sqlmodel import col, select
 
 from app.api.conversations import ConversationOut
 from app.api.replies import send_now
-from app.auth import CurrentUser, SessionDep, SettingsDep
-from app.db import get_scoped
-from app.errors import Invalid
-from app.inbox.changes import change_conversation, change_many
-from app.inbox.presend import hold_internal_context
-from app.inbox.reading import mark_read, mark_unread
-from app.models import (
+from app.core.db import get_scoped
+from app.core.errors import Invalid
+from app.core.models import (
     AuditEvent,
     Conversation,
     ConversationStatus,
@@ -27,9 +23,13 @@ from app.models import (
     id_of,
     utcnow,
 )
-from app.settings import Settings
-from gmail_sync.reply_templates import render_for
+from app.core.settings import Settings
+from app.http.auth import CurrentUser, SessionDep, SettingsDep
 from gmail_sync.send import ReplyRequest, queue_reply
+from inbox.changes import change_conversation, change_many
+from inbox.presend import hold_internal_context
+from inbox.reading import mark_read, mark_unread
+from inbox.templates import render_for
 
 router = APIRouter(tags=["conversations"])
 

@@ -17,12 +17,9 @@ from sqlalchemy import and_, or_
 from sqlmodel import col, select
 
 from app.api.notes import NoteOut, note_out
-from app.auth import CurrentUser, SessionDep
-from app.db import get_scoped
-from app.errors import Invalid
-from app.inbox.search import search_conversations
-from app.inbox.views import InboxFilter, View, conditions, counts
-from app.models import (
+from app.core.db import get_scoped
+from app.core.errors import Invalid
+from app.core.models import (
     Attachment,
     Contact,
     Conversation,
@@ -34,6 +31,9 @@ from app.models import (
     PromiseState,
     utcnow,
 )
+from app.http.auth import CurrentUser, SessionDep
+from inbox.search import search_conversations
+from inbox.views import InboxFilter, View, conditions, counts
 from notes.notes import list_notes
 
 router = APIRouter(tags=["conversations"])

@@ -8,13 +8,13 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic.config import JsonDict
 from sqlmodel import col, select
 
-from app.auth import AdminUser, CurrentUser, SessionDep, SettingsDep
-from app.db import get_scoped
-from app.models import AuditEvent, Mailbox, MailboxStatus, id_of, utcnow
-from gmail_sync.auto_ack import DEFAULT_TEXT
+from app.core.db import get_scoped
+from app.core.models import AuditEvent, Mailbox, MailboxStatus, id_of, utcnow
+from app.http.auth import AdminUser, CurrentUser, SessionDep, SettingsDep
 from gmail_sync.connect import disconnect, start_connection
 from gmail_sync.mailboxes import request_sync
-from gmail_sync.reply_templates import check_template
+from inbox.auto_ack import DEFAULT_TEXT
+from inbox.templates import check_template
 
 router = APIRouter(tags=["mailboxes"])
 

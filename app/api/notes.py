@@ -12,10 +12,10 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Response, status
 from pydantic import BaseModel, ConfigDict, Field
 
-from app.auth import AdminUser, CurrentUser, SessionDep
-from app.db import get_scoped
-from app.errors import Forbidden
-from app.models import Conversation, Note, NoteKind, NoteRevision, Role, User, id_of, utcnow
+from app.core.db import get_scoped
+from app.core.errors import Forbidden
+from app.core.models import Conversation, Note, NoteKind, NoteRevision, Role, User, id_of, utcnow
+from app.http.auth import AdminUser, CurrentUser, SessionDep
 from notes.markup import render_note
 from notes.notes import (
     MAX_BODY,

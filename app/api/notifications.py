@@ -12,10 +12,10 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
-from app.auth import CurrentUser, SessionDep
-from app.db import get_scoped
-from app.errors import NotFound
-from app.models import Notification, User, utcnow
+from app.core.db import get_scoped
+from app.core.errors import NotFound
+from app.core.models import Notification, User, utcnow
+from app.http.auth import CurrentUser, SessionDep
 
 router = APIRouter(prefix="/notifications", tags=["notifications"])
 

@@ -1,7 +1,7 @@
 """Reminders: `POST /conversations/{id}/reminders` (custom reminders and follow-ups),
 `GET /reminders` and `DELETE /reminders/{id}` (cancel while pending).
 
-The rules live in `scheduler.reminders`; the scheduler fires them. Every query is scoped to the
+The rules live in `inbox.reminders`; the scheduler fires them. Every query is scoped to the
 caller's workspace.
 """
 
@@ -12,10 +12,9 @@ from fastapi import APIRouter, Query, status
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 from sqlmodel import col, select
 
-from app.auth import CurrentUser, SessionDep
-from app.db import get_scoped
-from app.errors import Forbidden
-from app.models import (
+from app.core.db import get_scoped
+from app.core.errors import Forbidden
+from app.core.models import (
     Conversation,
     FollowupAction,
     Reminder,
@@ -25,7 +24,8 @@ from app.models import (
     User,
     utcnow,
 )
-from scheduler.reminders import ReminderRequest, cancel_reminder, schedule_reminder
+from app.http.auth import CurrentUser, SessionDep
+from inbox.reminders import ReminderRequest, cancel_reminder, schedule_reminder
 
 router = APIRouter(tags=["reminders"])
 

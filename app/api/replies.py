@@ -22,13 +22,11 @@ from pydantic import (
 from sqlmodel import Session, col, select
 from starlette.datastructures import UploadFile
 
-from app.accounts import normalize_email
 from app.api.conversations import AttachmentOut, ConversationOut
-from app.auth import CurrentUser, SessionDep, SettingsDep
-from app.db import get_scoped
-from app.errors import Invalid, NotFound
-from app.inbox.presend import hold_internal_context
-from app.models import (
+from app.core.accounts import normalize_email
+from app.core.db import get_scoped
+from app.core.errors import Invalid, NotFound
+from app.core.models import (
     Attachment,
     Conversation,
     Direction,
@@ -41,10 +39,10 @@ from app.models import (
     id_of,
     utcnow,
 )
-from app.settings import Settings
+from app.core.settings import Settings
+from app.http.auth import CurrentUser, SessionDep, SettingsDep
 from gmail_sync.compose import OutgoingAttachment
 from gmail_sync.mime_headers import parse_addresses
-from gmail_sync.reply_templates import render_for
 from gmail_sync.send import (
     MAX_ATTACHMENT_BYTES,
     QueuedReply,
@@ -54,9 +52,11 @@ from gmail_sync.send import (
     retry_reply,
     send_reply,
 )
+from inbox.presend import hold_internal_context
+from inbox.promise_text import DetectedPromise, detect_promise
+from inbox.promises import make_promise
+from inbox.templates import render_for
 from scheduler.jobs import announce_sent
-from scheduler.promise_text import DetectedPromise, detect_promise
-from scheduler.promises import make_promise
 
 router = APIRouter(tags=["replies"])
 

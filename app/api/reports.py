@@ -7,9 +7,9 @@ from fastapi import APIRouter
 from pydantic import AwareDatetime, BaseModel, ConfigDict
 from sqlmodel import col, func, select
 
-from app.auth import CurrentUser, SessionDep
-from app.errors import Invalid
-from app.models import AuditEvent, Conversation, PromiseState
+from app.core.errors import Invalid
+from app.core.models import AuditEvent, Conversation, PromiseState
+from app.http.auth import CurrentUser, SessionDep
 
 router = APIRouter(tags=["reports"])
 

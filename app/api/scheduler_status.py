@@ -15,13 +15,13 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from app.accounts import normalize_email
 from app.api.reminders import REMINDER_EXAMPLE, ReminderOut, reminder_out
-from app.auth import AdminUser, SessionDep, SettingsDep
-from app.errors import Invalid, NotFound
-from app.models import Reminder, ReminderState, SmtpSecurity, SmtpServer, utcnow
+from app.core.accounts import normalize_email
+from app.core.errors import Invalid, NotFound
+from app.core.models import Reminder, ReminderState, SmtpSecurity, SmtpServer, utcnow
+from app.http.auth import AdminUser, SessionDep, SettingsDep
 from gmail_sync.oauth import TokenCipher
-from scheduler.mail import SmtpSettings, configure_smtp
+from inbox.agent_mail import SmtpSettings, configure_smtp
 from scheduler.runner import JobInfo
 
 router = APIRouter(prefix="/scheduler", tags=["scheduler"])

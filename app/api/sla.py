@@ -1,7 +1,7 @@
 """`/api/v1/sla-policy`: the workspace's response-time targets and business hours.
 
 Any member reads the policy (the defaults until an admin saves one); admins replace it whole.
-The rules for each field live in `app.sla`, which the validators here call, so the calendar
+The rules for each field live in `inbox.sla`, which the validators here call, so the calendar
 and the API can never disagree about what a valid policy is.
 """
 
@@ -11,9 +11,9 @@ from typing import Annotated, Any, Self
 from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from app.auth import AdminUser, CurrentUser, SessionDep
-from app.models import SlaPolicy, id_of, utcnow
-from app.sla import (
+from app.core.models import SlaPolicy, id_of, utcnow
+from app.http.auth import AdminUser, CurrentUser, SessionDep
+from inbox.sla import (
     business_hours_json,
     parse_business_hours,
     parse_holidays,

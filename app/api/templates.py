@@ -2,7 +2,7 @@
 
 Any member lists, writes and previews templates; only the author or an admin deletes one. A
 template is checked when saved, so an unknown variable is refused then, not discovered when a
-client receives an empty greeting. The template language is `gmail_sync.reply_templates`.
+client receives an empty greeting. The template language is `inbox.templates`.
 """
 
 from datetime import datetime
@@ -13,12 +13,12 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from app.auth import CurrentUser, SessionDep
-from app.db import get_scoped
-from app.errors import Conflict, Forbidden, Invalid
-from app.inbox.presend import hold_internal_context
-from app.models import Conversation, Role, Template, User, utcnow
-from gmail_sync.reply_templates import (
+from app.core.db import get_scoped
+from app.core.errors import Conflict, Forbidden, Invalid
+from app.core.models import Conversation, Role, Template, User, utcnow
+from app.http.auth import CurrentUser, SessionDep
+from inbox.presend import hold_internal_context
+from inbox.templates import (
     VARIABLES,
     TemplateError,
     check_template,

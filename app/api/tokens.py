@@ -7,9 +7,9 @@ from pydantic import BaseModel, ConfigDict, Field
 from pydantic.config import JsonDict
 from sqlmodel import col, select
 
-from app.accounts import create_api_token, revoke_api_token
-from app.auth import CurrentUser, SessionDep
-from app.models import ApiToken, Role, utcnow
+from app.core.accounts import create_api_token, revoke_api_token
+from app.core.models import ApiToken, Role, utcnow
+from app.http.auth import CurrentUser, SessionDep
 
 router = APIRouter(tags=["tokens"])
 

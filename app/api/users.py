@@ -8,11 +8,11 @@ from pydantic import BaseModel, ConfigDict, Field
 from pydantic.config import JsonDict
 from sqlmodel import col, select
 
-from app.accounts import create_user, hash_password, new_password
-from app.auth import AdminUser, CurrentUser, SessionDep
-from app.db import get_scoped
-from app.errors import Forbidden, Invalid
-from app.models import Role, User, Workspace
+from app.core.accounts import create_user, hash_password, new_password
+from app.core.db import get_scoped
+from app.core.errors import Forbidden, Invalid
+from app.core.models import Role, User, Workspace
+from app.http.auth import AdminUser, CurrentUser, SessionDep
 
 router = APIRouter(tags=["users"])
 

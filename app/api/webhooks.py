@@ -12,9 +12,9 @@ from pydantic import BaseModel, ConfigDict, Field
 from pydantic.config import JsonDict
 from sqlmodel import col, select
 
-from app.auth import AdminUser, CurrentUser, SessionDep
-from app.db import get_scoped
-from app.models import WebhookDelivery, WebhookSubscription, utcnow
+from app.core.db import get_scoped
+from app.core.models import WebhookDelivery, WebhookSubscription, utcnow
+from app.http.auth import AdminUser, CurrentUser, SessionDep
 from webhooks.events import Event
 from webhooks.subscriptions import (
     create_subscription,

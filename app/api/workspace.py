@@ -5,10 +5,10 @@ from typing import Annotated
 from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 
-from app.auth import AdminUser, CurrentUser, SessionDep
-from app.errors import Invalid
-from app.models import Workspace
-from app.sla import parse_zone
+from app.core.errors import Invalid
+from app.core.models import Workspace
+from app.http.auth import AdminUser, CurrentUser, SessionDep
+from inbox.sla import parse_zone
 
 
 class WorkspaceSettingsOut(BaseModel):

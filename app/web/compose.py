@@ -18,10 +18,9 @@ from pydantic import BaseModel, Field, ValidationError
 from sqlmodel import Session
 
 from app.api.replies import ReplyIn, queue_agent_reply, read_attachments, send_now
-from app.auth import SessionDep, SettingsDep, WebUser
-from app.db import get_scoped
-from app.errors import Conflict, Invalid, NotFound, TandemError
-from app.models import (
+from app.core.db import get_scoped
+from app.core.errors import Conflict, Invalid, NotFound, TandemError
+from app.core.models import (
     Conversation,
     Direction,
     Message,
@@ -31,12 +30,13 @@ from app.models import (
     id_of,
     utcnow,
 )
+from app.http.auth import SessionDep, SettingsDep, WebUser
 from app.web.conversation import Draft, conversation_page
 from app.web.inbox import members
 from app.web.when import picked_time
 from gmail_sync.compose import OutgoingAttachment
-from gmail_sync.reply_templates import render_for
 from gmail_sync.send import cancel_reply, retry_reply
+from inbox.templates import render_for
 from notes.notes import create_note
 from webhooks.events import note_created
 

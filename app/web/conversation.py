@@ -2,7 +2,7 @@
 status, priority, tags, snooze, promise), the contact's other conversations, the sandboxed
 frame that shows an email's HTML, and who else is looking.
 
-Changes go through `app.inbox.changes` and `scheduler.promises`, as in the API. Email HTML is
+Changes go through `inbox.changes` and `inbox.promises`, as in the API. Email HTML is
 never put in Tandem's page: it is served to a `sandbox=""` frame under a policy of its own that
 runs no script and loads no remote image until the agent asks for them.
 """
@@ -16,12 +16,9 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlmodel import Session, col, select
 
 from app.api.reminders import list_reminders
-from app.auth import SessionDep, WebUser
-from app.db import get_scoped
-from app.errors import NotFound, TandemError
-from app.inbox.changes import change_conversation
-from app.inbox.reading import mark_read, mark_unread
-from app.models import (
+from app.core.db import get_scoped
+from app.core.errors import NotFound, TandemError
+from app.core.models import (
     Attachment,
     Contact,
     Conversation,
@@ -38,15 +35,18 @@ from app.models import (
     id_of,
     utcnow,
 )
+from app.http.auth import SessionDep, WebUser
 from app.web import presence
 from app.web.inbox import members
 from app.web.pages import render
 from app.web.when import PRESETS, picked_time
 from gmail_sync.compose import Answered, reply_recipients
 from gmail_sync.send import answered_message, own_addresses
+from inbox.changes import change_conversation
+from inbox.promises import make_promise
+from inbox.reading import mark_read, mark_unread
 from notes.markup import render_note
 from notes.notes import list_notes
-from scheduler.promises import make_promise
 
 router = APIRouter()
 
@@ -185,7 +185,7 @@ def conversation_page(
 
 @router.get("/c/{id}")
 def show(id: int, request: Request, user: WebUser, session: SessionDep) -> HTMLResponse:
-    """Opening it is reading it, for the whole team (see `app.inbox.reading`)."""
+    """Opening it is reading it, for the whole team (see `inbox.reading`)."""
     mark_read(session, get_scoped(session, Conversation, id, user.workspace_id))
     session.commit()
     return conversation_page(request, session, user, id)

@@ -15,10 +15,10 @@ from fastapi import APIRouter, Request, status
 from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session, select
 
-from app.auth import SessionDep, SettingsDep, sign_in
-from app.errors import Forbidden, Invalid, TandemError
-from app.models import User, utcnow
-from app.settings import Settings
+from app.core.errors import Forbidden, Invalid, TandemError
+from app.core.models import User, utcnow
+from app.core.settings import Settings
+from app.http.auth import SessionDep, SettingsDep, sign_in
 from app.web.login_page import render_login, safe_next
 from gmail_sync.oauth import (
     GoogleIdentity,

@@ -1,6 +1,6 @@
 """The inbox page: the views with live counts, the list, search, filters and bulk actions.
 
-The list and the counts come from `app.inbox.views` and search from `app.inbox.search`, the
+The list and the counts come from `inbox.views` and search from `inbox.search`, the
 very functions behind `GET /api/v1/conversations`, so the page and the API always agree.
 """
 
@@ -12,13 +12,21 @@ from fastapi import APIRouter, Form, Request, status
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlmodel import Session, col, select
 
-from app.auth import SessionDep, WebUser
-from app.errors import TandemError
-from app.inbox.changes import change_many
-from app.inbox.search import search_conversations
-from app.inbox.views import InboxFilter, View, conditions, counts
-from app.models import Contact, Conversation, ConversationStatus, Mailbox, Priority, User, utcnow
+from app.core.errors import TandemError
+from app.core.models import (
+    Contact,
+    Conversation,
+    ConversationStatus,
+    Mailbox,
+    Priority,
+    User,
+    utcnow,
+)
+from app.http.auth import SessionDep, WebUser
 from app.web.pages import is_htmx, render
+from inbox.changes import change_many
+from inbox.search import search_conversations
+from inbox.views import InboxFilter, View, conditions, counts
 
 router = APIRouter()
 

@@ -6,7 +6,7 @@ from urllib.parse import urlsplit
 from fastapi import Request, status
 from fastapi.responses import HTMLResponse
 
-from app.settings import Settings
+from app.core.settings import Settings
 from app.web.pages import render
 from gmail_sync.oauth import google_sign_in_available
 

@@ -5,8 +5,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from sqlalchemy import update
 from sqlmodel import col, select
 
-from app.auth import SessionDep, WebUser
-from app.models import Notification, utcnow
+from app.core.models import Notification, utcnow
+from app.http.auth import SessionDep, WebUser
 from app.web.pages import render
 
 router = APIRouter()

@@ -14,8 +14,8 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from sqlmodel import Session, col, func, select
 
-from app.auth import csrf_token
-from app.models import Notification, User, Workspace, utcnow
+from app.core.models import Notification, User, Workspace, utcnow
+from app.http.auth import csrf_token
 
 #: Tandem's own pages run only Tandem's own script and style; email HTML never reaches them
 #: (it is served to a sandboxed frame with a policy of its own, see `conversation.py`).

@@ -12,10 +12,10 @@ from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 
 from app.api.reminders import ReminderIn, add_reminder, cancel
-from app.auth import SessionDep, WebUser
-from app.db import get_scoped
-from app.errors import TandemError
-from app.models import Conversation, utcnow
+from app.core.db import get_scoped
+from app.core.errors import TandemError
+from app.core.models import Conversation, utcnow
+from app.http.auth import SessionDep, WebUser
 from app.web.conversation import conversation_page, workspace_zone
 from app.web.when import picked_time
 

@@ -13,9 +13,9 @@ from fastapi import APIRouter, Depends, Form, Request, status
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlmodel import col, select
 
-from app.accounts import authenticate, create_api_token, revoke_api_token
-from app.auth import SessionDep, SettingsDep, WebUser, check_csrf, sign_in, sign_out
-from app.models import ApiToken, User, utcnow
+from app.core.accounts import authenticate, create_api_token, revoke_api_token
+from app.core.models import ApiToken, User, utcnow
+from app.http.auth import SessionDep, SettingsDep, WebUser, check_csrf, sign_in, sign_out
 from app.web import (
     attachments,
     compose,

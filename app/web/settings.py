@@ -15,10 +15,10 @@ from pydantic import BaseModel, ValidationError
 from sqlmodel import Session, col, select
 
 from app.api.mailboxes import MailboxPatchIn, mailbox_out, update_mailbox
-from app.auth import SessionDep, SettingsDep
-from app.db import get_scoped
-from app.errors import TandemError
-from app.models import Mailbox, User, id_of, utcnow
+from app.core.db import get_scoped
+from app.core.errors import TandemError
+from app.core.models import Mailbox, User, id_of, utcnow
+from app.http.auth import SessionDep, SettingsDep
 from app.web import (
     settings_sla,
     settings_team,
@@ -35,9 +35,9 @@ from app.web.settings_pages import (
     settings_page,
     validation_errors,
 )
-from gmail_sync.auto_ack import DEFAULT_TEXT
 from gmail_sync.connect import start_connection
-from gmail_sync.reply_templates import VARIABLES
+from inbox.auto_ack import DEFAULT_TEXT
+from inbox.templates import VARIABLES
 
 router = APIRouter()
 

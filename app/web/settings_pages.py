@@ -15,9 +15,9 @@ from pydantic import ValidationError
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from app.auth import WebUser
-from app.errors import Forbidden
-from app.models import Role, User
+from app.core.errors import Forbidden
+from app.core.models import Role, User
+from app.http.auth import WebUser
 from app.web.pages import render
 
 SECTIONS = (

@@ -1,5 +1,5 @@
 """Settings > SLA & hours: the response targets, time zone, weekly hours and holidays, saved
-through the handler of `PUT /api/v1/sla-policy`, whose model applies `app.sla`'s rules.
+through the handler of `PUT /api/v1/sla-policy`, whose model applies `inbox.sla`'s rules.
 
 Each weekday is one text field ("09:00-13:00, 14:00-18:00"; empty is closed), so a day with
 a lunch break survives an edit; each day is checked on its own so its error shows beside it.
@@ -15,10 +15,10 @@ from pydantic import BaseModel, ValidationError
 from sqlmodel import Session
 
 from app.api.sla import SlaPolicyIn, SlaPolicyOut, read_sla_policy, replace_sla_policy
-from app.auth import SessionDep
-from app.models import User
-from app.sla import WEEKDAYS, parse_business_hours
+from app.core.models import User
+from app.http.auth import SessionDep
 from app.web.settings_pages import Errors, WebAdmin, done, settings_page, validation_errors
+from inbox.sla import WEEKDAYS, parse_business_hours
 
 router = APIRouter()
 

@@ -22,9 +22,9 @@ from app.api.templates import (
     read_template,
     remove_template,
 )
-from app.auth import SessionDep
-from app.errors import Conflict, TandemError
-from app.models import Conversation, Template, User
+from app.core.errors import Conflict, TandemError
+from app.core.models import Conversation, Template, User
+from app.http.auth import SessionDep
 from app.web.pages import is_htmx, render
 from app.web.settings_pages import (
     FORM_ERROR,
@@ -34,7 +34,7 @@ from app.web.settings_pages import (
     settings_page,
     validation_errors,
 )
-from gmail_sync.reply_templates import VARIABLES, TemplateError, check_template, render_for
+from inbox.templates import VARIABLES, TemplateError, check_template, render_for
 
 router = APIRouter()
 

@@ -23,9 +23,9 @@ from app.api.webhooks import (
     remove_webhook,
     test_webhook,
 )
-from app.auth import SessionDep
-from app.errors import TandemError
-from app.models import User
+from app.core.errors import TandemError
+from app.core.models import User
+from app.http.auth import SessionDep
 from app.web.settings_pages import Errors, WebAdmin, done, settings_page, validation_errors
 from webhooks.events import INTERNAL_EVENTS, Event
 

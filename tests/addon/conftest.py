@@ -26,10 +26,10 @@ from google.auth import crypt, jwt
 from pydantic import AnyHttpUrl
 from sqlalchemy import Engine
 
-from app.db import session_scope
+from app.core.db import session_scope
+from app.core.models import Contact, Conversation, Mailbox, Message, id_of
+from app.core.settings import Settings
 from app.main import create_app
-from app.models import Contact, Conversation, Mailbox, Message, id_of
-from app.settings import Settings
 from tests.conftest import Member, Team
 
 PUBLIC_URL = "https://tandem.test"

@@ -7,7 +7,15 @@ from typing import Any
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
-from app.models import AuditEvent, Conversation, Mailbox, Note, Notification, Reminder, ReminderKind
+from app.core.models import (
+    AuditEvent,
+    Conversation,
+    Mailbox,
+    Note,
+    Notification,
+    Reminder,
+    ReminderKind,
+)
 from tests.addon.conftest import (
     Desk,
     Google,

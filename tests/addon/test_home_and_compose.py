@@ -5,8 +5,8 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Engine
 
-from app.db import session_scope
-from app.models import Conversation, Message, Reminder
+from app.core.db import session_scope
+from app.core.models import Conversation, Message, Reminder
 from gmail_sync.compose import Answered, reply_recipients
 from tests.addon.conftest import Desk, Google, assert_card_response, card_text, shown_card
 

@@ -8,9 +8,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
+from app.core.models import AuditEvent, Conversation
+from app.core.settings import Settings
 from app.main import create_app
-from app.models import AuditEvent, Conversation
-from app.settings import Settings
 from tests.addon.conftest import Desk, Google, assert_card_response
 from tests.conftest import Team
 

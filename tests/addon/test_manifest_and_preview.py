@@ -11,8 +11,8 @@ import pytest
 from playwright.sync_api import sync_playwright
 from sqlalchemy import Engine
 
-from app.db import session_scope
-from app.models import Conversation, Note
+from app.core.db import session_scope
+from app.core.models import Conversation, Note
 from tests.addon.conftest import Desk
 
 TANDEM = str(Path(sys.executable).parent / "tandem")

@@ -5,8 +5,8 @@ from datetime import timedelta
 
 from sqlalchemy import Engine
 
-from app.db import session_scope
-from app.models import Conversation, Note, Reminder, ReminderKind
+from app.core.db import session_scope
+from app.core.models import Conversation, Note, Reminder, ReminderKind
 from tests.addon.conftest import (
     START,
     Desk,

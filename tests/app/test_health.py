@@ -3,9 +3,9 @@
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 
+from app.core.migrations import head_revision
+from app.core.settings import load_settings
 from app.main import create_app
-from app.migrations import head_revision
-from app.settings import load_settings
 from tests.conftest import TEST_SECRET
 
 

@@ -15,8 +15,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 from sqlmodel import SQLModel, select
 
-from app.db import session_scope
-from app.models import (
+from app.core.db import session_scope
+from app.core.models import (
     ApiToken,
     Attachment,
     AuditEvent,

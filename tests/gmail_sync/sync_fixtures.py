@@ -9,8 +9,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
-from app.models import Mailbox, Message
-from app.settings import Settings
+from app.core.models import Mailbox, Message
+from app.core.settings import Settings
 from gmail_sync.sync import SyncReport, sync_mailbox
 
 

@@ -11,9 +11,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
+from app.core.models import Attachment, Conversation, Mailbox
+from app.core.settings import Settings
 from app.main import create_app
-from app.models import Attachment, Conversation, Mailbox
-from app.settings import Settings
 from tests.app.web.test_sign_in import sign_in
 from tests.conftest import Member, Team
 from tests.gmail_sync.sync_fixtures import connect_via_api, deliver, run_sync

@@ -5,7 +5,7 @@ from typing import Any
 import httpx
 import pytest
 
-from app.errors import NotFound
+from app.core.errors import NotFound
 from gmail_sync.client import GmailClient, GmailUnavailable, RetryPolicy
 
 

@@ -12,7 +12,7 @@ from typing import Literal
 
 import pytest
 
-from app.models import Message
+from app.core.models import Message
 from gmail_sync.compose import (
     MAX_REFERENCES_CHARS,
     MAX_REPLY_REFERENCES,

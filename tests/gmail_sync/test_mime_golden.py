@@ -26,7 +26,7 @@ from email.utils import format_datetime
 from pathlib import Path
 from typing import Any
 
-from gmail_sync.emulator.messages import payload_of
+from gmail_emulator.messages import payload_of
 from gmail_sync.mime import ParsedMessage, parse_gmail_message, parse_raw_message
 
 CORPUS = Path(__file__).parent / "corpus"

@@ -28,12 +28,12 @@ from hypothesis import strategies as st
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
-from app.db import session_scope
+from app.core.db import session_scope
+from app.core.models import Conversation, utcnow
+from app.core.settings import Settings
 from app.main import create_app
-from app.models import Conversation, utcnow
-from app.settings import Settings
-from gmail_sync.auto_ack import acknowledge_new_mail
 from gmail_sync.sync import sync_mailbox
+from inbox.auto_ack import acknowledge_new_mail
 from scheduler.jobs import send_replies
 from tests.conftest import Team
 from tests.gmail_sync.sync_fixtures import connect_via_api, deliver

@@ -22,8 +22,8 @@ from google.auth import crypt, jwt
 from pydantic import AnyHttpUrl
 from sqlalchemy import Engine
 
+from app.core.settings import Settings
 from app.main import create_app
-from app.settings import Settings
 from gmail_sync.push import push_url
 from tests.conftest import Member
 from tests.gmail_sync.sync_fixtures import deliver, path_of, stored_mailbox, stored_messages

@@ -14,8 +14,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
-from app.main import create_app
-from app.models import (
+from app.core.models import (
     AuditEvent,
     Conversation,
     Message,
@@ -24,7 +23,8 @@ from app.models import (
     WebhookDelivery,
     utcnow,
 )
-from app.settings import Settings
+from app.core.settings import Settings
+from app.main import create_app
 from gmail_sync.compose import OutgoingAttachment, build_reply
 from gmail_sync.send import send_due
 from tests.conftest import Member, Team

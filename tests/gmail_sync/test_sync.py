@@ -17,8 +17,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 import gmail_sync.sync
-from app.main import create_app
-from app.models import (
+from app.core.models import (
     Attachment,
     AuditEvent,
     Conversation,
@@ -27,7 +26,8 @@ from app.models import (
     Direction,
     Message,
 )
-from app.settings import Settings
+from app.core.settings import Settings
+from app.main import create_app
 from gmail_sync.mailboxes import due_mailbox_ids
 from gmail_sync.mime import bare_addresses
 from tests.conftest import Member

@@ -13,9 +13,9 @@ from pydantic import SecretStr
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
+from app.core.models import Attachment, Mailbox, MailboxStatus
+from app.core.settings import Settings
 from app.main import create_app
-from app.models import Attachment, Mailbox, MailboxStatus
-from app.settings import Settings
 from gmail_sync.oauth import TokenCipher
 from scheduler.jobs import renew_watches, sync_due_mailboxes
 from tests.conftest import Member

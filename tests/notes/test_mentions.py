@@ -7,11 +7,11 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
-from app.db import session_scope
-from app.errors import Invalid
-from app.models import Conversation, Note, NoteKind, Notification, User
+from app.core.db import session_scope
+from app.core.errors import Invalid
+from app.core.models import Conversation, Note, NoteKind, Notification, User
 from notes.notes import create_note, delete_note, edit_note, note_texts
-from tests.app.test_api_notes import rename, seed_conversation
+from tests.app.api.test_notes import rename, seed_conversation
 from tests.conftest import Member, Team
 
 NOW = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)

@@ -12,9 +12,9 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, col, func, select
 
-from app.models import Notification, Reminder, ReminderState, Role, utcnow
+from app.core.models import Notification, Reminder, ReminderState, Role, utcnow
 from tests.conftest import Team
-from tests.scheduler.reminder_world import (
+from tests.inbox.reminder_world import (
     add_reminders,
     build_world,
     notifications_per_reminder,

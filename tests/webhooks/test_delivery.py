@@ -8,8 +8,8 @@ import httpx
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
-from app.db import session_scope
-from app.models import WebhookDelivery, WebhookSubscription, id_of
+from app.core.db import session_scope
+from app.core.models import WebhookDelivery, WebhookSubscription, id_of
 from tests.webhooks.receiver import Receiver
 from webhooks.delivery import BACKOFF, MAX_ATTEMPTS, claim, deliver_due
 from webhooks.events import emit

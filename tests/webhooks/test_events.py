@@ -6,9 +6,9 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
-from app.db import session_scope
-from app.errors import Invalid
-from app.models import (
+from app.core.db import session_scope
+from app.core.errors import Invalid
+from app.core.models import (
     Conversation,
     Message,
     Note,

@@ -8,8 +8,8 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
-from app.db import session_scope
-from app.models import Contact, Conversation, Mailbox, Message, Note, id_of
+from app.core.db import session_scope
+from app.core.models import Contact, Conversation, Mailbox, Message, Note, id_of
 from tests.conftest import Member
 
 START = datetime.now(UTC) - timedelta(hours=3)

@@ -5,7 +5,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
-from app.models import Attachment, Message
+from app.core.models import Attachment, Message
 from tests.app.web.conftest import Inbox
 
 

@@ -5,7 +5,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
-from app.models import Conversation, Message, Notification, Role
+from app.core.models import Conversation, Message, Notification, Role
 from app.web.pages import file_size
 from tests.app.web.conftest import Inbox, seed
 from tests.conftest import Member, Team

@@ -7,7 +7,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
-from app.models import Reminder
+from app.core.models import Reminder
 from tests.app.web.conftest import Inbox
 from tests.conftest import Member, Team
 

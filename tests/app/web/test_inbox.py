@@ -6,8 +6,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from app.db import session_scope
-from app.models import Conversation, Mailbox, id_of
+from app.core.db import session_scope
+from app.core.models import Conversation, Mailbox, id_of
 from tests.app.web.conftest import START, Inbox, seed
 from tests.conftest import Member, Team
 

@@ -5,8 +5,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
-from app.models import Mailbox, Role
-from app.settings import Settings, load_settings
+from app.core.models import Mailbox, Role
+from app.core.settings import Settings, load_settings
 from tests.app.web.conftest import sign_in
 from tests.conftest import TEST_SECRET, Member, Team
 

@@ -3,7 +3,7 @@
 import pytest
 from fastapi.testclient import TestClient
 
-from app.models import Role
+from app.core.models import Role
 from tests.app.web.conftest import sign_in
 from tests.conftest import Member, Team
 

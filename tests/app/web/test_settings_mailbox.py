@@ -7,8 +7,8 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
-from app.db import session_scope
-from app.models import Mailbox, id_of
+from app.core.db import session_scope
+from app.core.models import Mailbox, id_of
 from tests.conftest import Member, Team
 
 

@@ -18,11 +18,11 @@ from google.auth import crypt, jwt
 from pydantic import AnyHttpUrl, SecretStr
 from sqlalchemy import Engine
 
-from app.db import session_scope
-from app.errors import Forbidden, Invalid
+from app.core.db import session_scope
+from app.core.errors import Forbidden, Invalid
+from app.core.models import User
+from app.core.settings import Settings
 from app.main import create_app
-from app.models import User
-from app.settings import Settings
 from app.web.google_sign_in import PendingSignIn, claim_pending
 from gmail_sync.oauth import (
     EMULATOR_CLIENT_ID,
@@ -31,7 +31,7 @@ from gmail_sync.oauth import (
     verified_identity,
 )
 from tests.conftest import Member, Team
-from tests.gmail_sync.conftest import running_emulator
+from tests.gmail_fixtures import running_emulator
 
 SIGNED_OUT = 303  # what a page answers an anonymous visitor: a redirect to /login
 

@@ -1,0 +1,152 @@
+"""Workspaces, users and API tokens: creating them and checking their secrets.
+
+Passwords are stored as argon2 hashes and API tokens as SHA-256 digests; neither secret is
+ever stored or logged in clear. Functions flush and never commit (the caller owns the
+transaction).
+"""
+
+import hashlib
+import secrets
+from datetime import datetime
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from email_validator import EmailNotValidError, validate_email
+from sqlmodel import Session, select
+
+from app.core.db import get_scoped
+from app.core.errors import Conflict, Forbidden, Invalid
+from app.core.models import ApiToken, Role, User, Workspace, id_of
+
+TOKEN_PREFIX = "tdm_"  # noqa: S105 (a marker that makes leaked tokens greppable)
+_hasher = PasswordHasher()
+
+
+def hash_password(password: str) -> str:
+    if len(password) < 8:
+        raise Invalid("password must be at least 8 characters")
+    return _hasher.hash(password)
+
+
+def verify_password(user: User, password: str) -> bool:
+    if not user.password_hash:
+        return False
+    try:
+        return _hasher.verify(user.password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def normalize_email(email: str) -> str:
+    """Lower-cased and checked, so one person cannot hold two logins by changing case."""
+    try:
+        return validate_email(
+            email.strip(), check_deliverability=False, test_environment=True
+        ).normalized.lower()
+    except EmailNotValidError as exc:
+        raise Invalid(f"invalid email {email!r}: {exc}") from None
+
+
+def create_workspace(*, session: Session, name: str) -> Workspace:
+    if not name.strip():
+        raise Invalid("workspace name must not be empty")
+    workspace = Workspace(name=name.strip())
+    session.add(workspace)
+    session.flush()
+    return workspace
+
+
+def create_user(
+    *,
+    session: Session,
+    workspace: Workspace,
+    email: str,
+    name: str = "",
+    role: Role = Role.AGENT,
+    password: str | None = None,
+) -> User:
+    email = normalize_email(email)
+    if session.exec(select(User).where(User.email == email)).first() is not None:
+        raise Conflict(f"a user with email {email} already exists")
+    user = User(
+        workspace_id=id_of(workspace),
+        email=email,
+        name=name.strip() or email.split("@")[0],
+        role=role,
+        password_hash=hash_password(password) if password is not None else None,
+    )
+    session.add(user)
+    session.flush()
+    return user
+
+
+def create_api_token(*, session: Session, user: User, name: str = "") -> tuple[ApiToken, str]:
+    """Returns the row and the token itself, which exists only in this return value."""
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    row = ApiToken(
+        workspace_id=user.workspace_id,
+        user_id=id_of(user),
+        name=name.strip(),
+        token_hash=hash_token(token),
+        prefix=token[: len(TOKEN_PREFIX) + 4],
+    )
+    session.add(row)
+    session.flush()
+    return row, token
+
+
+def user_for_token(*, session: Session, token: str, now: datetime) -> User | None:
+    """The active user behind an unrevoked token; `last_used_at` moves at most once a minute."""
+    row = session.exec(select(ApiToken).where(ApiToken.token_hash == hash_token(token))).first()
+    if row is None or row.revoked_at is not None:
+        return None
+    user = session.get(User, row.user_id)
+    if user is None or not user.is_active:
+        return None
+    if row.last_used_at is None or (now - row.last_used_at).total_seconds() >= 60:
+        row.last_used_at = now
+        session.add(row)
+        session.flush()
+    return user
+
+
+def revoke_api_token(*, session: Session, token_id: int, actor: User, now: datetime) -> None:
+    """The token's owner or an admin revokes it; another workspace's token is not found."""
+    token = get_scoped(session, ApiToken, token_id, actor.workspace_id)
+    if token.user_id != actor.id and actor.role != Role.ADMIN:
+        raise Forbidden("only the token's owner or an admin can revoke it")
+    if token.revoked_at is None:
+        token.revoked_at = now
+        session.add(token)
+        session.flush()
+
+
+def authenticate(*, session: Session, email: str, password: str) -> User | None:
+    user = session.exec(select(User).where(User.email == email.strip().lower())).first()
+    if user is None or not user.is_active or not verify_password(user, password):
+        return None
+    return user
+
+
+def new_password() -> str:
+    return secrets.token_urlsafe(12)
+
+
+def bootstrap(*, session: Session, workspace_name: str, email: str) -> dict[str, object]:
+    """A new workspace with its first admin, a password and an API token (shown only here)."""
+    workspace = create_workspace(session=session, name=workspace_name)
+    password = new_password()
+    user = create_user(
+        session=session, workspace=workspace, email=email, role=Role.ADMIN, password=password
+    )
+    _, token = create_api_token(session=session, user=user, name="bootstrap")
+    return {
+        "workspace_id": workspace.id,
+        "user_id": user.id,
+        "api_token": token,
+        "password": password,
+    }

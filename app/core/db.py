@@ -1,0 +1,92 @@
+"""Database engines and sessions: SQLite by default (WAL, foreign keys on), PostgreSQL by URL.
+
+It owns connection set-up only; it never commits on a caller's behalf except in
+`session_scope`, the boundary used by jobs and commands.
+"""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, TypeVar
+
+from sqlalchemy import Engine, event, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
+from sqlmodel import Session, SQLModel, create_engine
+
+from app.core.errors import NotFound, Unavailable
+
+ModelT = TypeVar("ModelT", bound=SQLModel)
+
+#: Ids are 32-bit on PostgreSQL (SERIAL); a larger number can name no row.
+MAX_ID = 2**31 - 1
+
+
+def _unicode_lower(value: str | None) -> str | None:
+    return value.lower() if isinstance(value, str) else value
+
+
+def _enable_sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    """WAL, foreign keys, and a lower() that folds every script (SQLite's own folds only ASCII,
+    so "Ольга" would not match "ольга" as it does on PostgreSQL)."""
+    dbapi_connection.create_function("lower", 1, _unicode_lower, deterministic=True)
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.close()
+
+
+@lru_cache(maxsize=8)
+def get_engine(database_url: str) -> Engine:
+    """One engine per URL for the process; SQLite files get their parent folder created."""
+    url = make_url(database_url)
+    if url.get_backend_name() == "sqlite":
+        if url.database and url.database != ":memory:":
+            Path(url.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 5})
+        event.listen(engine, "connect", _enable_sqlite_pragmas)
+        return engine
+    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+
+
+def check_connection(engine: Engine) -> None:
+    """Raise Unavailable with the server's reason when the database cannot be reached."""
+    try:
+        with engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+    except OperationalError as exc:
+        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+        where = engine.url.render_as_string(hide_password=True)
+        raise Unavailable(f"cannot connect to database {where}: {reason}") from None
+
+
+def session_for(engine: Engine) -> Iterator[Session]:
+    """A request-scoped session; the route commits, this only closes (rolling back leftovers)."""
+    with Session(engine, expire_on_commit=False) as session:
+        yield session
+
+
+@contextmanager
+def session_scope(engine: Engine) -> Iterator[Session]:
+    """The transaction boundary for jobs and commands: commit on success, roll back on error."""
+    with Session(engine, expire_on_commit=False) as session:
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+
+
+def get_scoped(session: Session, model: type[ModelT], object_id: int, workspace_id: int) -> ModelT:
+    """Fetch one row of the caller's workspace; another workspace's row is simply not found,
+    and so is an id beyond what an id column holds."""
+    if not 0 < object_id <= MAX_ID:
+        raise NotFound(f"{model.__tablename__} {object_id} not found")
+    row = session.get(model, object_id)
+    if row is None or getattr(row, "workspace_id", None) != workspace_id:
+        raise NotFound(f"{model.__tablename__} {object_id} not found")
+    return row

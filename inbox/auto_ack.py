@@ -1,0 +1,164 @@
+"""Automatic acknowledgements: a client who opens a new conversation hears at once that it
+arrived, its number and when to expect an answer (the workspace's SLA).
+
+Only people get one (RFC 3834): never auto-generated mail (Auto-Submitted, Precedence
+bulk/list/junk, List-Id/List-Unsubscribe, bounces), never a no-reply or system address, never
+the team's own mailboxes, and at most one per sender per mailbox window, so two robots can never
+answer each other in a loop. It goes to the sender alone, in the thread, marked
+`Auto-Submitted: auto-replied`. History imported when a mailbox is connected is never answered.
+"""
+
+import logging
+import re
+from datetime import datetime, timedelta
+
+from sqlalchemy import or_
+from sqlmodel import Session, col, select
+
+from app.core.models import (
+    AuditEvent,
+    AutoReplyLog,
+    Conversation,
+    Direction,
+    Mailbox,
+    Message,
+    MessageKind,
+    id_of,
+    utcnow,
+)
+from gmail_sync.send import ReplyRequest, own_addresses, queue_reply
+from gmail_sync.sync import SyncReport
+from inbox.sla import first_response_due, policy_of
+from inbox.templates import TemplateError, context_for, render_text
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_TEXT = """Hello {{ contact.first_name }},
+
+thank you for writing to us. This is an automatic confirmation that your message arrived: \
+it is conversation #{{ conversation.number }}.
+{% if reply_due %}
+We will answer by {{ reply_due }} at the latest.
+{% endif %}
+
+{{ mailbox.name }}
+"""
+
+_ROBOT = re.compile(
+    r"^(no[-_.]?reply|do[-_.]?not[-_.]?reply|mailer[-_.]?daemon|postmaster|bounces?|"
+    r"notifications?|auto[-_.]?reply)([-+._].*)?$"
+)
+
+
+def acknowledge_new_mail(session: Session, report: SyncReport) -> None:
+    """After a sync: acknowledges each live message that opened a new conversation."""
+    live = [item.message_id for item in report.ingested if item.created and item.live]
+    mailbox = session.get(Mailbox, report.mailbox_id)
+    if not live or mailbox is None or not mailbox.auto_ack_enabled:
+        return
+    now = utcnow()
+    for message in session.exec(
+        select(Message)
+        .where(col(Message.id).in_(live), Message.direction == Direction.INBOUND)
+        .where(col(Message.duplicate_of_id).is_(None))
+        .order_by(col(Message.date), col(Message.id))
+    ):
+        refusal = why_not_acknowledge(session, mailbox, message, now)
+        if refusal is None:
+            _acknowledge(session, mailbox, message, now)
+        else:
+            logger.info("no acknowledgement", extra={"message_id": message.id, "why": refusal})
+
+
+def why_not_acknowledge(
+    session: Session, mailbox: Mailbox, message: Message, now: datetime
+) -> str | None:
+    """The reason this message gets no acknowledgement, or None when it should get one."""
+    sender = message.from_address.lower()
+    if message.automated:
+        return f"automated mail ({message.automated})"
+    if not sender or _ROBOT.match(sender.split("@", 1)[0]):
+        return "a system or no-reply address"
+    if sender in _team_addresses(session, mailbox.workspace_id):
+        return "mail from the team's own mailbox"
+    if _opened_before(session, message):
+        return "not the start of a conversation"
+    since = now - timedelta(minutes=mailbox.auto_ack_window_minutes)
+    recent = session.exec(
+        select(AutoReplyLog.id).where(
+            AutoReplyLog.mailbox_id == mailbox.id,
+            AutoReplyLog.email == sender,
+            col(AutoReplyLog.created_at) > since,
+        )
+    ).first()
+    return "this sender was acknowledged recently" if recent is not None else None
+
+
+def _team_addresses(session: Session, workspace_id: int) -> set[str]:
+    addresses: set[str] = set()
+    for mailbox in session.exec(select(Mailbox).where(Mailbox.workspace_id == workspace_id)):
+        addresses |= own_addresses(mailbox)
+    return addresses
+
+
+def _opened_before(session: Session, message: Message) -> bool:
+    """Whether the conversation had mail before this message (a reply in an old thread)."""
+    earlier = session.exec(
+        select(Message.id).where(
+            Message.conversation_id == message.conversation_id,
+            Message.id != message.id,
+            col(Message.duplicate_of_id).is_(None),
+            or_(col(Message.kind).is_(None), col(Message.kind) != MessageKind.AUTO_ACK),
+        )
+    ).first()
+    return earlier is not None
+
+
+def _acknowledge(session: Session, mailbox: Mailbox, message: Message, now: datetime) -> None:
+    conversation = session.get(Conversation, message.conversation_id)
+    assert conversation is not None, "messages cascade with their conversation"
+    received = message.date or now
+    due = first_response_due(policy_of(session, mailbox.workspace_id), received)
+    variables = context_for(session, conversation, None, reply_due=due).variables()
+    try:
+        text = render_text(mailbox.auto_ack_text or DEFAULT_TEXT, variables)
+    except TemplateError as exc:
+        logger.warning(
+            "acknowledgement text fails", extra={"mailbox_id": mailbox.id, "error": str(exc)}
+        )
+        return
+    request = ReplyRequest(
+        body_text=text, mode="sender", answered_id=message.id, kind=MessageKind.AUTO_ACK
+    )
+    queued = queue_reply(
+        session=session,
+        conversation=conversation,
+        author=None,
+        request=request,
+        now=now,
+        delay=timedelta(0),
+    )
+    sender = message.from_address.lower()
+    session.add(
+        AutoReplyLog(
+            workspace_id=mailbox.workspace_id,
+            mailbox_id=id_of(mailbox),
+            conversation_id=conversation.id,
+            email=sender,
+            created_at=now,
+        )
+    )
+    session.add(
+        AuditEvent(
+            workspace_id=mailbox.workspace_id,
+            conversation_id=conversation.id,
+            action="conversation.acknowledged",
+            details={
+                "message_id": queued.message.id,
+                "to": queued.message.to,
+                "reply_due": due.isoformat(),
+            },
+            created_at=now,
+        )
+    )
+    session.flush()

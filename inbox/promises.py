@@ -1,0 +1,202 @@
+"""Promised reply times and SLA clocks: what the team owes each client, and when.
+
+A conversation's `sla_due_at` is when the next reply is due: it starts when a client writes and
+nobody owes them an answer yet (first-response target before the team's first reply, the
+next-response target after), and stops when the team replies. A promise (`promised_at`) is the
+agent's own commitment: reminders go to the owner 30 minutes before and at the time; a reply sent
+in time keeps it, a promise that lapses is broken, counted, and makes the conversation overdue
+from the promised time until the team answers. Functions flush, never commit.
+"""
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from sqlalchemy import Engine, update
+from sqlmodel import Session, col, select
+
+from app.core.db import session_scope
+from app.core.errors import Invalid
+from app.core.models import (
+    AuditEvent,
+    Conversation,
+    ConversationStatus,
+    Direction,
+    Message,
+    MessageKind,
+    MessageState,
+    PromiseState,
+    ReminderKind,
+    User,
+    id_of,
+)
+from gmail_sync.sync import SyncReport
+from inbox.reminders import cancel_reminders, create_reminder
+from inbox.sla import first_response_due, next_response_due, policy_of
+
+HEADS_UP = timedelta(minutes=30)
+
+
+def make_promise(
+    session: Session, *, conversation: Conversation, user: User, due_at: datetime, now: datetime
+) -> None:
+    """Records the promise (replacing an earlier one) and schedules its reminders."""
+    if due_at <= now:
+        raise Invalid("a promised reply time must be in the future")
+    cancel_reminders(session, conversation_id=id_of(conversation), kinds=[ReminderKind.PROMISE])
+    before = conversation.promised_at
+    conversation.promised_at, conversation.promise_state = due_at, PromiseState.PENDING
+    conversation.promise_made_at = now
+    session.add(conversation)
+    owner = conversation.assignee_id or user.id
+    subject = conversation.subject.strip() or "(no subject)"
+    for at, text in (
+        (due_at - HEADS_UP, f"You promised a reply by {due_at:%H:%M} UTC: “{subject}”"),
+        (due_at, f"Your promised reply is due now: “{subject}”"),
+    ):
+        if at > now:
+            create_reminder(
+                session,
+                conversation=conversation,
+                user_id=owner,
+                due_at=at,
+                kind=ReminderKind.PROMISE,
+                text=text,
+                created_by_id=user.id,
+            )
+    _audit(session, conversation, "promise.made", now, actor=user, before=before)
+
+
+def _audit(
+    session: Session,
+    conversation: Conversation,
+    action: str,
+    now: datetime,
+    *,
+    actor: User | None = None,
+    before: datetime | None = None,
+) -> None:
+    session.add(
+        AuditEvent(
+            workspace_id=conversation.workspace_id,
+            conversation_id=conversation.id,
+            actor_id=actor.id if actor else None,
+            action=action,
+            before={"promised_at": before.isoformat() if before else None},
+            after={
+                "promised_at": conversation.promised_at.isoformat()
+                if conversation.promised_at
+                else None,
+                "promise_state": conversation.promise_state,
+            },
+            created_at=now,
+        )
+    )
+
+
+def start_reply_clocks(session: Session, report: SyncReport) -> None:
+    """After a sync: a client who wrote and is owed no answer yet starts the SLA clock."""
+    live = [item.message_id for item in report.ingested if item.created and item.live]
+    if not live:
+        return
+    messages = session.exec(
+        select(Message)
+        .where(col(Message.id).in_(live), Message.direction == Direction.INBOUND)
+        .where(col(Message.duplicate_of_id).is_(None), col(Message.automated).is_(None))
+        .order_by(col(Message.date), col(Message.id))
+    ).all()
+    for message in messages:
+        conversation = session.get(Conversation, message.conversation_id)
+        if conversation is not None and conversation.sla_due_at is None:
+            _start_clock(session, conversation, message.date or message.created_at)
+    session.flush()
+
+
+def _start_clock(session: Session, conversation: Conversation, received: datetime) -> None:
+    policy = policy_of(session, conversation.workspace_id)
+    answered = conversation.first_response_at is not None
+    due = (next_response_due if answered else first_response_due)(policy, received)
+    conversation.sla_due_at = due
+    session.add(conversation)
+    subject = conversation.subject.strip() or "(no subject)"
+    for at, text in (
+        (due - HEADS_UP, f"A reply is due in 30 minutes: “{subject}”"),
+        (due, f"The reply is overdue: “{subject}”"),
+    ):
+        create_reminder(
+            session,
+            conversation=conversation,
+            user_id=conversation.assignee_id,
+            due_at=at,
+            kind=ReminderKind.SLA,
+            text=text,
+        )
+
+
+def replies_sent(session: Session, *, message_ids: Sequence[int], now: datetime) -> None:
+    """The team answered: the SLA clock stops, and a pending promise is kept (or, if its time
+    already passed, broken) by a reply written after it was made — not by the reply that made
+    it."""
+    replies = session.exec(
+        select(Message).where(
+            col(Message.id).in_(message_ids),
+            Message.kind == MessageKind.REPLY,
+            Message.state == MessageState.SENT,
+        )
+    ).all()
+    for reply in replies:
+        conversation = session.get(Conversation, reply.conversation_id)
+        if conversation is None:
+            continue
+        conversation.sla_due_at = None
+        cancel_reminders(session, conversation_id=id_of(conversation), kinds=[ReminderKind.SLA])
+        made = conversation.promise_made_at
+        if conversation.promise_state == PromiseState.PENDING and made and reply.created_at > made:
+            _settle_promise(session, conversation, reply.date or now, now)
+        session.add(conversation)
+    session.flush()
+
+
+def _settle_promise(
+    session: Session, conversation: Conversation, answered_at: datetime, now: datetime
+) -> None:
+    promised = conversation.promised_at
+    kept = promised is not None and answered_at <= promised
+    conversation.promise_state = PromiseState.KEPT if kept else PromiseState.BROKEN
+    cancel_reminders(session, conversation_id=id_of(conversation), kinds=[ReminderKind.PROMISE])
+    _audit(session, conversation, "promise.kept" if kept else "promise.broken", now)
+
+
+def break_lapsed_promises(engine: Engine, now: datetime) -> int:
+    """Marks promises whose time passed without a reply as broken, each once (claimed with a
+    conditional UPDATE); the conversation is overdue from the promised time on."""
+    with session_scope(engine) as session:
+        lapsed = session.exec(
+            select(Conversation.id)
+            .where(
+                Conversation.promise_state == PromiseState.PENDING,
+                col(Conversation.promised_at) <= now,
+            )
+            .limit(500)
+        ).all()
+    broken = 0
+    for conversation_id in lapsed:
+        with session_scope(engine) as session:
+            claimed = session.execute(
+                update(Conversation)
+                .where(
+                    col(Conversation.id) == conversation_id,
+                    col(Conversation.promise_state) == PromiseState.PENDING,
+                )
+                .values(promise_state=PromiseState.BROKEN)
+            )
+            if claimed.rowcount != 1:  # type: ignore[attr-defined]
+                continue
+            conversation = session.get(Conversation, conversation_id)
+            assert conversation is not None and conversation.promised_at is not None
+            if conversation.status == ConversationStatus.OPEN:
+                due = conversation.sla_due_at
+                promised = conversation.promised_at
+                conversation.sla_due_at = promised if due is None else min(due, promised)
+            _audit(session, conversation, "promise.broken", now)
+            broken += 1
+    return broken

@@ -1,0 +1,286 @@
+"""Business time: when a reply is due under a workspace's SLA policy, and how much business time
+passed between two instants; plus the rules a policy's fields must follow and saving a policy.
+
+Opening hours are wall-clock times in the policy's zone, turned into real (UTC) intervals one
+local day at a time, so a 09:00-17:00 day is 8 hours also on a DST day and an overnight span
+counts only the hours that really elapsed. Imports only the kernel: gmail_sync and the
+scheduler compute due times with it.
+"""
+
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from itertools import pairwise
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sqlmodel import Session, select
+
+from app.core.errors import NotFound
+from app.core.models import AuditEvent, SlaPolicy, Workspace
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+POLICY_FIELDS = (
+    "timezone",
+    "business_hours",
+    "holidays",
+    "first_response_minutes",
+    "next_response_minutes",
+    "max_response_minutes",
+)
+_HHMM = re.compile(r"(\d\d):(\d\d)")
+_MINUTE = timedelta(minutes=1)
+
+Interval = tuple[int, int]
+"""[start, end) in minutes after local midnight; end may be 1440 ("24:00")."""
+WeeklyHours = tuple[tuple[Interval, ...], ...]
+"""Seven days of sorted, non-overlapping intervals, indexed like `date.weekday()`."""
+
+
+def parse_zone(name: str) -> ZoneInfo:
+    """An IANA zone; OSError too, because a tzdata directory name such as "Europe" is not a zone
+    but fails as one."""
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        raise ValueError(f"unknown time zone {name!r} (an IANA name, e.g. Europe/Berlin)") from None
+
+
+def zone_or_utc(name: str) -> ZoneInfo:
+    """The zone to show or read times in; a name that is no zone (never stored by the API, but
+    tzdata changes) falls back to UTC rather than stopping mail or suggestions."""
+    try:
+        return parse_zone(name)
+    except ValueError:
+        return ZoneInfo("UTC")
+
+
+def parse_business_hours(raw: Mapping[str, Sequence[Sequence[str]]]) -> WeeklyHours:
+    """A missing weekday is closed; intervals may come in any order but must not overlap
+    (touching, as in 09:00-12:00 and 12:00-17:00, is fine)."""
+    unknown = sorted(set(raw) - set(WEEKDAYS))
+    if unknown:
+        raise ValueError(f"unknown weekday {unknown[0]!r} (use {', '.join(WEEKDAYS)})")
+    return tuple(_day_intervals(day, raw.get(day, ())) for day in WEEKDAYS)
+
+
+def _day_intervals(day: str, raw: Sequence[Sequence[str]]) -> tuple[Interval, ...]:
+    intervals: list[Interval] = []
+    for pair in raw:
+        if len(pair) != 2:
+            raise ValueError(f"{day}: an interval is [start, end], got {list(pair)!r}")
+        start, end = _minutes(day, pair[0]), _minutes(day, pair[1])
+        if start >= end:
+            raise ValueError(f"{day}: {pair[0]}-{pair[1]} must start before it ends")
+        intervals.append((start, end))
+    intervals.sort()
+    for (start, end), (next_start, next_end) in pairwise(intervals):
+        if next_start < end:
+            raise ValueError(
+                f"{day}: {_hhmm(start)}-{_hhmm(end)} overlaps {_hhmm(next_start)}-{_hhmm(next_end)}"
+            )
+    return tuple(intervals)
+
+
+def _minutes(day: str, text: str) -> int:
+    match = _HHMM.fullmatch(text)
+    total = int(match[1]) * 60 + int(match[2]) if match and int(match[2]) < 60 else -1
+    if not 0 <= total <= 24 * 60:
+        raise ValueError(f"{day}: {text!r} is not a time of day (HH:MM, 00:00 to 24:00)")
+    return total
+
+
+def _hhmm(minutes: int) -> str:
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def business_hours_json(weekly: WeeklyHours) -> dict[str, list[list[str]]]:
+    """The canonical stored form: every weekday present, intervals sorted."""
+    return {
+        day: [[_hhmm(start), _hhmm(end)] for start, end in intervals]
+        for day, intervals in zip(WEEKDAYS, weekly, strict=True)
+    }
+
+
+def parse_holidays(raw: Sequence[str]) -> frozenset[date]:
+    """Only the strict YYYY-MM-DD form, so what is stored reads the same everywhere."""
+    days: set[date] = set()
+    for text in raw:
+        try:
+            day = date.fromisoformat(text)
+        except ValueError:
+            day = None
+        if day is None or day.isoformat() != text:
+            raise ValueError(f"holiday {text!r} is not a date (YYYY-MM-DD)")
+        days.add(day)
+    return frozenset(days)
+
+
+def _utc(at: datetime) -> datetime:
+    if at.tzinfo is None or at.utcoffset() is None:
+        raise ValueError(f"{at!r} has no time zone: business time needs an aware instant")
+    return at.astimezone(UTC)
+
+
+def _wall_to_utc(wall: datetime, zone: ZoneInfo) -> datetime:
+    """The first instant the zone's clock shows `wall`: the earlier one in an autumn fold, and
+    for a time skipped in spring, the moment the clock jumps past it."""
+    instant = wall.replace(tzinfo=zone).astimezone(UTC)
+    if instant.astimezone(zone).replace(tzinfo=None) == wall:
+        return instant
+    before = wall.replace(tzinfo=zone, fold=1).astimezone(UTC)
+    while instant - before > timedelta(seconds=1):
+        middle = before + timedelta(seconds=(instant - before).total_seconds() // 2)
+        if middle.astimezone(zone).replace(tzinfo=None) >= wall:
+            instant = middle
+        else:
+            before = middle
+    return instant
+
+
+@dataclass(frozen=True)
+class BusinessCalendar:
+    """Opening hours in one zone. Takes aware instants, returns UTC; business time is real
+    elapsed time while open, walked a local day at a time (never minute by minute)."""
+
+    zone: ZoneInfo
+    weekly: WeeklyHours
+    holidays: frozenset[date] = frozenset()
+
+    @property
+    def ever_open(self) -> bool:
+        return any(self.weekly)
+
+    def is_open(self, at: datetime) -> bool:
+        at = _utc(at)
+        return any(opens <= at < closes for opens, closes in self._open_on(self._local_date(at)))
+
+    def add(self, start: datetime, minutes: int) -> datetime:
+        """`minutes` of business time after `start`; the clock only starts at the next opening,
+        so 0 minutes outside hours is that opening. Raises ValueError when never open."""
+        if minutes < 0:
+            raise ValueError(f"cannot add {minutes} minutes: business time only runs forward")
+        if not self.ever_open:
+            raise ValueError("the calendar has no business hours, so no business time passes")
+        left = timedelta(minutes=minutes)
+        intervals = self._open_from(_utc(start))
+        while True:
+            opens, closes = next(intervals)
+            if left <= closes - opens:
+                return opens + left
+            left -= closes - opens
+
+    def between(self, start: datetime, end: datetime) -> int:
+        """Whole business minutes from `start` to `end` (0 when end is not after start)."""
+        start, end = _utc(start), _utc(end)
+        total = timedelta()
+        for opens, closes in self._open_from(start, last=self._local_date(end)):
+            if opens >= end:
+                break
+            total += min(closes, end) - opens
+        return total // _MINUTE
+
+    def _open_from(
+        self, at: datetime, last: date | None = None
+    ) -> Iterator[tuple[datetime, datetime]]:
+        """Open intervals from `at` on, clipped to start no earlier; through local day `last`,
+        or without end (then the caller must know the calendar is open sometime)."""
+        day = self._local_date(at)
+        while last is None or day <= last:
+            for opens, closes in self._open_on(day):
+                if closes > at:
+                    yield max(opens, at), closes
+            day += timedelta(days=1)
+
+    def _open_on(self, day: date) -> list[tuple[datetime, datetime]]:
+        if day in self.holidays:
+            return []
+        midnight = datetime.combine(day, time())
+        instants = [
+            (
+                _wall_to_utc(midnight + start * _MINUTE, self.zone),
+                _wall_to_utc(midnight + end * _MINUTE, self.zone),
+            )
+            for start, end in self.weekly[day.weekday()]
+        ]
+        return [(opens, closes) for opens, closes in instants if opens < closes]
+
+    def _local_date(self, at: datetime) -> date:
+        return at.astimezone(self.zone).date()
+
+
+def calendar_for(policy: SlaPolicy) -> BusinessCalendar:
+    return BusinessCalendar(
+        zone=parse_zone(policy.timezone),
+        weekly=parse_business_hours(policy.business_hours),
+        holidays=parse_holidays(policy.holidays),
+    )
+
+
+def policy_of(session: Session, workspace_id: int) -> SlaPolicy:
+    """The stored policy, or the defaults in the workspace's time zone; a default is never
+    added to the session, so reading a policy writes nothing."""
+    policy = session.exec(select(SlaPolicy).where(SlaPolicy.workspace_id == workspace_id)).first()
+    if policy is not None:
+        return policy
+    workspace = session.get(Workspace, workspace_id)
+    if workspace is None:
+        raise NotFound(f"workspace {workspace_id} not found")
+    return SlaPolicy(workspace_id=workspace_id, timezone=workspace.timezone)
+
+
+def first_response_due(policy: SlaPolicy, received_at: datetime) -> datetime:
+    return _due(policy, received_at, policy.first_response_minutes)
+
+
+def next_response_due(policy: SlaPolicy, received_at: datetime) -> datetime:
+    return _due(policy, received_at, policy.next_response_minutes)
+
+
+def _due(policy: SlaPolicy, received_at: datetime, minutes: int) -> datetime:
+    """The business-time target, but never later than the hard cap: whatever the opening
+    hours (a long weekend, none at all), a client waits at most `max_response_minutes`.
+    Counting only up to the cap first keeps sparse hours from walking far past it."""
+    cap = _utc(received_at) + timedelta(minutes=policy.max_response_minutes)
+    calendar = calendar_for(policy)
+    if not calendar.ever_open or calendar.between(received_at, cap) < minutes:
+        return cap
+    return calendar.add(received_at, minutes)
+
+
+def policy_fields(policy: SlaPolicy) -> dict[str, Any]:
+    """The policy as the API and the audit trail show it: business hours in canonical form,
+    so a default (weekdays only) and the same hours saved (all seven days) compare equal."""
+    fields = {name: getattr(policy, name) for name in POLICY_FIELDS}
+    fields["business_hours"] = business_hours_json(parse_business_hours(policy.business_hours))
+    return fields
+
+
+def save_policy(
+    *, session: Session, workspace_id: int, actor_id: int, fields: dict[str, Any], now: datetime
+) -> SlaPolicy:
+    """Replaces the workspace's policy with validated `fields`; an effective change is
+    an AuditEvent with the changed fields before and after. Flushes, never commits."""
+    hours = business_hours_json(parse_business_hours(fields["business_hours"]))
+    fields = {**fields, "business_hours": hours}
+    policy = policy_of(session, workspace_id)
+    before = policy_fields(policy)
+    changed = sorted(name for name in POLICY_FIELDS if before[name] != fields[name])
+    for name in POLICY_FIELDS:
+        setattr(policy, name, fields[name])
+    policy.updated_at = now
+    session.add(policy)
+    if changed:
+        session.add(
+            AuditEvent(
+                workspace_id=workspace_id,
+                actor_id=actor_id,
+                action="sla_policy.updated",
+                before={name: before[name] for name in changed},
+                after={name: fields[name] for name in changed},
+                created_at=now,
+            )
+        )
+    session.flush()
+    return policy

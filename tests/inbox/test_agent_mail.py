@@ -1,0 +1,146 @@
+"""Reminder email through the workspace's SMTP server: queued by the firing transaction, sent
+afterwards to a real local SMTP server (aiosmtpd), retried when the server is down."""
+
+import socket
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import timedelta
+from email import message_from_bytes, policy
+from email.message import EmailMessage
+from typing import Any
+
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult, LoginPassword
+from sqlalchemy import Engine
+from sqlmodel import Session, select
+
+from app.core.db import session_scope
+from app.core.models import AgentEmail, AgentEmailState, SmtpSecurity, SmtpServer
+from app.core.settings import Settings
+from gmail_sync.oauth import TokenCipher
+from inbox.agent_mail import SmtpSettings, configure_smtp, send_due_emails
+from inbox.reminder_firing import fire_due
+from tests.conftest import Team
+from tests.inbox.reminder_world import T0, World, add_reminders, build_world
+
+SENDER = "Tandem <tandem@acme.test>"
+
+
+class Inbox:
+    """An aiosmtpd handler that keeps what it received."""
+
+    def __init__(self) -> None:
+        self.mail: list[tuple[list[str], EmailMessage]] = []
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        self.mail.append(
+            (list(envelope.rcpt_tos), message_from_bytes(envelope.content, policy=policy.default))
+        )  # type: ignore[arg-type]
+        return "250 OK"
+
+
+def only_secret(server: Any, session: Any, envelope: Any, mechanism: str, data: Any) -> AuthResult:
+    ok = isinstance(data, LoginPassword) and (data.login, data.password) == (b"tandem", b"s3cret")
+    return AuthResult(success=ok)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+@contextmanager
+def smtp_server(port: int) -> Iterator[Inbox]:
+    inbox = Inbox()
+    controller = Controller(
+        inbox,
+        hostname="127.0.0.1",
+        port=port,
+        authenticator=only_secret,
+        auth_require_tls=False,
+    )
+    controller.start()
+    try:
+        yield inbox
+    finally:
+        controller.stop()
+
+
+def configure(engine: Engine, settings: Settings, world: World, port: int) -> None:
+    smtp = SmtpSettings(
+        host="127.0.0.1",
+        port=port,
+        sender=SENDER,
+        security=SmtpSecurity.NONE,
+        username="tandem",
+        password="s3cret",
+    )
+    with session_scope(engine) as session:
+        configure_smtp(
+            session,
+            workspace_id=world.workspace_id,
+            smtp=smtp,
+            cipher=TokenCipher(settings),
+            now=T0,
+        )
+
+
+def emails(engine: Engine) -> list[AgentEmail]:
+    with Session(engine) as session:
+        return list(session.exec(select(AgentEmail)))
+
+
+def test_a_reminder_email_reaches_the_agent_through_smtp(
+    engine: Engine, settings: Settings, team: Team
+) -> None:
+    world = build_world(engine, team)
+    port = free_port()
+    configure(engine, settings, world, port)
+    with Session(engine) as session:
+        stored = session.exec(select(SmtpServer)).one()
+    assert stored.password_encrypted and "s3cret" not in stored.password_encrypted
+    add_reminders(engine, world, [T0])
+    fire_due(engine, clock=lambda: T0, worker="w1")
+    [queued] = emails(engine)
+    assert queued.state == AgentEmailState.PENDING and queued.to_address == "olga@acme.test"
+    with smtp_server(port) as inbox:
+        assert send_due_emails(engine, settings, now=T0, worker="w1") == 1
+        assert send_due_emails(engine, settings, now=T0 + timedelta(hours=1), worker="w1") == 0
+    [(recipients, mail)] = inbox.mail
+    assert recipients == ["olga@acme.test"]
+    assert mail["From"] == SENDER and mail["Auto-Submitted"] == "auto-generated"
+    assert mail["Subject"] == "Tandem reminder: call back #0 — “Invoice 1042”"
+    assert mail["Message-ID"] == f"<tandem-agent-email-{queued.id}@acme.test>"
+    assert "Due Tuesday 24 November, 09:00." in mail.get_content()
+    [sent] = emails(engine)
+    assert sent.state == AgentEmailState.SENT and sent.sent_at == T0 and sent.attempts == 1
+
+
+def test_a_failing_server_is_retried_after_the_backoff(
+    engine: Engine, settings: Settings, team: Team
+) -> None:
+    world = build_world(engine, team)
+    port = free_port()
+    configure(engine, settings, world, port)
+    add_reminders(engine, world, [T0])
+    fire_due(engine, clock=lambda: T0, worker="w1")
+    assert send_due_emails(engine, settings, now=T0, worker="w1") == 0
+    [failed] = emails(engine)
+    assert failed.state == AgentEmailState.PENDING and failed.attempts == 1
+    assert failed.last_error and "ConnectionRefusedError" in failed.last_error
+    assert failed.next_attempt_at == T0 + timedelta(seconds=30)
+    with smtp_server(port) as inbox:
+        assert send_due_emails(engine, settings, now=T0 + timedelta(seconds=10), worker="w1") == 0
+        assert send_due_emails(engine, settings, now=T0 + timedelta(seconds=30), worker="w1") == 1
+    assert len(inbox.mail) == 1
+    [sent] = emails(engine)
+    assert sent.state == AgentEmailState.SENT and sent.attempts == 2 and sent.last_error is None
+
+
+def test_no_smtp_server_means_no_email(engine: Engine, team: Team) -> None:
+    world = build_world(engine, team)
+    add_reminders(engine, world, [T0])
+    fire_due(engine, clock=lambda: T0, worker="w1")
+    assert emails(engine) == []
