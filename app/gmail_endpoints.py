@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse
 
 from app.core.errors import Forbidden, TandemError
 from app.core.models import utcnow
-from app.http.auth import SessionDep, SettingsDep
+from app.http.dependencies import SessionDep, SettingsDep
 from gmail_sync.connect import claim_connection, finish_connection
 from gmail_sync.oauth import CALLBACK_PATH
 from gmail_sync.push import accept_push, authenticate_push, read_push

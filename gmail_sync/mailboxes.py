@@ -8,9 +8,11 @@ second process is harmless. Functions flush, never commit.
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import or_, update
+from sqlalchemy import or_
 from sqlmodel import Session, col, select
 
+from app.core.claims import claim as claim_rows
+from app.core.claims import lease_free
 from app.core.models import Mailbox, MailboxStatus, SyncState
 
 LEASE = timedelta(minutes=5)
@@ -30,40 +32,40 @@ def due_mailbox_ids(*, session: Session, now: datetime) -> list[int]:
         col(Mailbox.credentials_encrypted).is_not(None),
         col(Mailbox.status) != MailboxStatus.NEEDS_REAUTH,
         or_(col(Mailbox.sync_requested_at).is_not(None), col(Mailbox.next_sync_at) <= now),
-        or_(col(Mailbox.sync_lease_expires_at).is_(None), col(Mailbox.sync_lease_expires_at) < now),
+        lease_free(col(Mailbox.sync_lease_expires_at), now),
     )
     return [int(mailbox_id) for mailbox_id in session.exec(query) if mailbox_id is not None]
 
 
 def claim(*, session: Session, mailbox_id: int, owner: str, now: datetime) -> bool:
     """Takes the mailbox's sync lease if nobody holds a live one; True when this caller has it."""
-    result = session.execute(
-        update(Mailbox)
-        .where(
-            col(Mailbox.id) == mailbox_id,
-            or_(
-                col(Mailbox.sync_lease_expires_at).is_(None),
-                col(Mailbox.sync_lease_expires_at) < now,
-                col(Mailbox.sync_lease_owner) == owner,
-            ),
-        )
-        .values(
-            sync_lease_owner=owner, sync_lease_expires_at=now + LEASE, sync_state=SyncState.RUNNING
-        )
-        .execution_options(synchronize_session=False)
+    claimed = claim_rows(
+        session,
+        Mailbox,
+        col(Mailbox.id) == mailbox_id,
+        or_(
+            lease_free(col(Mailbox.sync_lease_expires_at), now),
+            col(Mailbox.sync_lease_owner) == owner,
+        ),
+        values={
+            "sync_lease_owner": owner,
+            "sync_lease_expires_at": now + LEASE,
+            "sync_state": SyncState.RUNNING,
+        },
     )
-    return bool(result.rowcount == 1)  # type: ignore[attr-defined]
+    return bool(claimed)
 
 
 def renew(*, session: Session, mailbox_id: int, owner: str, now: datetime) -> bool:
     """Extends a lease this owner still holds; False means another worker took over."""
-    result = session.execute(
-        update(Mailbox)
-        .where(col(Mailbox.id) == mailbox_id, col(Mailbox.sync_lease_owner) == owner)
-        .values(sync_lease_expires_at=now + LEASE)
-        .execution_options(synchronize_session=False)
+    renewed = claim_rows(
+        session,
+        Mailbox,
+        col(Mailbox.id) == mailbox_id,
+        col(Mailbox.sync_lease_owner) == owner,
+        values={"sync_lease_expires_at": now + LEASE},
     )
-    return bool(result.rowcount == 1)  # type: ignore[attr-defined]
+    return bool(renewed)
 
 
 def release(

@@ -18,6 +18,7 @@ from typing import Literal
 from sqlalchemy import Engine, update
 from sqlmodel import Session, col, select
 
+from app.core.claims import claim
 from app.core.db import session_scope
 from app.core.errors import Conflict, Invalid, NotFound, TandemError
 from app.core.models import (
@@ -308,12 +309,14 @@ def _removed_event(
 
 def cancel_reply(*, session: Session, message: Message, actor: User, now: datetime) -> None:
     """Stops a reply inside its undo window; its text stays, so the agent can reuse it."""
-    cancelled = session.execute(
-        update(Message)
-        .where(col(Message.id) == message.id, col(Message.state) == MessageState.QUEUED)
-        .values(state=MessageState.CANCELLED)
+    cancelled = claim(
+        session,
+        Message,
+        col(Message.id) == message.id,
+        col(Message.state) == MessageState.QUEUED,
+        values={"state": MessageState.CANCELLED},
     )
-    if cancelled.rowcount != 1:  # type: ignore[attr-defined]
+    if not cancelled:
         session.refresh(message)
         raise Conflict(f"the reply is already {message.state}: it can no longer be cancelled")
     session.refresh(message)
@@ -387,12 +390,14 @@ def send_reply(
 
 def _claim(engine: Engine, message_id: int, now: datetime) -> bool:
     with session_scope(engine) as session:
-        claimed = session.execute(
-            update(Message)
-            .where(col(Message.id) == message_id, col(Message.state) == MessageState.QUEUED)
-            .values(state=MessageState.SENDING, send_after=now)
+        claimed = claim(
+            session,
+            Message,
+            col(Message.id) == message_id,
+            col(Message.state) == MessageState.QUEUED,
+            values={"state": MessageState.SENDING, "send_after": now},
         )
-        return bool(claimed.rowcount == 1)  # type: ignore[attr-defined]
+        return bool(claimed)
 
 
 def _fail_stalled(engine: Engine, now: datetime) -> None:

@@ -17,9 +17,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 
-from sqlalchemy import Engine, or_, update
+from sqlalchemy import Engine, or_
 from sqlmodel import Session, col, select
 
+from app.core.claims import claim, lease_free
 from app.core.db import session_scope
 from app.core.errors import TandemError
 from app.core.models import AgentEmail, AgentEmailState, SmtpSecurity, SmtpServer, id_of
@@ -142,17 +143,16 @@ def due_email_ids(engine: Engine, *, now: datetime, limit: int) -> list[int]:
 def claim_email(engine: Engine, *, email_id: int, worker: str, now: datetime) -> bool:
     """Takes the lease on a due pending email; False when another sender holds it."""
     with session_scope(engine) as session:
-        result = session.execute(
-            update(AgentEmail)
-            .where(
-                col(AgentEmail.id) == email_id,
-                col(AgentEmail.state) == AgentEmailState.PENDING,
-                col(AgentEmail.next_attempt_at) <= now,
-                or_(col(AgentEmail.claimed_until).is_(None), col(AgentEmail.claimed_until) <= now),
-            )
-            .values(claimed_by=worker, claimed_until=now + CLAIM_LEASE)
+        claimed = claim(
+            session,
+            AgentEmail,
+            col(AgentEmail.id) == email_id,
+            col(AgentEmail.state) == AgentEmailState.PENDING,
+            col(AgentEmail.next_attempt_at) <= now,
+            lease_free(col(AgentEmail.claimed_until), now),
+            values={"claimed_by": worker, "claimed_until": now + CLAIM_LEASE},
         )
-        return bool(result.rowcount == 1)  # type: ignore[attr-defined]
+        return bool(claimed)
 
 
 def _attempt(engine: Engine, cipher: TokenCipher, email_id: int) -> str | None:

@@ -11,9 +11,10 @@ from the promised time until the team answers. Functions flush, never commit.
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import Engine, update
+from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
+from app.core.claims import claim
 from app.core.db import session_scope
 from app.core.errors import Invalid
 from app.core.models import (
@@ -181,17 +182,16 @@ def break_lapsed_promises(engine: Engine, now: datetime) -> int:
     broken = 0
     for conversation_id in lapsed:
         with session_scope(engine) as session:
-            claimed = session.execute(
-                update(Conversation)
-                .where(
-                    col(Conversation.id) == conversation_id,
-                    col(Conversation.promise_state) == PromiseState.PENDING,
-                )
-                .values(promise_state=PromiseState.BROKEN)
+            claimed = claim(
+                session,
+                Conversation,
+                col(Conversation.id) == conversation_id,
+                col(Conversation.promise_state) == PromiseState.PENDING,
+                values={"promise_state": PromiseState.BROKEN},
             )
-            if claimed.rowcount != 1:  # type: ignore[attr-defined]
+            if not claimed:
                 continue
-            conversation = session.get(Conversation, conversation_id)
+            conversation = session.get(Conversation, conversation_id, populate_existing=True)
             assert conversation is not None and conversation.promised_at is not None
             if conversation.status == ConversationStatus.OPEN:
                 due = conversation.sla_due_at

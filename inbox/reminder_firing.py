@@ -10,9 +10,10 @@ SQLite has one writer at a time). It never sends anything itself: email is queue
 from collections.abc import Callable
 from datetime import datetime
 
-from sqlalchemy import Engine, func, update
+from sqlalchemy import Engine, func
 from sqlmodel import Session, col, select
 
+from app.core.claims import claim
 from app.core.db import session_scope
 from app.core.models import Conversation, Reminder, ReminderKind, ReminderState
 from inbox.followups import FollowupOutcome, run_followup
@@ -36,16 +37,13 @@ def claim_due(session: Session, *, now: datetime, worker: str, limit: int) -> li
     bind = session.get_bind()
     if bind.dialect.name == "postgresql":
         due = due.with_for_update(skip_locked=True)
-    claimed = session.execute(
-        update(Reminder)
-        .where(
-            col(Reminder.id).in_(due.scalar_subquery()),
-            col(Reminder.state) == ReminderState.PENDING,
-        )
-        .values(state=ReminderState.FIRED, claimed_by=worker, fired_at=now)
-        .returning(col(Reminder.id))
+    return claim(
+        session,
+        Reminder,
+        col(Reminder.id).in_(due.scalar_subquery()),
+        col(Reminder.state) == ReminderState.PENDING,
+        values={"state": ReminderState.FIRED, "claimed_by": worker, "fired_at": now},
     )
-    return [int(reminder_id) for reminder_id in claimed.scalars()]
 
 
 def fire_claimed(session: Session, *, reminder_ids: list[int], now: datetime) -> None:

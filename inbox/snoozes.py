@@ -8,9 +8,10 @@ it a no-op; it never wakes a conversation twice.
 
 from datetime import datetime
 
-from sqlalchemy import Engine, update
+from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
+from app.core.claims import claim
 from app.core.db import session_scope
 from app.core.models import AuditEvent, Conversation, ConversationStatus, Notification, id_of
 from webhooks.events import Event, emit
@@ -47,17 +48,15 @@ def wake_due_snoozes(engine: Engine, *, now: datetime, chunk: int = CHUNK) -> in
 
 def wake(session: Session, *, conversation_id: int, until: datetime, now: datetime) -> bool:
     """Claims one wake-up; True when this call woke the conversation."""
-    claimed = session.execute(
-        update(Conversation)
-        .where(
-            col(Conversation.id) == conversation_id,
-            col(Conversation.status) == ConversationStatus.SNOOZED,
-            col(Conversation.snoozed_until) <= now,
-        )
-        .values(status=ConversationStatus.OPEN, snoozed_until=None, updated_at=now)
-        .execution_options(synchronize_session=False)
+    woken = claim(
+        session,
+        Conversation,
+        col(Conversation.id) == conversation_id,
+        col(Conversation.status) == ConversationStatus.SNOOZED,
+        col(Conversation.snoozed_until) <= now,
+        values={"status": ConversationStatus.OPEN, "snoozed_until": None, "updated_at": now},
     )
-    if claimed.rowcount != 1:  # type: ignore[attr-defined]
+    if not woken:
         return False
     conversation = session.get(Conversation, conversation_id, populate_existing=True)
     assert conversation is not None, "it was just updated"

@@ -15,9 +15,11 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import httpx
-from sqlalchemy import Engine, or_, update
+from sqlalchemy import Engine
 from sqlmodel import col, select
 
+from app.core.claims import claim as claim_rows
+from app.core.claims import lease_free
 from app.core.db import session_scope
 from app.core.models import WebhookDelivery, WebhookDeliveryState, WebhookSubscription, id_of
 
@@ -88,20 +90,16 @@ def claim(*, engine: Engine, delivery_id: int, owner: str, now: datetime) -> boo
     """Takes the lease on a due pending delivery; False when another sender holds it or the
     delivery is no longer due."""
     with session_scope(engine) as session:
-        result = session.execute(
-            update(WebhookDelivery)
-            .where(
-                col(WebhookDelivery.id) == delivery_id,
-                col(WebhookDelivery.state) == WebhookDeliveryState.PENDING,
-                col(WebhookDelivery.next_attempt_at) <= now,
-                or_(
-                    col(WebhookDelivery.claimed_until).is_(None),
-                    col(WebhookDelivery.claimed_until) <= now,
-                ),
-            )
-            .values(claimed_by=owner, claimed_until=now + CLAIM_LEASE)
+        claimed = claim_rows(
+            session,
+            WebhookDelivery,
+            col(WebhookDelivery.id) == delivery_id,
+            col(WebhookDelivery.state) == WebhookDeliveryState.PENDING,
+            col(WebhookDelivery.next_attempt_at) <= now,
+            lease_free(col(WebhookDelivery.claimed_until), now),
+            values={"claimed_by": owner, "claimed_until": now + CLAIM_LEASE},
         )
-        return bool(result.rowcount == 1)  # type: ignore[attr-defined]
+        return bool(claimed)
 
 
 def post(

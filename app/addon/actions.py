@@ -1,5 +1,5 @@
 """What the sidebar's buttons do: each one calls the domain function the REST API calls for the
-same change (`change_conversation`, `create_note` + `note_created`, `make_promise`), for a
+same change (`change_conversation`, `add_note`, `make_promise`), for a
 conversation of the agent's own workspace, and flushes; the route commits.
 """
 
@@ -15,10 +15,9 @@ from app.core.db import get_scoped
 from app.core.errors import Invalid, NotFound
 from app.core.models import Conversation, ConversationStatus, Mailbox, User
 from gmail_sync.mailboxes import request_sync
+from inbox import note_taking
 from inbox.changes import change_conversation
 from inbox.promises import make_promise
-from notes.notes import create_note
-from webhooks.events import note_created
 
 
 @dataclass(frozen=True)
@@ -97,10 +96,9 @@ def promise(session: Session, user: User, event: AddonEvent, now: datetime) -> O
 
 def add_note(session: Session, user: User, event: AddonEvent, now: datetime) -> Outcome:
     conversation = _conversation(session, user, event)
-    note = create_note(
+    note_taking.add_note(
         session=session, conversation=conversation, author=user, body=event.text("note"), now=now
     )
-    note_created(session=session, note=note, now=now)
     return Outcome(conversation, "Note added (only your team sees it)")
 
 

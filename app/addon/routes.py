@@ -25,7 +25,7 @@ from app.addon.threads import find_conversation
 from app.addon.urls import ACTIONS_PATH, COMPOSE_PATH, HOMEPAGE_PATH, MESSAGE_PATH, public
 from app.core.errors import Invalid
 from app.core.models import User, utcnow
-from app.http.auth import SessionDep, SettingsDep
+from app.http.dependencies import SessionDep, SettingsDep
 
 router = APIRouter(include_in_schema=False)
 

@@ -16,7 +16,8 @@ from app.api.errors import ErrorOut
 from app.core.db import get_scoped
 from app.core.models import Attachment, User, utcnow
 from app.core.settings import Settings
-from app.http.auth import CurrentUser, SessionDep, SettingsDep
+from app.http.auth import CurrentUser
+from app.http.dependencies import SessionDep, SettingsDep
 from gmail_sync.attachment_download import attachment_download
 
 router = APIRouter(tags=["attachments"])

@@ -12,7 +12,8 @@ from sqlmodel import col, select
 from app.api.conversations import CONVERSATION_EXAMPLE, ConversationOut
 from app.core.db import get_scoped
 from app.core.models import Contact, Conversation
-from app.http.auth import CurrentUser, SessionDep
+from app.http.auth import CurrentUser
+from app.http.dependencies import SessionDep
 
 router = APIRouter(tags=["contacts"])
 

@@ -24,7 +24,8 @@ from app.core.models import (
     utcnow,
 )
 from app.core.settings import Settings
-from app.http.auth import CurrentUser, SessionDep, SettingsDep
+from app.http.auth import CurrentUser
+from app.http.dependencies import SessionDep, SettingsDep
 from gmail_sync.send import ReplyRequest, queue_reply
 from inbox.changes import change_conversation, change_many
 from inbox.presend import hold_internal_context

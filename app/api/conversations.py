@@ -31,7 +31,8 @@ from app.core.models import (
     PromiseState,
     utcnow,
 )
-from app.http.auth import CurrentUser, SessionDep
+from app.http.auth import CurrentUser
+from app.http.dependencies import SessionDep
 from inbox.search import search_conversations
 from inbox.views import InboxFilter, View, conditions, counts
 from notes.notes import list_notes

@@ -10,7 +10,8 @@ from sqlmodel import col, select
 
 from app.core.db import get_scoped
 from app.core.models import AuditEvent, Mailbox, MailboxStatus, id_of, utcnow
-from app.http.auth import AdminUser, CurrentUser, SessionDep, SettingsDep
+from app.http.auth import AdminUser, CurrentUser
+from app.http.dependencies import SessionDep, SettingsDep
 from gmail_sync.connect import disconnect, start_connection
 from gmail_sync.mailboxes import request_sync
 from inbox.auto_ack import DEFAULT_TEXT

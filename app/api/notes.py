@@ -15,11 +15,12 @@ from pydantic import BaseModel, ConfigDict, Field
 from app.core.db import get_scoped
 from app.core.errors import Forbidden
 from app.core.models import Conversation, Note, NoteKind, NoteRevision, Role, User, id_of, utcnow
-from app.http.auth import AdminUser, CurrentUser, SessionDep
+from app.http.auth import AdminUser, CurrentUser
+from app.http.dependencies import SessionDep
+from inbox import note_taking
 from notes.markup import render_note
 from notes.notes import (
     MAX_BODY,
-    create_note,
     delete_note,
     edit_note,
     list_notes,
@@ -27,7 +28,6 @@ from notes.notes import (
     restore_note,
     visible_note,
 )
-from webhooks.events import note_created
 
 router = APIRouter(tags=["notes"])
 
@@ -144,7 +144,7 @@ def add_note(id: int, body: NoteIn, user: CurrentUser, session: SessionDep) -> N
     ambiguous one, is a 422 and nothing is stored."""
     conversation = get_scoped(session, Conversation, id, user.workspace_id)
     now = utcnow()
-    note = create_note(
+    note = note_taking.add_note(
         session=session,
         conversation=conversation,
         author=user,
@@ -152,8 +152,6 @@ def add_note(id: int, body: NoteIn, user: CurrentUser, session: SessionDep) -> N
         kind=body.kind,
         now=now,
     )
-    note_created(session=session, note=note, now=now)
-    session.commit()
     return note_out(note)
 
 

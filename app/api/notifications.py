@@ -15,7 +15,8 @@ from sqlmodel import Session, col, select
 from app.core.db import get_scoped
 from app.core.errors import NotFound
 from app.core.models import Notification, User, utcnow
-from app.http.auth import CurrentUser, SessionDep
+from app.http.auth import CurrentUser
+from app.http.dependencies import SessionDep
 
 router = APIRouter(prefix="/notifications", tags=["notifications"])
 

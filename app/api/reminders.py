@@ -24,7 +24,8 @@ from app.core.models import (
     User,
     utcnow,
 )
-from app.http.auth import CurrentUser, SessionDep
+from app.http.auth import CurrentUser
+from app.http.dependencies import SessionDep
 from inbox.reminders import ReminderRequest, cancel_reminder, schedule_reminder
 
 router = APIRouter(tags=["reminders"])

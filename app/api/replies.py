@@ -40,7 +40,8 @@ from app.core.models import (
     utcnow,
 )
 from app.core.settings import Settings
-from app.http.auth import CurrentUser, SessionDep, SettingsDep
+from app.http.auth import CurrentUser
+from app.http.dependencies import SessionDep, SettingsDep
 from gmail_sync.compose import OutgoingAttachment
 from gmail_sync.mime_headers import parse_addresses
 from gmail_sync.send import (

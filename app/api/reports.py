@@ -9,7 +9,8 @@ from sqlmodel import col, func, select
 
 from app.core.errors import Invalid
 from app.core.models import AuditEvent, Conversation, PromiseState
-from app.http.auth import CurrentUser, SessionDep
+from app.http.auth import CurrentUser
+from app.http.dependencies import SessionDep
 
 router = APIRouter(tags=["reports"])
 

@@ -19,7 +19,8 @@ from app.api.reminders import REMINDER_EXAMPLE, ReminderOut, reminder_out
 from app.core.accounts import normalize_email
 from app.core.errors import Invalid, NotFound
 from app.core.models import Reminder, ReminderState, SmtpSecurity, SmtpServer, utcnow
-from app.http.auth import AdminUser, SessionDep, SettingsDep
+from app.http.auth import AdminUser
+from app.http.dependencies import SessionDep, SettingsDep
 from gmail_sync.oauth import TokenCipher
 from inbox.agent_mail import SmtpSettings, configure_smtp
 from scheduler.runner import JobInfo

@@ -12,7 +12,8 @@ from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from app.core.models import SlaPolicy, id_of, utcnow
-from app.http.auth import AdminUser, CurrentUser, SessionDep
+from app.http.auth import AdminUser, CurrentUser
+from app.http.dependencies import SessionDep
 from inbox.sla import (
     business_hours_json,
     parse_business_hours,

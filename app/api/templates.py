@@ -16,7 +16,8 @@ from sqlmodel import Session, col, select
 from app.core.db import get_scoped
 from app.core.errors import Conflict, Forbidden, Invalid
 from app.core.models import Conversation, Role, Template, User, utcnow
-from app.http.auth import CurrentUser, SessionDep
+from app.http.auth import CurrentUser
+from app.http.dependencies import SessionDep
 from inbox.presend import hold_internal_context
 from inbox.templates import (
     VARIABLES,

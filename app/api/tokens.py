@@ -9,7 +9,8 @@ from sqlmodel import col, select
 
 from app.core.accounts import create_api_token, revoke_api_token
 from app.core.models import ApiToken, Role, utcnow
-from app.http.auth import CurrentUser, SessionDep
+from app.http.auth import CurrentUser
+from app.http.dependencies import SessionDep
 
 router = APIRouter(tags=["tokens"])
 

@@ -12,7 +12,8 @@ from app.core.accounts import create_user, hash_password, new_password
 from app.core.db import get_scoped
 from app.core.errors import Forbidden, Invalid
 from app.core.models import Role, User, Workspace
-from app.http.auth import AdminUser, CurrentUser, SessionDep
+from app.http.auth import AdminUser, CurrentUser
+from app.http.dependencies import SessionDep
 
 router = APIRouter(tags=["users"])
 

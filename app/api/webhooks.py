@@ -14,7 +14,8 @@ from sqlmodel import col, select
 
 from app.core.db import get_scoped
 from app.core.models import WebhookDelivery, WebhookSubscription, utcnow
-from app.http.auth import AdminUser, CurrentUser, SessionDep
+from app.http.auth import AdminUser, CurrentUser
+from app.http.dependencies import SessionDep
 from webhooks.events import Event
 from webhooks.subscriptions import (
     create_subscription,

@@ -7,7 +7,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from app.core.errors import Invalid
 from app.core.models import Workspace
-from app.http.auth import AdminUser, CurrentUser, SessionDep
+from app.http.auth import AdminUser, CurrentUser
+from app.http.dependencies import SessionDep
 from inbox.sla import parse_zone
 
 

@@ -1,7 +1,7 @@
 """Database engines and sessions: SQLite by default (WAL, foreign keys on), PostgreSQL by URL.
 
 It owns connection set-up only; it never commits on a caller's behalf except in
-`session_scope`, the boundary used by jobs and commands.
+`session_scope`, the boundary of jobs, commands and requests.
 """
 
 from collections.abc import Iterator
@@ -63,15 +63,10 @@ def check_connection(engine: Engine) -> None:
         raise Unavailable(f"cannot connect to database {where}: {reason}") from None
 
 
-def session_for(engine: Engine) -> Iterator[Session]:
-    """A request-scoped session; the route commits, this only closes (rolling back leftovers)."""
-    with Session(engine, expire_on_commit=False) as session:
-        yield session
-
-
 @contextmanager
 def session_scope(engine: Engine) -> Iterator[Session]:
-    """The transaction boundary for jobs and commands: commit on success, roll back on error."""
+    """The transaction boundary of jobs, commands and requests (`app.http.dependencies`):
+    commit on success, roll back on error."""
     with Session(engine, expire_on_commit=False) as session:
         try:
             yield session

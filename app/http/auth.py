@@ -7,36 +7,18 @@ through `app.core.db.get_scoped` with the caller's workspace, so another workspa
 
 import hmac
 import secrets
-from collections.abc import Iterator
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request, status
-from sqlalchemy import Engine
-from sqlmodel import Session
 
 from app.core.accounts import user_for_token
-from app.core.db import session_for
 from app.core.errors import Forbidden
 from app.core.models import Role, User, utcnow
-from app.core.settings import Settings
+from app.http.dependencies import SessionDep
 
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "X-CSRF-Token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-
-
-def get_session(request: Request) -> Iterator[Session]:
-    engine: Engine = request.app.state.engine
-    yield from session_for(engine)
-
-
-def get_app_settings(request: Request) -> Settings:
-    settings: Settings = request.app.state.settings
-    return settings
-
-
-SessionDep = Annotated[Session, Depends(get_session)]
-SettingsDep = Annotated[Settings, Depends(get_app_settings)]
 
 
 def _unauthorized(detail: str) -> HTTPException:
@@ -46,14 +28,13 @@ def _unauthorized(detail: str) -> HTTPException:
 
 
 def api_user(request: Request, session: SessionDep) -> User:
-    """The token's user; the `last_used_at` stamp is committed here, before the route runs."""
+    """The token's user; its `last_used_at` stamp is part of the request's transaction."""
     scheme, _, token = request.headers.get("Authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise _unauthorized("missing bearer token: send 'Authorization: Bearer <api token>'")
     user = user_for_token(session=session, token=token.strip(), now=utcnow())
     if user is None:
         raise _unauthorized("invalid or revoked API token")
-    session.commit()
     return user
 
 

@@ -4,7 +4,8 @@ so the conversation page can link attachments without an API token."""
 from fastapi import APIRouter, Response
 
 from app.api.attachments import download_response
-from app.http.auth import SessionDep, SettingsDep, WebUser
+from app.http.auth import WebUser
+from app.http.dependencies import SessionDep, SettingsDep
 
 router = APIRouter()
 

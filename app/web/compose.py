@@ -30,15 +30,16 @@ from app.core.models import (
     id_of,
     utcnow,
 )
-from app.http.auth import SessionDep, SettingsDep, WebUser
+from app.http.auth import WebUser
+from app.http.dependencies import SessionDep, SettingsDep
 from app.web.conversation import Draft, conversation_page
 from app.web.inbox import members
+from app.web.pages import refused
 from app.web.when import picked_time
 from gmail_sync.compose import OutgoingAttachment
 from gmail_sync.send import cancel_reply, retry_reply
+from inbox import note_taking
 from inbox.templates import render_for
-from notes.notes import create_note
-from webhooks.events import note_created
 
 router = APIRouter()
 
@@ -212,26 +213,22 @@ def add_note(
     session: SessionDep,
     body: Annotated[str, Form()] = "",
 ) -> Response:
-    """Mentioned teammates are notified (by `create_note`), as from the API."""
+    """Mentioned teammates are notified, as from the API (`inbox.note_taking.add_note`)."""
     conversation = get_scoped(session, Conversation, id, user.workspace_id)
-    now = utcnow()
     try:
-        note = create_note(
-            session=session, conversation=conversation, author=user, body=body, now=now
+        note = note_taking.add_note(
+            session=session, conversation=conversation, author=user, body=body, now=utcnow()
         )
     except TandemError as exc:
-        session.rollback()
         return conversation_page(
             request,
             session,
             user,
             id,
             draft=Draft(note=body),
-            error=str(exc),
+            error=refused(session, exc),
             status_code=exc.status_code,
         )
-    note_created(session=session, note=note, now=now)
-    session.commit()
     return RedirectResponse(f"/c/{id}#note-{note.id}", status_code=status.HTTP_303_SEE_OTHER)
 
 

@@ -35,7 +35,8 @@ from app.core.models import (
     id_of,
     utcnow,
 )
-from app.http.auth import SessionDep, WebUser
+from app.http.auth import WebUser
+from app.http.dependencies import SessionDep
 from app.web import presence
 from app.web.inbox import members
 from app.web.pages import render

@@ -18,7 +18,8 @@ from sqlmodel import Session, select
 from app.core.errors import Forbidden, Invalid, TandemError
 from app.core.models import User, utcnow
 from app.core.settings import Settings
-from app.http.auth import SessionDep, SettingsDep, sign_in
+from app.http.auth import sign_in
+from app.http.dependencies import SessionDep, SettingsDep
 from app.web.login_page import render_login, safe_next
 from gmail_sync.oauth import (
     GoogleIdentity,

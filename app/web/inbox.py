@@ -22,7 +22,8 @@ from app.core.models import (
     User,
     utcnow,
 )
-from app.http.auth import SessionDep, WebUser
+from app.http.auth import WebUser
+from app.http.dependencies import SessionDep
 from app.web.pages import is_htmx, render
 from inbox.changes import change_many
 from inbox.search import search_conversations

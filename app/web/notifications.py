@@ -6,7 +6,8 @@ from sqlalchemy import update
 from sqlmodel import col, select
 
 from app.core.models import Notification, utcnow
-from app.http.auth import SessionDep, WebUser
+from app.http.auth import WebUser
+from app.http.dependencies import SessionDep
 from app.web.pages import render
 
 router = APIRouter()

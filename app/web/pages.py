@@ -90,5 +90,13 @@ def render(
     return response
 
 
+def refused(session: Session, exc: Exception) -> str:
+    """A form the domain refused: what the attempt wrote is undone here, before the page that
+    shows the form again reads the database, so that page shows what is stored and the
+    request's commit has nothing half-done to store. Returns the message for the page."""
+    session.rollback()
+    return str(exc)
+
+
 def is_htmx(request: Request) -> bool:
     return request.headers.get("HX-Request") == "true"

@@ -15,7 +15,8 @@ from app.api.reminders import ReminderIn, add_reminder, cancel
 from app.core.db import get_scoped
 from app.core.errors import TandemError
 from app.core.models import Conversation, utcnow
-from app.http.auth import SessionDep, WebUser
+from app.http.auth import WebUser
+from app.http.dependencies import SessionDep
 from app.web.conversation import conversation_page, workspace_zone
 from app.web.when import picked_time
 

@@ -15,7 +15,8 @@ from sqlmodel import col, select
 
 from app.core.accounts import authenticate, create_api_token, revoke_api_token
 from app.core.models import ApiToken, User, utcnow
-from app.http.auth import SessionDep, SettingsDep, WebUser, check_csrf, sign_in, sign_out
+from app.http.auth import WebUser, check_csrf, sign_in, sign_out
+from app.http.dependencies import SessionDep, SettingsDep
 from app.web import (
     attachments,
     compose,

@@ -18,7 +18,7 @@ from app.api.mailboxes import MailboxPatchIn, mailbox_out, update_mailbox
 from app.core.db import get_scoped
 from app.core.errors import TandemError
 from app.core.models import Mailbox, User, id_of, utcnow
-from app.http.auth import SessionDep, SettingsDep
+from app.http.dependencies import SessionDep, SettingsDep
 from app.web import (
     settings_sla,
     settings_team,

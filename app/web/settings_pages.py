@@ -36,11 +36,12 @@ Errors = dict[str, str]
 
 
 class AdminOnly(Forbidden):
-    """A signed-in member who is no admin; carries the user so the 403 page keeps the top bar."""
+    """A signed-in member who is no admin; carries who it is so the 403 page keeps the top bar
+    (the page is drawn after the request's session was rolled back and closed)."""
 
     def __init__(self, user: User) -> None:
         super().__init__("Settings are for admins of the workspace.")
-        self.user = user
+        self.user_id = user.id
 
 
 def web_admin(user: WebUser) -> User:
@@ -54,9 +55,9 @@ WebAdmin = Annotated[User, Depends(web_admin)]
 
 def admin_only_page(request: Request, exc: Exception) -> HTMLResponse:
     """The 403 as a page, since a person followed a link here, not an integration."""
-    user = exc.user if isinstance(exc, AdminOnly) else None
     engine: Engine = request.app.state.engine
     with Session(engine) as session:
+        user = session.get(User, exc.user_id) if isinstance(exc, AdminOnly) else None
         return render(
             request,
             session if user else None,

@@ -16,7 +16,7 @@ from sqlmodel import Session
 
 from app.api.sla import SlaPolicyIn, SlaPolicyOut, read_sla_policy, replace_sla_policy
 from app.core.models import User
-from app.http.auth import SessionDep
+from app.http.dependencies import SessionDep
 from app.web.settings_pages import Errors, WebAdmin, done, settings_page, validation_errors
 from inbox.sla import WEEKDAYS, parse_business_hours
 

@@ -26,7 +26,7 @@ from app.api.users import list_users as team_of
 from app.api.workspace import WorkspacePatchIn, read_workspace, update_workspace
 from app.core.errors import TandemError
 from app.core.models import Role, User
-from app.http.auth import SessionDep
+from app.http.dependencies import SessionDep
 from app.web.settings_pages import Errors, WebAdmin, done, settings_page, validation_errors
 
 router = APIRouter()

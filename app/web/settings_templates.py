@@ -24,7 +24,7 @@ from app.api.templates import (
 )
 from app.core.errors import Conflict, TandemError
 from app.core.models import Conversation, Template, User
-from app.http.auth import SessionDep
+from app.http.dependencies import SessionDep
 from app.web.pages import is_htmx, render
 from app.web.settings_pages import (
     FORM_ERROR,

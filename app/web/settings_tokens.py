@@ -15,7 +15,7 @@ from sqlmodel import Session
 from app.api.tokens import TokenCreatedOut, TokenIn, add_token, list_tokens, revoke_token
 from app.api.users import list_users
 from app.core.models import User
-from app.http.auth import SessionDep
+from app.http.dependencies import SessionDep
 from app.web.settings_pages import Errors, WebAdmin, done, settings_page, validation_errors
 
 router = APIRouter()

@@ -25,7 +25,7 @@ from app.api.webhooks import (
 )
 from app.core.errors import TandemError
 from app.core.models import User
-from app.http.auth import SessionDep
+from app.http.dependencies import SessionDep
 from app.web.settings_pages import Errors, WebAdmin, done, settings_page, validation_errors
 from webhooks.events import INTERNAL_EVENTS, Event
 
