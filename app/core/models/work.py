@@ -1,0 +1,175 @@
+"""The team's work on the mail: internal notes and their revisions, reminders, templates, the
+SLA policy, the audit trail and in-app notifications."""
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlmodel import Field, SQLModel
+
+from app.core.models.columns import (
+    JSONType,
+    UTCDateTime,
+    created_field,
+    enum_field,
+    foreign_key,
+    json_field,
+    time_field,
+)
+from app.core.models.enums import NoteKind, ReminderKind, ReminderState
+
+
+class Note(SQLModel, table=True):
+    """Internal team context on a conversation; no code path that sends mail can read it."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = foreign_key("workspace.id")
+    conversation_id: int = foreign_key("conversation.id")
+    author_id: int | None = foreign_key("user.id", nullable=True, ondelete="SET NULL", index=False)
+    kind: str = enum_field(NoteKind.NOTE)
+    body: str = Field(sa_type=Text, nullable=False)
+    mentions: list[int] = json_field(list)
+    is_pinned: bool = Field(default=False, nullable=False)
+    created_at: datetime = created_field()
+    edited_at: datetime | None = time_field()
+    deleted_at: datetime | None = time_field()
+    deleted_by_id: int | None = foreign_key(
+        "user.id", nullable=True, ondelete="SET NULL", index=False
+    )
+
+
+class NoteRevision(SQLModel, table=True):
+    """A note's body before an edit, so edits keep their history."""
+
+    __tablename__ = "note_revision"
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = foreign_key("workspace.id")
+    note_id: int = foreign_key("note.id")
+    body: str = Field(sa_type=Text, nullable=False)
+    edited_by_id: int | None = foreign_key(
+        "user.id", nullable=True, ondelete="SET NULL", index=False
+    )
+    created_at: datetime = created_field()
+
+
+class Reminder(SQLModel, table=True):
+    """A timer as data: jobs claim due pending rows with a conditional UPDATE."""
+
+    __table_args__ = (
+        Index("ix_reminder_due", "state", "due_at"),
+        Index("ix_reminder_conversation", "conversation_id", "state"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = foreign_key("workspace.id")
+    conversation_id: int | None = foreign_key("conversation.id", nullable=True)
+    user_id: int | None = foreign_key("user.id", nullable=True, index=False)
+    created_by_id: int | None = foreign_key(
+        "user.id", nullable=True, ondelete="SET NULL", index=False
+    )
+    kind: str = enum_field(ReminderKind.CUSTOM)
+    state: str = enum_field(ReminderState.PENDING)
+    due_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
+    text: str = Field(default="", sa_type=Text, nullable=False)
+    action: str | None = Field(default=None, sa_type=String(16))
+    template_id: int | None = foreign_key(
+        "template.id", nullable=True, ondelete="SET NULL", index=False
+    )
+    claimed_by: str | None = Field(default=None, sa_type=String(64))
+    fired_at: datetime | None = time_field()
+    created_at: datetime = created_field()
+
+
+class Template(SQLModel, table=True):
+    """A canned reply whose body may use variables such as {{contact.name}}."""
+
+    __table_args__ = (UniqueConstraint("workspace_id", "name"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = foreign_key("workspace.id", index=False)
+    name: str = Field(sa_type=String(200), nullable=False)
+    body_text: str = Field(sa_type=Text, nullable=False)
+    body_html: str | None = Field(default=None, sa_type=Text)
+    created_by_id: int | None = foreign_key(
+        "user.id", nullable=True, ondelete="SET NULL", index=False
+    )
+    created_at: datetime = created_field()
+    updated_at: datetime = created_field()
+
+
+def _default_business_hours() -> dict[str, list[list[str]]]:
+    weekday = [["09:00", "17:00"]]
+    return {day: weekday for day in ("mon", "tue", "wed", "thu", "fri")}
+
+
+class SlaPolicy(SQLModel, table=True):
+    """A workspace's response-time targets, counted in its business hours.
+
+    `business_hours` maps mon..sun to [start, end] "HH:MM" intervals in `timezone`; a day
+    without intervals is closed; `holidays` are ISO dates.
+    """
+
+    __tablename__ = "sla_policy"
+    __table_args__ = (UniqueConstraint("workspace_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = foreign_key("workspace.id", index=False)
+    timezone: str = Field(default="UTC", sa_type=String(64), nullable=False)
+    business_hours: dict[str, list[list[str]]] = Field(
+        default_factory=_default_business_hours, sa_type=JSONType, nullable=False
+    )
+    holidays: list[str] = json_field(list)
+    first_response_minutes: int = Field(default=120, nullable=False)
+    next_response_minutes: int = Field(default=120, nullable=False)
+    max_response_minutes: int = Field(default=1440, nullable=False)
+    updated_at: datetime = created_field()
+
+
+class AuditEvent(SQLModel, table=True):
+    """Who did what and when; `actor_id` is empty for the system (sync, jobs)."""
+
+    __tablename__ = "audit_event"
+    __table_args__ = (
+        Index("ix_audit_event_timeline", "workspace_id", "conversation_id", "created_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = foreign_key("workspace.id", index=False)
+    conversation_id: int | None = foreign_key("conversation.id", nullable=True, index=False)
+    actor_id: int | None = foreign_key("user.id", nullable=True, ondelete="SET NULL", index=False)
+    action: str = Field(sa_type=String(64), nullable=False)
+    before: dict[str, Any] = json_field(dict)
+    after: dict[str, Any] = json_field(dict)
+    details: dict[str, Any] = json_field(dict)
+    created_at: datetime = created_field()
+
+
+class Notification(SQLModel, table=True):
+    """An in-app notice for one user: a mention, an assignment, a fired reminder.
+
+    A fired reminder's notices name it, and (reminder, user) is unique: the database itself
+    refuses to tell anyone of one reminder twice.
+    """
+
+    __table_args__ = (
+        Index("ix_notification_inbox", "user_id", "read_at", "created_at"),
+        UniqueConstraint("reminder_id", "user_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = foreign_key("workspace.id")
+    user_id: int = foreign_key("user.id", index=False)
+    conversation_id: int | None = foreign_key("conversation.id", nullable=True, index=False)
+    reminder_id: int | None = foreign_key(
+        "reminder.id", nullable=True, ondelete="SET NULL", index=False
+    )
+    kind: str = Field(sa_type=String(32), nullable=False)
+    text: str = Field(default="", sa_type=Text, nullable=False)
+    created_at: datetime = created_field()
+    read_at: datetime | None = time_field()
