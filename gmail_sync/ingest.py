@@ -37,6 +37,7 @@ from gmail_sync.conversation_rules import (
     ThreadContext,
     apply_message,
 )
+from gmail_sync.label_mirror import refresh_labels
 from gmail_sync.mime import ParsedMessage, parse_gmail_message
 
 
@@ -132,7 +133,7 @@ def _ingest(
         if existing is None:
             fresh.append(_Fresh(resource, parse_gmail_message(resource)))
         else:
-            _refresh_labels(session, existing, list(resource.get("labelIds", [])))
+            refresh_labels(session, existing, list(resource.get("labelIds", [])))
             results.append(Ingested(id_of(existing), existing.conversation_id, False, False))
     if not fresh:
         return results
@@ -372,13 +373,6 @@ def _insert_conversations(
         session.execute(insert(ConversationThread), list(links.values()))
 
 
-def _refresh_labels(session: Session, message: Message, labels: list[str]) -> None:
-    if message.label_ids != labels:
-        message.label_ids = labels
-        message.is_unread = "UNREAD" in labels
-        session.add(message)
-
-
 def _add_contacts(session: Session, mailbox: Mailbox, fresh: list[_Fresh], batch: _Batch) -> bool:
     """Every outside sender becomes a contact (their history is all their conversations);
     True when any was added."""
@@ -393,57 +387,3 @@ def _add_contacts(session: Session, mailbox: Mailbox, fresh: list[_Fresh], batch
             session.add(batch.context.contacts[email])
             added = True
     return added
-
-
-def apply_labels(*, session: Session, mailbox: Mailbox, labels: dict[str, list[str]]) -> None:
-    """Mirrors label changes made in Gmail (read, archived, trashed) on stored messages."""
-    if not labels:
-        return
-    rows = session.exec(
-        select(Message).where(Message.mailbox_id == mailbox.id, col(Message.gmail_id).in_(labels))
-    )
-    touched: set[int] = set()
-    for message in rows:
-        _refresh_labels(session, message, labels[str(message.gmail_id)])
-        touched.add(message.conversation_id)
-    session.flush()
-    for conversation_id in touched:
-        _recount(session, conversation_id)
-
-
-def remove_messages(*, session: Session, mailbox: Mailbox, gmail_ids: set[str]) -> None:
-    """Forgets messages deleted for ever in Gmail; the conversation and its notes stay."""
-    if not gmail_ids:
-        return
-    rows = list(
-        session.exec(
-            select(Message).where(
-                Message.mailbox_id == mailbox.id, col(Message.gmail_id).in_(gmail_ids)
-            )
-        )
-    )
-    for message in rows:
-        for attachment in session.exec(
-            select(Attachment).where(Attachment.message_id == message.id)
-        ):
-            session.delete(attachment)
-        session.delete(message)
-    session.flush()
-    for conversation_id in {message.conversation_id for message in rows}:
-        _recount(session, conversation_id)
-
-
-def _recount(session: Session, conversation_id: int) -> None:
-    conversation = session.get(Conversation, conversation_id)
-    if conversation is None:
-        return
-    messages = session.exec(
-        select(Message).where(
-            Message.conversation_id == conversation_id, col(Message.duplicate_of_id).is_(None)
-        )
-    ).all()
-    conversation.message_count = len(messages)
-    conversation.is_unread = any(m.is_unread and m.direction == Direction.INBOUND for m in messages)
-    dates = [m.date for m in messages if m.date is not None]
-    conversation.last_message_at = max(dates) if dates else conversation.last_message_at
-    session.add(conversation)

@@ -26,14 +26,8 @@ from app.core.models import Mailbox, Message, utcnow
 from app.core.settings import Settings
 from gmail_sync.client import GmailClient, HistoryExpired, RetryPolicy, mailbox_client
 from gmail_sync.fetcher import ThreadBatch, ThreadFetcher
-from gmail_sync.ingest import (
-    Ingested,
-    apply_labels,
-    ingest_messages,
-    ingest_threads,
-    known_thread_history,
-    remove_messages,
-)
+from gmail_sync.ingest import Ingested, ingest_messages, ingest_threads, known_thread_history
+from gmail_sync.label_mirror import apply_labels, remove_messages
 from gmail_sync.mailboxes import (
     claim,
     mark_failed,
