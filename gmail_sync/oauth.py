@@ -1,10 +1,8 @@
 """Google OAuth for mailboxes: the web flow with PKCE (google-auth-oauthlib), credentials
 encrypted at rest (Fernet, rotatable keys), refresh-token revocation and push-token checks; and
-"Sign in with Google" for people (OpenID Connect over the same flow, the ID token verified
-against Google's certificates, or the emulator's when one is configured).
-
-The only module besides `gmail_sync.client` that imports Google's auth libraries. It never
-touches the database: callers store what it returns.
+"Sign in with Google" for people (OpenID Connect over the same flow, the ID token verified by
+`gmail_sync.id_tokens` against Google's certificates, or the emulator's when one is
+configured). It never touches the database: callers store what it returns.
 """
 
 import base64
@@ -19,17 +17,15 @@ from typing import Any
 
 import httpx
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
-from google.auth.exceptions import GoogleAuthError, TransportError
-from google.auth.transport.requests import Request as GoogleRequest
-from google.oauth2 import id_token
+from google.auth.exceptions import GoogleAuthError
 from google.oauth2.credentials import Credentials
 from google_auth_oauthlib.flow import Flow
 from oauthlib.oauth2.rfc6749.errors import OAuth2Error
 from requests import RequestException
-from requests import Session as HttpSession
 
 from app.core.errors import Forbidden, Invalid, Unavailable
 from app.core.settings import Settings
+from gmail_sync.id_tokens import GOOGLE_CERTS_URL, RejectedToken, google_claims
 
 logger = logging.getLogger(__name__)
 
@@ -39,8 +35,6 @@ GMAIL_SCOPES = ["https://www.googleapis.com/auth/gmail.modify"]
 GOOGLE_AUTH_URI = "https://accounts.google.com/o/oauth2/auth"
 GOOGLE_TOKEN_URI = "https://oauth2.googleapis.com/token"  # noqa: S105 (a URL, not a secret)
 GOOGLE_REVOKE_URI = "https://oauth2.googleapis.com/revoke"
-GOOGLE_CERTS_URI = "https://www.googleapis.com/oauth2/v1/certs"
-GOOGLE_ISSUERS = frozenset({"accounts.google.com", "https://accounts.google.com"})
 EMULATOR_CLIENT_ID = "tandem-emulator.apps.googleusercontent.com"
 CALLBACK_PATH = "/oauth/callback"
 #: "openid email profile" in the long form Google answers with: oauthlib refuses a token whose
@@ -99,7 +93,7 @@ def google_endpoints(settings: Settings) -> GoogleEndpoints:
         None,
         settings.google_client_id,
         settings.google_client_secret.get_secret_value(),
-        GOOGLE_CERTS_URI,
+        GOOGLE_CERTS_URL,
     )
 
 
@@ -219,20 +213,16 @@ def verified_identity(*, settings: Settings, token: str, nonce: str) -> GoogleId
     the emulator's tokens take the same path; then this sign-in's nonce and a verified email."""
     google = google_endpoints(settings)
     try:
-        with HttpSession() as http:
-            claims = id_token.verify_token(
-                token,
-                GoogleRequest(http),
-                audience=google.client_id,
-                certs_url=google.certs_uri,
-                clock_skew_in_seconds=CLOCK_SKEW_SECONDS,
-            )
-    except TransportError as exc:
-        raise Unavailable(f"Google's signing keys could not be fetched: {exc}") from None
-    except (ValueError, GoogleAuthError) as exc:
+        claims = google_claims(
+            token,
+            audience=google.client_id,
+            certs_url=google.certs_uri,
+            clock_skew_seconds=CLOCK_SKEW_SECONDS,
+        )
+    except RejectedToken as exc:
+        if exc.unreachable:
+            raise Unavailable(str(exc)) from None
         raise Forbidden(f"Google's ID token was rejected: {exc}") from None
-    if claims.get("iss") not in GOOGLE_ISSUERS:
-        raise Forbidden("Google's ID token was rejected: not issued by Google")
     if not hmac.compare_digest(str(claims.get("nonce", "")), nonce):
         raise Forbidden("Google's ID token was rejected: it belongs to another sign-in")
     email, subject = claims.get("email"), claims.get("sub")
@@ -321,16 +311,11 @@ def verify_push_identity(*, settings: Settings, bearer: str) -> None:
     """Checks a Pub/Sub push's Google-signed OIDC token: signature, audience, issuer, sender."""
     certs_url = str(settings.push_oidc_certs_url) if settings.push_oidc_certs_url else None
     try:
-        claims = id_token.verify_token(
-            bearer,
-            GoogleRequest(),
-            audience=settings.push_oidc_audience,
-            certs_url=certs_url or "https://www.googleapis.com/oauth2/v1/certs",
+        claims = google_claims(
+            bearer, audience=settings.push_oidc_audience, certs_url=certs_url or GOOGLE_CERTS_URL
         )
-    except (ValueError, GoogleAuthError) as exc:
+    except RejectedToken as exc:
         raise Forbidden(f"push token rejected: {exc}") from None
-    if claims.get("iss") not in {"accounts.google.com", "https://accounts.google.com"}:
-        raise Forbidden("push token rejected: wrong issuer")
     if settings.push_oidc_email and (
         claims.get("email") != settings.push_oidc_email or not claims.get("email_verified")
     ):

@@ -1,25 +1,19 @@
 """Who is calling the add-on endpoints: Google, proven by the system ID token signed for the
 add-on's service account, and on whose behalf, proven by the user ID token.
 
-The only module besides `gmail_sync.client`/`gmail_sync.oauth` that imports Google's auth
-library: verifying an ID token is all it does with it. A request that fails here changes
-nothing; the user must be an active member of a Tandem workspace.
+Both are Google-signed ID tokens, checked by `gmail_sync.id_tokens`. A request that fails here
+changes nothing; the user must be an active member of a Tandem workspace.
 """
 
 from collections.abc import Mapping
 from typing import Any
 
-from google.auth.exceptions import GoogleAuthError
-from google.auth.transport.requests import Request as GoogleRequest
-from google.oauth2 import id_token
 from sqlmodel import Session, select
 
 from app.core.errors import Forbidden, TandemError, Unavailable
 from app.core.models import User
 from app.core.settings import Settings
-
-GOOGLE_CERTS_URL = "https://www.googleapis.com/oauth2/v1/certs"
-GOOGLE_ISSUERS = frozenset({"accounts.google.com", "https://accounts.google.com"})
+from gmail_sync.id_tokens import GOOGLE_CERTS_URL, RejectedToken, google_claims
 
 
 class NotAuthenticated(TandemError):
@@ -33,13 +27,9 @@ def _claims(
 ) -> Mapping[str, Any]:
     certs_url = str(settings.addon_certs_url) if settings.addon_certs_url else GOOGLE_CERTS_URL
     try:
-        claims: Mapping[str, Any] = id_token.verify_token(
-            token, GoogleRequest(), audience=audience, certs_url=certs_url
-        )
-    except (ValueError, GoogleAuthError) as exc:
+        claims = google_claims(token, audience=audience, certs_url=certs_url)
+    except RejectedToken as exc:
         raise NotAuthenticated(f"{what} rejected: {exc}") from None
-    if claims.get("iss") not in GOOGLE_ISSUERS:
-        raise NotAuthenticated(f"{what} rejected: not issued by Google")
     if not claims.get("email") or not claims.get("email_verified"):
         raise NotAuthenticated(f"{what} rejected: it carries no verified email")
     return claims
