@@ -11,12 +11,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from argon2 import PasswordHasher
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
+from app.core import accounts
 from app.core.accounts import create_api_token, create_user, create_workspace
 from app.core.db import get_engine, session_scope
 from app.core.migrations import upgrade_to_head
@@ -69,6 +71,17 @@ def _drop_postgres_database(server_url: str, url: str) -> None:
     with admin.connect() as connection:
         connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     admin.dispose()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _cheap_password_hashing() -> Iterator[None]:
+    """Argon2 at its smallest cost in this process: the product's parameters (about 0.25 s a
+    hash, by design) would spend minutes of the suite on creating users and signing in.
+    Hashes keep their parameters, so verification is unchanged."""
+    patch = pytest.MonkeyPatch()
+    patch.setattr(accounts, "_hasher", PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
+    yield
+    patch.undo()
 
 
 @pytest.fixture(scope="session")
