@@ -2,7 +2,7 @@
 
 Runs the emulator and `tandem serve` as separate processes (the real scheduler, the real push
 endpoint), connects a mailbox over OAuth, then delivers N messages one at a time and polls the
-database for each; prints p50/p95/max. DESIGN.md's target: p95 under 1 s.
+database for each; prints p50/p95/max. The target (docs/architecture.md): p95 under 1 s.
 
     .venv/bin/python bench/push.py [--messages 50]
 """

@@ -3,7 +3,7 @@ subscriptions.
 
 Tests, the demo seed and benchmarks drive the emulator through it; it bypasses OAuth and quota
 and answers JSON. Failures raise `ApiError`, which the app renders in Google's error shape.
-Besides the paths DESIGN.md fixes it serves GET /mailboxes, ?labelIds= on delivery,
+Besides the paths Tandem relies on it serves GET /mailboxes, ?labelIds= on delivery,
 GET /faults, DELETE /quota, POST /push_subscriptions and POST/GET /accounts (see the package
 docstring).
 """
