@@ -19,8 +19,8 @@ Served paths:
   request's `nonce`, `email`/`email_verified` with the email scope, `name` with profile) whose
   certificate `GET /oauth2/v1/certs` publishes as `{key id: x509 PEM}` (see `accounts`).
 
-Control API (JSON, no auth), the paths Tandem's tests, demo and benchmarks
-rely on, plus the ones marked "extra":
+Control API (JSON, no auth); the paths marked "extra" are conveniences beyond the core set that
+Tandem's tests, demo and benchmarks rely on:
 - `POST /_emulator/mailboxes {"email", "name"?, "aliases"?}` -> 201; `GET /_emulator/mailboxes`
   (extra) lists them.
 - `POST /_emulator/accounts {"email", "name"?}` (extra) -> 201: a Google account that can
