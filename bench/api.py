@@ -3,8 +3,9 @@
 Seeds C conversations with M messages each (bulk inserts, the way sync writes) into a new
 database, serves it with `tandem serve` (`--workers N` processes, scheduler off), then times each
 endpoint sequentially and with K concurrent clients, and prints p50/p95/p99 and the ratio of
-p95 to a trivial endpoint (/healthz) on the same server. The targets (docs/architecture.md): list and
-conversation view p95 < 50 ms, search < 100 ms, at 100,000 conversations / 500,000 messages.
+p95 to a trivial endpoint (/healthz) on the same server. The targets (docs/architecture.md):
+list and conversation view p95 < 50 ms, search < 100 ms, at 100,000 conversations / 500,000
+messages.
 
     .venv/bin/python bench/api.py [--conversations 100000] [--messages-per 5]
         [--database-url postgresql+psycopg://postgres@127.0.0.1:5432/bench] [--requests 200]

@@ -24,14 +24,27 @@ from gmail_emulator.messages import b64url
 from gmail_emulator.push import Subscription
 from gmail_emulator.quota import TABLES
 from gmail_emulator.seed import INCOMING_LABELS, mbox_messages
+from gmail_emulator.store import DATE_HEADER, RECEIVED_TIME
 
 
-def load_mbox(backend: Backend, email: str, data: bytes) -> list[str]:
+def load_mbox(backend: Backend, email: str, data: bytes, date_source: str) -> list[str]:
     """Delivers every message of an mbox as incoming mail; returns the new Gmail ids."""
     store = backend.store
     store.mailbox(email)
     with store.bulk():
-        return [store.add_message(email, raw, INCOMING_LABELS).id for raw in mbox_messages(data)]
+        return [
+            store.add_message(email, raw, INCOMING_LABELS, date_source=date_source).id
+            for raw in mbox_messages(data)
+        ]
+
+
+def _date_source(request: Request) -> str:
+    """Delivered mail is mail Gmail receives now; `?internalDateSource=dateHeader` seeds history
+    dated by each message's Date header, as Gmail's messages.import does."""
+    source = request.query_params.get("internalDateSource", RECEIVED_TIME)
+    if source not in (RECEIVED_TIME, DATE_HEADER):
+        raise errors.invalid_argument(f"Invalid value at 'internalDateSource': {source}")
+    return source
 
 
 class ControlEndpoints:
@@ -90,13 +103,15 @@ class ControlEndpoints:
         raw = await request.body()
         labels = request.query_params.get("labelIds")
         chosen = labels.split(",") if labels else INCOMING_LABELS
-        message = self.backend.store.add_message(request.path_params["email"], raw, chosen)
+        message = self.backend.store.add_message(
+            request.path_params["email"], raw, chosen, date_source=_date_source(request)
+        )
         body = {"id": message.id, "threadId": message.thread_id}
         return JSONResponse({**body, "historyId": str(message.history_id)}, status_code=201)
 
     async def deliver_mbox(self, request: Request) -> Response:
         data = await request.body()
-        ids = load_mbox(self.backend, request.path_params["email"], data)
+        ids = load_mbox(self.backend, request.path_params["email"], data, _date_source(request))
         return JSONResponse({"count": len(ids), "ids": ids}, status_code=201)
 
     async def sent(self, request: Request) -> Response:

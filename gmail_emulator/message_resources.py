@@ -21,6 +21,7 @@ from gmail_emulator.messages import (
 )
 from gmail_emulator.model import Mailbox, StoredMessage
 from gmail_emulator.query import Filter, compile_filter
+from gmail_emulator.store import DATE_HEADER, RECEIVED_TIME
 
 FORMATS = ("full", "metadata", "minimal", "raw")
 MAX_PAGE = 500
@@ -119,7 +120,6 @@ def send(call: Call) -> dict[str, Any]:
         call.mailbox.email,
         raw,
         ["SENT"],
-        internal_date=int(time.time() * 1000),
         thread_id=thread_id if isinstance(thread_id, str) else None,
         sent=True,
     )
@@ -138,11 +138,11 @@ def _with_message_id(raw: bytes, email: str) -> bytes:
 
 
 def insert(call: Call) -> dict[str, Any]:
-    return _store_input(call, "receivedTime")
+    return _store_input(call, RECEIVED_TIME)
 
 
 def import_message(call: Call) -> dict[str, Any]:
-    return _store_input(call, "dateHeader")
+    return _store_input(call, DATE_HEADER)
 
 
 def _store_input(call: Call, default_source: str) -> dict[str, Any]:
@@ -150,9 +150,8 @@ def _store_input(call: Call, default_source: str) -> dict[str, Any]:
     labels = metadata.get("labelIds") or []
     if not isinstance(labels, list):
         raise errors.invalid_argument("labelIds must be a list")
-    source = call.choice("internalDateSource", default_source, ("receivedTime", "dateHeader"))
-    when = int(time.time() * 1000) if source == "receivedTime" else None
-    message = call.store.add_message(call.mailbox.email, raw, labels, internal_date=when)
+    source = call.choice("internalDateSource", default_source, (RECEIVED_TIME, DATE_HEADER))
+    message = call.store.add_message(call.mailbox.email, raw, labels, date_source=source)
     return labelled(message)
 
 

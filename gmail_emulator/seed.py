@@ -18,7 +18,7 @@ from pathlib import Path
 
 from gmail_emulator import demo_mailbox as demo
 from gmail_emulator.backend import Backend
-from gmail_emulator.store import Store
+from gmail_emulator.store import DATE_HEADER, Store
 
 INCOMING_LABELS = ("INBOX", "UNREAD")
 #: The demo's mail spans the ten days before the day it is seeded (same content every time),
@@ -43,7 +43,7 @@ def load_demo(store: Store) -> None:
     with store.bulk():
         for index, conversation in enumerate(conversations):
             for raw, labels in conversation_mail(today - _DEMO_SPAN, index, conversation):
-                store.add_message(demo.MAILBOX, raw, labels)
+                store.add_message(demo.MAILBOX, raw, labels, date_source=DATE_HEADER)
 
 
 def long_thread() -> demo.Conversation:
@@ -160,7 +160,7 @@ def load_directory(store: Store, directory: Path) -> None:
         with store.bulk():
             for path in files:
                 for raw in _raw_messages(path):
-                    store.add_message(email, raw, INCOMING_LABELS)
+                    store.add_message(email, raw, INCOMING_LABELS, date_source=DATE_HEADER)
 
 
 def _raw_messages(path: Path) -> list[bytes]:

@@ -34,6 +34,9 @@ _ID_BASE = 0x18F3A0C000000000
 
 Listener = Callable[[Mailbox, HistoryRecord], None]
 
+#: Gmail's internalDateSource values.
+RECEIVED_TIME, DATE_HEADER = "receivedTime", "dateHeader"
+
 
 class Sink(Protocol):
     """Where the store writes each change through to (see `persistence`)."""
@@ -111,13 +114,15 @@ class Store:
         email: str,
         raw: bytes,
         labels: Iterable[str],
-        internal_date: int | None = None,
+        date_source: str = RECEIVED_TIME,
         thread_id: str | None = None,
         sent: bool = False,
     ) -> StoredMessage:
         """Stores `raw` as a new message and threads it; `thread_id` is a send's requested thread.
 
-        A message with a Date header and no explicit `internal_date` is dated by its header.
+        `date_source` is Gmail's internalDateSource: mail Gmail receives is dated when it
+        arrived (`receivedTime`), whatever its Date header says; `dateHeader` dates it by that
+        header instead (seeding history, `messages.import`), or now when it has none.
         """
         mailbox = self.mailbox(email)
         label_list = self._checked_labels(mailbox, labels)
@@ -125,7 +130,8 @@ class Store:
         key = subject_key(summary.subject)
         seq = self._take_seq()
         message_id = f"{_ID_BASE + seq:016x}"
-        date = internal_date or summary.date_ms or int(time.time() * 1000)
+        now = int(time.time() * 1000)
+        date = (summary.date_ms or now) if date_source == DATE_HEADER else now
         message = StoredMessage(
             message_id, message_id, raw, label_list, date, 0, seq, summary, key, sent
         )
