@@ -133,10 +133,12 @@ class GmailAccount:
     emulator_url: str
     control: httpx.Client
 
-    def deliver(self, raw: bytes) -> dict[str, str]:
-        """Delivers `raw` as incoming mail through the control API."""
+    def deliver(self, raw: bytes, *, history: bool = False) -> dict[str, str]:
+        """Delivers `raw` as incoming mail through the control API: mail Gmail receives now,
+        or with `history` mail dated by its Date header (seeding the past)."""
         response = self.control.post(
             f"/_emulator/mailboxes/{self.email}/messages",
+            params={"internalDateSource": "dateHeader"} if history else None,
             content=raw,
             headers={"Content-Type": "message/rfc822"},
         )

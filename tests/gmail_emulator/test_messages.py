@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from typing import Any
 
@@ -128,10 +128,12 @@ def test_search_by_place_sender_and_dates(
     gmail_account: Any, make_mail: Callable[..., bytes]
 ) -> None:
     early = gmail_account.deliver(
-        make_mail("early", sender="Ann <ann@a.test>", date=datetime(2026, 1, 5, tzinfo=UTC))
+        make_mail("early", sender="Ann <ann@a.test>", date=datetime(2026, 1, 5, tzinfo=UTC)),
+        history=True,
     )
     late = gmail_account.deliver(
-        make_mail("late", sender="Bob <bob@b.test>", date=datetime(2026, 2, 5, tzinfo=UTC))
+        make_mail("late", sender="Bob <bob@b.test>", date=datetime(2026, 2, 5, tzinfo=UTC)),
+        history=True,
     )
     service = gmail_account.service
     service.users().messages().send(userId="me", body={"raw": b64(make_mail("out"))}).execute()
@@ -203,3 +205,60 @@ def test_send_through_json_and_upload_lands_in_sent(
     with pytest.raises(HttpError) as empty:
         messages.send(userId="me", body={}).execute()
     assert empty.value.status_code == 400
+
+
+def _odd_dated(subject: str, date_line: bytes | None) -> bytes:
+    head = b"From: Client <client@example.test>\r\nTo: support@acme.test\r\nSubject: "
+    date = b"Date: " + date_line + b"\r\n" if date_line is not None else b""
+    return head + subject.encode() + b"\r\n" + date + b"\r\nHello\r\n"
+
+
+ODD_DATES = {
+    "decades old": b"Tue, 01 Jan 2002 10:00:00 +0000",
+    "far future": b"Sat, 01 Jan 2050 10:00:00 +0000",
+    "unreadable": b"yesterday-ish",
+    "missing": None,
+}
+
+
+def test_delivered_mail_is_dated_when_gmail_receives_it_whatever_its_date_header(
+    gmail_account: Any, control: httpx.Client
+) -> None:
+    before = datetime.now(UTC).timestamp() * 1000
+    delivered = [gmail_account.deliver(_odd_dated(s, d)) for s, d in ODD_DATES.items()]
+    mbox = b"From MAILER-DAEMON Thu Jan  1 00:00:00 2004\n" + _odd_dated(
+        "in an mbox", ODD_DATES["decades old"]
+    ).replace(b"\r\n", b"\n")
+    loaded = control.post(f"/_emulator/mailboxes/{gmail_account.email}/mbox", content=mbox).json()
+    after = datetime.now(UTC).timestamp() * 1000
+    messages = gmail_account.service.users().messages()
+    ids = [item["id"] for item in delivered] + loaded["ids"]
+    dates = [
+        int(messages.get(userId="me", id=i, format="minimal").execute()["internalDate"])
+        for i in ids
+    ]
+    assert all(before - 1000 <= date <= after + 1000 for date in dates)
+    recent = messages.list(userId="me", q="newer_than:1d").execute()["messages"]
+    assert {m["id"] for m in recent} == set(ids)
+
+
+def test_history_is_seeded_by_the_date_header_only_when_asked(
+    gmail_account: Any, control: httpx.Client
+) -> None:
+    seeded = gmail_account.deliver(_odd_dated("old", ODD_DATES["decades old"]), history=True)
+    undated = gmail_account.deliver(_odd_dated("undated", None), history=True)
+    messages = gmail_account.service.users().messages()
+
+    def internal_date(gmail_id: str) -> datetime:
+        found = messages.get(userId="me", id=gmail_id, format="minimal").execute()
+        return datetime.fromtimestamp(int(found["internalDate"]) / 1000, UTC)
+
+    assert internal_date(seeded["id"]) == datetime(2002, 1, 1, 10, tzinfo=UTC)
+    assert internal_date(undated["id"]) > datetime.now(UTC) - timedelta(minutes=1)
+    refused = control.post(
+        f"/_emulator/mailboxes/{gmail_account.email}/messages",
+        params={"internalDateSource": "whenever"},
+        content=_odd_dated("x", None),
+    )
+    assert refused.status_code == 400
+    assert refused.json()["error"]["errors"][0]["reason"] == "invalidArgument"

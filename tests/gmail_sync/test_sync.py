@@ -6,7 +6,7 @@ import threading
 from collections import Counter
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
-from email.utils import getaddresses
+from email.utils import format_datetime, getaddresses
 from typing import Any
 
 import httpx
@@ -555,3 +555,35 @@ def test_disconnect_revokes_and_forgets_the_tokens(
     assert sync.status_code == 202
     with Session(engine) as session:
         assert mailbox_id not in due_mailbox_ids(session=session, now=NOW)
+
+
+def test_a_full_sync_imports_all_mail_received_today_whatever_its_date_says(
+    admin: Member, support: Any, engine: Engine, sync_settings: Settings
+) -> None:
+    """The first sync looks back 90 days by when Gmail received mail, so mail that arrived
+    today with a Date header from 2002, from 2050, unreadable or missing is all imported,
+    while history that really is older stays out."""
+    settings = sync_settings.model_copy(update={"sync_lookback_days": 90})
+    today = {
+        "from 2002": b"Date: Tue, 01 Jan 2002 10:00:00 +0000\r\n",
+        "from 2050": b"Date: Sat, 01 Jan 2050 10:00:00 +0000\r\n",
+        "unreadable date": b"Date: soon\r\n",
+        "no date": b"",
+    }
+    for subject, date in today.items():
+        support.deliver(
+            b"From: Client <client@example.test>\r\nTo: support@acme.test\r\n"
+            + f"Subject: {subject}\r\n".encode()
+            + date
+            + b"\r\nPlease help.\r\n"
+        )
+    support.deliver(
+        b"From: Client <client@example.test>\r\nTo: support@acme.test\r\nSubject: last year\r\n"
+        + f"Date: {format_datetime(NOW - timedelta(days=200))}\r\n\r\nOld.\r\n".encode(),
+        history=True,
+    )
+    with TestClient(create_app(settings)) as tandem:
+        mailbox_id = connect_via_api(tandem, admin.headers, SUPPORT)
+        assert run_sync(engine, settings, mailbox_id).mode == "full"
+    subjects = {message.subject for message in stored_messages(engine, mailbox_id)}
+    assert subjects == set(today)
