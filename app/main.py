@@ -31,7 +31,7 @@ from app.web.error_pages import error_page, for_a_person
 from app.web.settings_pages import AdminOnly, admin_only_page
 from inbox.assignment import assign_new_mail
 from inbox.auto_ack import acknowledge_new_mail
-from inbox.promises import start_reply_clocks
+from inbox.promises import run_reply_clocks
 from scheduler.runner import TandemScheduler
 
 logger = logging.getLogger(__name__)
@@ -106,7 +106,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     scheduler = TandemScheduler(
         app.state.engine,
         settings,
-        after_sync=[assign_new_mail, start_reply_clocks, acknowledge_new_mail],
+        after_sync=[assign_new_mail, run_reply_clocks, acknowledge_new_mail],
     )
     scheduler.start()
     app.state.wake_sync = scheduler.wake_sync

@@ -35,6 +35,9 @@ from inbox.reminders import cancel_reminders, create_reminder
 from inbox.sla import first_response_due, next_response_due, policy_of
 
 HEADS_UP = timedelta(minutes=30)
+#: Outbound mail that answers the client: Tandem's replies, and mail written in Gmail (no kind).
+#: Acknowledgements and resolution messages neither stop the clock nor keep a promise.
+TEAM_REPLIES = (MessageKind.REPLY, None)
 
 
 def make_promise(
@@ -94,21 +97,30 @@ def _audit(
     )
 
 
-def start_reply_clocks(session: Session, report: SyncReport) -> None:
-    """After a sync: a client who wrote and is owed no answer yet starts the SLA clock."""
+def run_reply_clocks(session: Session, report: SyncReport) -> None:
+    """After a sync, in the order the mail was written: a client who wrote and is owed no answer
+    yet starts the SLA clock; the team's own reply that reached Gmail some other way stops it
+    and settles a pending promise, exactly as a reply sent through Tandem does. That is a reply
+    written in Gmail itself (the mailbox owner, or the add-on's compose), or a reply of Tandem's
+    whose send was cut off after Gmail took it, which the sync adopts."""
     live = [item.message_id for item in report.ingested if item.created and item.live]
     if not live:
         return
     messages = session.exec(
         select(Message)
-        .where(col(Message.id).in_(live), Message.direction == Direction.INBOUND)
+        .where(col(Message.id).in_(live))
         .where(col(Message.duplicate_of_id).is_(None), col(Message.automated).is_(None))
         .order_by(col(Message.date), col(Message.id))
     ).all()
     for message in messages:
         conversation = session.get(Conversation, message.conversation_id)
-        if conversation is not None and conversation.sla_due_at is None:
-            _start_clock(session, conversation, message.date or message.created_at)
+        if conversation is None:
+            continue
+        written = message.date or message.created_at
+        if message.direction == Direction.INBOUND and conversation.sla_due_at is None:
+            _start_clock(session, conversation, written)
+        elif message.direction == Direction.OUTBOUND and message.kind in TEAM_REPLIES:
+            _answered(session, conversation, written_at=written, answered_at=written, now=written)
     session.flush()
 
 
@@ -146,15 +158,28 @@ def replies_sent(session: Session, *, message_ids: Sequence[int], now: datetime)
     ).all()
     for reply in replies:
         conversation = session.get(Conversation, reply.conversation_id)
-        if conversation is None:
-            continue
-        conversation.sla_due_at = None
-        cancel_reminders(session, conversation_id=id_of(conversation), kinds=[ReminderKind.SLA])
-        made = conversation.promise_made_at
-        if conversation.promise_state == PromiseState.PENDING and made and reply.created_at > made:
-            _settle_promise(session, conversation, reply.date or now, now)
-        session.add(conversation)
+        if conversation is not None:
+            answered = reply.date or now
+            _answered(
+                session, conversation, written_at=reply.created_at, answered_at=answered, now=now
+            )
     session.flush()
+
+
+def _answered(
+    session: Session,
+    conversation: Conversation,
+    *,
+    written_at: datetime,
+    answered_at: datetime,
+    now: datetime,
+) -> None:
+    conversation.sla_due_at = None
+    cancel_reminders(session, conversation_id=id_of(conversation), kinds=[ReminderKind.SLA])
+    made = conversation.promise_made_at
+    if conversation.promise_state == PromiseState.PENDING and made and written_at > made:
+        _settle_promise(session, conversation, answered_at, now)
+    session.add(conversation)
 
 
 def _settle_promise(

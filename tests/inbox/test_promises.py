@@ -28,7 +28,7 @@ from inbox.promises import (
     break_lapsed_promises,
     make_promise,
     replies_sent,
-    start_reply_clocks,
+    run_reply_clocks,
 )
 from tests.app.api.test_notes import seed_conversation
 from tests.conftest import Member
@@ -60,7 +60,7 @@ def write_in(
             conversation.mailbox_id,
             ingested=[Ingested(id_of(message), conversation_id, True, True)],
         )
-        start_reply_clocks(session, report)
+        run_reply_clocks(session, report)
 
 
 def answer(engine: Engine, conversation_id: int, written: datetime, sent: datetime) -> None:
