@@ -1,6 +1,10 @@
-"""REST API v1 routers (JSON, bearer tokens), one module per resource, mounted at `/api/v1`."""
+"""REST API v1 routers (JSON, bearer tokens), one module per resource, mounted at `/api/v1`.
 
-from fastapi import APIRouter
+Every route needs an API token: the router itself depends on `api_user`, so a route that forgets
+to ask for its user is still closed to anonymous callers.
+"""
+
+from fastapi import APIRouter, Depends
 
 from app.api import (
     attachments,
@@ -22,8 +26,11 @@ from app.api import (
     workspace,
 )
 from app.api.errors import ERROR_RESPONSES
+from app.http.auth import api_user
 
-router = APIRouter(prefix="/api/v1", responses=ERROR_RESPONSES)
+router = APIRouter(
+    prefix="/api/v1", responses=ERROR_RESPONSES, dependencies=[Depends(api_user)]
+)
 router.include_router(users.router)
 router.include_router(tokens.router)
 router.include_router(mailboxes.router)

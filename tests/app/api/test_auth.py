@@ -1,5 +1,8 @@
 """API tokens: shown once, stored hashed, revocable, stamped when used."""
 
+import re
+
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, text
 from sqlmodel import Session, select
@@ -99,3 +102,21 @@ def test_a_deactivated_users_tokens_stop_working(
     )
     assert patched.status_code == 200
     assert client.get("/api/v1/me", headers=agent.headers).status_code == 401
+
+
+def test_every_api_operation_refuses_a_caller_without_a_token(
+    app: FastAPI, client: TestClient, admin: Member
+) -> None:
+    """The API router is closed by default: each operation, called with path ids filled in and
+    no token, is a 401 before any handler runs."""
+    operations = [
+        (method.upper(), path)
+        for path, item in app.openapi()["paths"].items()
+        if path.startswith("/api/v1/")
+        for method in item
+    ]
+    assert len(operations) > 40
+    for method, path in operations:
+        response = client.request(method, re.sub(r"\{[^}]+\}", "1", path))
+        assert response.status_code == 401, (method, path, response.text)
+        assert response.headers["www-authenticate"] == "Bearer"
