@@ -6,6 +6,7 @@ never silently mentions nobody, nor the wrong person. Email matches the login ex
 matches a full name, or failing that a first name, without regard to case.
 """
 
+import re
 from collections.abc import Sequence
 from datetime import datetime
 
@@ -13,9 +14,12 @@ from sqlmodel import Session, col, select
 
 from app.core.errors import Invalid
 from app.core.models import Note, Notification, User, id_of
+from notes.lookalikes import skeleton
 from notes.markup import Mention, find_mentions
 
 MENTION_KIND = "mention"
+
+_NAME_JOINERS = re.compile(r"[._-]+")
 
 
 def resolve_mentions(session: Session, *, workspace_id: int, mentions: list[Mention]) -> list[User]:
@@ -57,15 +61,18 @@ def _members(session: Session, workspace_id: int) -> Sequence[User]:
 
 
 def _folded(name: str) -> str:
-    return " ".join(name.split()).casefold()
+    """A name as it reads, with `.`, `_` and `-` between its parts read as spaces, so
+    `@anna.petrova`, and `@Anna` written with a Cyrillic A, both name Anna Petrova."""
+    return skeleton(_NAME_JOINERS.sub(" ", name))
 
 
 def _candidates(members: Sequence[User], mention: Mention) -> list[User]:
     """A full name beats a first name, so "@Anna" names a user called just "Anna" even when
     there is also an "Anna Petrova"."""
-    wanted = _folded(mention.handle)
     if mention.is_email:
-        return [user for user in members if user.email.casefold() == wanted]
+        address = skeleton(mention.handle)
+        return [user for user in members if skeleton(user.email) == address]
+    wanted = _folded(mention.handle)
     full = [user for user in members if _folded(user.name) == wanted]
     if full:
         return full

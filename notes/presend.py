@@ -3,13 +3,16 @@ conversation's internal notes, or @mentions a teammate, is probably internal con
 reach the client, so it is held until the agent confirms.
 
 Only sentences of four words or more count, compared without regard to case, spacing or the
-punctuation around them, so "Thanks!" in a note never holds a reply.
+punctuation around them, so "Thanks!" in a note never holds a reply. They are compared as they
+read (`notes.lookalikes`): a zero-width space, a soft hyphen, a fullwidth form or a Cyrillic
+letter standing in for a Latin one does not get a note's sentence past the check.
 """
 
 import re
 
 from sqlmodel import Session
 
+from notes.lookalikes import skeleton, visible
 from notes.mentions import mentioned_members
 from notes.notes import note_texts
 
@@ -37,11 +40,11 @@ def reply_warnings(
 ) -> list[str]:
     """Why `text` should not go to the client as it is; empty when it may."""
     warnings = []
-    said = _normalized(text)
+    said = skeleton(text)
     notes = note_texts(session, conversation_id) if conversation_id is not None else []
-    repeated = [s for note in notes for s in note_sentences(note) if s in said]
+    repeated = [s for note in notes for s in note_sentences(note) if skeleton(s) in said]
     for sentence in dict.fromkeys(repeated):
         warnings.append(f"it repeats an internal note: “{sentence}”")
-    for user in mentioned_members(session, workspace_id=workspace_id, text=text):
+    for user in mentioned_members(session, workspace_id=workspace_id, text=visible(text)):
         warnings.append(f"it @mentions your teammate {user.name or user.email}")
     return warnings
