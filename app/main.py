@@ -26,6 +26,7 @@ from app.core.errors import TandemError
 from app.core.settings import Settings, get_settings
 from app.http.auth import LoginRequired
 from app.http.observability import RequestLogMiddleware
+from app.http.security_headers import SecurityHeaders
 from app.http.text_input import TextInputGuard
 from app.web import routes as web
 from app.web.error_pages import error_page, for_a_person
@@ -141,6 +142,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         https_only=settings.public_url.scheme == "https",
     )
     app.add_middleware(TextInputGuard)
+    app.add_middleware(SecurityHeaders)
     app.add_middleware(RequestLogMiddleware)
     _install_error_handlers(app)
     app.include_router(health.router)
