@@ -22,6 +22,7 @@ from email.utils import format_datetime
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Literal
 
+from app.core.plain_text import one_line
 from gmail_sync.mime_headers import bare_address, format_address, message_ids, parse_addresses
 
 if TYPE_CHECKING:
@@ -240,8 +241,9 @@ def reply_from(answered: Answered, *, mailbox_email: str, aliases: Collection[st
 def reply_subject(subject: str) -> str:
     """The subject with exactly one "Re: ": clients' reply prefixes (Re, RE, Re[2], Aw, SV,
     Ответ, ...) collapse into it, while "Fwd:" stays, as the reply answers a forward. An empty
-    subject gives "Re:", which survives a header round trip unchanged."""
-    rest = _REPLY_PREFIX.sub("", " ".join(subject.split()), count=1)
+    subject gives "Re:", which survives a header round trip unchanged. The client's subject is
+    put on one line: one that came with line breaks must not add a header to our reply."""
+    rest = _REPLY_PREFIX.sub("", " ".join(one_line(subject).split()), count=1)
     return f"Re: {rest}" if rest else "Re:"
 
 
@@ -317,7 +319,8 @@ def build_reply(
 
     Always multipart/alternative so every client shows the reply well; HTML is derived from
     the text when the agent wrote none. Bcc stays in the bytes: Gmail reads it and strips it.
-    Raises ValueError for an address, header or date that cannot be written.
+    Raises ValueError for an address, header or date that cannot be written (a line break in
+    a header included: what comes from outside is put on one line before it gets here).
     """
     if date.tzinfo is None:
         raise ValueError("the Date of a reply must be timezone-aware")

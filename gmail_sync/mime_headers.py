@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from email.utils import getaddresses, parseaddr, parsedate_to_datetime
 from functools import lru_cache
 
+from app.core.plain_text import one_line
 from gmail_sync.charsets import clean_text, decode_header_text, restore_8bit
 from gmail_sync.mime_tree import Headers
 
@@ -59,7 +60,10 @@ def _split_loose(name: str, address: str) -> tuple[str, str]:
 
 
 def format_address(name: str, address: str) -> str:
-    """`Name <addr>` (name quoted when RFC 5322 needs it), or the bare address without a name."""
+    """`Name <addr>` (name quoted when RFC 5322 needs it), or the bare address without a name.
+    The name is put on one line: a line break inside it would let the string read back as other
+    addresses."""
+    name = one_line(name)
     if not name or name.lower() == address.lower():
         return address
     if _NEEDS_QUOTES.search(name):

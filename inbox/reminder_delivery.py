@@ -24,6 +24,7 @@ from app.core.models import (
     Workspace,
     id_of,
 )
+from app.core.plain_text import one_line
 from inbox.templates import format_time
 from webhooks.events import Event, emit
 
@@ -139,7 +140,7 @@ def _email_row(
         "user_id": id_of(user),
         "reminder_id": id_of(reminder),
         "to_address": user.email,
-        "subject": f"Tandem reminder: {text}"[:300],
+        "subject": one_line(f"Tandem reminder: {text}")[:300],
         "body": body,
         "state": AgentEmailState.PENDING,
         "attempts": 0,

@@ -16,7 +16,7 @@ from urllib.parse import parse_qsl
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.core.storable_text import why_unstorable
+from app.core.plain_text import why_unstorable
 
 _CHECKED_BODIES = ("application/json", "application/x-www-form-urlencoded")
 

@@ -15,7 +15,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from app.core.db import session_scope
-from app.core.models import AgentEmail, AgentEmailState, SmtpSecurity, SmtpServer
+from app.core.models import AgentEmail, AgentEmailState, Conversation, SmtpSecurity, SmtpServer
 from app.core.settings import Settings
 from gmail_sync.oauth import TokenCipher
 from inbox.agent_mail import SmtpSettings, configure_smtp, send_due_emails
@@ -144,3 +144,28 @@ def test_no_smtp_server_means_no_email(engine: Engine, team: Team) -> None:
     add_reminders(engine, world, [T0])
     fire_due(engine, clock=lambda: T0, worker="w1")
     assert emails(engine) == []
+
+
+def test_a_subject_with_line_breaks_is_mailed_on_one_line(
+    engine: Engine, settings: Settings, team: Team
+) -> None:
+    """A client's subject may carry line breaks (an encoded word can); the reminder mail that
+    quotes it still goes out, its Subject one line, no header added."""
+    world = build_world(engine, team)
+    with session_scope(engine) as session:
+        conversation = session.get(Conversation, world.conversation_id)
+        assert conversation is not None
+        conversation.subject = "Invoice\r\n1042\r\nBcc: thief@attacker.test"
+        session.add(conversation)
+    port = free_port()
+    configure(engine, settings, world, port)
+    add_reminders(engine, world, [T0])
+    fire_due(engine, clock=lambda: T0, worker="w1")
+    with smtp_server(port) as inbox:
+        assert send_due_emails(engine, settings, now=T0, worker="w1") == 1
+    [(recipients, mail)] = inbox.mail
+    assert recipients == ["olga@acme.test"]
+    assert (
+        mail["Subject"] == "Tandem reminder: call back #0 — “Invoice 1042 Bcc: thief@attacker.test”"
+    )
+    assert mail["Bcc"] is None
