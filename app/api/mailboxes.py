@@ -207,11 +207,11 @@ def sync_now(
     session: SessionDep,
     body: SyncIn | None = None,
 ) -> MailboxOut:
-    """Queues a sync (a full one with `{"full": true}`); progress shows in `sync`. The
-    scheduler is woken after the response, when the request is committed and it can see it."""
+    """Queues a sync (a full one with `{"full": true}`); progress shows in `sync`."""
     mailbox = get_scoped(session, Mailbox, id, user.workspace_id)
     now = utcnow()
     request_sync(session=session, mailbox=mailbox, now=now, full=bool(body and body.full))
+    # After the response, so the request's commit is there for the woken sync to see.
     background.add_task(request.app.state.wake_sync)
     return mailbox_out(mailbox, now)
 
