@@ -1,11 +1,16 @@
 """The two HTTP entry points Google calls: the OAuth callback a browser lands on after consent,
 and the Pub/Sub push receiver. Neither uses a Tandem login: the callback is found by its
-single-use `state`, a push by its signed token or the secret token in its URL."""
+single-use `state`, a push by its signed token or the secret token in its URL.
+
+Both only write what the sync should do (`request_sync`); the request's session commits it,
+and the scheduler is woken after the response, when the sync can see it.
+"""
 
 import html
 import logging
+from typing import Annotated
 
-from fastapi import APIRouter, Request, Response, status
+from fastapi import APIRouter, BackgroundTasks, Depends, Request, Response, status
 from fastapi.responses import HTMLResponse
 
 from app.core.errors import Forbidden, TandemError
@@ -33,33 +38,51 @@ def _page(title: str, text: str, status_code: int = 200) -> HTMLResponse:
 @router.get(CALLBACK_PATH)
 def oauth_callback(
     request: Request,
+    background: BackgroundTasks,
     session: SessionDep,
     settings: SettingsDep,
     state: str = "",
     code: str = "",
     error: str = "",
 ) -> HTMLResponse:
+    """The state is used up even when the exchange fails (only the exchange's own writes are
+    undone, in a savepoint), so a failed authorization link cannot be replayed."""
     if error:
         return _page("Not connected", f"Google did not grant access ({error}).", 400)
     now = utcnow()
     try:
         claimed = claim_connection(session=session, state=state, now=now)
-        session.commit()
-        mailbox = finish_connection(
-            session=session, settings=settings, claimed=claimed, code=code, now=now
-        )
-        session.commit()
+        with session.begin_nested():
+            mailbox = finish_connection(
+                session=session, settings=settings, claimed=claimed, code=code, now=now
+            )
     except TandemError as exc:
-        session.rollback()
         return _page("Not connected", str(exc), exc.status_code if exc.status_code < 500 else 502)
-    request.app.state.wake_sync()
+    background.add_task(request.app.state.wake_sync)
     return _page(
         "Mailbox connected", f"{mailbox.email} is connected; Tandem is importing its mail."
     )
 
 
+async def raw_body(request: Request) -> bytes:
+    """The body, read on the event loop so the route itself can run in the thread pool."""
+    return await request.body()
+
+
+def _unauthenticated() -> Response:
+    return Response(
+        '{"detail": "unauthenticated push"}', status_code=401, media_type="application/json"
+    )
+
+
 @router.post("/gmail/push")
-async def gmail_push(request: Request, session: SessionDep, settings: SettingsDep) -> Response:
+def gmail_push(
+    request: Request,
+    background: BackgroundTasks,
+    session: SessionDep,
+    settings: SettingsDep,
+    body: Annotated[bytes, Depends(raw_body)],
+) -> Response:
     """204 once accepted (Pub/Sub then stops redelivering); 401 and no change otherwise."""
     try:
         authenticate_push(
@@ -69,11 +92,7 @@ async def gmail_push(request: Request, session: SessionDep, settings: SettingsDe
         )
     except Forbidden as exc:
         logger.warning("push rejected", extra={"reason": str(exc)})
-        return Response(
-            '{"detail": "unauthenticated push"}', status_code=401, media_type="application/json"
-        )
-    notice = read_push(await request.body())
-    if accept_push(session=session, notice=notice, now=utcnow()) is not None:
-        session.commit()
-        request.app.state.wake_sync()
+        return _unauthenticated()
+    if accept_push(session=session, notice=read_push(body), now=utcnow()) is not None:
+        background.add_task(request.app.state.wake_sync)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -2,8 +2,9 @@
 ten minutes, stored with the PKCE verifier, so the link works in any browser), the callback that
 checks who consented and stores sealed credentials, and disconnecting.
 
-Functions flush, never commit; the callback route commits the claim of the state on its own so
-a failed exchange cannot be replayed.
+Functions flush, never commit; the callback route runs `finish_connection` in a savepoint, so
+a failed exchange undoes only its own writes and the claim of the state is still committed:
+a failed link cannot be replayed.
 """
 
 import secrets

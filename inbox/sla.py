@@ -1,5 +1,6 @@
 """Business time: when a reply is due under a workspace's SLA policy, and how much business time
-passed between two instants; plus the rules a policy's fields must follow and saving a policy.
+passed between two instants; plus the rules a policy's fields must follow (`inbox.sla_policy`
+saves a policy with them).
 
 Opening hours are wall-clock times in the policy's zone, turned into real (UTC) intervals one
 local day at a time, so a 09:00-17:00 day is 8 hours also on a DST day and an overnight span
@@ -18,7 +19,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlmodel import Session, select
 
 from app.core.errors import NotFound
-from app.core.models import AuditEvent, SlaPolicy, Workspace
+from app.core.models import SlaPolicy, Workspace
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 POLICY_FIELDS = (
@@ -255,32 +256,3 @@ def policy_fields(policy: SlaPolicy) -> dict[str, Any]:
     fields = {name: getattr(policy, name) for name in POLICY_FIELDS}
     fields["business_hours"] = business_hours_json(parse_business_hours(policy.business_hours))
     return fields
-
-
-def save_policy(
-    *, session: Session, workspace_id: int, actor_id: int, fields: dict[str, Any], now: datetime
-) -> SlaPolicy:
-    """Replaces the workspace's policy with validated `fields`; an effective change is
-    an AuditEvent with the changed fields before and after. Flushes, never commits."""
-    hours = business_hours_json(parse_business_hours(fields["business_hours"]))
-    fields = {**fields, "business_hours": hours}
-    policy = policy_of(session, workspace_id)
-    before = policy_fields(policy)
-    changed = sorted(name for name in POLICY_FIELDS if before[name] != fields[name])
-    for name in POLICY_FIELDS:
-        setattr(policy, name, fields[name])
-    policy.updated_at = now
-    session.add(policy)
-    if changed:
-        session.add(
-            AuditEvent(
-                workspace_id=workspace_id,
-                actor_id=actor_id,
-                action="sla_policy.updated",
-                before={name: before[name] for name in changed},
-                after={name: fields[name] for name in changed},
-                created_at=now,
-            )
-        )
-    session.flush()
-    return policy

@@ -1,7 +1,10 @@
-"""Webhook subscriptions of a workspace: create, change and remove them, with their rules.
+"""Webhook subscriptions of a workspace: create, change, list and remove them, with their rules,
+and read their delivery log.
 
 A URL must be absolute http(s); events come from `webhooks.events.EVENTS`; the secret is
-generated when not given and is readable only by the caller that created it. Never commits.
+generated when not given and is readable only by the caller that created it. The REST API and
+the settings page validate with `WebhookIn`/`WebhookPatchIn` and call these functions, so both
+accept and refuse the same subscriptions. Never commits.
 """
 
 import secrets
@@ -9,13 +12,36 @@ from collections.abc import Iterable
 from datetime import datetime
 from urllib.parse import urlsplit
 
-from sqlmodel import Session
+from pydantic import BaseModel, Field
+from sqlmodel import Session, col, select
 
 from app.core.errors import Conflict, Invalid
 from app.core.models import WebhookDelivery, WebhookSubscription
-from webhooks.events import EVENTS, queue_ping
+from webhooks.events import EVENTS, Event, queue_ping
 
 MIN_SECRET_LENGTH = 16
+URL_EXAMPLE = "https://hooks.example.com/tandem"
+
+
+class WebhookIn(BaseModel):
+    url: str = Field(max_length=2000, examples=[URL_EXAMPLE])
+    events: list[Event] = Field(min_length=1, examples=[["conversation.created"]])
+    is_internal: bool = Field(
+        default=False, description="Internal webhooks also receive note.created (internal notes)."
+    )
+    secret: str | None = Field(
+        default=None,
+        min_length=MIN_SECRET_LENGTH,
+        max_length=128,
+        description="The HMAC key; generated when not given.",
+    )
+
+
+class WebhookPatchIn(BaseModel):
+    url: str | None = Field(default=None, max_length=2000, examples=[URL_EXAMPLE])
+    events: list[Event] | None = Field(default=None, min_length=1)
+    is_internal: bool | None = None
+    is_active: bool | None = None
 
 
 def check_url(url: str) -> str:
@@ -44,25 +70,18 @@ def check_events(events: Iterable[str]) -> list[str]:
 
 
 def create_subscription(
-    *,
-    session: Session,
-    workspace_id: int,
-    url: str,
-    events: Iterable[str],
-    is_internal: bool = False,
-    secret: str | None = None,
-    now: datetime,
+    *, session: Session, workspace_id: int, body: WebhookIn, now: datetime
 ) -> WebhookSubscription:
     """A new active subscription; its `secret` is generated with `secrets.token_urlsafe(32)`
     when not given."""
-    if secret is not None and len(secret) < MIN_SECRET_LENGTH:
+    if body.secret is not None and len(body.secret) < MIN_SECRET_LENGTH:
         raise Invalid(f"a webhook secret needs at least {MIN_SECRET_LENGTH} characters")
     subscription = WebhookSubscription(
         workspace_id=workspace_id,
-        url=check_url(url),
-        secret=secret or secrets.token_urlsafe(32),
-        events=check_events(events),
-        is_internal=is_internal,
+        url=check_url(body.url),
+        secret=body.secret or secrets.token_urlsafe(32),
+        events=check_events(body.events),
+        is_internal=body.is_internal,
         is_active=True,
         created_at=now,
     )
@@ -72,26 +91,42 @@ def create_subscription(
 
 
 def update_subscription(
-    *,
-    session: Session,
-    subscription: WebhookSubscription,
-    url: str | None = None,
-    events: Iterable[str] | None = None,
-    is_internal: bool | None = None,
-    is_active: bool | None = None,
+    *, session: Session, subscription: WebhookSubscription, body: WebhookPatchIn
 ) -> WebhookSubscription:
     """Changes what is given; deliveries already queued keep the event they were queued for."""
-    if url is not None:
-        subscription.url = check_url(url)
-    if events is not None:
-        subscription.events = check_events(events)
-    if is_internal is not None:
-        subscription.is_internal = is_internal
-    if is_active is not None:
-        subscription.is_active = is_active
+    if body.url is not None:
+        subscription.url = check_url(body.url)
+    if body.events is not None:
+        subscription.events = check_events(body.events)
+    if body.is_internal is not None:
+        subscription.is_internal = body.is_internal
+    if body.is_active is not None:
+        subscription.is_active = body.is_active
     session.add(subscription)
     session.flush()
     return subscription
+
+
+def subscriptions_of(session: Session, workspace_id: int) -> list[WebhookSubscription]:
+    query = (
+        select(WebhookSubscription)
+        .where(WebhookSubscription.workspace_id == workspace_id)
+        .order_by(col(WebhookSubscription.id))
+    )
+    return list(session.exec(query))
+
+
+def deliveries_of(
+    session: Session, subscription: WebhookSubscription, limit: int
+) -> list[WebhookDelivery]:
+    """The delivery log, newest first, each delivery with every attempt."""
+    query = (
+        select(WebhookDelivery)
+        .where(WebhookDelivery.subscription_id == subscription.id)
+        .order_by(col(WebhookDelivery.created_at).desc(), col(WebhookDelivery.id).desc())
+        .limit(limit)
+    )
+    return list(session.exec(query))
 
 
 def delete_subscription(*, session: Session, subscription: WebhookSubscription) -> None:

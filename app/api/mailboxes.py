@@ -3,19 +3,18 @@
 from datetime import datetime
 from typing import Literal
 
-from fastapi import APIRouter, Request, status
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from fastapi import APIRouter, BackgroundTasks, Request, status
+from pydantic import BaseModel, ConfigDict, Field
 from pydantic.config import JsonDict
 from sqlmodel import col, select
 
 from app.core.db import get_scoped
-from app.core.models import AuditEvent, Mailbox, MailboxStatus, id_of, utcnow
+from app.core.models import Mailbox, MailboxStatus, id_of, utcnow
 from app.http.auth import AdminUser, CurrentUser
 from app.http.dependencies import SessionDep, SettingsDep
 from gmail_sync.connect import disconnect, start_connection
 from gmail_sync.mailboxes import request_sync
-from inbox.auto_ack import DEFAULT_TEXT
-from inbox.templates import check_template
+from inbox.mailbox_settings import MailboxPatchIn, acknowledgement_text, change_mailbox
 
 router = APIRouter(tags=["mailboxes"])
 
@@ -102,39 +101,6 @@ class MailboxOut(BaseModel):
     use_agent_name: bool = Field(description="Replies show the agent's name as the sender name.")
 
 
-class MailboxPatchIn(BaseModel):
-    """Only the fields sent change; `auto_ack_text: ""` or null restores the default text."""
-
-    model_config = ConfigDict(
-        extra="forbid",
-        json_schema_extra={
-            "examples": [
-                {
-                    "display_name": "Acme Support",
-                    "auto_ack_enabled": True,
-                    "auto_ack_text": "Hello {{ contact.first_name }}, we got your message "
-                    "(#{{ conversation.number }}) and will answer by {{ reply_due }}.",
-                    "auto_ack_window_minutes": 1440,
-                    "use_agent_name": True,
-                }
-            ]
-        },
-    )
-
-    display_name: str | None = Field(default=None, max_length=200)
-    auto_ack_enabled: bool | None = None
-    auto_ack_text: str | None = Field(default=None, max_length=10_000)
-    auto_ack_window_minutes: int | None = Field(default=None, ge=1, le=60 * 24 * 366)
-    use_agent_name: bool | None = None
-
-    @field_validator("auto_ack_text")
-    @classmethod
-    def _valid_template(cls, value: str | None) -> str | None:
-        if value is not None and value.strip():
-            check_template(value)
-        return value or None
-
-
 class MailboxConnectOut(MailboxOut):
     model_config = ConfigDict(
         json_schema_extra={
@@ -183,7 +149,7 @@ def mailbox_out(mailbox: Mailbox, now: datetime) -> MailboxOut:
         ),
         auto_ack=AutoAckOut(
             enabled=mailbox.auto_ack_enabled,
-            text=mailbox.auto_ack_text or DEFAULT_TEXT,
+            text=acknowledgement_text(mailbox),
             is_default_text=mailbox.auto_ack_text is None,
             window_minutes=mailbox.auto_ack_window_minutes,
         ),
@@ -205,7 +171,6 @@ def connect_mailbox(
         email=body.email,
         now=now,
     )
-    session.commit()
     return MailboxConnectOut(**mailbox_out(mailbox, now).model_dump(), authorize_url=url)
 
 
@@ -228,41 +193,26 @@ def update_mailbox(
     id: int, body: MailboxPatchIn, admin: AdminUser, session: SessionDep
 ) -> MailboxOut:
     """The mailbox's sender name and automatic acknowledgement (admins)."""
-    mailbox = get_scoped(session, Mailbox, id, admin.workspace_id)
-    changes = body.model_dump(exclude_unset=True)
-    for name in ("display_name", "auto_ack_enabled", "auto_ack_window_minutes", "use_agent_name"):
-        if changes.get(name, ...) is None:
-            del changes[name]
-    before = {name: getattr(mailbox, name) for name in changes}
-    for name, value in changes.items():
-        setattr(mailbox, name, value)
-    changed = sorted(name for name in changes if before[name] != changes[name])
-    if changed:
-        session.add(mailbox)
-        session.add(
-            AuditEvent(
-                workspace_id=admin.workspace_id,
-                actor_id=admin.id,
-                action="mailbox.updated",
-                before={name: before[name] for name in changed},
-                after={name: changes[name] for name in changed},
-                details={"mailbox_id": id},
-            )
-        )
-        session.commit()
-    return mailbox_out(mailbox, utcnow())
+    now = utcnow()
+    mailbox = change_mailbox(session=session, mailbox_id=id, actor=admin, body=body, now=now)
+    return mailbox_out(mailbox, now)
 
 
 @router.post("/mailboxes/{id}/sync", status_code=status.HTTP_202_ACCEPTED)
 def sync_now(
-    id: int, request: Request, user: CurrentUser, session: SessionDep, body: SyncIn | None = None
+    id: int,
+    request: Request,
+    background: BackgroundTasks,
+    user: CurrentUser,
+    session: SessionDep,
+    body: SyncIn | None = None,
 ) -> MailboxOut:
     """Queues a sync (a full one with `{"full": true}`); progress shows in `sync`."""
     mailbox = get_scoped(session, Mailbox, id, user.workspace_id)
     now = utcnow()
     request_sync(session=session, mailbox=mailbox, now=now, full=bool(body and body.full))
-    session.commit()
-    request.app.state.wake_sync()
+    # After the response, so the request's commit is there for the woken sync to see.
+    background.add_task(request.app.state.wake_sync)
     return mailbox_out(mailbox, now)
 
 
@@ -273,5 +223,4 @@ def disconnect_mailbox(
     """Revokes Tandem's access and forgets the tokens; conversations stay."""
     mailbox = get_scoped(session, Mailbox, id, admin.workspace_id)
     disconnect(session=session, settings=settings, mailbox=mailbox)
-    session.commit()
     return mailbox_out(mailbox, utcnow())

@@ -2,6 +2,7 @@
 them read.
 
 Notifications are private: another user's, even in the same workspace, is simply not found.
+Reading and marking are `inbox.notifications`' (the web's notification menu calls them too).
 """
 
 from datetime import datetime
@@ -9,14 +10,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import update
-from sqlmodel import Session, col, select
 
-from app.core.db import get_scoped
-from app.core.errors import NotFound
-from app.core.models import Notification, User, utcnow
+from app.core.models import Notification, utcnow
 from app.http.auth import CurrentUser
 from app.http.dependencies import SessionDep
+from inbox import notifications
 
 router = APIRouter(prefix="/notifications", tags=["notifications"])
 
@@ -55,13 +53,6 @@ def notification_out(row: Notification) -> NotificationOut:
     return NotificationOut.model_validate(row, from_attributes=True)
 
 
-def _own(session: Session, id: int, user: User) -> Notification:
-    row = get_scoped(session, Notification, id, user.workspace_id)
-    if row.user_id != user.id:
-        raise NotFound(f"notification {id} not found")
-    return row
-
-
 @router.get("")
 def list_notifications(
     user: CurrentUser,
@@ -70,34 +61,18 @@ def list_notifications(
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> list[NotificationOut]:
     """The caller's notifications, newest first."""
-    query = select(Notification).where(Notification.user_id == user.id)
-    if unread:
-        query = query.where(col(Notification.read_at).is_(None))
-    rows = session.exec(
-        query.order_by(col(Notification.created_at).desc(), col(Notification.id).desc()).limit(
-            limit
-        )
-    )
+    rows = notifications.notifications_of(session, user, unread=unread, limit=limit)
     return [notification_out(row) for row in rows]
 
 
 @router.post("/read-all")
 def mark_all_read(user: CurrentUser, session: SessionDep) -> MarkedOut:
-    result = session.execute(
-        update(Notification)
-        .where(col(Notification.user_id) == user.id, col(Notification.read_at).is_(None))
-        .values(read_at=utcnow())
-    )
-    session.commit()
-    return MarkedOut(marked=result.rowcount)  # type: ignore[attr-defined]
+    return MarkedOut(marked=notifications.mark_all_read(session=session, user=user, now=utcnow()))
 
 
 @router.post("/{id}/read")
 def mark_read(id: int, user: CurrentUser, session: SessionDep) -> NotificationOut:
     """Marking a read notification again keeps its first read time."""
-    row = _own(session, id, user)
-    if row.read_at is None:
-        row.read_at = utcnow()
-        session.add(row)
-        session.commit()
+    row = notifications.own_notification(session, id, user)
+    notifications.mark_read(session=session, notification=row, now=utcnow())
     return notification_out(row)

@@ -188,12 +188,10 @@ def save_smtp(
         cipher=TokenCipher(settings),
         now=utcnow(),
     )
-    session.commit()
     return _smtp_out(server)
 
 
 @router.delete("/smtp", status_code=status.HTTP_204_NO_CONTENT)
 def remove_smtp(admin: AdminUser, session: SessionDep) -> Response:
     session.delete(_server(session, admin.workspace_id))
-    session.commit()
     return Response(status_code=status.HTTP_204_NO_CONTENT)

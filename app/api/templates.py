@@ -2,83 +2,24 @@
 
 Any member lists, writes and previews templates; only the author or an admin deletes one. A
 template is checked when saved, so an unknown variable is refused then, not discovered when a
-client receives an empty greeting. The template language is `inbox.templates`.
+client receives an empty greeting: the rules are `inbox.canned_replies`' (the settings page
+calls the same functions), the template language is `inbox.templates`.
 """
 
 from datetime import datetime
-from typing import Annotated
 
 from fastapi import APIRouter, Response, status
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
-from sqlalchemy import func
-from sqlmodel import Session, col, select
+from pydantic import BaseModel, ConfigDict, Field
 
 from app.core.db import get_scoped
-from app.core.errors import Conflict, Forbidden, Invalid
-from app.core.models import Conversation, Role, Template, User, utcnow
+from app.core.models import Conversation, Template, utcnow
 from app.http.auth import CurrentUser
 from app.http.dependencies import SessionDep
-from inbox.presend import hold_internal_context
-from inbox.templates import (
-    VARIABLES,
-    TemplateError,
-    check_template,
-    render_for,
-)
+from inbox import canned_replies
+from inbox.canned_replies import TEXT_EXAMPLE, TemplateIn, TemplatePatchIn
+from inbox.templates import VARIABLES, render_for
 
 router = APIRouter(prefix="/templates", tags=["templates"])
-
-MAX_BODY = 50_000
-
-Name = Annotated[
-    str,
-    StringConstraints(strip_whitespace=True, min_length=1, max_length=200),
-    Field(examples=["Promise a reply"]),
-]
-Body = Annotated[str, Field(min_length=1, max_length=MAX_BODY)]
-
-TEXT_EXAMPLE = (
-    "Hello {{ contact.first_name }},\n\n"
-    "thank you for writing; your request is #{{ conversation.number }}.\n"
-    "{% if promised_time %}\nI will come back to you by {{ promised_time }}.\n{% endif %}\n\n"
-    "{{ agent.name }}\n"
-)
-HTML_EXAMPLE = (
-    "<p>Hello {{ contact.first_name }},</p><p>your request is #{{ conversation.number }}.</p>"
-)
-
-
-CONFIRM = Field(
-    default=False,
-    description="Save although the pre-send check held it: a template that @mentions a "
-    "teammate would show that to every client it goes to (409).",
-)
-
-
-class TemplateIn(BaseModel):
-    name: Name
-    body_text: Body = Field(examples=[TEXT_EXAMPLE])
-    body_html: Body | None = Field(
-        default=None,
-        examples=[HTML_EXAMPLE],
-        description="Optional HTML version; variables are HTML-escaped in it.",
-    )
-    confirm: bool = CONFIRM
-
-
-class TemplatePatchIn(BaseModel):
-    """Only the fields sent change; `body_html: null` removes the HTML version."""
-
-    name: Name | None = None
-    body_text: Body | None = None
-    body_html: Body | None = None
-    confirm: bool = CONFIRM
-
-    model_config = {
-        "json_schema_extra": {
-            "examples": [{"name": "Thanks"}, {"body_text": "Thank you, {{ contact.first_name }}!"}]
-        }
-    }
 
 
 class TemplateOut(BaseModel):
@@ -139,50 +80,9 @@ def template_out(row: Template) -> TemplateOut:
     return TemplateOut.model_validate(row, from_attributes=True)
 
 
-def _check_body(field: str, text: str | None) -> None:
-    """Names the field in the message, since a template has two bodies."""
-    if text is None:
-        return
-    if not text.strip():
-        raise Invalid(f"{field} must not be blank")
-    try:
-        check_template(text)
-    except TemplateError as exc:
-        raise TemplateError(f"{field}: {exc}") from None
-
-
-def _hold(session: Session, user: User, text: str, html: str | None, confirmed: bool) -> None:
-    hold_internal_context(
-        session,
-        workspace_id=user.workspace_id,
-        conversation_id=None,
-        text=text,
-        html=html,
-        confirmed=confirmed,
-    )
-
-
-def _check_name_free(session: Session, workspace_id: int, name: str, own_id: int | None) -> None:
-    """Case-insensitive, so "Thanks" and "thanks" never sit side by side in the picker."""
-    clash = session.exec(
-        select(Template.id).where(
-            Template.workspace_id == workspace_id,
-            func.lower(col(Template.name)) == name.lower(),
-            col(Template.id) != (own_id or 0),
-        )
-    ).first()
-    if clash is not None:
-        raise Conflict(f"a template named {name!r} already exists")
-
-
 @router.get("")
 def list_templates(user: CurrentUser, session: SessionDep) -> list[TemplateOut]:
-    rows = session.exec(
-        select(Template)
-        .where(Template.workspace_id == user.workspace_id)
-        .order_by(func.lower(col(Template.name)), col(Template.id))
-    )
-    return [template_out(row) for row in rows]
+    return [template_out(row) for row in canned_replies.templates_of(session, user.workspace_id)]
 
 
 @router.get("/variables")
@@ -193,17 +93,7 @@ def list_variables(user: CurrentUser) -> list[VariableOut]:
 
 @router.post("", status_code=status.HTTP_201_CREATED)
 def add_template(body: TemplateIn, user: CurrentUser, session: SessionDep) -> TemplateOut:
-    _check_body("body_text", body.body_text)
-    _check_body("body_html", body.body_html)
-    _check_name_free(session, user.workspace_id, body.name, None)
-    _hold(session, user, body.body_text, body.body_html, body.confirm)
-    row = Template(
-        workspace_id=user.workspace_id,
-        created_by_id=user.id,
-        **body.model_dump(exclude={"confirm"}),
-    )
-    session.add(row)
-    session.commit()
+    row = canned_replies.add_template(session=session, author=user, body=body, now=utcnow())
     return template_out(row)
 
 
@@ -216,30 +106,16 @@ def read_template(id: int, user: CurrentUser, session: SessionDep) -> TemplateOu
 def change_template(
     id: int, body: TemplatePatchIn, user: CurrentUser, session: SessionDep
 ) -> TemplateOut:
-    row = get_scoped(session, Template, id, user.workspace_id)
-    changes = body.model_dump(exclude_unset=True, exclude={"confirm"})
-    changes = {k: v for k, v in changes.items() if v is not None or k == "body_html"}
-    _check_body("body_text", changes.get("body_text"))
-    _check_body("body_html", changes.get("body_html"))
-    _hold(session, user, changes.get("body_text", ""), changes.get("body_html"), body.confirm)
-    if "name" in changes:
-        _check_name_free(session, user.workspace_id, changes["name"], row.id)
-    for name, value in changes.items():
-        setattr(row, name, value)
-    row.updated_at = utcnow()
-    session.add(row)
-    session.commit()
+    row = canned_replies.change_template(
+        session=session, editor=user, template_id=id, body=body, now=utcnow()
+    )
     return template_out(row)
 
 
 @router.delete("/{id}", status_code=status.HTTP_204_NO_CONTENT)
 def remove_template(id: int, user: CurrentUser, session: SessionDep) -> Response:
     """The author or an admin only, so a colleague cannot remove an answer someone else keeps."""
-    row = get_scoped(session, Template, id, user.workspace_id)
-    if user.role != Role.ADMIN and row.created_by_id != user.id:
-        raise Forbidden("only the template's author or an admin may delete it")
-    session.delete(row)
-    session.commit()
+    canned_replies.remove_template(session=session, actor=user, template_id=id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 

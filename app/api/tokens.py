@@ -5,18 +5,13 @@ from datetime import datetime
 from fastapi import APIRouter, Response, status
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.config import JsonDict
-from sqlmodel import col, select
 
-from app.core.accounts import create_api_token, revoke_api_token
-from app.core.models import ApiToken, Role, utcnow
+from app.core.accounts import TokenIn, create_api_token, revoke_api_token, tokens_of
+from app.core.models import ApiToken, utcnow
 from app.http.auth import CurrentUser
 from app.http.dependencies import SessionDep
 
 router = APIRouter(tags=["tokens"])
-
-
-class TokenIn(BaseModel):
-    name: str = Field(default="", max_length=200, examples=["CRM integration"])
 
 
 TOKEN_EXAMPLE: JsonDict = {
@@ -52,27 +47,23 @@ class TokenCreatedOut(TokenOut):
     token: str = Field(description="The token itself; shown only in this response.")
 
 
+def token_out(row: ApiToken) -> TokenOut:
+    return TokenOut.model_validate(row, from_attributes=True)
+
+
 @router.get("/tokens")
 def list_tokens(user: CurrentUser, session: SessionDep) -> list[TokenOut]:
     """Your tokens; an admin sees every token of the workspace."""
-    query = select(ApiToken).where(ApiToken.workspace_id == user.workspace_id)
-    if user.role != Role.ADMIN:
-        query = query.where(ApiToken.user_id == user.id)
-    rows = session.exec(query.order_by(col(ApiToken.id)))
-    return [TokenOut.model_validate(row, from_attributes=True) for row in rows]
+    return [token_out(row) for row in tokens_of(session, user)]
 
 
 @router.post("/tokens", status_code=status.HTTP_201_CREATED)
 def add_token(body: TokenIn, user: CurrentUser, session: SessionDep) -> TokenCreatedOut:
     row, token = create_api_token(session=session, user=user, name=body.name)
-    session.commit()
-    return TokenCreatedOut(
-        **TokenOut.model_validate(row, from_attributes=True).model_dump(), token=token
-    )
+    return TokenCreatedOut(**token_out(row).model_dump(), token=token)
 
 
 @router.delete("/tokens/{id}", status_code=status.HTTP_204_NO_CONTENT)
 def revoke_token(id: int, user: CurrentUser, session: SessionDep) -> Response:
     revoke_api_token(session=session, token_id=id, actor=user, now=utcnow())
-    session.commit()
     return Response(status_code=status.HTTP_204_NO_CONTENT)

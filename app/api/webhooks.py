@@ -1,7 +1,8 @@
 """`/api/v1/webhooks`: outgoing webhook subscriptions, their delivery log and a test ping.
 
 Admins create, change and delete subscriptions; agents may read them (never the secret, which
-is shown once, at creation). Rules live in `webhooks.subscriptions`; this module only maps HTTP.
+is shown once, at creation). Rules and request models live in `webhooks.subscriptions` (the
+settings page calls the same functions); this module only maps HTTP.
 """
 
 from datetime import datetime
@@ -10,45 +11,23 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Response, status
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.config import JsonDict
-from sqlmodel import col, select
 
 from app.core.db import get_scoped
 from app.core.models import WebhookDelivery, WebhookSubscription, utcnow
 from app.http.auth import AdminUser, CurrentUser
 from app.http.dependencies import SessionDep
-from webhooks.events import Event
 from webhooks.subscriptions import (
+    WebhookIn,
+    WebhookPatchIn,
     create_subscription,
     delete_subscription,
+    deliveries_of,
     ping,
+    subscriptions_of,
     update_subscription,
 )
 
 router = APIRouter(tags=["webhooks"])
-
-URL_EXAMPLE = "https://hooks.example.com/tandem"
-
-
-class WebhookIn(BaseModel):
-    url: str = Field(max_length=2000, examples=[URL_EXAMPLE])
-    events: list[Event] = Field(min_length=1, examples=[["conversation.created"]])
-    is_internal: bool = Field(
-        default=False, description="Internal webhooks also receive note.created (internal notes)."
-    )
-    secret: str | None = Field(
-        default=None,
-        min_length=16,
-        max_length=128,
-        description="The HMAC key; generated when not given.",
-    )
-
-
-class WebhookPatchIn(BaseModel):
-    url: str | None = Field(default=None, max_length=2000, examples=[URL_EXAMPLE])
-    events: list[Event] | None = Field(default=None, min_length=1)
-    is_internal: bool | None = None
-    is_active: bool | None = None
-
 
 WEBHOOK_EXAMPLE: JsonDict = {
     "id": 2,
@@ -136,27 +115,15 @@ def delivery_out(row: WebhookDelivery) -> DeliveryOut:
 
 @router.get("/webhooks")
 def list_webhooks(user: CurrentUser, session: SessionDep) -> list[WebhookOut]:
-    rows = session.exec(
-        select(WebhookSubscription)
-        .where(WebhookSubscription.workspace_id == user.workspace_id)
-        .order_by(col(WebhookSubscription.id))
-    )
-    return [webhook_out(row) for row in rows]
+    return [webhook_out(row) for row in subscriptions_of(session, user.workspace_id)]
 
 
 @router.post("/webhooks", status_code=status.HTTP_201_CREATED)
 def add_webhook(body: WebhookIn, admin: AdminUser, session: SessionDep) -> WebhookCreatedOut:
     """Subscribes a URL to events; deliveries are signed with the secret shown here once."""
     row = create_subscription(
-        session=session,
-        workspace_id=admin.workspace_id,
-        url=body.url,
-        events=body.events,
-        is_internal=body.is_internal,
-        secret=body.secret,
-        now=utcnow(),
+        session=session, workspace_id=admin.workspace_id, body=body, now=utcnow()
     )
-    session.commit()
     return WebhookCreatedOut(**webhook_out(row).model_dump(), secret=row.secret)
 
 
@@ -170,16 +137,7 @@ def change_webhook(
     id: int, body: WebhookPatchIn, admin: AdminUser, session: SessionDep
 ) -> WebhookOut:
     row = get_scoped(session, WebhookSubscription, id, admin.workspace_id)
-    update_subscription(
-        session=session,
-        subscription=row,
-        url=body.url,
-        events=body.events,
-        is_internal=body.is_internal,
-        is_active=body.is_active,
-    )
-    session.commit()
-    return webhook_out(row)
+    return webhook_out(update_subscription(session=session, subscription=row, body=body))
 
 
 @router.delete("/webhooks/{id}", status_code=status.HTTP_204_NO_CONTENT)
@@ -187,7 +145,6 @@ def remove_webhook(id: int, admin: AdminUser, session: SessionDep) -> Response:
     """Deletes the subscription and its delivery log."""
     row = get_scoped(session, WebhookSubscription, id, admin.workspace_id)
     delete_subscription(session=session, subscription=row)
-    session.commit()
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
@@ -200,19 +157,11 @@ def list_deliveries(
 ) -> list[DeliveryOut]:
     """The delivery log, newest first, with every attempt of each delivery."""
     row = get_scoped(session, WebhookSubscription, id, user.workspace_id)
-    rows = session.exec(
-        select(WebhookDelivery)
-        .where(WebhookDelivery.subscription_id == row.id)
-        .order_by(col(WebhookDelivery.created_at).desc(), col(WebhookDelivery.id).desc())
-        .limit(limit)
-    )
-    return [delivery_out(delivery) for delivery in rows]
+    return [delivery_out(delivery) for delivery in deliveries_of(session, row, limit)]
 
 
 @router.post("/webhooks/{id}/test", status_code=status.HTTP_202_ACCEPTED)
 def test_webhook(id: int, admin: AdminUser, session: SessionDep) -> DeliveryOut:
     """Queues a `ping` event to this webhook; its result shows in the delivery log."""
     row = get_scoped(session, WebhookSubscription, id, admin.workspace_id)
-    delivery = ping(session=session, subscription=row, now=utcnow())
-    session.commit()
-    return delivery_out(delivery)
+    return delivery_out(ping(session=session, subscription=row, now=utcnow()))

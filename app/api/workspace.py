@@ -1,15 +1,14 @@
-"""`/api/v1/workspace`: the team's own settings (admins change them)."""
-
-from typing import Annotated
+"""`/api/v1/workspace`: the team's own settings (admins change them through
+`inbox.workspace_settings`, as the team settings page does)."""
 
 from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 
-from app.core.errors import Invalid
+from app.core.accounts import workspace_of
 from app.core.models import Workspace
 from app.http.auth import AdminUser, CurrentUser
 from app.http.dependencies import SessionDep
-from inbox.sla import parse_zone
+from inbox.workspace_settings import WorkspacePatchIn, change_workspace
 
 
 class WorkspaceSettingsOut(BaseModel):
@@ -29,41 +28,20 @@ class WorkspaceSettingsOut(BaseModel):
     )
 
 
-class WorkspacePatchIn(BaseModel):
-    name: Annotated[str | None, Field(min_length=1, max_length=200)] = None
-    timezone: Annotated[str | None, Field(examples=["Europe/Moscow"])] = None
-    auto_assign: bool | None = None
-
-
 router = APIRouter(tags=["workspace"])
 
 
-def _workspace(session: SessionDep, workspace_id: int) -> Workspace:
-    workspace = session.get(Workspace, workspace_id)
-    assert workspace is not None, "every user belongs to a workspace"
-    return workspace
+def _out(workspace: Workspace) -> WorkspaceSettingsOut:
+    return WorkspaceSettingsOut.model_validate(workspace, from_attributes=True)
 
 
 @router.get("/workspace")
 def read_workspace(user: CurrentUser, session: SessionDep) -> WorkspaceSettingsOut:
-    return WorkspaceSettingsOut.model_validate(
-        _workspace(session, user.workspace_id), from_attributes=True
-    )
+    return _out(workspace_of(session, user.workspace_id))
 
 
 @router.patch("/workspace")
 def update_workspace(
     body: WorkspacePatchIn, admin: AdminUser, session: SessionDep
 ) -> WorkspaceSettingsOut:
-    workspace = _workspace(session, admin.workspace_id)
-    changes = {k: v for k, v in body.model_dump(exclude_unset=True).items() if v is not None}
-    if "timezone" in changes:
-        try:
-            parse_zone(changes["timezone"])
-        except ValueError as exc:
-            raise Invalid(str(exc)) from None
-    for name, value in changes.items():
-        setattr(workspace, name, value)
-    session.add(workspace)
-    session.commit()
-    return WorkspaceSettingsOut.model_validate(workspace, from_attributes=True)
+    return _out(change_workspace(session=session, workspace_id=admin.workspace_id, body=body))

@@ -1,18 +1,23 @@
-"""Workspaces, users and API tokens: creating them and checking their secrets.
+"""Workspaces, users and API tokens: creating them, changing team members, and checking their
+secrets.
 
 Passwords are stored as argon2 hashes and API tokens as SHA-256 digests; neither secret is
-ever stored or logged in clear. Functions flush and never commit (the caller owns the
-transaction).
+ever stored or logged in clear. The REST API and the settings pages validate with the request
+models here (`UserIn`, `UserPatchIn`, `TokenIn`) and call the functions next to them, so both
+accept and refuse the same input. Functions flush and never commit (the caller owns the
+transaction); they know nothing of HTTP.
 """
 
 import hashlib
 import secrets
 from datetime import datetime
+from typing import Annotated
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from email_validator import EmailNotValidError, validate_email
-from sqlmodel import Session, select
+from pydantic import BaseModel, Field
+from sqlmodel import Session, col, select
 
 from app.core.db import get_scoped
 from app.core.errors import Conflict, Forbidden, Invalid
@@ -51,6 +56,26 @@ def normalize_email(email: str) -> str:
         raise Invalid(f"invalid email {email!r}: {exc}") from None
 
 
+class UserIn(BaseModel):
+    email: str = Field(examples=["anna@company.com"])
+    name: str = Field(default="", examples=["Anna Petrova"])
+    role: Role = Role.AGENT
+    password: Annotated[str | None, Field(min_length=8)] = None
+
+
+class UserPatchIn(BaseModel):
+    name: Annotated[str | None, Field(min_length=1, max_length=200)] = None
+    role: Role | None = None
+    is_active: bool | None = None
+    is_available: bool | None = None
+    signature: str | None = None
+    password: Annotated[str | None, Field(min_length=8)] = None
+
+
+class TokenIn(BaseModel):
+    name: str = Field(default="", max_length=200, examples=["CRM integration"])
+
+
 def create_workspace(*, session: Session, name: str) -> Workspace:
     if not name.strip():
         raise Invalid("workspace name must not be empty")
@@ -84,6 +109,54 @@ def create_user(
     return user
 
 
+def workspace_of(session: Session, workspace_id: int) -> Workspace:
+    workspace = session.get(Workspace, workspace_id)
+    assert workspace is not None, "every user belongs to a workspace"
+    return workspace
+
+
+def team_of(session: Session, workspace_id: int) -> list[User]:
+    """Everyone in the workspace, active or not, in the order they joined."""
+    query = select(User).where(User.workspace_id == workspace_id).order_by(col(User.id))
+    return list(session.exec(query))
+
+
+def add_member(*, session: Session, admin: User, body: UserIn) -> tuple[User, str]:
+    """The new member and their initial password (the one given, else a generated one), which
+    exists in clear only in this return value."""
+    password = body.password or new_password()
+    created = create_user(
+        session=session,
+        workspace=workspace_of(session, admin.workspace_id),
+        email=body.email,
+        name=body.name,
+        role=body.role,
+        password=password,
+    )
+    return created, password
+
+
+def change_user(*, session: Session, actor: User, user_id: int, body: UserPatchIn) -> User:
+    """Anyone may edit their own profile; only admins change roles, activation or others, and
+    no admin demotes or deactivates themselves, which keeps the workspace's last admin."""
+    target = get_scoped(session, User, user_id, actor.workspace_id)
+    changes = {k: v for k, v in body.model_dump(exclude_unset=True).items() if v is not None}
+    admin_only = {"role", "is_active"} & changes.keys()
+    if actor.role != Role.ADMIN and (target.id != actor.id or admin_only):
+        raise Forbidden("only an admin can change another user, a role or activation")
+    if target.id == actor.id and (
+        changes.get("is_active") is False or changes.get("role") == "agent"
+    ):
+        raise Invalid("an admin cannot demote or deactivate themselves")
+    if "password" in changes:
+        target.password_hash = hash_password(changes.pop("password"))
+    for field, value in changes.items():
+        setattr(target, field, value)
+    session.add(target)
+    session.flush()
+    return target
+
+
 def create_api_token(*, session: Session, user: User, name: str = "") -> tuple[ApiToken, str]:
     """Returns the row and the token itself, which exists only in this return value."""
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
@@ -112,6 +185,14 @@ def user_for_token(*, session: Session, token: str, now: datetime) -> User | Non
         session.add(row)
         session.flush()
     return user
+
+
+def tokens_of(session: Session, user: User) -> list[ApiToken]:
+    """The user's own tokens; an admin sees every token of the workspace."""
+    query = select(ApiToken).where(ApiToken.workspace_id == user.workspace_id)
+    if user.role != Role.ADMIN:
+        query = query.where(ApiToken.user_id == user.id)
+    return list(session.exec(query.order_by(col(ApiToken.id))))
 
 
 def revoke_api_token(*, session: Session, token_id: int, actor: User, now: datetime) -> None:

@@ -88,7 +88,6 @@ def finish_google_sign_in(
         return render_login(request, settings, next=None, error=str(exc), status_code=code_status)
     user.last_login_at = utcnow()
     session.add(user)
-    session.commit()
     sign_in(request, user)
     return RedirectResponse(pending.next, status_code=status.HTTP_303_SEE_OTHER)
 

@@ -61,7 +61,6 @@ def login(
         )
     user.last_login_at = utcnow()
     session.add(user)
-    session.commit()
     sign_in(request, user)
     return RedirectResponse(safe_next(next), status_code=status.HTTP_303_SEE_OTHER)
 
@@ -95,14 +94,12 @@ def create_token(
     request: Request, user: WebUser, session: SessionDep, name: Annotated[str, Form()] = ""
 ) -> HTMLResponse:
     _, token = create_api_token(session=session, user=user, name=name)
-    session.commit()
     return _account_page(request, session, user, new_token=token)
 
 
 @router.post("/tokens/{id}/revoke")
 def revoke_token(id: int, user: WebUser, session: SessionDep) -> RedirectResponse:
     revoke_api_token(session=session, token_id=id, actor=user, now=utcnow())
-    session.commit()
     return RedirectResponse("/account", status_code=status.HTTP_303_SEE_OTHER)
 
 

@@ -4,7 +4,8 @@ whose routers this one includes.
 
 Connecting starts the same OAuth flow as `POST /api/v1/mailboxes` (`start_connection`) and
 sends the admin's browser to the consent page; Google's callback finishes it. A mailbox's
-settings go through the handler of `PATCH /api/v1/mailboxes/{id}`.
+settings are saved by `inbox.mailbox_settings.change_mailbox`, the service
+`PATCH /api/v1/mailboxes/{id}` calls, with the same `MailboxPatchIn`.
 """
 
 from typing import Annotated
@@ -14,7 +15,6 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, ValidationError
 from sqlmodel import Session, col, select
 
-from app.api.mailboxes import MailboxPatchIn, mailbox_out, update_mailbox
 from app.core.db import get_scoped
 from app.core.errors import TandemError
 from app.core.models import Mailbox, User, id_of, utcnow
@@ -26,7 +26,7 @@ from app.web import (
     settings_tokens,
     settings_webhooks,
 )
-from app.web.pages import render
+from app.web.pages import refused, render
 from app.web.settings_pages import (
     FORM_ERROR,
     Errors,
@@ -37,6 +37,7 @@ from app.web.settings_pages import (
 )
 from gmail_sync.connect import start_connection
 from inbox.auto_ack import DEFAULT_TEXT
+from inbox.mailbox_settings import MailboxPatchIn, acknowledgement_text, change_mailbox
 from inbox.templates import VARIABLES
 
 router = APIRouter()
@@ -94,9 +95,7 @@ def connect(
             now=utcnow(),
         )
     except TandemError as exc:
-        session.rollback()
-        return mailboxes_page(request, session, user, str(exc), exc.status_code)
-    session.commit()
+        return mailboxes_page(request, session, user, refused(session, exc), exc.status_code)
     return RedirectResponse(url, status_code=status.HTTP_303_SEE_OTHER)
 
 
@@ -126,18 +125,18 @@ def _mailbox_page(
     errors: Errors | None = None,
     code: int = status.HTTP_200_OK,
 ) -> HTMLResponse:
-    shown = mailbox_out(get_scoped(session, Mailbox, id, user.workspace_id), utcnow())
+    mailbox = get_scoped(session, Mailbox, id, user.workspace_id)
     if form is None:
         form = MailboxForm(
-            display_name=shown.display_name,
-            use_agent_name=shown.use_agent_name,
-            auto_ack_enabled=shown.auto_ack.enabled,
-            auto_ack_text=shown.auto_ack.text,
-            auto_ack_window_minutes=str(shown.auto_ack.window_minutes),
+            display_name=mailbox.display_name,
+            use_agent_name=mailbox.use_agent_name,
+            auto_ack_enabled=mailbox.auto_ack_enabled,
+            auto_ack_text=acknowledgement_text(mailbox),
+            auto_ack_window_minutes=str(mailbox.auto_ack_window_minutes),
         )
     context = {
         "section": "mailboxes",
-        "m": shown,
+        "m": mailbox,
         "form": form.model_dump(),
         "errors": errors or {},
         "variables": VARIABLES,
@@ -165,15 +164,17 @@ def save_mailbox(
     if form.auto_ack_text.strip() == DEFAULT_TEXT.strip():
         fields["auto_ack_text"] = None
     try:
-        shown = update_mailbox(id, MailboxPatchIn.model_validate(fields), user, session)
+        body = MailboxPatchIn.model_validate(fields)
+        mailbox = change_mailbox(
+            session=session, mailbox_id=id, actor=user, body=body, now=utcnow()
+        )
     except ValidationError as exc:
         errors = validation_errors(exc)
         return _mailbox_page(request, session, user, id, form, errors, 422)
     except TandemError as exc:
-        session.rollback()
-        errors = {FORM_ERROR: str(exc)}
+        errors = {FORM_ERROR: refused(session, exc)}
         return _mailbox_page(request, session, user, id, form, errors, exc.status_code)
-    return done(request, f"/settings/mailboxes/{id}", f"Settings of {shown.email} saved.")
+    return done(request, f"/settings/mailboxes/{id}", f"Settings of {mailbox.email} saved.")
 
 
 for _module in (

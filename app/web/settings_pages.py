@@ -1,9 +1,12 @@
 """What every settings page shares: admins only (anyone else gets a 403 page), the settings
-nav, the confirmation shown after a form's redirect, and the API's refusals turned into
-messages next to the fields they concern.
+nav, the confirmation shown after a form's redirect, and refusals turned into messages next to
+the fields they concern.
 
-Settings pages hold no rules of their own: they build the REST API's request models and call
-its handlers, so a form and `/api/v1` accept and refuse exactly the same input.
+Settings pages hold no rules of their own and never import the REST API: they validate with
+the request models that live next to the service functions (`app.core.accounts`,
+`inbox.mailbox_settings`, `inbox.sla_policy`, `inbox.canned_replies`, `webhooks.subscriptions`,
+...) and call those functions, the ones the `/api/v1` routes call, so a form and the API accept
+and refuse exactly the same input.
 """
 
 from collections.abc import Iterable

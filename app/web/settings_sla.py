@@ -1,12 +1,12 @@
-"""Settings > SLA & hours: the response targets, time zone, weekly hours and holidays, saved
-through the handler of `PUT /api/v1/sla-policy`, whose model applies `inbox.sla`'s rules.
+"""Settings > SLA & hours: the response targets, time zone, weekly hours and holidays, checked
+with `SlaPolicyIn` and saved by `inbox.sla_policy.save_policy`, as `PUT /api/v1/sla-policy` is.
 
 Each weekday is one text field ("09:00-13:00, 14:00-18:00"; empty is closed), so a day with
 a lunch break survives an edit; each day is checked on its own so its error shows beside it.
 """
 
 import re
-from typing import Annotated
+from typing import Annotated, Any
 from zoneinfo import available_timezones
 
 from fastapi import APIRouter, Form, Request, status
@@ -14,11 +14,11 @@ from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel, ValidationError
 from sqlmodel import Session
 
-from app.api.sla import SlaPolicyIn, SlaPolicyOut, read_sla_policy, replace_sla_policy
-from app.core.models import User
+from app.core.models import User, id_of, utcnow
 from app.http.dependencies import SessionDep
 from app.web.settings_pages import Errors, WebAdmin, done, settings_page, validation_errors
-from inbox.sla import WEEKDAYS, parse_business_hours
+from inbox.sla import WEEKDAYS, parse_business_hours, policy_fields, policy_of
+from inbox.sla_policy import SlaPolicyIn, is_default, save_policy
 
 router = APIRouter()
 
@@ -69,14 +69,14 @@ def _day_text(intervals: list[list[str]]) -> str:
     return ", ".join(f"{start}-{end}" for start, end in intervals)
 
 
-def _form_of(policy: SlaPolicyOut) -> SlaForm:
-    hours = {day: _day_text(policy.business_hours.get(day, [])) for day in WEEKDAYS}
+def _form_of(fields: dict[str, Any]) -> SlaForm:
+    hours = {day: _day_text(fields["business_hours"].get(day, [])) for day in WEEKDAYS}
     return SlaForm.model_validate(
         {
             **hours,
-            "timezone": policy.timezone,
-            "holidays": "\n".join(policy.holidays),
-            **{name: str(getattr(policy, name)) for name in TARGETS},
+            "timezone": fields["timezone"],
+            "holidays": "\n".join(fields["holidays"]),
+            **{name: str(fields[name]) for name in TARGETS},
         }
     )
 
@@ -89,14 +89,14 @@ def sla_page(
     errors: Errors | None = None,
     code: int = status.HTTP_200_OK,
 ) -> HTMLResponse:
-    policy = read_sla_policy(admin, session)
+    policy = policy_of(session, admin.workspace_id)
     context = {
         "section": "sla",
-        "form": (form or _form_of(policy)).model_dump(),
+        "form": (form or _form_of(policy_fields(policy))).model_dump(),
         "errors": errors or {},
         "days": DAY_NAMES,
         "zones": sorted(available_timezones()),
-        "is_default": policy.is_default,
+        "is_default": is_default(policy),
     }
     return settings_page(request, session, admin, "settings_sla.html", context, code)
 
@@ -120,24 +120,34 @@ def _hours(form: SlaForm, errors: Errors) -> dict[str, list[list[str]]]:
     return hours
 
 
-@router.post("/settings/sla")
-def save_sla(
-    request: Request, admin: WebAdmin, session: SessionDep, form: Annotated[SlaForm, Form()]
-) -> Response:
-    errors: Errors = {}
-    fields = {
+def _fields(form: SlaForm, errors: Errors) -> dict[str, Any]:
+    """The form as the policy's fields, for `SlaPolicyIn` to check."""
+    return {
         "timezone": form.timezone.strip(),
         "business_hours": _hours(form, errors),
         "holidays": form.holidays.replace(",", " ").split(),
         **{name: getattr(form, name) for name in TARGETS},
     }
+
+
+@router.post("/settings/sla")
+def save_sla(
+    request: Request, admin: WebAdmin, session: SessionDep, form: Annotated[SlaForm, Form()]
+) -> Response:
+    errors: Errors = {}
     try:
-        body = SlaPolicyIn.model_validate(fields)
+        body = SlaPolicyIn.model_validate(_fields(form, errors))
     except ValidationError as exc:
         return sla_page(
             request, session, admin, form, validation_errors(exc, TARGETS) | errors, 422
         )
     if errors:
         return sla_page(request, session, admin, form, errors, 422)
-    replace_sla_policy(body, admin, session)
+    save_policy(
+        session=session,
+        workspace_id=admin.workspace_id,
+        actor_id=id_of(admin),
+        body=body,
+        now=utcnow(),
+    )
     return done(request, "/settings/sla", "SLA policy and business hours saved.")

@@ -1,7 +1,9 @@
 """Settings > Team: add members, change roles and round-robin availability, deactivate and
-reactivate, through the handlers of `/api/v1/users`, so the API's rules hold here too: only
-admins change others, and no admin demotes or deactivates themselves, which is also what keeps
-the workspace from losing its last admin (every change is made by an active admin).
+reactivate, through `app.core.accounts` (the functions and request models `/api/v1/users`
+uses), so the API's rules hold here too: only admins change others, and no admin demotes or
+deactivates themselves, which is also what keeps the workspace from losing its last admin
+(every change is made by an active admin). Round-robin itself is the workspace's setting,
+saved by `inbox.workspace_settings` as `PATCH /api/v1/workspace` saves it.
 
 A new member's initial password is shown once, in the answer to the form, like the API's.
 """
@@ -13,21 +15,21 @@ from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel, ValidationError
 from sqlmodel import Session
 
-from app.api.users import (
-    UserCreatedOut,
+from app.core.accounts import (
     UserIn,
-    UserOut,
     UserPatchIn,
-    add_user,
-    read_user,
-    update_user,
+    add_member,
+    change_user,
+    team_of,
+    workspace_of,
 )
-from app.api.users import list_users as team_of
-from app.api.workspace import WorkspacePatchIn, read_workspace, update_workspace
+from app.core.db import get_scoped
 from app.core.errors import TandemError
 from app.core.models import Role, User
 from app.http.dependencies import SessionDep
+from app.web.pages import refused
 from app.web.settings_pages import Errors, WebAdmin, done, settings_page, validation_errors
+from inbox.workspace_settings import WorkspacePatchIn, change_workspace
 
 router = APIRouter()
 
@@ -54,17 +56,19 @@ def team_page(
     *,
     form: MemberForm | None = None,
     errors: Errors | None = None,
-    created: UserCreatedOut | None = None,
+    created: tuple[User, str] | None = None,
     code: int = status.HTTP_200_OK,
 ) -> HTMLResponse:
+    """`created` is a new member with their initial password, shown this once."""
+    team = team_of(session, admin.workspace_id)
     context = {
         "section": "team",
-        "team": sorted(team_of(admin, session), key=lambda member: member.name.lower()),
+        "team": sorted(team, key=lambda member: member.name.lower()),
         "roles": list(Role),
         "form": (form or MemberForm()).model_dump(),
         "errors": errors or {},
         "created": created,
-        "auto_assign": read_workspace(admin, session).auto_assign,
+        "auto_assign": workspace_of(session, admin.workspace_id).auto_assign,
     }
     return settings_page(request, session, admin, "settings_team.html", context, code)
 
@@ -75,20 +79,19 @@ def team(request: Request, admin: WebAdmin, session: SessionDep) -> HTMLResponse
 
 
 @router.post("/settings/team")
-def add_member(
+def new_member(
     request: Request, admin: WebAdmin, session: SessionDep, form: Annotated[MemberForm, Form()]
 ) -> HTMLResponse:
     """Without a password typed, one is generated; either way it is shown this once."""
     try:
         body = UserIn.model_validate({**form.model_dump(), "password": form.password or None})
-        created = add_user(body, admin, session)
+        created = add_member(session=session, admin=admin, body=body)
     except ValidationError as exc:
         return team_page(
             request, session, admin, form=form, errors=validation_errors(exc), code=422
         )
     except TandemError as exc:
-        session.rollback()
-        errors = {"email": str(exc)}
+        errors = {"email": refused(session, exc)}
         return team_page(request, session, admin, form=form, errors=errors, code=exc.status_code)
     return team_page(request, session, admin, created=created, code=status.HTTP_201_CREATED)
 
@@ -98,12 +101,13 @@ def auto_assign(
     request: Request, admin: WebAdmin, session: SessionDep, on: Annotated[bool, Form()] = False
 ) -> Response:
     """The workspace's `auto_assign`: new mail goes to the available agents in turn."""
-    update_workspace(WorkspacePatchIn(auto_assign=on), admin, session)
+    body = WorkspacePatchIn(auto_assign=on)
+    change_workspace(session=session, workspace_id=admin.workspace_id, body=body)
     said = "goes to the available members in turn" if on else "waits for someone to take it"
     return done(request, "/settings/team", f"New mail in an unassigned conversation {said}.")
 
 
-def _said(member: UserOut, changes: dict[str, str]) -> str:
+def _said(member: User, changes: dict[str, str]) -> str:
     if "role" in changes:
         return f"{member.name} is now {'an admin' if member.role == Role.ADMIN else 'an agent'}."
     if "is_active" in changes:
@@ -122,15 +126,15 @@ def change_member(
     session: SessionDep,
     form: Annotated[MemberChangeForm, Form()],
 ) -> Response:
-    read_user(id, admin, session)
+    get_scoped(session, User, id, admin.workspace_id)
     changes = form.model_dump(exclude_none=True)
     try:
-        changed = update_user(id, UserPatchIn.model_validate(changes), admin, session)
+        body = UserPatchIn.model_validate(changes)
+        changed = change_user(session=session, actor=admin, user_id=id, body=body)
     except ValidationError as exc:
         errors = {f"member-{id}": "; ".join(validation_errors(exc).values())}
         return team_page(request, session, admin, errors=errors, code=422)
     except TandemError as exc:
-        session.rollback()
-        errors = {f"member-{id}": str(exc)}
+        errors = {f"member-{id}": refused(session, exc)}
         return team_page(request, session, admin, errors=errors, code=exc.status_code)
     return done(request, "/settings/team", _said(changed, changes))

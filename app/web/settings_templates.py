@@ -1,6 +1,7 @@
-"""Settings > Templates: create, edit, delete and preview canned replies through the handlers
-of `/api/v1/templates`, so a template is checked here exactly as there (unknown variables,
-syntax, duplicate names, and the hold on text that looks internal until "Save anyway").
+"""Settings > Templates: create, edit, delete and preview canned replies through
+`inbox.canned_replies`, the functions and request models `/api/v1/templates` uses, so a
+template is checked here exactly as there (unknown variables, syntax, duplicate names, and the
+hold on text that looks internal until "Save anyway").
 
 The preview renders what is typed, unsaved, for the workspace's newest conversation, with the
 signed-in admin as the agent: what the composer would put in the reply box.
@@ -13,19 +14,11 @@ from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel, ValidationError
 from sqlmodel import Session, col, select
 
-from app.api.templates import (
-    TemplateIn,
-    TemplatePatchIn,
-    add_template,
-    change_template,
-    list_templates,
-    read_template,
-    remove_template,
-)
+from app.core.db import get_scoped
 from app.core.errors import Conflict, TandemError
-from app.core.models import Conversation, Template, User
+from app.core.models import Conversation, Template, User, utcnow
 from app.http.dependencies import SessionDep
-from app.web.pages import is_htmx, render
+from app.web.pages import is_htmx, refused, render
 from app.web.settings_pages import (
     FORM_ERROR,
     Errors,
@@ -33,6 +26,14 @@ from app.web.settings_pages import (
     done,
     settings_page,
     validation_errors,
+)
+from inbox.canned_replies import (
+    TemplateIn,
+    TemplatePatchIn,
+    add_template,
+    change_template,
+    remove_template,
+    templates_of,
 )
 from inbox.templates import VARIABLES, TemplateError, check_template, render_for
 
@@ -74,7 +75,7 @@ def templates_page(
     form = form or TemplateForm()
     context = {
         "section": "templates",
-        "templates": list_templates(admin, session),
+        "templates": templates_of(session, admin.workspace_id),
         "form": form.model_dump(),
         "errors": errors or {},
         "preview": preview,
@@ -146,8 +147,7 @@ def _refused(
     if isinstance(exc, ValidationError):
         errors = validation_errors(exc)
         return templates_page(request, session, admin, form, errors=errors, code=422)
-    session.rollback()
-    message = str(exc)
+    message = refused(session, exc)
     held = isinstance(exc, Conflict) and message.startswith("held")
     field = next((name for name in BODIES if message.startswith(name)), FORM_ERROR)
     if isinstance(exc, Conflict) and not held:
@@ -163,7 +163,8 @@ def create(
     request: Request, admin: WebAdmin, session: SessionDep, form: Annotated[TemplateForm, Form()]
 ) -> Response:
     try:
-        saved = add_template(TemplateIn.model_validate(form.fields()), admin, session)
+        body = TemplateIn.model_validate(form.fields())
+        saved = add_template(session=session, author=admin, body=body, now=utcnow())
     except (ValidationError, TandemError) as exc:
         return _refused(request, session, admin, form.model_copy(update={"id": ""}), exc)
     return done(request, "/settings/templates", f"Template “{saved.name}” created.")
@@ -171,7 +172,7 @@ def create(
 
 @router.get("/settings/templates/{id}")
 def edit(id: int, request: Request, admin: WebAdmin, session: SessionDep) -> HTMLResponse:
-    row = read_template(id, admin, session)
+    row = get_scoped(session, Template, id, admin.workspace_id)
     form = TemplateForm(
         id=str(row.id), name=row.name, body_text=row.body_text, body_html=row.body_html or ""
     )
@@ -186,10 +187,13 @@ def save(
     session: SessionDep,
     form: Annotated[TemplateForm, Form()],
 ) -> Response:
-    read_template(id, admin, session)
+    get_scoped(session, Template, id, admin.workspace_id)
     form = form.model_copy(update={"id": str(id)})
     try:
-        saved = change_template(id, TemplatePatchIn.model_validate(form.fields()), admin, session)
+        body = TemplatePatchIn.model_validate(form.fields())
+        saved = change_template(
+            session=session, editor=admin, template_id=id, body=body, now=utcnow()
+        )
     except (ValidationError, TandemError) as exc:
         return _refused(request, session, admin, form, exc)
     return done(request, "/settings/templates", f"Template “{saved.name}” saved.")
@@ -197,6 +201,6 @@ def save(
 
 @router.post("/settings/templates/{id}/delete")
 def delete(id: int, request: Request, admin: WebAdmin, session: SessionDep) -> Response:
-    name = read_template(id, admin, session).name
-    remove_template(id, admin, session)
+    name = get_scoped(session, Template, id, admin.workspace_id).name
+    remove_template(session=session, actor=admin, template_id=id)
     return done(request, "/settings/templates", f"Template “{name}” deleted.")

@@ -1,5 +1,5 @@
 """Settings > API tokens: every token of the workspace (an admin sees them all), create one,
-revoke any, through the handlers of `/api/v1/tokens`.
+revoke any, through `app.core.accounts` with the request model `/api/v1/tokens` checks.
 
 The token itself is shown once, in the answer to the form that created it; afterwards only
 its prefix, since only its hash is stored.
@@ -12,9 +12,8 @@ from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 from sqlmodel import Session
 
-from app.api.tokens import TokenCreatedOut, TokenIn, add_token, list_tokens, revoke_token
-from app.api.users import list_users
-from app.core.models import User
+from app.core.accounts import TokenIn, create_api_token, revoke_api_token, team_of, tokens_of
+from app.core.models import ApiToken, User, utcnow
 from app.http.dependencies import SessionDep
 from app.web.settings_pages import Errors, WebAdmin, done, settings_page, validation_errors
 
@@ -28,13 +27,14 @@ def tokens_page(
     *,
     name: str = "",
     errors: Errors | None = None,
-    created: TokenCreatedOut | None = None,
+    created: tuple[ApiToken, str] | None = None,
     code: int = status.HTTP_200_OK,
 ) -> HTMLResponse:
+    """`created` is a new token's row with the token itself, shown this once."""
     context = {
         "section": "tokens",
-        "tokens": sorted(list_tokens(admin, session), key=lambda token: -token.id),
-        "owners": {member.id: member.name for member in list_users(admin, session)},
+        "tokens": tokens_of(session, admin)[::-1],
+        "owners": {member.id: member.name for member in team_of(session, admin.workspace_id)},
         "form": {"name": name},
         "errors": errors or {},
         "created": created,
@@ -53,7 +53,8 @@ def create(
 ) -> HTMLResponse:
     """The token belongs to the admin who creates it and acts with their rights."""
     try:
-        created = add_token(TokenIn(name=name), admin, session)
+        body = TokenIn(name=name)
+        created = create_api_token(session=session, user=admin, name=body.name)
     except ValidationError as exc:
         errors = validation_errors(exc)
         return tokens_page(request, session, admin, name=name, errors=errors, code=422)
@@ -62,5 +63,5 @@ def create(
 
 @router.post("/settings/tokens/{id}/revoke")
 def revoke(id: int, request: Request, admin: WebAdmin, session: SessionDep) -> Response:
-    revoke_token(id, admin, session)
+    revoke_api_token(session=session, token_id=id, actor=admin, now=utcnow())
     return done(request, "/settings/tokens", "Token revoked; calls with it now get 401.")

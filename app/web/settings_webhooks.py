@@ -1,5 +1,6 @@
 """Settings > Webhooks: subscribe a URL to events, delete it, send a test ping and read the
-delivery log, through the handlers of `/api/v1/webhooks` (rules in `webhooks.subscriptions`).
+delivery log, through `webhooks.subscriptions`, the rules and request models
+`/api/v1/webhooks` uses too.
 
 The signing secret is shown once, in the answer to the form that created it, never again.
 """
@@ -11,23 +12,23 @@ from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel, ValidationError
 from sqlmodel import Session
 
-from app.api.webhooks import (
-    WebhookCreatedOut,
-    WebhookIn,
-    WebhookPatchIn,
-    add_webhook,
-    change_webhook,
-    list_deliveries,
-    list_webhooks,
-    read_webhook,
-    remove_webhook,
-    test_webhook,
-)
+from app.core.db import get_scoped
 from app.core.errors import TandemError
-from app.core.models import User
+from app.core.models import User, WebhookSubscription, utcnow
 from app.http.dependencies import SessionDep
+from app.web.pages import refused
 from app.web.settings_pages import Errors, WebAdmin, done, settings_page, validation_errors
 from webhooks.events import INTERNAL_EVENTS, Event
+from webhooks.subscriptions import (
+    WebhookIn,
+    WebhookPatchIn,
+    create_subscription,
+    delete_subscription,
+    deliveries_of,
+    ping,
+    subscriptions_of,
+    update_subscription,
+)
 
 router = APIRouter()
 
@@ -45,12 +46,12 @@ def webhooks_page(
     form: WebhookForm | None = None,
     *,
     errors: Errors | None = None,
-    created: WebhookCreatedOut | None = None,
+    created: WebhookSubscription | None = None,
     code: int = status.HTTP_200_OK,
 ) -> HTMLResponse:
     context = {
         "section": "webhooks",
-        "webhooks": list_webhooks(admin, session),
+        "webhooks": subscriptions_of(session, admin.workspace_id),
         "events": list(Event),
         "internal_events": INTERNAL_EVENTS,
         "form": (form or WebhookForm()).model_dump(),
@@ -71,12 +72,14 @@ def create(
 ) -> HTMLResponse:
     """The URL's rules run after the model's, so their refusal is the URL's."""
     try:
-        created = add_webhook(WebhookIn.model_validate(form.model_dump()), admin, session)
+        body = WebhookIn.model_validate(form.model_dump())
+        created = create_subscription(
+            session=session, workspace_id=admin.workspace_id, body=body, now=utcnow()
+        )
     except ValidationError as exc:
         return webhooks_page(request, session, admin, form, errors=validation_errors(exc), code=422)
     except TandemError as exc:
-        session.rollback()
-        errors = {"url": str(exc)}
+        errors = {"url": refused(session, exc)}
         return webhooks_page(request, session, admin, form, errors=errors, code=exc.status_code)
     return webhooks_page(request, session, admin, created=created, code=status.HTTP_201_CREATED)
 
@@ -96,14 +99,15 @@ def webhook_page(
     code: int = status.HTTP_200_OK,
 ) -> HTMLResponse:
     """One webhook: its delivery log, newest first with every attempt, and its edit form."""
-    webhook = read_webhook(id, admin, session)
+    webhook = get_scoped(session, WebhookSubscription, id, admin.workspace_id)
+    form = form or WebhookEditForm.model_validate(webhook, from_attributes=True)
     context = {
         "section": "webhooks",
         "webhook": webhook,
-        "deliveries": list_deliveries(id, admin, session, limit=50),
+        "deliveries": deliveries_of(session, webhook, limit=50),
         "events": list(Event),
         "internal_events": INTERNAL_EVENTS,
-        "form": (form or WebhookEditForm(**webhook.model_dump())).model_dump(),
+        "form": form.model_dump(),
         "errors": errors or {},
     }
     return settings_page(request, session, admin, "settings_webhook.html", context, code)
@@ -123,27 +127,29 @@ def edit(
     form: Annotated[WebhookEditForm, Form()],
 ) -> Response:
     """URL, events, internal and active at once; the secret stays."""
-    read_webhook(id, admin, session)
+    webhook = get_scoped(session, WebhookSubscription, id, admin.workspace_id)
     try:
-        change_webhook(id, WebhookPatchIn.model_validate(form.model_dump()), admin, session)
+        body = WebhookPatchIn.model_validate(form.model_dump())
+        update_subscription(session=session, subscription=webhook, body=body)
     except ValidationError as exc:
         errors = validation_errors(exc)
         return webhook_page(request, session, admin, id, form, errors=errors, code=422)
     except TandemError as exc:
-        session.rollback()
-        errors = {"url": str(exc)}
+        errors = {"url": refused(session, exc)}
         return webhook_page(request, session, admin, id, form, errors=errors, code=exc.status_code)
     return done(request, f"/settings/webhooks/{id}", "Webhook saved.")
 
 
 @router.post("/settings/webhooks/{id}/test")
-def ping(id: int, request: Request, admin: WebAdmin, session: SessionDep) -> Response:
-    test_webhook(id, admin, session)
+def test(id: int, request: Request, admin: WebAdmin, session: SessionDep) -> Response:
+    webhook = get_scoped(session, WebhookSubscription, id, admin.workspace_id)
+    ping(session=session, subscription=webhook, now=utcnow())
     return done(request, f"/settings/webhooks/{id}", "Test ping queued; it shows in the log.")
 
 
 @router.post("/settings/webhooks/{id}/delete")
 def delete(id: int, request: Request, admin: WebAdmin, session: SessionDep) -> Response:
-    url = read_webhook(id, admin, session).url
-    remove_webhook(id, admin, session)
+    webhook = get_scoped(session, WebhookSubscription, id, admin.workspace_id)
+    url = webhook.url
+    delete_subscription(session=session, subscription=webhook)
     return done(request, "/settings/webhooks", f"Webhook to {url} deleted.")

@@ -150,6 +150,8 @@ def test_consent_as_another_account_is_refused(
     assert landed.status_code == 422
     assert "intruder@acme.test" in landed.text
     assert stored_mailbox(engine, created.json()["id"]).credentials_encrypted is None
+    replay = tandem.get(path_of(consent.headers["location"]))
+    assert "already used or has expired" in replay.text, "a refused consent uses up its link"
 
 
 def test_an_authorization_link_works_once(admin: Member, tandem: TestClient, support: Any) -> None:

@@ -1,0 +1,166 @@
+"""The workspace's canned replies as members keep them: listing, adding, changing and deleting
+templates, with the checks a saved template must pass.
+
+A template is checked when saved (its syntax and variables, a name no other template of the
+workspace has in any case, and the hold on text that looks internal until it is confirmed), so
+an unknown variable is refused then, not discovered when a client receives an empty greeting.
+The REST API and the settings page validate with `TemplateIn`/`TemplatePatchIn` and call these
+functions, so both accept and refuse the same templates. The template language itself is
+`inbox.templates`. Flushes, never commits.
+"""
+
+from datetime import datetime
+from typing import Annotated
+
+from pydantic import BaseModel, Field, StringConstraints
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from app.core.db import get_scoped
+from app.core.errors import Conflict, Forbidden, Invalid
+from app.core.models import Role, Template, User
+from inbox.presend import hold_internal_context
+from inbox.templates import TemplateError, check_template
+
+MAX_BODY = 50_000
+
+Name = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=200),
+    Field(examples=["Promise a reply"]),
+]
+Body = Annotated[str, Field(min_length=1, max_length=MAX_BODY)]
+
+TEXT_EXAMPLE = (
+    "Hello {{ contact.first_name }},\n\n"
+    "thank you for writing; your request is #{{ conversation.number }}.\n"
+    "{% if promised_time %}\nI will come back to you by {{ promised_time }}.\n{% endif %}\n\n"
+    "{{ agent.name }}\n"
+)
+HTML_EXAMPLE = (
+    "<p>Hello {{ contact.first_name }},</p><p>your request is #{{ conversation.number }}.</p>"
+)
+
+CONFIRM = Field(
+    default=False,
+    description="Save although the pre-send check held it: a template that @mentions a "
+    "teammate would show that to every client it goes to (409).",
+)
+
+
+class TemplateIn(BaseModel):
+    name: Name
+    body_text: Body = Field(examples=[TEXT_EXAMPLE])
+    body_html: Body | None = Field(
+        default=None,
+        examples=[HTML_EXAMPLE],
+        description="Optional HTML version; variables are HTML-escaped in it.",
+    )
+    confirm: bool = CONFIRM
+
+
+class TemplatePatchIn(BaseModel):
+    """Only the fields sent change; `body_html: null` removes the HTML version."""
+
+    name: Name | None = None
+    body_text: Body | None = None
+    body_html: Body | None = None
+    confirm: bool = CONFIRM
+
+    model_config = {
+        "json_schema_extra": {
+            "examples": [{"name": "Thanks"}, {"body_text": "Thank you, {{ contact.first_name }}!"}]
+        }
+    }
+
+
+def templates_of(session: Session, workspace_id: int) -> list[Template]:
+    """By name as the picker shows them, case aside."""
+    query = (
+        select(Template)
+        .where(Template.workspace_id == workspace_id)
+        .order_by(func.lower(col(Template.name)), col(Template.id))
+    )
+    return list(session.exec(query))
+
+
+def add_template(*, session: Session, author: User, body: TemplateIn, now: datetime) -> Template:
+    _check_body("body_text", body.body_text)
+    _check_body("body_html", body.body_html)
+    _check_name_free(session, author.workspace_id, body.name, None)
+    _hold(session, author, body.body_text, body.body_html, body.confirm)
+    row = Template(
+        workspace_id=author.workspace_id,
+        created_by_id=author.id,
+        created_at=now,
+        updated_at=now,
+        **body.model_dump(exclude={"confirm"}),
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
+def change_template(
+    *, session: Session, editor: User, template_id: int, body: TemplatePatchIn, now: datetime
+) -> Template:
+    """Any member may change any template of the workspace."""
+    row = get_scoped(session, Template, template_id, editor.workspace_id)
+    changes = body.model_dump(exclude_unset=True, exclude={"confirm"})
+    changes = {k: v for k, v in changes.items() if v is not None or k == "body_html"}
+    _check_body("body_text", changes.get("body_text"))
+    _check_body("body_html", changes.get("body_html"))
+    _hold(session, editor, changes.get("body_text", ""), changes.get("body_html"), body.confirm)
+    if "name" in changes:
+        _check_name_free(session, editor.workspace_id, changes["name"], row.id)
+    for name, value in changes.items():
+        setattr(row, name, value)
+    row.updated_at = now
+    session.add(row)
+    session.flush()
+    return row
+
+
+def remove_template(*, session: Session, actor: User, template_id: int) -> None:
+    """The author or an admin only, so a colleague cannot remove an answer someone else keeps."""
+    row = get_scoped(session, Template, template_id, actor.workspace_id)
+    if actor.role != Role.ADMIN and row.created_by_id != actor.id:
+        raise Forbidden("only the template's author or an admin may delete it")
+    session.delete(row)
+    session.flush()
+
+
+def _check_body(field: str, text: str | None) -> None:
+    """Names the field in the message, since a template has two bodies."""
+    if text is None:
+        return
+    if not text.strip():
+        raise Invalid(f"{field} must not be blank")
+    try:
+        check_template(text)
+    except TemplateError as exc:
+        raise TemplateError(f"{field}: {exc}") from None
+
+
+def _hold(session: Session, user: User, text: str, html: str | None, confirmed: bool) -> None:
+    hold_internal_context(
+        session,
+        workspace_id=user.workspace_id,
+        conversation_id=None,
+        text=text,
+        html=html,
+        confirmed=confirmed,
+    )
+
+
+def _check_name_free(session: Session, workspace_id: int, name: str, own_id: int | None) -> None:
+    """Case-insensitive, so "Thanks" and "thanks" never sit side by side in the picker."""
+    clash = session.exec(
+        select(Template.id).where(
+            Template.workspace_id == workspace_id,
+            func.lower(col(Template.name)) == name.lower(),
+            col(Template.id) != (own_id or 0),
+        )
+    ).first()
+    if clash is not None:
+        raise Conflict(f"a template named {name!r} already exists")

@@ -1,0 +1,50 @@
+"""A team member's in-app notifications (mentions, assignments, reminders): reading their own
+and marking them read. Whoever decides to notify writes the row; this module only reads and
+marks, and never reaches another user's notifications. Flushes, never commits.
+"""
+
+from datetime import datetime
+
+from sqlalchemy import update
+from sqlmodel import Session, col, select
+
+from app.core.db import get_scoped
+from app.core.errors import NotFound
+from app.core.models import Notification, User
+
+
+def notifications_of(
+    session: Session, user: User, *, unread: bool = False, limit: int
+) -> list[Notification]:
+    """The user's notifications, newest first (only the unread ones when `unread`)."""
+    query = select(Notification).where(Notification.user_id == user.id)
+    if unread:
+        query = query.where(col(Notification.read_at).is_(None))
+    newest_first = (col(Notification.created_at).desc(), col(Notification.id).desc())
+    return list(session.exec(query.order_by(*newest_first).limit(limit)))
+
+
+def own_notification(session: Session, notification_id: int, user: User) -> Notification:
+    """Another user's notification, even in the same workspace, is simply not found."""
+    row = get_scoped(session, Notification, notification_id, user.workspace_id)
+    if row.user_id != user.id:
+        raise NotFound(f"notification {notification_id} not found")
+    return row
+
+
+def mark_read(*, session: Session, notification: Notification, now: datetime) -> None:
+    """Marking a read notification again keeps its first read time."""
+    if notification.read_at is None:
+        notification.read_at = now
+        session.add(notification)
+        session.flush()
+
+
+def mark_all_read(*, session: Session, user: User, now: datetime) -> int:
+    """How many of the user's notifications were unread and now are read."""
+    result = session.execute(
+        update(Notification)
+        .where(col(Notification.user_id) == user.id, col(Notification.read_at).is_(None))
+        .values(read_at=now)
+    )
+    return int(result.rowcount)  # type: ignore[attr-defined]

@@ -1,0 +1,38 @@
+"""The workspace's own settings as admins change them: its name, its time zone (the default of
+the SLA policy and of times shown to clients) and whether new mail is assigned in turn.
+
+The REST API and the team settings page both validate with `WorkspacePatchIn` and save through
+`change_workspace`, so both accept and refuse the same input. Flushes, never commits.
+"""
+
+from typing import Annotated
+
+from pydantic import BaseModel, Field
+from sqlmodel import Session
+
+from app.core.accounts import workspace_of
+from app.core.errors import Invalid
+from app.core.models import Workspace
+from inbox.sla import parse_zone
+
+
+class WorkspacePatchIn(BaseModel):
+    name: Annotated[str | None, Field(min_length=1, max_length=200)] = None
+    timezone: Annotated[str | None, Field(examples=["Europe/Moscow"])] = None
+    auto_assign: bool | None = None
+
+
+def change_workspace(*, session: Session, workspace_id: int, body: WorkspacePatchIn) -> Workspace:
+    """Only the fields sent (and not null) change; an unknown time zone is refused."""
+    workspace = workspace_of(session, workspace_id)
+    changes = {k: v for k, v in body.model_dump(exclude_unset=True).items() if v is not None}
+    if "timezone" in changes:
+        try:
+            parse_zone(changes["timezone"])
+        except ValueError as exc:
+            raise Invalid(str(exc)) from None
+    for name, value in changes.items():
+        setattr(workspace, name, value)
+    session.add(workspace)
+    session.flush()
+    return workspace
