@@ -2,9 +2,11 @@
 status, priority, tags, snooze, promise), the contact's other conversations, the sandboxed
 frame that shows an email's HTML, and who else is looking.
 
-Changes go through `inbox.changes` and `inbox.promises`, as in the API. Email HTML is
-never put in Tandem's page: it is served to a `sandbox=""` frame under a policy of its own that
-runs no script and loads no remote image until the agent asks for them.
+The timeline is read by `inbox.timeline`, as the API and the add-on read it, and changes go
+through `inbox.changes` and `inbox.promises`, as in the API; this module never imports the API
+nor commits (the request does). Email HTML is never put in Tandem's page: it is served to a
+`sandbox=""` frame under a policy of its own that runs no script and loads no remote image until
+the agent asks for them.
 """
 
 from dataclasses import dataclass, field
