@@ -1,22 +1,27 @@
 """Reminders as rows: whoever wants to be told something at a time writes a pending Reminder;
-the scheduler's job fires the due ones. Writing and cancelling live here so that promises, SLA
-timers, follow-ups and custom reminders all keep the same rules. Functions flush, never commit.
+the scheduler's job fires the due ones. Writing, cancelling and listing live here so that
+promises, SLA timers, follow-ups and custom reminders all keep the same rules, and the API, the
+conversation page and the add-on accept, refuse and show the same reminders. Functions flush,
+never commit.
 """
 
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Literal
 
-from sqlalchemy import update
-from sqlmodel import Session, col
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from sqlalchemy import or_, update
+from sqlmodel import Session, col, select
 
-from app.core.errors import Conflict, Invalid
+from app.core.errors import Conflict, Forbidden, Invalid
 from app.core.models import (
     Conversation,
     FollowupAction,
     Reminder,
     ReminderKind,
     ReminderState,
+    Role,
     Template,
     User,
     id_of,
@@ -81,6 +86,53 @@ class ReminderRequest:
     template_id: int | None = None
 
 
+class ReminderIn(BaseModel):
+    """A person's reminder as the API's JSON and the conversation page's form ask for it."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {"due_at": "2026-11-24T15:00:00+01:00", "text": "Call Anna about the refund"},
+                {"due_at": "2026-11-27T09:00:00Z", "kind": "followup", "action": "remind"},
+                {
+                    "due_at": "2026-11-27T09:00:00Z",
+                    "kind": "followup",
+                    "action": "close",
+                    "template_id": 3,
+                },
+            ]
+        },
+    )
+
+    due_at: AwareDatetime = Field(description="When, in the future, with a time zone.")
+    kind: Literal["custom", "followup"] = Field(
+        default="custom",
+        description="`followup` acts only if the client has not written since it was set.",
+    )
+    text: str = Field(default="", max_length=2000)
+    user_id: int | None = Field(
+        default=None, description="Whom to remind, an active member; by default the caller."
+    )
+    action: FollowupAction | None = Field(
+        default=None,
+        description="Follow-ups: `remind` (default) or `close` the conversation with a message.",
+    )
+    template_id: int | None = Field(
+        default=None, description="With action close: the canned reply sent to the client."
+    )
+
+    def request(self) -> ReminderRequest:
+        return ReminderRequest(
+            due_at=self.due_at,
+            kind=ReminderKind(self.kind),
+            text=self.text,
+            user_id=self.user_id,
+            action=self.action,
+            template_id=self.template_id,
+        )
+
+
 def schedule_reminder(
     session: Session,
     *,
@@ -131,9 +183,12 @@ def _checked_action(
     return str(action)
 
 
-def cancel_reminder(session: Session, *, reminder: Reminder) -> Reminder:
-    """Cancels a pending reminder; raises Conflict once it has fired (or was cancelled), so a
-    cancel racing the firing job either wins or is told it lost."""
+def cancel_reminder(session: Session, *, reminder: Reminder, actor: User) -> Reminder:
+    """Cancels a pending reminder, for its owner, its author or an admin; raises Conflict once
+    it has fired (or was cancelled), so a cancel racing the firing job either wins or is told
+    it lost."""
+    if actor.role != Role.ADMIN and actor.id not in (reminder.user_id, reminder.created_by_id):
+        raise Forbidden("only its owner, its author or an admin may cancel a reminder")
     cancelled = session.execute(
         update(Reminder)
         .where(col(Reminder.id) == reminder.id, col(Reminder.state) == ReminderState.PENDING)
@@ -143,3 +198,39 @@ def cancel_reminder(session: Session, *, reminder: Reminder) -> Reminder:
     if cancelled.rowcount != 1:  # type: ignore[attr-defined]
         raise Conflict(f"reminder {reminder.id} is already {reminder.state}")
     return reminder
+
+
+def find_reminders(
+    session: Session,
+    *,
+    workspace_id: int,
+    state: ReminderState | None = None,
+    user_id: int | None = None,
+    conversation_id: int | None = None,
+    limit: int = 100,
+) -> list[Reminder]:
+    """The workspace's reminders, soonest due first; each filter left None means "any"."""
+    query = select(Reminder).where(Reminder.workspace_id == workspace_id)
+    if state is not None:
+        query = query.where(Reminder.state == state)
+    if user_id is not None:
+        query = query.where(Reminder.user_id == user_id)
+    if conversation_id is not None:
+        query = query.where(Reminder.conversation_id == conversation_id)
+    return list(session.exec(query.order_by(col(Reminder.due_at), col(Reminder.id)).limit(limit)))
+
+
+def upcoming_reminders(session: Session, *, user: User, limit: int) -> list[Reminder]:
+    """What will remind `user` next: their own pending reminders and the team-wide ones."""
+    return list(
+        session.exec(
+            select(Reminder)
+            .where(
+                Reminder.workspace_id == user.workspace_id,
+                Reminder.state == ReminderState.PENDING,
+                or_(col(Reminder.user_id) == user.id, col(Reminder.user_id).is_(None)),
+            )
+            .order_by(col(Reminder.due_at), col(Reminder.id))
+            .limit(limit)
+        )
+    )

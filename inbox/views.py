@@ -12,9 +12,9 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, literal, union_all
+from sqlalchemy import ColumnElement, and_, func, literal, or_, union_all
 from sqlalchemy import select as sa_select
-from sqlmodel import Session, col
+from sqlmodel import Session, col, select
 
 from app.core.models import Conversation, ConversationStatus, User, utcnow
 
@@ -88,6 +88,27 @@ def _has_tag(tag: str, dialect: str) -> ColumnElement[bool]:
         return col(Conversation.tags).op("@>")(func.jsonb_build_array(tag))
     each = func.json_each(col(Conversation.tags)).table_valued("value")
     return sa_select(each.c.value).where(each.c.value == tag).exists()
+
+
+def list_view(
+    *,
+    session: Session,
+    user: User,
+    inbox: InboxFilter,
+    limit: int,
+    after: tuple[datetime, int] | None = None,
+) -> list[Conversation]:
+    """A page of the view, latest activity first, the higher id first on a tie. `after` is the
+    (last activity, id) of the previous page's last row: pages keyed so stay stable while new
+    mail arrives, where an offset would shift."""
+    dialect = session.get_bind().dialect.name
+    query = select(Conversation).where(*conditions(inbox, user, dialect))
+    if after is not None:
+        stamp, ident = after
+        last = col(Conversation.last_message_at)
+        query = query.where(or_(last < stamp, and_(last == stamp, col(Conversation.id) < ident)))
+    query = query.order_by(col(Conversation.last_message_at).desc(), col(Conversation.id).desc())
+    return list(session.exec(query.limit(limit)))
 
 
 def counts(*, session: Session, user: User, now: datetime) -> dict[str, int]:

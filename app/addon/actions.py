@@ -1,6 +1,6 @@
 """What the sidebar's buttons do: each one calls the domain function the REST API calls for the
 same change (`change_conversation`, `add_note`, `make_promise`), for a
-conversation of the agent's own workspace, and flushes; the route commits.
+conversation of the agent's own workspace, and flushes; the request commits.
 """
 
 from collections.abc import Callable

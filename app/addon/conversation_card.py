@@ -2,8 +2,9 @@
 priority, promise, reply due time), its internal notes newest first and its reminders, with the
 actions an agent takes from Gmail; or "not in Tandem" when the thread is not one of the team's.
 
-Notes are read with `notes.notes.list_notes` for a conversation of the agent's own workspace,
-so the sidebar shows exactly what the team sees in the web UI, and nobody else's.
+Notes and reminders are read through `inbox.timeline` and `inbox.reminders` for a conversation
+of the agent's own workspace, so the sidebar shows exactly what the team sees in the web UI
+and the API, and nobody else's.
 """
 
 import html
@@ -17,13 +18,13 @@ from app.addon.urls import action_url, conversation_url, public
 from app.core.models import (
     Conversation,
     ConversationStatus,
-    Reminder,
     ReminderState,
     User,
     id_of,
 )
 from app.core.settings import Settings
-from notes.notes import list_notes
+from inbox.reminders import find_reminders
+from inbox.timeline import read_timeline
 
 MAX_NOTES, MAX_REMINDERS = 20, 10
 
@@ -165,7 +166,7 @@ def _notes(
     offset: int,
 ) -> Json:
     notes = sorted(
-        list_notes(session, id_of(conversation)),
+        read_timeline(session=session, conversation=conversation).notes,
         key=lambda note: (note.created_at, note.id or 0),
         reverse=True,
     )
@@ -194,16 +195,13 @@ def _notes(
 
 
 def _reminders(session: Session, conversation: Conversation, offset: int) -> Json:
-    pending = session.exec(
-        select(Reminder)
-        .where(
-            Reminder.conversation_id == conversation.id,
-            Reminder.workspace_id == conversation.workspace_id,
-            Reminder.state == ReminderState.PENDING,
-        )
-        .order_by(col(Reminder.due_at), col(Reminder.id))
-        .limit(MAX_REMINDERS)
-    ).all()
+    pending = find_reminders(
+        session,
+        workspace_id=conversation.workspace_id,
+        state=ReminderState.PENDING,
+        conversation_id=id_of(conversation),
+        limit=MAX_REMINDERS,
+    )
     widgets = [
         cards.decorated(
             html.escape(reminder.text or reminder.kind.capitalize()),

@@ -4,15 +4,16 @@ the agent's next reminders, read through the same view conditions as the inbox."
 import html
 from datetime import datetime
 
-from sqlmodel import Session, col, or_, select
+from sqlmodel import Session
 
 from app.addon import cards
 from app.addon.cards import Json
 from app.addon.conversation_card import when
 from app.addon.urls import conversation_url, public
-from app.core.models import Conversation, Reminder, ReminderState, User, id_of
+from app.core.models import User, id_of
 from app.core.settings import Settings
-from inbox.views import InboxFilter, View, conditions, counts
+from inbox.reminders import upcoming_reminders
+from inbox.views import InboxFilter, View, counts, list_view
 
 LIST_LIMIT, REMINDER_LIMIT = 10, 5
 
@@ -47,13 +48,7 @@ def home_card(
 def _listed(
     session: Session, settings: Settings, viewer: User, inbox: InboxFilter, offset: int
 ) -> list[Json]:
-    dialect = session.get_bind().dialect.name
-    rows = session.exec(
-        select(Conversation)
-        .where(*conditions(inbox, viewer, dialect))
-        .order_by(col(Conversation.last_message_at).desc(), col(Conversation.id).desc())
-        .limit(LIST_LIMIT)
-    ).all()
+    rows = list_view(session=session, user=viewer, inbox=inbox, limit=LIST_LIMIT)
     return [
         cards.decorated(
             html.escape(row.subject.strip() or "(no subject)"),
@@ -66,16 +61,7 @@ def _listed(
 
 
 def _reminders(session: Session, viewer: User, offset: int) -> list[Json]:
-    rows = session.exec(
-        select(Reminder)
-        .where(
-            Reminder.workspace_id == viewer.workspace_id,
-            Reminder.state == ReminderState.PENDING,
-            or_(col(Reminder.user_id) == viewer.id, col(Reminder.user_id).is_(None)),
-        )
-        .order_by(col(Reminder.due_at), col(Reminder.id))
-        .limit(REMINDER_LIMIT)
-    ).all()
+    rows = upcoming_reminders(session, user=viewer, limit=REMINDER_LIMIT)
     found = [
         cards.decorated(
             html.escape(row.text or row.kind.capitalize()), top=when(row.due_at, offset)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
+from sqlmodel import Session
 
 from app.addon import cards
 from app.addon.actions import perform
@@ -75,6 +76,13 @@ def addon_call(
 CallDep = Annotated[AddonCall, Depends(addon_call)]
 
 
+def _refused(session: Session, exc: Invalid) -> str:
+    """What the refused action wrote is undone before the route returns normally, so the
+    request's commit has nothing half-done to store (the add-on's `app.web.pages.refused`)."""
+    session.rollback()
+    return str(exc)
+
+
 @router.post(HOMEPAGE_PATH)
 def homepage(call: CallDep, session: SessionDep, settings: SettingsDep) -> Json:
     card = home_card(
@@ -122,16 +130,15 @@ def reply_all(call: CallDep, session: SessionDep) -> Json:
 
 @router.post(ACTIONS_PATH + "/{name}")
 def act(name: str, call: CallDep, session: SessionDep, settings: SettingsDep) -> Json:
-    """A button of the sidebar: the change, committed, and the card as it is now. A rule the
-    change breaks (a past time, a blank note) is a notification on the unchanged card."""
+    """A button of the sidebar: the change, and the card as it is now (the request commits it).
+    A rule the change breaks (a past time, a blank note) is a notification on the unchanged
+    card."""
     try:
         outcome = perform(name, session, call.user, call.event, utcnow())
     except MalformedEvent:
         raise
     except Invalid as exc:
-        session.rollback()
-        return cards.notify(str(exc))
-    session.commit()
+        return cards.notify(_refused(session, exc))
     if outcome.conversation is None:
         thread_id = call.event.parameter("thread_id")
         card = not_in_tandem_card(settings, thread_id=thread_id, note=outcome.notice)

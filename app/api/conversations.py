@@ -13,19 +13,15 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.config import JsonDict
-from sqlalchemy import and_, or_
-from sqlmodel import col, select
 
 from app.api.notes import NoteOut, note_out
 from app.core.db import get_scoped
 from app.core.errors import Invalid
 from app.core.models import (
-    Attachment,
     Contact,
     Conversation,
     ConversationStatus,
     Direction,
-    Message,
     MessageState,
     Priority,
     PromiseState,
@@ -34,8 +30,8 @@ from app.core.models import (
 from app.http.auth import CurrentUser
 from app.http.dependencies import SessionDep
 from inbox.search import search_conversations
-from inbox.views import InboxFilter, View, conditions, counts
-from notes.notes import list_notes
+from inbox.timeline import TimelineMessage, contact_history, read_timeline
+from inbox.views import InboxFilter, View, counts, list_view
 
 router = APIRouter(tags=["conversations"])
 
@@ -256,17 +252,11 @@ def list_conversations(
     With `q`, the view's conversations that match it, best match first, each highlighted."""
     if q:
         return _search_page(session, user, inbox, q, cursor, limit)
-    dialect = session.get_bind().dialect.name
-    query = select(Conversation).where(*conditions(inbox, user, dialect))
-    if cursor:
-        stamp, ident = _decode_cursor(cursor)
-        last = col(Conversation.last_message_at)
-        query = query.where(or_(last < stamp, and_(last == stamp, col(Conversation.id) < ident)))
-    query = query.order_by(col(Conversation.last_message_at).desc(), col(Conversation.id).desc())
-    rows = list(session.exec(query.limit(limit + 1)))
+    after = _decode_cursor(cursor) if cursor else None
+    rows = list_view(session=session, user=user, inbox=inbox, limit=limit + 1, after=after)
     page = rows[:limit]
     return ConversationPage(
-        items=[ConversationOut.model_validate(row, from_attributes=True) for row in page],
+        items=[_out(row) for row in page],
         next_cursor=_encode_cursor(page[-1]) if len(rows) > limit else None,
     )
 
@@ -285,9 +275,7 @@ def _search_page(
         session=session, user=user, inbox=inbox, q=q, limit=limit, offset=offset
     )
     items = [
-        ConversationOut.model_validate(row, from_attributes=True).model_copy(
-            update={"highlight": found.highlights.get(row.id or 0)}
-        )
+        _out(row).model_copy(update={"highlight": found.highlights.get(row.id or 0)})
         for row in found.items
     ]
     following = found.next_offset
@@ -321,53 +309,30 @@ def count_conversations(user: CurrentUser, session: SessionDep) -> dict[str, int
 
 @router.get("/conversations/{id}", response_model_by_alias=True)
 def read_conversation(id: int, user: CurrentUser, session: SessionDep) -> ConversationDetailOut:
-    """The timeline: messages (one copy of mail that reached two mailboxes) and notes."""
+    """The timeline (`inbox.timeline`): messages, one copy of mail that reached two mailboxes
+    and no cancelled reply, and notes."""
     conversation = get_scoped(session, Conversation, id, user.workspace_id)
-    messages = list(
-        session.exec(
-            select(Message)
-            .where(Message.conversation_id == id, col(Message.duplicate_of_id).is_(None))
-            .where(Message.state != MessageState.CANCELLED)
-            .order_by(col(Message.date), col(Message.id))
-        )
-    )
-    attachments: dict[int, list[AttachmentOut]] = {}
-    for attachment in session.exec(
-        select(Attachment).where(col(Attachment.message_id).in_([m.id for m in messages]))
-    ):
-        attachments.setdefault(attachment.message_id, []).append(
-            AttachmentOut.model_validate(attachment, from_attributes=True)
-        )
-    notes = list_notes(session, id)
+    timeline = read_timeline(session=session, conversation=conversation)
     contact = session.get(Contact, conversation.contact_id) if conversation.contact_id else None
     return ConversationDetailOut(
-        **ConversationOut.model_validate(conversation, from_attributes=True).model_dump(),
-        messages=[_message_out(m, attachments.get(m.id or 0, [])) for m in messages],
-        notes=[note_out(note) for note in notes],
+        **_out(conversation).model_dump(),
+        messages=[_message_out(entry) for entry in timeline.messages],
+        notes=[note_out(note) for note in timeline.notes],
         contact=ContactSummaryOut.model_validate(contact, from_attributes=True)
         if contact
         else None,
-        contact_history=_history(session, conversation),
+        contact_history=[
+            _out(other) for other in contact_history(session=session, conversation=conversation)
+        ],
     )
 
 
-def _history(session: SessionDep, conversation: Conversation) -> list[ConversationOut]:
-    if conversation.contact_id is None:
-        return []
-    others = session.exec(
-        select(Conversation)
-        .where(
-            Conversation.workspace_id == conversation.workspace_id,
-            Conversation.contact_id == conversation.contact_id,
-            Conversation.id != conversation.id,
-        )
-        .order_by(col(Conversation.last_message_at).desc(), col(Conversation.id).desc())
-        .limit(20)
-    )
-    return [ConversationOut.model_validate(other, from_attributes=True) for other in others]
+def _out(conversation: Conversation) -> ConversationOut:
+    return ConversationOut.model_validate(conversation, from_attributes=True)
 
 
-def _message_out(message: Message, attachments: list[AttachmentOut]) -> MessageOut:
+def _message_out(entry: TimelineMessage) -> MessageOut:
+    message = entry.message
     return MessageOut(
         id=message.id or 0,
         gmail_id=message.gmail_id,
@@ -385,5 +350,8 @@ def _message_out(message: Message, attachments: list[AttachmentOut]) -> MessageO
         html=message.html_body,
         new_participant=message.new_participant,
         parse_error=message.parse_error,
-        attachments=attachments,
+        attachments=[
+            AttachmentOut.model_validate(attachment, from_attributes=True)
+            for attachment in entry.attachments
+        ],
     )

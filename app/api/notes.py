@@ -2,8 +2,8 @@
 history, soft deletion and restoring.
 
 The rules (who may edit, delete, restore; mentions; the pinned handoff) live in `notes.notes`;
-this module maps HTTP and announces `note.created`, an event `webhooks.events.emit` delivers to
-internal subscriptions only: the `notes` package itself may not import `webhooks`.
+adding a note, which also announces `note.created` to internal webhooks, is
+`inbox.note_taking.add_note`, as for the web composer and the add-on. This module maps HTTP.
 """
 
 from datetime import datetime
@@ -180,7 +180,6 @@ def change_note(id: int, body: NotePatchIn, user: CurrentUser, session: SessionD
     note = visible_note(session, id, user)
     if body.body is not None:
         edit_note(session=session, note=note, editor=user, body=body.body, now=utcnow())
-        session.commit()
     return note_out(note)
 
 
@@ -196,7 +195,6 @@ def remove_note(id: int, user: CurrentUser, session: SessionDep) -> Response:
     """Soft: the author or an admin deletes, an admin can restore."""
     note = visible_note(session, id, user)
     delete_note(session=session, note=note, actor=user, now=utcnow())
-    session.commit()
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
@@ -205,5 +203,4 @@ def restore(id: int, admin: AdminUser, session: SessionDep) -> NoteOut:
     """Admins only."""
     note = visible_note(session, id, admin)
     restore_note(session=session, note=note, actor=admin, now=utcnow())
-    session.commit()
     return note_out(note)

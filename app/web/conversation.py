@@ -2,24 +2,24 @@
 status, priority, tags, snooze, promise), the contact's other conversations, the sandboxed
 frame that shows an email's HTML, and who else is looking.
 
-Changes go through `inbox.changes` and `inbox.promises`, as in the API. Email HTML is
-never put in Tandem's page: it is served to a `sandbox=""` frame under a policy of its own that
-runs no script and loads no remote image until the agent asks for them.
+The timeline is read by `inbox.timeline`, as the API and the add-on read it, and changes go
+through `inbox.changes` and `inbox.promises`, as in the API; this module never imports the API
+nor commits (the request does). Email HTML is never put in Tandem's page: it is served to a
+`sandbox=""` frame under a policy of its own that runs no script and loads no remote image until
+the agent asks for them.
 """
 
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Request, status
+from fastapi import APIRouter, Depends, Form, Request, status
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
 
-from app.api.reminders import list_reminders
 from app.core.db import get_scoped
 from app.core.errors import NotFound, TandemError
 from app.core.models import (
-    Attachment,
     Contact,
     Conversation,
     ConversationStatus,
@@ -39,15 +39,16 @@ from app.http.auth import WebUser
 from app.http.dependencies import SessionDep
 from app.web import presence
 from app.web.inbox import members
-from app.web.pages import render
+from app.web.pages import refusal_status, refused, render
 from app.web.when import PRESETS, picked_time
 from gmail_sync.compose import Answered, reply_recipients
 from gmail_sync.send import answered_message, own_addresses
 from inbox.changes import change_conversation
 from inbox.promises import make_promise
 from inbox.reading import mark_read, mark_unread
+from inbox.reminders import find_reminders
+from inbox.timeline import Timeline, TimelineMessage, contact_history, read_timeline
 from notes.markup import render_note
-from notes.notes import list_notes
 
 router = APIRouter()
 
@@ -76,27 +77,19 @@ class Draft:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-def _timeline(session: Session, conversation: Conversation) -> list[dict[str, Any]]:
-    """Messages and notes in the order they happened; notes carry their rendered HTML."""
-    messages = session.exec(
-        select(Message)
-        .where(Message.conversation_id == conversation.id, col(Message.duplicate_of_id).is_(None))
-        .order_by(col(Message.date), col(Message.id))
-    ).all()
-    files: dict[int, list[Attachment]] = {}
-    for attachment in session.exec(
-        select(Attachment).where(col(Attachment.message_id).in_([m.id for m in messages]))
-    ):
-        files.setdefault(attachment.message_id, []).append(attachment)
-    entries: list[dict[str, Any]] = [
-        {"kind": "message", "at": m.date or m.created_at, "item": m, "files": files.get(m.id or 0)}
-        for m in messages
+def _timeline(timeline: Timeline) -> list[dict[str, Any]]:
+    """The template's entries, in the order they happened; notes carry their rendered HTML."""
+    return [
+        {"kind": "message", "at": entry.at, "item": entry.message, "files": entry.attachments}
+        if isinstance(entry, TimelineMessage)
+        else {
+            "kind": "note",
+            "at": entry.created_at,
+            "item": entry,
+            "html": render_note(entry.body),
+        }
+        for entry in timeline.in_order()
     ]
-    entries += [
-        {"kind": "note", "at": n.created_at, "item": n, "html": render_note(n.body)}
-        for n in list_notes(session, id_of(conversation))
-    ]
-    return sorted(entries, key=lambda entry: entry["at"])
 
 
 def _recipients(session: Session, conversation: Conversation) -> dict[str, Any] | None:
@@ -113,33 +106,13 @@ def _recipients(session: Session, conversation: Conversation) -> dict[str, Any] 
     return {"to": everyone.to, "cc": everyone.cc, "sender_to": sender.to, "dropped": sender.dropped}
 
 
-def _history(session: Session, conversation: Conversation) -> list[Conversation]:
-    if conversation.contact_id is None:
-        return []
-    return list(
-        session.exec(
-            select(Conversation)
-            .where(
-                Conversation.workspace_id == conversation.workspace_id,
-                Conversation.contact_id == conversation.contact_id,
-                Conversation.id != conversation.id,
-            )
-            .order_by(col(Conversation.last_message_at).desc())
-            .limit(20)
-        )
-    )
-
-
-def _outbox(session: Session, conversation: Conversation) -> list[Message]:
-    return list(
-        session.exec(
-            select(Message).where(
-                Message.conversation_id == conversation.id,
-                Message.direction == Direction.OUTBOUND,
-                col(Message.state).in_(OUTBOX),
-            )
-        )
-    )
+def _outbox(timeline: Timeline) -> list[Message]:
+    """Replies not in Gmail yet: in their undo window, on their way, or failed."""
+    return [
+        entry.message
+        for entry in timeline.messages
+        if entry.message.direction == Direction.OUTBOUND and entry.message.state in OUTBOX
+    ]
 
 
 def conversation_page(
@@ -154,6 +127,7 @@ def conversation_page(
 ) -> HTMLResponse:
     conversation = get_scoped(session, Conversation, id, user.workspace_id)
     contact = session.get(Contact, conversation.contact_id) if conversation.contact_id else None
+    timeline = read_timeline(session=session, conversation=conversation)
     team = members(session, user)
     flash: dict[str, Any] = request.session.pop("flash", None) or {}
     templates = session.exec(
@@ -162,18 +136,22 @@ def conversation_page(
     context = {
         "c": conversation,
         "contact": contact,
-        "timeline": _timeline(session, conversation),
+        "timeline": _timeline(timeline),
         "recipients": _recipients(session, conversation),
-        "history": _history(session, conversation),
-        "outbox": _outbox(session, conversation),
+        "history": contact_history(session=session, conversation=conversation),
+        "outbox": _outbox(timeline),
         "team": team,
         "people": {member.id: member for member in team},
         "templates": templates,
         "statuses": list(ConversationStatus),
         "priorities": list(Priority),
         "presets": PRESETS,
-        "reminders": list_reminders(
-            user, session, state=ReminderState.PENDING, conversation_id=id, limit=50
+        "reminders": find_reminders(
+            session,
+            workspace_id=user.workspace_id,
+            state=ReminderState.PENDING,
+            conversation_id=id,
+            limit=50,
         ),
         "draft": draft or Draft(),
         "flash": flash,
@@ -188,7 +166,6 @@ def conversation_page(
 def show(id: int, request: Request, user: WebUser, session: SessionDep) -> HTMLResponse:
     """Opening it is reading it, for the whole team (see `inbox.reading`)."""
     mark_read(session, get_scoped(session, Conversation, id, user.workspace_id))
-    session.commit()
     return conversation_page(request, session, user, id)
 
 
@@ -196,7 +173,6 @@ def show(id: int, request: Request, user: WebUser, session: SessionDep) -> HTMLR
 def unread(id: int, user: WebUser, session: SessionDep) -> RedirectResponse:
     """Leaves it for a teammate to pick up: unread again, and back to the inbox."""
     mark_unread(session, get_scoped(session, Conversation, id, user.workspace_id))
-    session.commit()
     return RedirectResponse("/inbox", status_code=status.HTTP_303_SEE_OTHER)
 
 
@@ -220,11 +196,22 @@ def _changes(
     return changes
 
 
+async def _controls(request: Request) -> dict[str, str]:
+    """The controls form's text fields: reading a body awaits, so it is read here and the
+    route, whose database work blocks, runs in the thread pool."""
+    return {name: value for name, value in (await request.form()).items() if isinstance(value, str)}
+
+
 @router.post("/c/{id}/update")
-async def update(id: int, request: Request, user: WebUser, session: SessionDep) -> Response:
+def update(
+    id: int,
+    request: Request,
+    user: WebUser,
+    session: SessionDep,
+    form: Annotated[dict[str, str], Depends(_controls)],
+) -> Response:
     """Assignee, status, priority, tags and snooze in one form; only real changes are audited."""
     conversation = get_scoped(session, Conversation, id, user.workspace_id)
-    form = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
     now = utcnow()
     try:
         changes = _changes(form, conversation, workspace_zone(session, user), now)
@@ -232,11 +219,10 @@ async def update(id: int, request: Request, user: WebUser, session: SessionDep) 
             session=session, conversation=conversation, actor=user, changes=changes, now=now
         )
     except (ValueError, TandemError) as exc:
-        session.rollback()
+        error = refused(session, exc)
         return conversation_page(
-            request, session, user, id, error=str(exc), status_code=_status_of(exc)
+            request, session, user, id, error=error, status_code=refusal_status(exc)
         )
-    session.commit()
     return RedirectResponse(f"/c/{id}", status_code=status.HTTP_303_SEE_OTHER)
 
 
@@ -244,12 +230,6 @@ def workspace_zone(session: Session, user: User) -> str:
     """Where the picked times (\"today 17:00\") are read."""
     workspace = session.get(Workspace, user.workspace_id)
     return workspace.timezone if workspace else "UTC"
-
-
-def _status_of(exc: Exception) -> int:
-    if isinstance(exc, TandemError):
-        return exc.status_code
-    return status.HTTP_422_UNPROCESSABLE_CONTENT
 
 
 @router.post("/c/{id}/promise")
@@ -268,11 +248,10 @@ def promise(
         due = picked_time(when, custom, zone_name=workspace_zone(session, user), now=now)
         make_promise(session, conversation=conversation, user=user, due_at=due, now=now)
     except (ValueError, TandemError) as exc:
-        session.rollback()
+        error = refused(session, exc)
         return conversation_page(
-            request, session, user, id, error=str(exc), status_code=_status_of(exc)
+            request, session, user, id, error=error, status_code=refusal_status(exc)
         )
-    session.commit()
     return RedirectResponse(f"/c/{id}", status_code=status.HTTP_303_SEE_OTHER)
 
 

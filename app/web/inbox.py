@@ -24,10 +24,10 @@ from app.core.models import (
 )
 from app.http.auth import WebUser
 from app.http.dependencies import SessionDep
-from app.web.pages import is_htmx, render
+from app.web.pages import is_htmx, refused, render
 from inbox.changes import change_many
 from inbox.search import search_conversations
-from inbox.views import InboxFilter, View, conditions, counts
+from inbox.views import InboxFilter, View, counts, list_view
 
 router = APIRouter()
 
@@ -112,14 +112,7 @@ def _rows(
             session=session, user=user, inbox=inbox, q=query.q[:200], limit=PAGE_SIZE, offset=0
         )
         return found.items, found.highlights
-    dialect = session.get_bind().dialect.name
-    statement = (
-        select(Conversation)
-        .where(*conditions(inbox, user, dialect))
-        .order_by(col(Conversation.last_message_at).desc(), col(Conversation.id).desc())
-        .limit(PAGE_SIZE)
-    )
-    return list(session.exec(statement)), {}
+    return list_view(session=session, user=user, inbox=inbox, limit=PAGE_SIZE), {}
 
 
 def _contacts(session: Session, rows: list[Conversation]) -> dict[int, Contact]:
@@ -219,9 +212,8 @@ def bulk(
     try:
         change_many(session=session, ids=ids, actor=user, changes=changes, now=utcnow())
     except TandemError as exc:
-        session.rollback()
-        return inbox_page(request, session, user, InboxQuery(), str(exc), exc.status_code)
-    session.commit()
+        error = refused(session, exc)
+        return inbox_page(request, session, user, InboxQuery(), error, exc.status_code)
     target = back if back.startswith("/inbox") else "/inbox"
     if is_htmx(request):
         return Response(headers={"HX-Redirect": target})

@@ -1,8 +1,8 @@
 """Reminders from the conversation page: "remind me (or a teammate) about this", optionally
 only if the client has not written by then, and cancelling a pending one.
 
-Both forms call the REST API's own handlers (`add_reminder`, `cancel`), so the page and the API
-accept, refuse and permit the same things.
+Both forms call `inbox.reminders` with the API's own request model (`ReminderIn`), so the page
+and the API accept, refuse and permit the same things.
 """
 
 from typing import Annotated
@@ -11,14 +11,15 @@ from fastapi import APIRouter, Form, Request, status
 from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 
-from app.api.reminders import ReminderIn, add_reminder, cancel
 from app.core.db import get_scoped
 from app.core.errors import TandemError
-from app.core.models import Conversation, utcnow
+from app.core.models import Conversation, Reminder, utcnow
 from app.http.auth import WebUser
 from app.http.dependencies import SessionDep
 from app.web.conversation import conversation_page, workspace_zone
+from app.web.pages import refusal_status, refused
 from app.web.when import picked_time
+from inbox.reminders import ReminderIn, cancel_reminder, schedule_reminder
 
 router = APIRouter()
 
@@ -35,21 +36,23 @@ def remind(
     text: Annotated[str, Form()] = "",
     unless_answered: Annotated[bool, Form()] = False,
 ) -> Response:
-    get_scoped(session, Conversation, id, user.workspace_id)
+    conversation = get_scoped(session, Conversation, id, user.workspace_id)
+    now = utcnow()
     try:
-        due = picked_time(when, custom, zone_name=workspace_zone(session, user), now=utcnow())
         body = ReminderIn(
-            due_at=due,
+            due_at=picked_time(when, custom, zone_name=workspace_zone(session, user), now=now),
             text=text,
             user_id=int(whom) if whom.isdigit() else None,
             kind="followup" if unless_answered else "custom",
         )
-        add_reminder(id, body, user, session)
+        schedule_reminder(
+            session, conversation=conversation, asker=user, request=body.request(), now=now
+        )
     except (ValueError, ValidationError, TandemError) as exc:
-        session.rollback()
-        message = _message(exc)
-        code = exc.status_code if isinstance(exc, TandemError) else 422
-        return conversation_page(request, session, user, id, error=message, status_code=code)
+        error = refused(session, exc)
+        return conversation_page(
+            request, session, user, id, error=error, status_code=refusal_status(exc)
+        )
     return RedirectResponse(f"/c/{id}#reminders", status_code=status.HTTP_303_SEE_OTHER)
 
 
@@ -58,16 +61,11 @@ def cancel_one(
     id: int, reminder_id: int, request: Request, user: WebUser, session: SessionDep
 ) -> Response:
     try:
-        cancel(reminder_id, user, session)
+        reminder = get_scoped(session, Reminder, reminder_id, user.workspace_id)
+        cancel_reminder(session, reminder=reminder, actor=user)
     except TandemError as exc:
-        session.rollback()
+        error = refused(session, exc)
         return conversation_page(
-            request, session, user, id, error=str(exc), status_code=exc.status_code
+            request, session, user, id, error=error, status_code=exc.status_code
         )
     return RedirectResponse(f"/c/{id}#reminders", status_code=status.HTTP_303_SEE_OTHER)
-
-
-def _message(exc: Exception) -> str:
-    if isinstance(exc, ValidationError):
-        return "; ".join(str(error["msg"]) for error in exc.errors())
-    return str(exc)

@@ -99,6 +99,27 @@ def test_reply_to_all_queues_with_undo_then_cancel_keeps_text(
     assert "We are on it." in undone.text, "the text comes back to the box"
 
 
+def test_a_queued_reply_waits_in_the_outbox_and_a_cancelled_one_leaves_the_timeline(
+    client: TestClient, csrf: str, inbox: Inbox, engine: Engine
+) -> None:
+    """The page reads the timeline the API does (`inbox.timeline`): a reply cancelled in its
+    undo window was never sent, so it is not in the conversation."""
+    page = f"/c/{inbox.conversation_id}"
+    client.post(f"{page}/reply", data={"csrf_token": csrf, "body_text": "We are on it."})
+    with Session(engine) as session:
+        reply = session.exec(select(Message).where(Message.direction == "outbound")).one()
+    waiting = client.get(page).text
+    assert f'id="message-{reply.id}"' in waiting
+    assert "A reply is queued" in waiting and f"/outbox/{reply.id}/cancel" in waiting
+
+    client.post(f"/outbox/{reply.id}/cancel", data={"csrf_token": csrf})
+
+    after = client.get(page).text
+    assert f'id="message-{reply.id}"' not in after
+    assert "A reply is queued" not in after and f"/outbox/{reply.id}/cancel" not in after
+    assert f'id="message-{inbox.message_id}"' in after
+
+
 def test_sender_only_needs_a_reason_and_keeps_the_draft(
     client: TestClient, csrf: str, inbox: Inbox, engine: Engine
 ) -> None:
