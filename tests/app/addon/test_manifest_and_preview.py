@@ -13,11 +13,11 @@ from sqlalchemy import Engine
 
 from app.core.db import session_scope
 from app.core.models import Conversation, Note
-from tests.addon.conftest import Desk
+from tests.app.addon.conftest import Desk
 
 TANDEM = str(Path(sys.executable).parent / "tandem")
 CHROMIUM = Path("/usr/bin/chromium")
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts"
 
 
 def _run(

@@ -11,7 +11,7 @@ from sqlmodel import Session, select
 from app.core.models import AuditEvent, Conversation
 from app.core.settings import Settings
 from app.main import create_app
-from tests.addon.conftest import Desk, Google, assert_card_response
+from tests.app.addon.conftest import Desk, Google, assert_card_response
 from tests.conftest import Team
 
 ACTION = "/addon/actions/assign_me"

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from tests.addon.conftest import CARD_SCHEMA
+from tests.app.addon.conftest import CARD_SCHEMA
 
 DISCOVERY = json.loads(
     resources.files("googleapiclient")

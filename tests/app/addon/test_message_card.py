@@ -7,7 +7,7 @@ from sqlalchemy import Engine
 
 from app.core.db import session_scope
 from app.core.models import Conversation, Note, Reminder, ReminderKind
-from tests.addon.conftest import (
+from tests.app.addon.conftest import (
     START,
     Desk,
     Google,

@@ -16,7 +16,7 @@ from app.core.models import (
     Reminder,
     ReminderKind,
 )
-from tests.addon.conftest import (
+from tests.app.addon.conftest import (
     Desk,
     Google,
     assert_card_response,

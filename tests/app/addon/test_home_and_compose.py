@@ -8,7 +8,7 @@ from sqlalchemy import Engine
 from app.core.db import session_scope
 from app.core.models import Conversation, Message, Reminder
 from gmail_sync.compose import Answered, reply_recipients
-from tests.addon.conftest import Desk, Google, assert_card_response, card_text, shown_card
+from tests.app.addon.conftest import Desk, Google, assert_card_response, card_text, shown_card
 
 
 def test_homepage_lists_my_open_and_overdue_conversations_and_next_reminders(
