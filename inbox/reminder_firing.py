@@ -5,12 +5,18 @@ them, so a reminder is either fired and delivered or, after a crash, still pendi
 Two processes never fire one reminder twice: the UPDATE re-checks `state = pending` on every row
 it changes (PostgreSQL also skips rows another worker has locked, so both work in parallel;
 SQLite has one writer at a time). It never sends anything itself: email is queued as rows.
+
+One bad row never holds back the others: when a chunk fails, its reminders are fired one at a
+time, and the one that fails alone is retried later (`BACKOFF`), then marked failed with its
+error, for the team to see.
 """
 
+import logging
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import Engine, func
+from sqlalchemy import Engine, func, or_
 from sqlmodel import Session, col, select
 
 from app.core.claims import claim
@@ -24,23 +30,34 @@ from inbox.reminder_delivery import deliver_reminders
 CHUNK = 500
 
 Clock = Callable[[], datetime]
+#: When a reminder whose firing failed is tried again; after the last, it is marked failed.
+BACKOFF = (timedelta(seconds=30), timedelta(minutes=2), timedelta(minutes=10))
+logger = logging.getLogger(__name__)
 
 
 def claim_due(session: Session, *, now: datetime, worker: str, limit: int) -> list[int]:
-    """Marks up to `limit` due pending reminders fired by `worker`; returns their ids."""
+    """Marks up to `limit` due pending reminders fired by `worker`; returns their ids. A
+    reminder whose firing failed waits for its `retry_at`.
+
+    On PostgreSQL the due rows are chosen in a CTE, which it evaluates once: as a plain `IN
+    (subquery)` with SKIP LOCKED it may re-run the subquery for each row it updates, each time
+    skipping the rows already taken, and so claim far more than `limit`. SQLite gets the plain
+    subquery: its Python driver opens no transaction for a statement that starts with WITH,
+    which would commit the claim on its own, apart from the delivery."""
     due = (
         select(Reminder.id)
         .where(col(Reminder.state) == ReminderState.PENDING, col(Reminder.due_at) <= now)
+        .where(or_(col(Reminder.retry_at).is_(None), col(Reminder.retry_at) <= now))
         .order_by(col(Reminder.due_at), col(Reminder.id))
         .limit(limit)
     )
-    bind = session.get_bind()
-    if bind.dialect.name == "postgresql":
-        due = due.with_for_update(skip_locked=True)
+    chosen: Any = due.scalar_subquery()
+    if session.get_bind().dialect.name == "postgresql":
+        chosen = select(due.with_for_update(skip_locked=True).cte("due").c.id)
     return claim(
         session,
         Reminder,
-        col(Reminder.id).in_(due.scalar_subquery()),
+        col(Reminder.id).in_(chosen),
         col(Reminder.state) == ReminderState.PENDING,
         values={"state": ReminderState.FIRED, "claimed_by": worker, "fired_at": now},
     )
@@ -82,14 +99,63 @@ def fire_due(engine: Engine, *, clock: Clock, worker: str, chunk: int = CHUNK) -
     """
     fired = 0
     while True:
-        with session_scope(engine) as session:
-            now = clock()
-            claimed = claim_due(session, now=now, worker=worker, limit=chunk)
-            if claimed:
-                fire_claimed(session, reminder_ids=claimed, now=now)
-        fired += len(claimed)
-        if len(claimed) < chunk:
+        try:
+            claimed = _fire_chunk(engine, clock, worker, chunk)
+        except Exception:  # a bad row: the chunk rolled back; fire its rows one at a time
+            logger.exception("a chunk of reminders failed; firing them one by one")
+            return fired + _fire_singly(engine, clock=clock, worker=worker)
+        fired += claimed
+        if claimed < chunk:
             return fired
+
+
+def _fire_chunk(engine: Engine, clock: Clock, worker: str, limit: int) -> int:
+    with session_scope(engine) as session:
+        now = clock()
+        claimed = claim_due(session, now=now, worker=worker, limit=limit)
+        if claimed:
+            fire_claimed(session, reminder_ids=claimed, now=now)
+    return len(claimed)
+
+
+def _fire_singly(engine: Engine, *, clock: Clock, worker: str) -> int:
+    """Fires due reminders one per transaction (claim and delivery together, as in a chunk);
+    one that fails is rolled back and set aside (`_failed`), and the rest still fire. The next
+    run goes back to chunks."""
+    fired = 0
+    while True:
+        claimed: list[int] = []
+        now = clock()
+        try:
+            with session_scope(engine) as session:
+                claimed = claim_due(session, now=now, worker=worker, limit=1)
+                if claimed:
+                    fire_claimed(session, reminder_ids=claimed, now=now)
+        except Exception as exc:
+            if not claimed:
+                raise  # claiming failed, which is no single row's fault
+            logger.exception("a reminder failed to fire", extra={"reminder_id": claimed[0]})
+            _failed(engine, reminder_id=claimed[0], error=f"{type(exc).__name__}: {exc}", now=now)
+            continue
+        if not claimed:
+            return fired
+        fired += 1
+
+
+def _failed(engine: Engine, *, reminder_id: int, error: str, now: datetime) -> None:
+    """The rolled-back reminder (still pending) waits for its next try, or is failed for
+    good after the last one."""
+    with session_scope(engine) as session:
+        reminder = session.get(Reminder, reminder_id)
+        if reminder is None:
+            return
+        reminder.attempts += 1
+        reminder.last_error = error[:2000]
+        if reminder.attempts > len(BACKOFF):
+            reminder.state, reminder.retry_at = ReminderState.FAILED, None
+        else:
+            reminder.retry_at = now + BACKOFF[reminder.attempts - 1]
+        session.add(reminder)
 
 
 def next_due_at(engine: Engine) -> datetime | None:

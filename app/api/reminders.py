@@ -32,6 +32,8 @@ REMINDER_EXAMPLE: dict[str, Any] = {
     "action": "remind",
     "template_id": None,
     "fired_at": None,
+    "attempts": 0,
+    "last_error": None,
     "created_at": "2026-11-24T09:00:00Z",
 }
 
@@ -44,12 +46,14 @@ class ReminderOut(BaseModel):
     user_id: int | None = Field(description="Whom it reminds; null: the whole team.")
     created_by_id: int | None
     kind: str = Field(description="`custom`, `followup`, `promise` or `sla`.")
-    state: str = Field(description="`pending`, `fired`, `cancelled` or `done`.")
+    state: str = Field(description="`pending`, `fired`, `cancelled`, `done` or `failed`.")
     due_at: datetime
     text: str
     action: str | None
     template_id: int | None
     fired_at: datetime | None
+    attempts: int = Field(description="Failed tries to fire it (0 when it fired at once).")
+    last_error: str | None = Field(description="Why its last try failed, if one did.")
     created_at: datetime
 
 

@@ -4,6 +4,8 @@ webhook event, and exactly once when two engines race for the same rows."""
 import threading
 from datetime import datetime, timedelta
 
+import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
@@ -17,6 +19,7 @@ from app.core.models import (
     WebhookDelivery,
     WebhookSubscription,
 )
+from inbox import reminder_firing
 from inbox.reminder_firing import Clock, fire_due, next_due_at
 from tests.conftest import Team
 from tests.inbox.reminder_world import (
@@ -137,3 +140,39 @@ def test_two_engines_racing_fire_each_reminder_exactly_once(
     assert reminder_states(engine) == {"fired": 2000}
     counts = notifications_per_reminder(engine)
     assert len(counts) == 2000 and set(counts.values()) == {1}
+
+
+def test_a_reminder_that_cannot_fire_never_holds_back_the_others(
+    engine: Engine, team: Team, client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One poisoned row among many: the rest fire on time; it is tried again after each
+    backoff and then marked failed with its error, visible to the team."""
+    world = build_world(engine, team)
+    add_reminders(engine, world, [T0] * 5)
+    with Session(engine) as session:
+        poisoned = session.exec(select(Reminder.id).order_by(col(Reminder.id))).all()[2]
+    deliver = reminder_firing.deliver_reminders
+
+    def deliver_or_break(session: Session, *, reminders: list[Reminder], **kwargs: object) -> None:
+        if any(reminder.id == poisoned for reminder in reminders):
+            raise KeyError("a template variable the row names no longer exists")
+        deliver(session, reminders=reminders, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(reminder_firing, "deliver_reminders", deliver_or_break)
+    assert fire_due(engine, clock=at(T0), worker="w1") == 4
+    assert reminder_states(engine) == {"fired": 4, "pending": 1}
+    assert sum(notifications_per_reminder(engine).values()) == 4
+    moment = T0
+    for wait in reminder_firing.BACKOFF:
+        assert fire_due(engine, clock=at(moment + wait - timedelta(seconds=1)), worker="w1") == 0
+        moment += wait
+        assert fire_due(engine, clock=at(moment), worker="w1") == 0
+    with Session(engine) as session:
+        failed = session.get(Reminder, poisoned)
+    assert failed is not None and failed.state == ReminderState.FAILED
+    assert failed.attempts == len(reminder_firing.BACKOFF) + 1
+    assert failed.last_error == "KeyError: 'a template variable the row names no longer exists'"
+    shown = client.get("/api/v1/reminders?state=failed", headers=world.agent.headers).json()
+    assert [(item["id"], item["last_error"]) for item in shown] == [(poisoned, failed.last_error)]
+    add_reminders(engine, world, [moment + timedelta(minutes=1)])
+    assert fire_due(engine, clock=at(moment + timedelta(minutes=1)), worker="w1") == 1

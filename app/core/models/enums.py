@@ -90,6 +90,7 @@ class ReminderState(StrEnum):
     FIRED = "fired"
     CANCELLED = "cancelled"
     DONE = "done"
+    FAILED = "failed"
 
 
 class WebhookDeliveryState(StrEnum):

@@ -83,6 +83,9 @@ class Reminder(SQLModel, table=True):
     )
     claimed_by: str | None = Field(default=None, sa_type=String(64))
     fired_at: datetime | None = time_field()
+    attempts: int = Field(default=0, nullable=False)
+    retry_at: datetime | None = time_field()
+    last_error: str | None = Field(default=None, sa_type=Text)
     created_at: datetime = created_field()
 
 
