@@ -76,8 +76,9 @@ class ParsedMessage:
     with the address as written; `bare_addresses()` turns them into lowercased addresses.
     Message ids (`message_id`, `in_reply_to`, `references`) have no angle brackets.
     `html` is sanitized for display (see html_text), None when the message has no HTML part.
-    `visible_text` is what the author wrote in this message, never empty when `text` is not;
-    `quoted_text` is the quoted history and `signature` the separated signature.
+    `visible_text` is what the author wrote in this message, empty only when the message is
+    nothing but quoted history; `quoted_text` is that history and `signature` the separated
+    signature.
     """
 
     gmail_id: str | None
@@ -287,7 +288,7 @@ def _assemble(headers: Headers, tree: Tree, facts: _GmailFacts, errors: list[str
         internal_date=facts.internal_date,
         size_estimate=facts.size_estimate,
         snippet=facts.snippet
-        or " ".join(reply.visible[: SNIPPET_CHARS * 4].split())[:SNIPPET_CHARS],
+        or " ".join((reply.visible or text)[: SNIPPET_CHARS * 4].split())[:SNIPPET_CHARS],
         message_id=message_id(header_text(headers, "Message-ID")),
         in_reply_to=message_id(header_text(headers, "In-Reply-To")),
         references=message_ids(header_text(headers, "References")),
@@ -372,7 +373,7 @@ def _texts(body: _Body, html: str | None, subject: str) -> tuple[str, Reply]:
     if reply.quoted or forwarded or not html or not _has_quote_marker(html):
         return text, reply
     marked = marked or html_to_text(html)
-    if not marked.quoted or not marked.visible.strip() or starts_with_forward(marked.quoted):
+    if not marked.quoted or starts_with_forward(marked.quoted):
         return text, reply
     inner = split_reply(marked.visible)
     quoted = "\n\n".join(part for part in (inner.quoted, marked.quoted) if part)
