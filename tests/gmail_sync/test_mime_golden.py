@@ -16,6 +16,7 @@ from __future__ import annotations
 import dataclasses
 import email
 import email.policy
+import hashlib
 import json
 import os
 import random
@@ -132,6 +133,9 @@ def messages() -> Iterator[tuple[str, bytes]]:
 
 def as_json(parsed: ParsedMessage) -> dict[str, Any]:
     record = dataclasses.asdict(parsed)
+    for attachment in record["attachments"]:
+        data = attachment["data"]
+        attachment["data"] = hashlib.sha256(data).hexdigest()[:16] if data is not None else None
     for key in ("internal_date", "date"):
         record[key] = record[key].isoformat() if record[key] else None
     return json.loads(json.dumps(record))
