@@ -21,7 +21,7 @@ def unflow(text: str, *, delsp: bool = False) -> str:
         line_depth, content = _parts(line)
         if paragraph and line_depth != depth:
             # RFC 3676 4.5: a flowed line followed by another quote depth ends there.
-            lines.append(_quoted(depth, "".join(paragraph)))
+            lines.append(_quoted(depth, "".join(paragraph).rstrip(" ")))
             paragraph = []
         depth = line_depth
         if content.endswith(" ") and content != _SIGNATURE_SEPARATOR:
@@ -30,7 +30,7 @@ def unflow(text: str, *, delsp: bool = False) -> str:
         lines.append(_quoted(depth, "".join(paragraph) + content))
         paragraph = []
     if paragraph:
-        lines.append(_quoted(depth, "".join(paragraph)))
+        lines.append(_quoted(depth, "".join(paragraph).rstrip(" ")))
     return "\n".join(lines)
 
 
