@@ -149,13 +149,15 @@ def eight_bit_message(
     return (head + body + "\r\n").encode(charset)
 
 
-def flowed_message(body: str, *, delsp: bool = False, charset: str = "utf-8") -> bytes:
+def flowed_message(
+    body: str, *, delsp: bool = False, charset: str = "utf-8", number: int = 1
+) -> bytes:
     """Thunderbird (DelSp=no) or Apple Mail (DelSp=yes) plain text; `body` is sent as is."""
     delsp_param = "; delsp=yes" if delsp else ""
     return (
         "From: Anna Petrova <anna@example.com>\r\nTo: support@acme.test\r\n"
         "Subject: Re: Export\r\nDate: Mon, 3 Mar 2025 10:00:00 +0000\r\n"
-        "Message-ID: <flowed-1@example.com>\r\nMIME-Version: 1.0\r\n"
+        f"Message-ID: <flowed-{number}@example.com>\r\nMIME-Version: 1.0\r\n"
         f"Content-Type: text/plain; charset={charset}; format=flowed{delsp_param}\r\n"
         "Content-Transfer-Encoding: 8bit\r\n\r\n" + body.replace("\n", "\r\n")
     ).encode(charset)
