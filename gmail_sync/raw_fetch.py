@@ -7,7 +7,9 @@ bytes were; and it keeps named parts behind attachmentIds, so an inline image th
 and a TNEF container (winmail.dat) have no bytes to show or list. For those messages, few since
 most mail is 7-bit, the raw bytes are fetched (one batched messages.get each) and put on the
 resource as `raw`, which mime reads with the payload's attachmentIds. A message Gmail will not
-give raw is parsed from its payload as before. It only reads from Gmail; it stores nothing.
+give raw is parsed from its payload as before. A full sync that fetches a changed thread again
+also fetches again the raw bytes of its stored messages that need them: rare, and bounded by
+the thread. It only reads from Gmail; it stores nothing.
 """
 
 from __future__ import annotations
@@ -41,24 +43,29 @@ def add_raw(client: GmailClient, messages: Iterable[dict[str, Any]]) -> None:
 
 def needs_raw(resource: Mapping[str, Any]) -> bool:
     """Lossy header text anywhere, or an attachmentId on a TNEF container or on an inline
-    image the HTML references."""
+    image the HTML references. Most messages are answered from their headers alone."""
     payload = resource.get("payload")
     if not isinstance(payload, Mapping) or isinstance(resource.get("raw"), str):
         return False
     nodes = list(_nodes(payload))
-    html = b"".join(_html_bytes(node) for node in nodes).lower()
+    if any(_lossy(node) for node in nodes):
+        return True
+    images: list[Headers] = []
     for node in nodes:
+        body = node.get("body")
+        if not isinstance(body, Mapping) or not isinstance(body.get("attachmentId"), str):
+            continue
         headers = gmail_headers(node.get("headers"))
         filename = node.get("filename")
-        filename = filename if isinstance(filename, str) else ""
-        if _lossy(node.get("headers")) or _LOSSY.search(filename):
+        content_type = str(node.get("mimeType") or headers.content_type).lower()
+        if is_tnef(headers, content_type, filename if isinstance(filename, str) else ""):
             return True
-        body = node.get("body")
-        if isinstance(body, Mapping) and isinstance(body.get("attachmentId"), str):
-            content_type = str(node.get("mimeType") or headers.content_type).lower()
-            if is_tnef(headers, content_type, filename) or _shown(headers, content_type, html):
-                return True
-    return False
+        if is_inline_image(headers, content_type):
+            images.append(headers)
+    if not images:
+        return False
+    html = b"".join(_html_bytes(node) for node in nodes).lower()
+    return any(_shown(headers, html) for headers in images)
 
 
 def _nodes(payload: Mapping[str, Any]) -> Iterator[Mapping[str, Any]]:
@@ -71,7 +78,10 @@ def _nodes(payload: Mapping[str, Any]) -> Iterator[Mapping[str, Any]]:
             yield node
 
 
-def _lossy(headers: object) -> bool:
+def _lossy(node: Mapping[str, Any]) -> bool:
+    headers, filename = node.get("headers"), node.get("filename")
+    if isinstance(filename, str) and _LOSSY.search(filename):
+        return True
     return isinstance(headers, list) and any(
         isinstance(header, Mapping) and _LOSSY.search(str(header.get("value", "")))
         for header in headers
@@ -89,9 +99,7 @@ def _html_bytes(node: Mapping[str, Any]) -> bytes:
         return b""
 
 
-def _shown(headers: Headers, content_type: str, html: bytes) -> bool:
-    """An image with a Content-ID the HTML references as `cid:`."""
-    if not is_inline_image(headers, content_type):
-        return False
+def _shown(headers: Headers, html: bytes) -> bool:
+    """Whether the HTML references the image's Content-ID as `cid:`."""
     content_id = (headers.get("Content-ID") or "").strip().strip("<>").strip().lower()
     return bool(content_id) and b"cid:" + content_id.encode("utf-8", "replace") in html
