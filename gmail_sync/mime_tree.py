@@ -207,8 +207,10 @@ def raw_tree(
     message: Message, root: Headers, attachment_ids: Mapping[str, str] | None = None
 ) -> Tree:
     """The leaves of a stdlib-parsed message; `root` is `message_headers(message)`;
-    `attachment_ids` (partId -> Gmail attachmentId) when the same message came as format=full."""
+    `attachment_ids` (partId -> Gmail attachmentId) when the same message came as format=full:
+    then a part Gmail has no attachmentId for keeps its bytes, the only way to offer it."""
     ids = attachment_ids or {}
+    gmail = attachment_ids is not None
     tree = Tree()
     stack: list[tuple[Message, str, str]] = [(message, "", "")]
     while stack:
@@ -223,7 +225,10 @@ def raw_tree(
             )
             continue
         try:
-            tree.leaves.append(_raw_leaf(part, headers, part_id, parent_type, ids.get(part_id)))
+            attachment_id = ids.get(part_id)
+            unserved = gmail and attachment_id is None
+            leaf = _raw_leaf(part, headers, part_id, parent_type, attachment_id, unserved=unserved)
+            tree.leaves.append(leaf)
         except (ValueError, LookupError, TypeError) as error:  # hostile charset or encoding
             tree.errors.append(f"part {part_id or 'root'} unreadable: {error!r}")
     return tree
@@ -234,8 +239,15 @@ def _child_id(parent: str, index: int) -> str:
 
 
 def _raw_leaf(
-    part: Message, headers: Headers, part_id: str, parent_type: str, attachment_id: str | None
+    part: Message,
+    headers: Headers,
+    part_id: str,
+    parent_type: str,
+    attachment_id: str | None,
+    *,
+    unserved: bool,
 ) -> Leaf:
+    """`unserved`: Gmail offers no attachmentId for the part, so its bytes are kept."""
     content_type = headers.content_type
     if content_type.startswith("multipart/"):
         # A multipart without a usable boundary: its text is all that can be shown.
@@ -259,7 +271,7 @@ def _raw_leaf(
         body = _decoded(part)
         defect = _defect(part, content_type)
         return Leaf(part_id, content_type, headers, parent_type, len(body), body, defect=defect)
-    kept = _kept_limit(headers, content_type)
+    kept = max(_kept_limit(headers, content_type), MAX_KEPT_BYTES if unserved else -1)
     content = _decoded(part) if size <= kept else None
     return Leaf(
         part_id, content_type, headers, parent_type, size, None, attachment_id, content=content

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -416,3 +417,16 @@ def test_a_bottom_posted_plain_reply_shows_its_answer(make_mail: Callable[..., b
         "Ja, danke!",
         "Am 03.03.2025 um 10:00 schrieb Support <support@acme.test>:\n> Geht es jetzt?",
     )
+
+
+def test_a_part_gmail_has_no_attachment_id_for_keeps_its_bytes() -> None:
+    raw = (Path(__file__).parent / "corpus" / "calendar_invite.eml").read_bytes()
+
+    for resource in (full(raw), full_and_raw(raw)):
+        (invite,) = [
+            a
+            for a in parse_gmail_message(resource).attachments
+            if a.content_type == "text/calendar"
+        ]
+        assert invite.attachment_id is None
+        assert invite.data is not None and invite.data.startswith(b"BEGIN:VCALENDAR")
