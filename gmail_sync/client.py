@@ -281,12 +281,12 @@ class GmailClient:
             {tid: partial(threads.get, userId="me", id=tid, format="full") for tid in thread_ids},
         )
 
-    def get_messages(self, message_ids: Iterable[str]) -> dict[str, dict[str, Any] | None]:
+    def get_messages(
+        self, message_ids: Iterable[str], *, message_format: str = "full"
+    ) -> dict[str, dict[str, Any] | None]:
         messages = self.users.messages()
-        return self.call_many(
-            "messages.get",
-            {mid: partial(messages.get, userId="me", id=mid, format="full") for mid in message_ids},
-        )
+        get = partial(messages.get, userId="me", format=message_format)
+        return self.call_many("messages.get", {mid: partial(get, id=mid) for mid in message_ids})
 
     def attachment(self, message_id: str, attachment_id: str) -> bytes:
         """One attachment's bytes; Gmail answers them base64url-encoded, padding optional."""

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from gmail_sync.client import GmailClient
+from gmail_sync.raw_fetch import add_raw
 
 
 @dataclass(frozen=True)
@@ -107,6 +108,7 @@ class ThreadFetcher:
             for start in range(0, len(todo), self._batch_size):
                 fetched = self._client.get_threads(todo[start : start + self._batch_size])
                 threads = [thread for thread in fetched.values() if thread is not None]
+                add_raw(self._client, (m for t in threads for m in t.get("messages", [])))
                 if not self._put(ThreadBatch(threads)):
                     return
             token = page.get("nextPageToken")

@@ -1,22 +1,31 @@
 """HTML of an email -> HTML that is safe to display, and plain text to read and search.
 
-Owns the nh3 allowlist, the remote-image mark, HTML-to-text conversion and the markers mail
-clients put around quoted history. It never returns HTML that can run script, submit a form or
-load anything but images, and never raises for malformed markup.
+Owns the nh3 allowlist, the remote-image mark, the inline images a message carries (its `cid:`
+references become data: URLs), HTML-to-text conversion and the markers mail clients put around
+quoted history. It never returns HTML that can run script, submit a form or load anything but
+images, and never raises for malformed markup.
 """
 
 from __future__ import annotations
 
+import base64
+import html as html_entities
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from html.parser import HTMLParser
+from urllib.parse import unquote
 
 import nh3
 
 # Remote images keep their `src`; this attribute marks them so the UI can block them (tracking
-# pixels) until the reader asks. `cid:` images keep their `src="cid:..."` for the UI to rewrite
-# to the attachment's download URL; `data:image/...` images are kept as they are.
+# pixels) until the reader asks. `data:image/...` images are kept as they are, and `cid:` images
+# become data: URLs of the message's own image parts (`inline_images`): the HTML is shown in a
+# sandboxed frame, which can load neither Tandem's cookie-guarded URLs nor `cid:`.
 REMOTE_IMAGE_ATTRIBUTE = "data-tandem-remote-image"
+# At most this many bytes of images are written into one message's HTML; the rest keep `cid:`
+# (their attachment rows still offer them), so a photo album cannot bloat every view of it.
+MAX_INLINE_IMAGE_BYTES = 5 * 1024 * 1024
 # Converting more HTML than this to text costs time and shows nobody anything new.
 MAX_HTML_FOR_TEXT = 1024 * 1024
 
@@ -51,6 +60,17 @@ _STYLE_PROPERTIES = {
 _INLINE_IMAGE = re.compile(r"\s*data:image/(?:png|gif|jpe?g|webp|bmp);", re.IGNORECASE)
 _IMG_TAG = re.compile(r"<img\b[^>]*>")
 _REMOTE_SRC = re.compile(r'\ssrc="https?://', re.IGNORECASE)
+_CID_SRC = re.compile(r'(\ssrc=")cid:([^"]*)"', re.IGNORECASE)
+# The image types a data: URL may carry (never SVG, which is a document), by declared type.
+_DISPLAYABLE = {
+    "image/png": "image/png",
+    "image/gif": "image/gif",
+    "image/jpeg": "image/jpeg",
+    "image/jpg": "image/jpeg",
+    "image/pjpeg": "image/jpeg",
+    "image/webp": "image/webp",
+    "image/bmp": "image/bmp",
+}
 
 
 def _keep_attribute(tag: str, attribute: str, value: str) -> str | None:
@@ -82,6 +102,28 @@ def _mark_remote_image(match: re.Match[str]) -> str:
     if not _REMOTE_SRC.search(tag):
         return tag
     return f'<img {REMOTE_IMAGE_ATTRIBUTE}=""{tag[4:]}'
+
+
+def inline_images(sanitized: str, images: Mapping[str, tuple[str, bytes]]) -> str:
+    """`sanitized` HTML with each `<img src="cid:...">` of a displayable image the message
+    carries (Content-ID without brackets -> (content type, bytes)) turned into a data: URL."""
+    if not images or "cid:" not in sanitized.lower():
+        return sanitized
+    by_id = {content_id.lower(): image for content_id, image in images.items()}
+    budget = MAX_INLINE_IMAGE_BYTES
+
+    def data_url(match: re.Match[str]) -> str:
+        nonlocal budget
+        reference = unquote(html_entities.unescape(match.group(2))).strip().strip("<>")
+        content_type, data = by_id.get(reference.lower(), ("", b""))
+        media = _DISPLAYABLE.get(content_type)
+        if media is None or not data or len(data) > budget:
+            return match.group(0)
+        budget -= len(data)
+        encoded = base64.b64encode(data).decode("ascii")
+        return f'{match.group(1)}data:{media};base64,{encoded}"'
+
+    return _IMG_TAG.sub(lambda tag: _CID_SRC.sub(data_url, tag.group(0)), sanitized)
 
 
 @dataclass(frozen=True, slots=True)

@@ -332,6 +332,7 @@ def _store(
             "gmail_attachment_id": attachment.attachment_id,
             "content_id": attachment.content_id,
             "is_inline": attachment.is_inline,
+            "data": attachment.data,
         }
         for item in fresh
         if item.adopt is None

@@ -2,8 +2,9 @@
 
 Owns the public parse functions and the records sync stores. Contract: parsing never raises for
 any input; whatever could be read is returned and `parse_error` says what could not. It does no
-network or database work, never keeps an attachment's bytes, and imports nothing of Tandem but
-its gmail_sync siblings (charsets, mime_headers, mime_tree, html_text, quotes).
+network or database work, carries an attachment's bytes only when Gmail cannot serve them (see
+mime_attachments), and imports nothing of Tandem but its gmail_sync siblings (charsets,
+mime_headers, mime_tree, mime_payload, mime_body, html_text).
 """
 
 from __future__ import annotations
@@ -11,15 +12,15 @@ from __future__ import annotations
 import base64
 import binascii
 import html as html_entities
-import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from gmail_sync.charsets import clean_text, decode_bytes
-from gmail_sync.html_text import HtmlText, html_to_text, sanitize_html
-from gmail_sync.mime_attachments import Attachment, attachment_of
+from gmail_sync.charsets import clean_text
+from gmail_sync.html_text import inline_images, sanitize_html
+from gmail_sync.mime_attachments import Attachment
+from gmail_sync.mime_body import read_leaves, texts
 from gmail_sync.mime_headers import (
     automation,
     bare_address,
@@ -31,17 +32,15 @@ from gmail_sync.mime_headers import (
     parse_date,
     received_date,
 )
+from gmail_sync.mime_payload import gmail_attachment_ids, gmail_headers, gmail_tree
 from gmail_sync.mime_tree import (
     Headers,
     Tree,
-    gmail_headers,
-    gmail_tree,
     message_headers,
     parse_bytes,
     parse_header_block,
     raw_tree,
 )
-from gmail_sync.quotes import Reply, split_reply, starts_with_forward
 
 __all__ = [
     "Attachment",
@@ -52,17 +51,6 @@ __all__ = [
 ]
 
 SNIPPET_CHARS = 200
-_FORWARD_SUBJECT = re.compile(r"\s*(?:fwd?|пересл\w*)\s*:", re.IGNORECASE)
-_HTML_QUOTE_MARKERS = (
-    "gmail_quote",
-    "divrplyfwdmsg",
-    "appendonsend",
-    'type="cite"',
-    "type=cite",
-    "moz-cite-prefix",
-    "yahoo_quoted",
-    "protonmail_quote",
-)
 # A Date header this far after Gmail's receipt time is a sender's broken (or spammer's) clock.
 _FUTURE_DATE_SLACK = timedelta(days=1)
 
@@ -76,8 +64,9 @@ class ParsedMessage:
     with the address as written; `bare_addresses()` turns them into lowercased addresses.
     Message ids (`message_id`, `in_reply_to`, `references`) have no angle brackets.
     `html` is sanitized for display (see html_text), None when the message has no HTML part.
-    `visible_text` is what the author wrote in this message, never empty when `text` is not;
-    `quoted_text` is the quoted history and `signature` the separated signature.
+    `visible_text` is what the author wrote in this message, empty only when the message is
+    nothing but quoted history; `quoted_text` is that history and `signature` the separated
+    signature.
     """
 
     gmail_id: str | None
@@ -136,9 +125,19 @@ def parse_raw_message(raw: bytes, *, internal_date: datetime | None = None) -> P
 
 
 def parse_gmail_message(resource: Mapping[str, Any]) -> ParsedMessage:
-    """Parse a Gmail API message resource fetched with format=full (or format=raw)."""
+    """Parse a Gmail API message resource fetched with format=full or format=raw.
+
+    A format=full resource that also carries `raw` (gmail_sync.raw_fetch adds it when the
+    payload cannot show what was sent) is read from those bytes, with the payload's
+    attachmentIds, so its files can still be downloaded from Gmail.
+    """
     facts = _gmail_facts(resource)
     payload = resource.get("payload")
+    raw = resource.get("raw")
+    data = _raw_bytes(raw) if isinstance(raw, str) else None
+    if data is not None:
+        ids = gmail_attachment_ids(payload) if isinstance(payload, Mapping) else {}
+        return _parse_raw(data, facts, ids)
     if isinstance(payload, Mapping):
         try:
             headers = gmail_headers(payload.get("headers"))
@@ -146,14 +145,16 @@ def parse_gmail_message(resource: Mapping[str, Any]) -> ParsedMessage:
         except Exception as error:  # the never-raises contract also covers odd payloads
             return _unparsed(facts, [f"unreadable Gmail payload: {error!r}"])
         return _safe_assemble(headers, tree, facts, list(tree.errors))
-    raw = resource.get("raw")
     if isinstance(raw, str):
-        try:
-            data = base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4))
-        except (binascii.Error, ValueError):
-            return _unparsed(facts, ["the Gmail raw message is not valid base64url"])
-        return _parse_raw(data, facts)
+        return _unparsed(facts, ["the Gmail raw message is not valid base64url"])
     return _unparsed(facts, ["the Gmail resource has neither payload nor raw"])
+
+
+def _raw_bytes(raw: str) -> bytes | None:
+    try:
+        return base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4))
+    except (binascii.Error, ValueError):
+        return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,11 +200,14 @@ def _epoch_ms(value: object) -> datetime | None:
         return None
 
 
-def _parse_raw(raw: bytes, facts: _GmailFacts) -> ParsedMessage:
+def _parse_raw(
+    raw: bytes, facts: _GmailFacts, attachment_ids: Mapping[str, str] | None = None
+) -> ParsedMessage:
     try:
         message = parse_bytes(raw)
         headers = message_headers(message)
-        return _safe_assemble(headers, raw_tree(message, headers), facts, [])
+        tree = raw_tree(message, headers, attachment_ids)
+        return _safe_assemble(headers, tree, facts, [])
     except RecursionError:
         error = "MIME parts nested too deeply to read; only the headers were kept"
     except Exception as failure:  # the stdlib parser is lenient; this is the last guard
@@ -263,22 +267,15 @@ def _error_text(errors: list[str]) -> str | None:
     return clean_text("; ".join(dict.fromkeys(errors)))[:2000] or None
 
 
-@dataclass(slots=True)
-class _Body:
-    plain: list[str] = field(default_factory=list)
-    html: list[str] = field(default_factory=list)
-    attachments: list[Attachment] = field(default_factory=list)
-
-
 def _assemble(headers: Headers, tree: Tree, facts: _GmailFacts, errors: list[str]) -> ParsedMessage:
     hint = _charset_hint(headers, tree)
-    body = _read_leaves(tree, hint, errors)
+    body = read_leaves(tree, hint, errors)
     subject = " ".join(header_text(headers, "Subject", hint=hint).split())
     senders = _pairs(headers, "From", hint) or _pairs(headers, "Sender", hint)
     from_name, from_address = senders[0] if senders else ("", "")
     from_address = from_address.lower()
     html = "".join(body.html) or None
-    text, reply = _texts(body, html, subject)
+    text, reply = texts(body, html, subject)
     flags = automation(headers, content_type=_root_type(headers, tree), from_address=from_address)
     return ParsedMessage(
         gmail_id=facts.gmail_id,
@@ -287,7 +284,7 @@ def _assemble(headers: Headers, tree: Tree, facts: _GmailFacts, errors: list[str
         internal_date=facts.internal_date,
         size_estimate=facts.size_estimate,
         snippet=facts.snippet
-        or " ".join(reply.visible[: SNIPPET_CHARS * 4].split())[:SNIPPET_CHARS],
+        or " ".join((reply.visible or text)[: SNIPPET_CHARS * 4].split())[:SNIPPET_CHARS],
         message_id=message_id(header_text(headers, "Message-ID")),
         in_reply_to=message_id(header_text(headers, "In-Reply-To")),
         references=message_ids(header_text(headers, "References")),
@@ -301,7 +298,7 @@ def _assemble(headers: Headers, tree: Tree, facts: _GmailFacts, errors: list[str
         bcc=_formatted(headers, "Bcc", hint),
         mail_followup_to=_formatted(headers, "Mail-Followup-To", hint),
         text=text,
-        html=sanitize_html(html) if html else None,
+        html=inline_images(sanitize_html(html), body.images) if html else None,
         visible_text=reply.visible,
         quoted_text=reply.quoted,
         signature=reply.signature,
@@ -344,41 +341,3 @@ def _date(headers: Headers, facts: _GmailFacts) -> datetime | None:
     if written is None or (received is not None and written > received + _FUTURE_DATE_SLACK):
         return received or written or received_date(headers)
     return written
-
-
-def _read_leaves(tree: Tree, hint: str | None, errors: list[str]) -> _Body:
-    body = _Body()
-    for leaf in tree.leaves:
-        if leaf.defect:
-            errors.append(leaf.defect)
-        if leaf.body is None:
-            body.attachments.append(attachment_of(leaf, hint=hint))
-            continue
-        text = decode_bytes(leaf.body, leaf.headers.content_charset, hint=hint)
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
-        (body.html if leaf.content_type == "text/html" else body.plain).append(text)
-    return body
-
-
-def _texts(body: _Body, html: str | None, subject: str) -> tuple[str, Reply]:
-    """The text body (derived from HTML when there is no text part) and its reply parts."""
-    forwarded = bool(_FORWARD_SUBJECT.match(subject))
-    marked: HtmlText | None = None
-    text = "\n\n".join(part.strip("\n") for part in body.plain if part.strip())
-    if not text and html:
-        marked = html_to_text(html)
-        text = marked.text
-    reply = split_reply(text, forwarded=forwarded)
-    if reply.quoted or forwarded or not html or not _has_quote_marker(html):
-        return text, reply
-    marked = marked or html_to_text(html)
-    if not marked.quoted or not marked.visible.strip() or starts_with_forward(marked.quoted):
-        return text, reply
-    inner = split_reply(marked.visible)
-    quoted = "\n\n".join(part for part in (inner.quoted, marked.quoted) if part)
-    return text, Reply(inner.visible, quoted, inner.signature)
-
-
-def _has_quote_marker(html: str) -> bool:
-    lowered = html.lower()
-    return any(marker in lowered for marker in _HTML_QUOTE_MARKERS)

@@ -1,8 +1,9 @@
 """Attachment records: what a part is called, how big it is, and where its bytes are.
 
 Owns filename decoding (RFC 2231, RFC 2047 and raw 8-bit names), the names given to unnamed
-parts, and inline-image detection. It never reads an attachment's bytes and never returns a
-filename that is a path.
+parts, inline-image detection, and the files of a TNEF container (winmail.dat) listed in its
+place. It never returns a filename that is a path, and carries bytes only for what Gmail cannot
+serve by an attachmentId.
 """
 
 from __future__ import annotations
@@ -14,16 +15,19 @@ from email.utils import collapse_rfc2231_value
 
 from gmail_sync.charsets import decode_header_text
 from gmail_sync.mime_headers import header_text
-from gmail_sync.mime_tree import Headers, Leaf
+from gmail_sync.mime_tree import Headers, Leaf, is_tnef
+from gmail_sync.tnef import TnefFile, tnef_files
 
 _UNSAFE_FILENAME = re.compile(r"[\x00-\x1f\x7f]")
+_MEDIA_TYPE = re.compile(r"[a-z0-9][\w!#$&^.+-]{0,126}/[a-z0-9][\w!#$&^.+-]{0,126}")
 
 
 @dataclass(frozen=True, slots=True)
 class Attachment:
     """One downloadable part. The bytes stay in Gmail: fetch them by `attachment_id` (format=full)
-    or by `part_id` from the raw message. `content_id` has no angle brackets; an inline image is
-    referenced from the HTML as `cid:<content_id>`."""
+    or by `part_id` from the raw message; `data` holds them when Gmail has no attachmentId for
+    them (a file inside winmail.dat, a part Gmail sent inline). `content_id` has no angle
+    brackets; an inline image is referenced from the HTML as `cid:<content_id>`."""
 
     filename: str
     content_type: str
@@ -32,6 +36,39 @@ class Attachment:
     attachment_id: str | None
     content_id: str | None
     is_inline: bool
+    data: bytes | None = None
+
+
+def attachments_of(leaf: Leaf, *, hint: str | None) -> list[Attachment]:
+    """The records of a leaf that is not body text: its own, or the files of a TNEF container
+    when every one of them could be read (else the container, so nothing is hidden)."""
+    tnef = leaf.content is not None and is_tnef(
+        leaf.headers, leaf.content_type, leaf.gmail_filename
+    )
+    files = tnef_files(leaf.content) if tnef and leaf.content is not None else None
+    if files is None:
+        return [attachment_of(leaf, hint=hint)]
+    return [_tnef_attachment(leaf, found) for found in files]
+
+
+def _tnef_attachment(leaf: Leaf, found: TnefFile) -> Attachment:
+    name = _safe_filename(found.name) or "attachment"
+    declared = (
+        found.content_type
+        if found.content_type and _MEDIA_TYPE.fullmatch(found.content_type)
+        else None
+    )
+    guessed = mimetypes.guess_type(name, strict=False)[0]
+    return Attachment(
+        filename=name,
+        content_type=declared or guessed or "application/octet-stream",
+        size=len(found.data),
+        part_id=leaf.part_id,
+        attachment_id=None,
+        content_id=None,
+        is_inline=False,
+        data=found.data,
+    )
 
 
 def attachment_of(leaf: Leaf, *, hint: str | None) -> Attachment:
@@ -47,6 +84,7 @@ def attachment_of(leaf: Leaf, *, hint: str | None) -> Attachment:
         attachment_id=leaf.attachment_id,
         content_id=content_id or None,
         is_inline=bool(content_id) and disposition != "attachment",
+        data=leaf.content if leaf.attachment_id is None else None,
     )
 
 

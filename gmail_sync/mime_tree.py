@@ -1,15 +1,15 @@
 """The MIME tree of one message as a flat list of leaves, from either input Tandem gets.
 
-Owns the walk over the stdlib's parse of raw RFC 822 bytes and over Gmail's format=full payload:
-partIds, the bytes of text parts, and attachment sizes. It never keeps an attachment's bytes,
-never recurses (a 200-level multipart is data, not a stack), and leaves charsets and the
-meaning of headers to its callers.
+Owns the leaves and their header fields, and the walk over the stdlib's parse of raw RFC 822
+bytes (mime_payload walks Gmail's format=full payload into the same leaves): partIds, the bytes
+of text parts, and attachment sizes. Of an attachment it keeps the bytes only when Tandem needs
+them and they are not huge: an inline image (to show it in the HTML) and a TNEF container (to
+list the files inside). It never recurses (a 200-level multipart is data, not a stack), and
+leaves charsets and the meaning of headers to its callers.
 """
 
 from __future__ import annotations
 
-import base64
-import binascii
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from email import errors as email_errors
@@ -18,12 +18,16 @@ from email.parser import BytesHeaderParser, BytesParser
 from email.policy import Compat32
 from email.utils import collapse_rfc2231_value, unquote
 from functools import lru_cache
-from typing import Any, cast
+from typing import cast
 
 # A text part bigger than this is kept as an attachment: no one reads 5 MB of inline text,
 # and storing it would bloat every conversation view.
 MAX_BODY_BYTES = 5 * 1024 * 1024
+# An attachment's bytes are kept up to this size (a TNEF container up to Gmail's message size).
+MAX_KEPT_BYTES = 5 * 1024 * 1024
+MAX_TNEF_BYTES = 25 * 1024 * 1024
 BODY_TYPES = frozenset({"text/plain", "text/html"})
+TNEF_TYPES = frozenset({"application/ms-tnef", "application/vnd.ms-tnef"})
 _DAMAGING_DEFECTS = (
     email_errors.StartBoundaryNotFoundDefect,
     email_errors.MultipartInvariantViolationDefect,
@@ -141,6 +145,7 @@ class Leaf:
 
     `embedded_subject` is the Subject header, as written, of a message/rfc822 part of raw
     mail (Gmail's format=full keeps an embedded message's headers behind its attachmentId).
+    `content` is an attachment's bytes when they are kept (see the module docstring).
     """
 
     part_id: str
@@ -153,6 +158,7 @@ class Leaf:
     gmail_filename: str = ""
     defect: str | None = None
     embedded_subject: str = ""
+    content: bytes | None = None
 
 
 @dataclass(slots=True)
@@ -171,17 +177,6 @@ def parse_header_block(raw: bytes) -> Headers:
     return message_headers(BytesHeaderParser(policy=HEADER_POLICY).parsebytes(raw))
 
 
-def gmail_headers(headers: object) -> Headers:
-    """Gmail's [{name, value}] list, read like a raw part's headers so both inputs agree."""
-    fields = []
-    for header in headers if isinstance(headers, list) else []:
-        if isinstance(header, Mapping):
-            name, value = header.get("name"), header.get("value")
-            if isinstance(name, str) and isinstance(value, str) and name.strip():
-                fields.append((name.strip(), value))
-    return Headers(fields)
-
-
 def is_body_part(headers: Headers, content_type: str, gmail_filename: str = "") -> bool:
     """A text/plain or text/html part meant to be read as the message, not downloaded."""
     if content_type not in BODY_TYPES or headers.content_disposition == "attachment":
@@ -189,8 +184,33 @@ def is_body_part(headers: Headers, content_type: str, gmail_filename: str = "") 
     return not (gmail_filename or headers.filename or headers.get_param("name"))
 
 
-def raw_tree(message: Message, root: Headers) -> Tree:
-    """The leaves of a stdlib-parsed message; `root` is `message_headers(message)`."""
+def is_tnef(headers: Headers, content_type: str, gmail_filename: str = "") -> bool:
+    """Outlook's winmail.dat, by its type or (as some gateways send it) by its name."""
+    name = gmail_filename or _filename(headers)
+    return content_type in TNEF_TYPES or name.lower() == "winmail.dat"
+
+
+def is_inline_image(headers: Headers, content_type: str) -> bool:
+    """An image HTML can reference as `cid:`: one with a Content-ID."""
+    return content_type.startswith("image/") and bool((headers.get("Content-ID") or "").strip())
+
+
+def _filename(headers: Headers) -> str:
+    try:
+        name = headers.filename
+    except (ValueError, LookupError):  # an RFC 2231 charset that is no codec name at all
+        return ""
+    return name or ""
+
+
+def raw_tree(
+    message: Message, root: Headers, attachment_ids: Mapping[str, str] | None = None
+) -> Tree:
+    """The leaves of a stdlib-parsed message; `root` is `message_headers(message)`;
+    `attachment_ids` (partId -> Gmail attachmentId) when the same message came as format=full:
+    then a part Gmail has no attachmentId for keeps its bytes, the only way to offer it."""
+    ids = attachment_ids or {}
+    gmail = attachment_ids is not None
     tree = Tree()
     stack: list[tuple[Message, str, str]] = [(message, "", "")]
     while stack:
@@ -205,33 +225,12 @@ def raw_tree(message: Message, root: Headers) -> Tree:
             )
             continue
         try:
-            tree.leaves.append(_raw_leaf(part, headers, part_id, parent_type))
+            attachment_id = ids.get(part_id)
+            unserved = gmail and attachment_id is None
+            leaf = _raw_leaf(part, headers, part_id, parent_type, attachment_id, unserved=unserved)
+            tree.leaves.append(leaf)
         except (ValueError, LookupError, TypeError) as error:  # hostile charset or encoding
             tree.errors.append(f"part {part_id or 'root'} unreadable: {error!r}")
-    return tree
-
-
-def gmail_tree(payload: Mapping[str, Any], root: Headers) -> Tree:
-    """The leaves of a format=full payload; `root` is `gmail_headers` of its headers."""
-    tree = Tree()
-    stack: list[tuple[object, str]] = [(payload, "")]
-    while stack:
-        node, parent_type = stack.pop()
-        if not isinstance(node, Mapping):
-            tree.errors.append("a Gmail payload part is not an object")
-            continue
-        headers = root if node is payload else gmail_headers(node.get("headers"))
-        content_type = _gmail_type(node, headers)
-        if content_type.startswith("multipart/"):
-            # No parts at all is how format=metadata answers: nothing to read, nothing lost.
-            parts = node.get("parts")
-            children = parts if isinstance(parts, list) else []
-            stack.extend((child, content_type) for child in reversed(children))
-            continue
-        try:
-            tree.leaves.append(_gmail_leaf(node, headers, content_type, parent_type))
-        except (ValueError, LookupError, TypeError) as error:  # hostile parameters
-            tree.errors.append(f"a Gmail payload part is unreadable: {error!r}")
     return tree
 
 
@@ -239,7 +238,16 @@ def _child_id(parent: str, index: int) -> str:
     return f"{parent}.{index}" if parent else str(index)
 
 
-def _raw_leaf(part: Message, headers: Headers, part_id: str, parent_type: str) -> Leaf:
+def _raw_leaf(
+    part: Message,
+    headers: Headers,
+    part_id: str,
+    parent_type: str,
+    attachment_id: str | None,
+    *,
+    unserved: bool,
+) -> Leaf:
+    """`unserved`: Gmail offers no attachmentId for the part, so its bytes are kept."""
     content_type = headers.content_type
     if content_type.startswith("multipart/"):
         # A multipart without a usable boundary: its text is all that can be shown.
@@ -249,14 +257,32 @@ def _raw_leaf(part: Message, headers: Headers, part_id: str, parent_type: str) -
     if part.is_multipart():
         size, subject = _embedded_size(part), _embedded_subject(part)
         return Leaf(
-            part_id, content_type, headers, parent_type, size, None, embedded_subject=subject
+            part_id,
+            content_type,
+            headers,
+            parent_type,
+            size,
+            None,
+            attachment_id,
+            embedded_subject=subject,
         )
     size = _encoded_size(part, headers)
     if is_body_part(headers, content_type) and size <= MAX_BODY_BYTES:
         body = _decoded(part)
         defect = _defect(part, content_type)
         return Leaf(part_id, content_type, headers, parent_type, len(body), body, defect=defect)
-    return Leaf(part_id, content_type, headers, parent_type, size, None)
+    kept = max(_kept_limit(headers, content_type), MAX_KEPT_BYTES if unserved else -1)
+    content = _decoded(part) if size <= kept else None
+    return Leaf(
+        part_id, content_type, headers, parent_type, size, None, attachment_id, content=content
+    )
+
+
+def _kept_limit(headers: Headers, content_type: str) -> int:
+    """Up to how many bytes of this attachment are kept (-1: none)."""
+    if is_tnef(headers, content_type):
+        return MAX_TNEF_BYTES
+    return MAX_KEPT_BYTES if is_inline_image(headers, content_type) else -1
 
 
 def _decoded(part: Message) -> bytes:
@@ -298,45 +324,3 @@ def _embedded_subject(part: Message) -> str:
     inner = payload[0] if isinstance(payload, list) and payload else None
     subject = inner.get("Subject") if isinstance(inner, Message) else None
     return subject if isinstance(subject, str) else ""
-
-
-def _gmail_type(node: Mapping[str, Any], headers: Headers) -> str:
-    mime_type = node.get("mimeType")
-    if isinstance(mime_type, str) and "/" in mime_type:
-        return mime_type.strip().lower()
-    return headers.content_type
-
-
-def _gmail_leaf(
-    node: Mapping[str, Any], headers: Headers, content_type: str, parent_type: str
-) -> Leaf:
-    body = node.get("body")
-    body = body if isinstance(body, Mapping) else {}
-    size = body.get("size")
-    size = size if isinstance(size, int) and size >= 0 else 0
-    attachment_id = body.get("attachmentId")
-    attachment_id = attachment_id if isinstance(attachment_id, str) else None
-    filename = node.get("filename")
-    filename = filename if isinstance(filename, str) else ""
-    part_id = node.get("partId")
-    part_id = part_id if isinstance(part_id, str) else ""
-    data, defect = None, None
-    if is_body_part(headers, content_type, filename) and size <= MAX_BODY_BYTES:
-        data, defect = _gmail_body(body, part_id, attachment_id)
-    size = size or (len(data) if data is not None else 0)
-    return Leaf(
-        part_id, content_type, headers, parent_type, size, data, attachment_id, filename, defect
-    )
-
-
-def _gmail_body(
-    body: Mapping[str, Any], part_id: str, attachment_id: str | None
-) -> tuple[bytes | None, str | None]:
-    """A body part's bytes (None when they stay behind an attachmentId) and what broke them."""
-    data = body.get("data")
-    if not isinstance(data, str):
-        return (None if attachment_id else b""), None
-    try:
-        return base64.urlsafe_b64decode(data + "=" * (-len(data) % 4)), None
-    except (binascii.Error, ValueError):
-        return b"", f"part {part_id or 'root'}: invalid base64url body data"

@@ -40,6 +40,7 @@ from gmail_sync.mailboxes import (
 from gmail_sync.oauth import (
     ReauthRequired,
 )
+from gmail_sync.raw_fetch import add_raw
 
 logger = logging.getLogger(__name__)
 
@@ -262,8 +263,9 @@ class _Run:
         with self.transaction() as (session, _):
             unknown = changes.unknown_added(session, self.mailbox_id)
         fetched = self.client.get_messages(unknown) if unknown else {}
+        found = [message for message in fetched.values() if message is not None]
+        add_raw(self.client, found)
         with self.transaction() as (session, mailbox):
-            found = [message for message in fetched.values() if message is not None]
             added = ingest_messages(
                 session=session, mailbox=mailbox, messages=found, now=self.clock()
             )

@@ -115,7 +115,8 @@ def test_every_corpus_message_parses_into_storable_text(name: str, parse: Parse)
         parsed.from_name,
     ]
     assert not any("\x00" in value for value in fields)
-    assert parsed.visible_text or not parsed.text.strip()
+    # Empty visible text only for a message that is nothing but quoted history.
+    assert parsed.visible_text or parsed.quoted_text or not parsed.text.strip()
     assert parsed.html is None or "<script" not in parsed.html.lower()
     assert parsed.date is not None or name == "broken_headers.eml"
 
@@ -290,7 +291,7 @@ def test_gmail_attachments_keep_gmails_names_and_ids() -> None:
     assert parsed.label_ids == ("INBOX", "UNREAD")
 
 
-def test_inline_image_keeps_its_cid_reference(parse: Parse) -> None:
+def test_inline_image_shows_from_its_own_bytes(parse: Parse) -> None:
     parsed = parse(corpus("inline_image.eml"))
 
     (image,) = parsed.attachments
@@ -300,7 +301,10 @@ def test_inline_image_keeps_its_cid_reference(parse: Parse) -> None:
         True,
         1024,
     )
-    assert parsed.html is not None and 'src="cid:shot1@example.com"' in parsed.html
+    # Raw bytes carry the image; format=full keeps it behind an attachmentId (and sync then
+    # fetches the raw message: gmail_sync.raw_fetch).
+    shown = 'src="data:image/png;base64,AAECAwQF' if image.attachment_id is None else "cid:"
+    assert parsed.html is not None and shown in parsed.html
     assert parsed.visible_text == "The button overlaps the menu:"
 
 

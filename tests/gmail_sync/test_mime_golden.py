@@ -5,7 +5,9 @@ The parser's fast paths (header dicts instead of `email.message.Message`, cached
 must give exactly the ParsedMessage the straightforward stdlib reading gave; the golden file was
 written by that reading. Each message is parsed three ways: raw bytes, the emulator's format=full
 resource (header values decoded as the emulator serves them) and a format=full resource whose
-header values are verbatim (so encoded words and RFC 2231 parameters reach the JSON path too).
+header values are verbatim (so encoded words and RFC 2231 parameters reach the JSON path too);
+a message whose payload cannot show what was sent is also read as sync reads it then, format=full
+with its raw bytes (gmail_sync.raw_fetch).
 
 Regenerate (only when a parse result is meant to change):
     TANDEM_REGENERATE_MIME_GOLDEN=1 .venv/bin/pytest tests/gmail_sync/test_mime_golden.py
@@ -13,9 +15,11 @@ Regenerate (only when a parse result is meant to change):
 
 from __future__ import annotations
 
+import base64
 import dataclasses
 import email
 import email.policy
+import hashlib
 import json
 import os
 import random
@@ -28,6 +32,7 @@ from typing import Any
 
 from gmail_emulator.messages import payload_of
 from gmail_sync.mime import ParsedMessage, parse_gmail_message, parse_raw_message
+from gmail_sync.raw_fetch import needs_raw
 
 CORPUS = Path(__file__).parent / "corpus"
 GOLDEN = Path(__file__).parent / "mime_golden.json"
@@ -121,6 +126,9 @@ def resources(raw: bytes) -> Iterator[tuple[str, ParsedMessage]]:
     message = email.message_from_bytes(raw, policy=email.policy.compat32)
     verbatim = verbatim_headers(payload_of("195a1b2c3d4e5f60", raw), message)
     yield "full-verbatim", parse_gmail_message({**facts, "payload": verbatim})
+    if needs_raw({**facts, "payload": payload}):
+        encoded = base64.urlsafe_b64encode(raw).decode()
+        yield "full+raw", parse_gmail_message({**facts, "payload": payload, "raw": encoded})
 
 
 def messages() -> Iterator[tuple[str, bytes]]:
@@ -132,6 +140,9 @@ def messages() -> Iterator[tuple[str, bytes]]:
 
 def as_json(parsed: ParsedMessage) -> dict[str, Any]:
     record = dataclasses.asdict(parsed)
+    for attachment in record["attachments"]:
+        data = attachment["data"]
+        attachment["data"] = hashlib.sha256(data).hexdigest()[:16] if data is not None else None
     for key in ("internal_date", "date"):
         record[key] = record[key].isoformat() if record[key] else None
     return json.loads(json.dumps(record))

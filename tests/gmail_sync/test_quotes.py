@@ -25,6 +25,14 @@ REPLY = "Thanks, it works now."
         "03.03.2025 10:00, Анна Петрова пишет:",
         '03.03.2025, 10:00, "Анна Петрова" <anna@example.com>:',
         "Понедельник, 3 марта 2025, 10:00 +03:00 от Анна Петрова <anna@example.com>:",
+        "Am Mo., 3. März 2025 um 10:00 Uhr schrieb Anna Petrova <anna@example.com>:",
+        "Am Mo., 3. März 2025 um 10:00 Uhr schrieb Anna Petrova <\nanna@example.com>:",
+        "Am 03.03.2025 um 10:00 schrieb Anna Petrova <anna@example.com>:",
+        "Am 03.03.25 um 10:00 schrieb Anna Petrova:",
+        "Le lun. 3 mars 2025 à 10:00, Anna Petrova <anna@example.com> a écrit :",
+        "Le lun. 3 mars 2025 à 10:00, Anna Petrova <anna@example.com> a\nécrit :",
+        "Le 3 mars 2025 à 10:00, Anna Petrova <anna@example.com> a écrit\u00a0:",
+        "Le 03/03/2025 à 10:00, Anna Petrova a écrit :",
     ],
 )
 def test_dated_quote_headers_start_the_quoted_history(header: str) -> None:
@@ -51,6 +59,12 @@ def test_dated_quote_headers_start_the_quoted_history(header: str) -> None:
         "Кому: Поддержка",
         "От: Анна Петрова <anna@example.com>\nОтправлено: 3 марта 2025 г. 10:00\n"
         "Кому: Поддержка <support@acme.test>\nТема: Доступ",
+        "Von: Anna Petrova <anna@example.com>\nGesendet: Montag, 3. März 2025 10:00\n"
+        "An: Support <support@acme.test>\nBetreff: Zugang",
+        "-----Ursprüngliche Nachricht-----\nVon: Anna\nGesendet: Montag, 3. März 2025 10:00",
+        "De : Anna Petrova <anna@example.com>\nEnvoyé : lundi 3 mars 2025 10:00\n"
+        "À : Support <support@acme.test>\nObjet : Accès",
+        "-----Message d'origine-----\nDe : Anna\nEnvoyé : lundi 3 mars 2025 10:00",
     ],
 )
 def test_outlook_header_blocks_start_unprefixed_history(block: str) -> None:
@@ -85,12 +99,6 @@ def test_inline_answers_keep_the_whole_conversation_visible() -> None:
     reply = split_reply(text)
 
     assert reply.visible == text.strip() and reply.quoted == ""
-
-
-def test_a_message_that_is_only_a_quote_stays_visible() -> None:
-    text = "On Mon, 3 Mar 2025 at 10:00, Anna <a@b.c> wrote:\n> Hello?\n"
-
-    assert split_reply(text).visible == text.strip()
 
 
 def test_a_quote_header_inside_a_sentence_is_not_a_header() -> None:
@@ -192,3 +200,145 @@ def test_pathological_lines_stay_visible() -> None:
     text = ("On " + "1" * 5000 + " wrote:\n") * 200 + ":" * 100_000
 
     assert split_reply(text).visible.startswith("On 111")
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "---- On Mon, 03 Mar 2025 10:00:00 +0000 Anna Petrova <anna@example.com> wrote ----",
+        "---- On Mon, 03 Mar 2025 10:00:00 +0000 Anna Petrova<anna@example.com> wrote ----",
+        "---- Anna Petrova wrote ----",
+        "-------- Anna Petrova <anna@example.com> wrote --------",
+        "---- Anna Petrova schrieb ----",
+        "---- Анна Петрова написал(а) ----",
+    ],
+)
+def test_dash_quote_headers_on_their_own_line_start_unprefixed_history(header: str) -> None:
+    text = f"{REPLY}\n\n{header}\n\nDoes it work now?\nAnna\n"
+
+    reply = split_reply(text)
+
+    assert reply.visible == REPLY
+    assert reply.quoted == f"{header}\n\nDoes it work now?\nAnna"
+
+
+@pytest.mark.parametrize(
+    ("text", "visible", "quoted"),
+    [
+        (
+            "Done, thanks!---- On Mon, 03 Mar 2025 10:00 Anna <anna@example.com> wrote ----"
+            "Can you reset it?",
+            "Done, thanks!",
+            "---- On Mon, 03 Mar 2025 10:00 Anna <anna@example.com> wrote ----Can you reset it?",
+        ),
+        (
+            "Done. ---- Anna Petrova wrote ---- Can you reset it? Thanks",
+            "Done.",
+            "---- Anna Petrova wrote ---- Can you reset it? Thanks",
+        ),
+        (
+            "Sure, see you then.\nBob ---- Anna wrote ----\nTomorrow at 10?",
+            "Sure, see you then.\nBob",
+            "---- Anna wrote ----\nTomorrow at 10?",
+        ),
+    ],
+)
+def test_dash_quote_headers_that_run_into_the_text_are_cut_there(
+    text: str, visible: str, quoted: str
+) -> None:
+    reply = split_reply(text)
+
+    assert (reply.visible, reply.quoted) == (visible, quoted)
+
+
+@pytest.mark.parametrize(
+    ("text", "quoted"),
+    [
+        (
+            "On Mon, 3 Mar 2025 at 10:00, Anna <anna@example.com> wrote:\n> Does it work?\n\n"
+            "Yes, it works now.",
+            "On Mon, 3 Mar 2025 at 10:00, Anna <anna@example.com> wrote:\n> Does it work?",
+        ),
+        ("> Does it work?\n> Anna\n\nYes, it works now.\n", "> Does it work?\n> Anna"),
+        (
+            "Anna Petrova wrote:\n\n> Does it work?\n\nYes, it works now.",
+            "Anna Petrova wrote:\n\n> Does it work?",
+        ),
+        (
+            "Am 03.03.2025 um 10:00 schrieb Anna:\n> Geht es?\n>> Alt\n\nYes, it works now.",
+            "Am 03.03.2025 um 10:00 schrieb Anna:\n> Geht es?\n>> Alt",
+        ),
+        (
+            "\n\nLe 03/03/2025 à 10:00, Anna a écrit :\n> Ça marche ?\n\nYes, it works now.\n",
+            "Le 03/03/2025 à 10:00, Anna a écrit :\n> Ça marche ?",
+        ),
+    ],
+)
+def test_a_bottom_posted_answer_is_the_visible_text(text: str, quoted: str) -> None:
+    reply = split_reply(text)
+
+    assert (reply.visible, reply.quoted) == ("Yes, it works now.", quoted)
+
+
+def test_a_bottom_posted_answer_keeps_its_signature_apart() -> None:
+    text = "> Does it work?\n\nYes, it works now.\n\n-- \nBob\nACME"
+
+    reply = split_reply(text)
+
+    assert (reply.visible, reply.quoted, reply.signature) == (
+        "Yes, it works now.",
+        "> Does it work?",
+        "-- \nBob\nACME",
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "On Mon, 3 Mar 2025 at 10:00, Anna <a@b.c> wrote:\n> Hello?\n",
+        "> Hello?\n> Anna\n",
+        "\n\nAnna wrote:\n> Hello?\n\n",
+        "-----Original Message-----\nFrom: Anna\nSent: Monday, March 3, 2025 10:00\nTo: Support\n\n"
+        "Hello?",
+        "---- Anna Petrova wrote ----\nHello?",
+        "Am 03.03.2025 um 10:00 schrieb Anna <anna@example.com>:\nHallo?",
+    ],
+)
+def test_a_reply_that_is_only_a_quote_has_no_visible_text(text: str) -> None:
+    reply = split_reply(text)
+
+    assert (reply.visible, reply.signature) == ("", "")
+    assert reply.quoted == text.strip("\n")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "On Monday at 10:00 the deploy broke and my colleague wrote:\nthe log shows an error.\n\n"
+        "Can you check?",
+        "On 3 March 2025 we agreed on the price.\nOn Tuesday at 10:00 Bob said:\nit is fine.",
+        "Am Montag um 10:00 schrieb mir der Kunde:\ndas Login geht nicht.",
+        "Le 3 mars à 10:00, le client a écrit :\nrien ne marche.",
+        "The price -- as we agreed -- is 10 EUR.\nSee you -- Bob",
+        "Deploy steps:\n---- build ----\n---- test ----\nDone, Anna wrote the script.",
+        "Hi,\n\nyou asked:\n> Does it work?\n\nYes, after the restart.",
+        "Thanks!\n\n> one?\n\nyes\n\n> two?\n\nno",
+    ],
+)
+def test_what_is_not_a_quote_stays_visible(text: str) -> None:
+    reply = split_reply(text)
+
+    assert (reply.visible, reply.quoted) == (text, "")
+
+
+@pytest.mark.parametrize(
+    "marker",
+    ["---------- Weitergeleitete Nachricht ---------", "---------- Message transféré ---------"],
+)
+def test_localized_forwards_stay_whole(marker: str) -> None:
+    text = (
+        f"FYI\n\n{marker}\nVon: Bob <bob@example.net>\nDate: Mon, 3 Mar 2025\n"
+        "Subject: Login\n\nOn Mon, 3 Mar 2025 at 10:00, Anna <a@b.c> wrote:\n> old\n"
+    )
+
+    assert split_reply(text).visible == text.strip()
