@@ -3,7 +3,7 @@ with format=raw.
 
 Gmail's payload gives header values as text it decoded itself, so raw 8-bit headers (RFC 6532
 UTF-8, or a legacy charset such as cp1251) arrive with U+FFFD (or Latin-1 mojibake) where the
-bytes were; and it keeps named parts behind attachmentIds, so an inline image the HTML shows
+bytes were, and an encoded word that hides a line break arrives with the break in it; and it keeps named parts behind attachmentIds, so an inline image the HTML shows
 and a TNEF container (winmail.dat) have no bytes to show or list. For those messages, few since
 most mail is 7-bit, the raw bytes are fetched (one batched messages.get each) and put on the
 resource as `raw`, which mime reads with the payload's attachmentIds. A message Gmail will not
@@ -25,8 +25,11 @@ from gmail_sync.mime_payload import gmail_headers
 from gmail_sync.mime_tree import Headers, is_inline_image, is_tnef
 
 # U+FFFD, or C1 controls: what 8-bit bytes decoded as UTF-8 with replacement, or as Latin-1,
-# leave behind. Neither belongs in a header a person wrote.
-_LOSSY = re.compile("[\ufffd\x80-\x9f]")
+# leave behind. Neither belongs in a header a person wrote. Nor do a line break or another C0
+# control (Gmail unfolds headers): one came out of an encoded word, and once decoded it can
+# make a name read as other addresses (`=?utf-8?q?Anna=0D=0ABcc=3A_x=40evil?= <anna@...>`),
+# which the raw header, split before its words are decoded, cannot.
+_LOSSY = re.compile("[\ufffd\x00-\x08\x0a-\x1f\x7f-\x9f]")
 
 
 def add_raw(client: GmailClient, messages: Iterable[dict[str, Any]]) -> None:
