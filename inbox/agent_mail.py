@@ -22,7 +22,6 @@ from sqlmodel import Session, col, select
 
 from app.core.claims import claim, lease_free
 from app.core.db import session_scope
-from app.core.errors import TandemError
 from app.core.models import AgentEmail, AgentEmailState, SmtpSecurity, SmtpServer, id_of
 from app.core.settings import Settings
 from gmail_sync.oauth import TokenCipher
@@ -156,7 +155,9 @@ def claim_email(engine: Engine, *, email_id: int, worker: str, now: datetime) ->
 
 
 def _attempt(engine: Engine, cipher: TokenCipher, email_id: int) -> str | None:
-    """Sends one claimed email; the error, or None when the server took it."""
+    """Sends one claimed email; the error, or None when the server took it. Whatever goes
+    wrong with this row is recorded on it (and retried with backoff, then failed), so it never
+    stops the emails behind it."""
     with session_scope(engine) as session:
         row = session.get(AgentEmail, email_id)
         server = session.exec(
@@ -169,7 +170,7 @@ def _attempt(engine: Engine, cipher: TokenCipher, email_id: int) -> str | None:
     try:
         login = smtp_login(server, cipher)
         send_email(login, build_email(row, login.sender))
-    except (smtplib.SMTPException, OSError, TandemError) as exc:
+    except Exception as exc:  # one row's failure (a refusal, a mail it cannot write) is its own
         return f"{type(exc).__name__}: {exc}"
     return None
 

@@ -12,13 +12,19 @@ from typing import Any
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 from sqlalchemy import Engine
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from app.core.db import session_scope
 from app.core.models import AgentEmail, AgentEmailState, Conversation, SmtpSecurity, SmtpServer
 from app.core.settings import Settings
 from gmail_sync.oauth import TokenCipher
-from inbox.agent_mail import SmtpSettings, configure_smtp, send_due_emails
+from inbox.agent_mail import (
+    BACKOFF,
+    MAX_ATTEMPTS,
+    SmtpSettings,
+    configure_smtp,
+    send_due_emails,
+)
 from inbox.reminder_firing import fire_due
 from tests.conftest import Team
 from tests.inbox.reminder_world import T0, World, add_reminders, build_world
@@ -169,3 +175,33 @@ def test_a_subject_with_line_breaks_is_mailed_on_one_line(
         mail["Subject"] == "Tandem reminder: call back #0 — “Invoice 1042 Bcc: thief@attacker.test”"
     )
     assert mail["Bcc"] is None
+
+
+def test_an_email_that_cannot_be_written_never_holds_back_the_others(
+    engine: Engine, settings: Settings, team: Team
+) -> None:
+    """A poisoned row (an address no mail can carry) fails on its own: tried again after each
+    backoff, then marked failed with its error, while the emails behind it go out."""
+    world = build_world(engine, team)
+    port = free_port()
+    configure(engine, settings, world, port)
+    add_reminders(engine, world, [T0, T0, T0])
+    fire_due(engine, clock=lambda: T0, worker="w1")
+    with session_scope(engine) as session:
+        poisoned = session.exec(select(AgentEmail).order_by(col(AgentEmail.id))).first()
+        assert poisoned is not None
+        poisoned.to_address = "olga@acme.test\r\nBcc: thief@attacker.test"
+        session.add(poisoned)
+        poisoned_id = poisoned.id
+    moment = T0
+    with smtp_server(port) as inbox:
+        assert send_due_emails(engine, settings, now=moment, worker="w1") == 2
+        for wait in BACKOFF:
+            moment += wait
+            assert send_due_emails(engine, settings, now=moment, worker="w1") == 0
+    assert len(inbox.mail) == 2
+    with Session(engine) as session:
+        failed = session.get(AgentEmail, poisoned_id)
+    assert failed is not None and failed.state == AgentEmailState.FAILED
+    assert failed.attempts == MAX_ATTEMPTS
+    assert failed.last_error and failed.last_error.startswith("ValueError")
