@@ -12,9 +12,9 @@ from app.core.db import session_scope
 from app.core.errors import TandemError
 from app.core.models import utcnow
 from app.core.settings import Settings
+from gmail_sync.delivery import send_due
 from gmail_sync.mailboxes import due_mailbox_ids, mailboxes_needing_watch
 from gmail_sync.push import WATCH_RENEWAL_MARGIN, renew_watch
-from gmail_sync.send import send_due
 from gmail_sync.sync import SyncReport, sync_mailbox
 from inbox.promises import break_lapsed_promises, replies_sent
 from webhooks.delivery import deliver_due

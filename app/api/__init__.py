@@ -28,9 +28,7 @@ from app.api import (
 from app.api.errors import ERROR_RESPONSES
 from app.http.auth import api_user
 
-router = APIRouter(
-    prefix="/api/v1", responses=ERROR_RESPONSES, dependencies=[Depends(api_user)]
-)
+router = APIRouter(prefix="/api/v1", responses=ERROR_RESPONSES, dependencies=[Depends(api_user)])
 router.include_router(users.router)
 router.include_router(tokens.router)
 router.include_router(mailboxes.router)

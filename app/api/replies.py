@@ -43,6 +43,7 @@ from app.core.settings import Settings
 from app.http.auth import CurrentUser
 from app.http.dependencies import SessionDep, SettingsDep
 from gmail_sync.compose import OutgoingAttachment
+from gmail_sync.delivery import send_reply
 from gmail_sync.mime_headers import parse_addresses
 from gmail_sync.send import (
     MAX_ATTACHMENT_BYTES,
@@ -51,7 +52,6 @@ from gmail_sync.send import (
     cancel_reply,
     queue_reply,
     retry_reply,
-    send_reply,
 )
 from inbox.presend import hold_internal_context
 from inbox.promise_text import DetectedPromise, detect_promise

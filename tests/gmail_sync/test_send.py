@@ -26,7 +26,7 @@ from app.core.models import (
 from app.core.settings import Settings
 from app.main import create_app
 from gmail_sync.compose import OutgoingAttachment, build_reply
-from gmail_sync.send import send_due
+from gmail_sync.delivery import send_due
 from tests.conftest import Member, Team
 from tests.gmail_sync.sync_fixtures import connect_via_api, deliver, run_sync
 
