@@ -17,6 +17,7 @@ from typing import Literal
 from sqlmodel import Session, col, select
 
 from app.core.claims import claim
+from app.core.db import get_scoped
 from app.core.errors import Conflict, Invalid, NotFound
 from app.core.models import (
     Attachment,
@@ -317,6 +318,14 @@ def cancel_reply(*, session: Session, message: Message, actor: User, now: dateti
         )
     )
     session.flush()
+
+
+def outgoing_message(session: Session, message_id: int, workspace_id: int) -> Message:
+    """One of the workspace's replies (404 for anything else, a received message included)."""
+    message = get_scoped(session, Message, message_id, workspace_id)
+    if message.direction != Direction.OUTBOUND or message.kind is None:
+        raise NotFound(f"outgoing message {message_id} not found")
+    return message
 
 
 def retry_reply(*, session: Session, message: Message, now: datetime) -> None:

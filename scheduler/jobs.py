@@ -75,11 +75,11 @@ def send_replies(engine: Engine, settings: Settings) -> int:
     outcomes = send_due(engine=engine, settings=settings, now=utcnow())
     sent = [outcome.message_id for outcome in outcomes if outcome.sent]
     if sent:
-        announce_sent(engine, sent, utcnow())
+        _announce_sent(engine, sent, utcnow())
     return len(outcomes)
 
 
-def announce_sent(engine: Engine, message_ids: list[int], now: datetime) -> None:
+def _announce_sent(engine: Engine, message_ids: list[int], now: datetime) -> None:
     """Replies that reached Gmail: message.sent events, and the SLA clocks and promises they
     settle."""
     with session_scope(engine) as session:

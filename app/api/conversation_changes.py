@@ -4,12 +4,11 @@ trail of who changed what (`GET /api/v1/conversations/{id}/events`)."""
 from datetime import datetime, timedelta
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 from sqlmodel import col, select
 
 from app.api.conversations import ConversationOut
-from app.api.replies import send_now
 from app.core.db import get_scoped
 from app.core.errors import Invalid
 from app.core.models import (
@@ -26,6 +25,7 @@ from app.core.models import (
 from app.core.settings import Settings
 from app.http.auth import CurrentUser
 from app.http.dependencies import SessionDep, SettingsDep
+from app.http.outbox import Outbox, OutboxDep
 from gmail_sync.send import ReplyRequest, queue_reply
 from inbox.changes import change_conversation, change_many
 from inbox.presend import hold_internal_context
@@ -112,7 +112,7 @@ def _out(conversation: Conversation) -> ConversationOut:
 def update_conversation(
     id: int,
     body: ConversationPatchIn,
-    request: Request,
+    outbox: OutboxDep,
     user: CurrentUser,
     session: SessionDep,
     settings: SettingsDep,
@@ -127,7 +127,7 @@ def update_conversation(
     closing = [conversation] if not was_closed else []
     queued = _resolve(session, closing, template, user, settings, confirmed=body.confirm)
     session.commit()
-    _send_at_once(request, settings, queued)
+    _send_at_once(outbox, queued)
     return _out(conversation)
 
 
@@ -151,7 +151,7 @@ def mark_conversation_unread(id: int, user: CurrentUser, session: SessionDep) ->
 
 @router.post("/conversations/bulk")
 def update_conversations(
-    body: BulkIn, request: Request, user: CurrentUser, session: SessionDep, settings: SettingsDep
+    body: BulkIn, outbox: OutboxDep, user: CurrentUser, session: SessionDep, settings: SettingsDep
 ) -> list[ConversationOut]:
     """The same change on many conversations, all or nothing; a resolution message goes to
     each conversation this closes."""
@@ -170,7 +170,7 @@ def update_conversations(
     closing = [conversation for conversation in changed if conversation.id in open_before]
     queued = _resolve(session, closing, template, user, settings, confirmed=body.changes.confirm)
     session.commit()
-    _send_at_once(request, settings, queued)
+    _send_at_once(outbox, queued)
     return [_out(conversation) for conversation in changed]
 
 
@@ -220,10 +220,9 @@ def _resolve(
     return queued
 
 
-def _send_at_once(request: Request, settings: Settings, message_ids: list[int]) -> None:
-    if settings.undo_send_seconds == 0:
-        for message_id in message_ids:
-            send_now(request, settings, message_id, utcnow())
+def _send_at_once(outbox: Outbox, message_ids: list[int]) -> None:
+    if message_ids:
+        outbox.send_new_after_response()
 
 
 @router.get("/conversations/{id}/events")
