@@ -14,23 +14,29 @@ from datetime import timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Request, status
-from fastapi.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
-from pydantic import BaseModel, Field, ValidationError
-from sqlmodel import Session
+from fastapi.responses import (
+    HTMLResponse,
+    JSONResponse,
+    PlainTextResponse,
+    RedirectResponse,
+    Response,
+)
+from pydantic import AwareDatetime, BaseModel, Field, ValidationError
+from sqlmodel import Session, col, select
 
 from app.core.db import get_scoped
 from app.core.errors import Conflict, Invalid, TandemError
-from app.core.models import Conversation, Template, User, Workspace, id_of, utcnow
+from app.core.models import Conversation, Message, Template, User, Workspace, id_of, utcnow
 from app.http.auth import WebUser
 from app.http.dependencies import SessionDep
 from app.http.outbox import OutboxDep
 from app.http.uploads import read_attachments
 from app.web.conversation import Draft, conversation_page
 from app.web.inbox import members
-from app.web.pages import refused
+from app.web.pages import refused, render
 from app.web.when import picked_time
 from gmail_sync.compose import OutgoingAttachment
-from gmail_sync.send import cancel_reply, outgoing_message, retry_reply
+from gmail_sync.send import ANSWERABLE, cancel_reply, outgoing_message, retry_reply
 from inbox import note_taking
 from inbox.replying import ReplyIn, queue_agent_reply
 from inbox.templates import render_for
@@ -48,10 +54,10 @@ class ReplyForm(BaseModel):
     promise: str = ""
     promise_custom: str = ""
     confirm: bool = False
-    seen_count: int = 0
+    seen_at: AwareDatetime | None = None
 
     def draft(self, *, held: bool = False) -> Draft:
-        fields = self.model_dump(exclude={"confirm", "seen_count", "exclude"})
+        fields = self.model_dump(exclude={"confirm", "seen_at", "exclude"})
         return Draft(**fields, held=held, extra={"exclude": self.exclude})
 
     def reply_in(self) -> ReplyIn:
@@ -113,8 +119,23 @@ def _text(session: Session, body: ReplyIn, user: User) -> ReplyIn:
     return body.model_copy(update={"template_id": None})
 
 
-def _check_news(conversation: Conversation, form: ReplyForm) -> None:
-    if not form.confirm and form.seen_count and conversation.message_count > form.seen_count:
+def _check_news(session: Session, conversation: Conversation, form: ReplyForm) -> None:
+    """Mail that reached the conversation after the page was shown may change the answer. The
+    page's time, not its message count, tells: a reply already on its way then (the agent's
+    own, a minute ago) is no news when Gmail takes it while the agent types."""
+    if form.confirm or form.seen_at is None:
+        return
+    newer = session.exec(
+        select(Message.id)
+        .where(
+            Message.conversation_id == conversation.id,
+            col(Message.duplicate_of_id).is_(None),
+            col(Message.state).in_(ANSWERABLE),
+            col(Message.created_at) > form.seen_at,
+        )
+        .limit(1)
+    ).first()
+    if newer is not None:
         raise Conflict("a new message arrived in this conversation while you were typing")
 
 
@@ -127,7 +148,7 @@ def _queue(
     if posted.file_problem:
         raise Invalid(posted.file_problem)
     body = _text(session, form.reply_in(), user)
-    _check_news(conversation, form)
+    _check_news(session, conversation, form)
     now = utcnow()
     if form.promise:
         workspace = session.get(Workspace, user.workspace_id)
@@ -253,6 +274,13 @@ def retry(
     return RedirectResponse(
         f"/c/{message.conversation_id}#outcome", status_code=status.HTTP_303_SEE_OTHER
     )
+
+
+@router.get("/outbox/{id}/state")
+def sent_state(id: int, request: Request, user: WebUser, session: SessionDep) -> HTMLResponse:
+    """Polled by the outcome box while the reply just sent is on its way to Gmail."""
+    message = outgoing_message(session, id, user.workspace_id)
+    return render(request, session, user, "_sent_state.html", {"sent": message, "now": utcnow()})
 
 
 @router.get("/members.json")
