@@ -4,7 +4,7 @@ trail of who changed what (`GET /api/v1/conversations/{id}/events`)."""
 from datetime import datetime, timedelta
 from typing import Annotated, Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, BackgroundTasks, Request
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 from sqlmodel import col, select
 
@@ -25,12 +25,12 @@ from app.core.models import (
 from app.core.settings import Settings
 from app.http.auth import CurrentUser
 from app.http.dependencies import SessionDep, SettingsDep
-from app.http.outbox import Outbox, OutboxDep
 from gmail_sync.send import ReplyRequest, queue_reply
 from inbox.changes import change_conversation, change_many
 from inbox.presend import hold_internal_context
 from inbox.reading import mark_read, mark_unread
 from inbox.templates import render_for
+from scheduler.jobs import send_replies
 
 router = APIRouter(tags=["conversations"])
 
@@ -112,7 +112,8 @@ def _out(conversation: Conversation) -> ConversationOut:
 def update_conversation(
     id: int,
     body: ConversationPatchIn,
-    outbox: OutboxDep,
+    background: BackgroundTasks,
+    request: Request,
     user: CurrentUser,
     session: SessionDep,
     settings: SettingsDep,
@@ -125,9 +126,8 @@ def update_conversation(
         session=session, conversation=conversation, actor=user, changes=body.changes(), now=now
     )
     closing = [conversation] if not was_closed else []
-    queued = _resolve(session, closing, template, user, settings, confirmed=body.confirm)
-    session.commit()
-    _send_at_once(outbox, queued)
+    queued = _resolve(session, closing, template, user, settings, confirmed=body.confirm, now=now)
+    _send_at_once(background, request, settings, queued)
     return _out(conversation)
 
 
@@ -136,7 +136,6 @@ def mark_conversation_read(id: int, user: CurrentUser, session: SessionDep) -> C
     """Marks it read for the whole team (the inbox's unread dot); not audited, no webhook."""
     conversation = get_scoped(session, Conversation, id, user.workspace_id)
     mark_read(session, conversation)
-    session.commit()
     return _out(conversation)
 
 
@@ -145,13 +144,17 @@ def mark_conversation_unread(id: int, user: CurrentUser, session: SessionDep) ->
     """Unread again, for a teammate to pick up: its newest client message is unread."""
     conversation = get_scoped(session, Conversation, id, user.workspace_id)
     mark_unread(session, conversation)
-    session.commit()
     return _out(conversation)
 
 
 @router.post("/conversations/bulk")
 def update_conversations(
-    body: BulkIn, outbox: OutboxDep, user: CurrentUser, session: SessionDep, settings: SettingsDep
+    body: BulkIn,
+    background: BackgroundTasks,
+    request: Request,
+    user: CurrentUser,
+    session: SessionDep,
+    settings: SettingsDep,
 ) -> list[ConversationOut]:
     """The same change on many conversations, all or nothing; a resolution message goes to
     each conversation this closes."""
@@ -164,13 +167,14 @@ def update_conversations(
             )
         )
     )
+    now = utcnow()
     changed = change_many(
-        session=session, ids=body.ids, actor=user, changes=body.changes.changes(), now=utcnow()
+        session=session, ids=body.ids, actor=user, changes=body.changes.changes(), now=now
     )
     closing = [conversation for conversation in changed if conversation.id in open_before]
-    queued = _resolve(session, closing, template, user, settings, confirmed=body.changes.confirm)
-    session.commit()
-    _send_at_once(outbox, queued)
+    confirmed = body.changes.confirm
+    queued = _resolve(session, closing, template, user, settings, confirmed=confirmed, now=now)
+    _send_at_once(background, request, settings, queued)
     return [_out(conversation) for conversation in changed]
 
 
@@ -192,6 +196,7 @@ def _resolve(
     settings: Settings,
     *,
     confirmed: bool,
+    now: datetime,
 ) -> list[int]:
     """Queues the resolution message in each conversation that was just closed; held (409, and
     nothing changes) where it would show the client internal context."""
@@ -213,16 +218,21 @@ def _resolve(
             conversation=conversation,
             author=user,
             request=ReplyRequest(body_text=text, body_html=html, kind=MessageKind.RESOLUTION),
-            now=utcnow(),
+            now=now,
             delay=timedelta(seconds=settings.undo_send_seconds),
         )
         queued.append(id_of(reply.message))
     return queued
 
 
-def _send_at_once(outbox: Outbox, message_ids: list[int]) -> None:
-    if message_ids:
-        outbox.send_new_after_response()
+def _send_at_once(
+    background: BackgroundTasks, request: Request, settings: Settings, message_ids: list[int]
+) -> None:
+    """Without an undo window the resolution messages are due now: the outbox job's own run
+    sends them once the response is out, so after the request's commit, and under the same
+    claim as the scheduler's runs, which can never send one twice."""
+    if message_ids and settings.undo_send_seconds == 0:
+        background.add_task(send_replies, request.app.state.engine, settings)
 
 
 @router.get("/conversations/{id}/events")
