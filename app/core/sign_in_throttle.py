@@ -40,6 +40,7 @@ FIRST_WAIT = timedelta(seconds=10)
 LONGEST_WAIT = timedelta(minutes=5)
 FAILURES_COUNT_FOR = timedelta(hours=1)
 USUAL_FOR = timedelta(days=90)
+ADDRESS_LENGTH = 64
 
 
 class TooManyAttempts(TandemError):
@@ -98,14 +99,15 @@ def _counters(
     return [by_address, by_account]
 
 
-def seconds_to_wait(
-    session: Session, *, email: str, address: str, now: datetime, besides: int | None = None
+def _seconds_to_wait(
+    session: Session, *, email: str, address: str, now: datetime, besides: int
 ) -> int:
-    """Whole seconds until an attempt for `email` from `address` may come; 0 means now."""
+    """Whole seconds until an attempt for `email` from `address` may come (0: now), counting
+    the failures of others than attempt `besides`."""
     recent_failures = and_(
         col(SignInAttempt.succeeded).is_(False),
         col(SignInAttempt.at) > now - FAILURES_COUNT_FOR,
-        col(SignInAttempt.id) != (besides or 0),
+        col(SignInAttempt.id) != besides,
     )
     longest = 0.0
     for counter in _counters(session, email, address, now):
@@ -119,12 +121,13 @@ def seconds_to_wait(
 def admit(engine: Engine, *, email: str, address: str, now: datetime) -> None:
     """Lets an attempt in, already recorded as a failure and committed; TooManyAttempts, with
     nothing recorded, while a wait runs."""
+    address = address[:ADDRESS_LENGTH]
     with session_scope(engine) as session:
         _lock(session, f"sign-in account {email}", f"sign-in address {address}")
         attempt = SignInAttempt(email=email, address=address, at=now)
         session.add(attempt)
         session.flush()
-        wait = seconds_to_wait(
+        wait = _seconds_to_wait(
             session, email=email, address=address, now=now, besides=id_of(attempt)
         )
         if wait > 0:
@@ -146,6 +149,7 @@ def _forget_old(session: Session, now: datetime) -> None:
 def forgive(session: Session, *, email: str, address: str, now: datetime) -> None:
     """A right password: the account's failures from this address are taken back, and the
     address is (still) a usual one, for 90 days from now."""
+    address = address[:ADDRESS_LENGTH]
     pair = and_(col(SignInAttempt.email) == email, col(SignInAttempt.address) == address)
     session.execute(delete(SignInAttempt).where(pair).execution_options(synchronize_session=False))
     session.add(SignInAttempt(email=email, address=address, succeeded=True, at=now))
