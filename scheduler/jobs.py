@@ -95,4 +95,4 @@ def break_promises(engine: Engine) -> int:
 def deliver_webhooks(engine: Engine, settings: Settings) -> int:
     """Posts the webhook deliveries that are due; each is claimed first, so overlapping runs
     never post one twice."""
-    return deliver_due(engine=engine, now=utcnow())
+    return deliver_due(engine=engine, now=utcnow(), allow_private=settings.webhook_allow_private)

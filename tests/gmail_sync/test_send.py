@@ -100,7 +100,7 @@ def test_a_reply_goes_to_everyone_in_the_same_thread_and_syncs_back_as_one_messa
     engine: Engine,
     sync_settings: Settings,
 ) -> None:
-    hook = {"url": "http://127.0.0.1:9/hook", "events": ["message.sent"]}
+    hook = {"url": "https://hooks.test/hook", "events": ["message.sent"]}
     assert instant.post("/api/v1/webhooks", json=hook, headers=admin.headers).is_success
     answer = instant.post(
         reply_url(conversation), json={"body_text": "It is attached."}, headers=admin.headers
