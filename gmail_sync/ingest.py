@@ -269,7 +269,7 @@ def _fill_row(item: _Fresh, mailbox: Mailbox, now: datetime) -> None:
         "cc": list(parsed.cc),
         "bcc": list(parsed.bcc),
         "mail_followup_to": list(parsed.mail_followup_to),
-        "automated": parsed.automation_reason,
+        "automated": parsed.automated,
         "subject": parsed.subject,
         "date": date,
         "text_body": parsed.text,
