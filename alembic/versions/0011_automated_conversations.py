@@ -33,9 +33,19 @@ AND NOT EXISTS (
 )
 """
 
-_INBOX = ["workspace_id", "status", "last_message_at", "id"]
-_MINE = ["workspace_id", "assignee_id", "last_message_at", "id", "status"]
-_OVERDUE = ["workspace_id", "status", "sla_due_at"]
+# `automated` ends the open-work indexes, so those views filter it and count without it
+# inside the index; the unassigned view also filters `assignee_id` inside the status range.
+_BEFORE = {
+    "ix_conversation_inbox": ["workspace_id", "status", "last_message_at", "id"],
+    "ix_conversation_mine": ["workspace_id", "assignee_id", "last_message_at", "id", "status"],
+    "ix_conversation_overdue": ["workspace_id", "status", "sla_due_at"],
+}
+_AFTER = {
+    "ix_conversation_inbox": [*_BEFORE["ix_conversation_inbox"], "automated", "assignee_id"],
+    "ix_conversation_mine": [*_BEFORE["ix_conversation_mine"], "automated"],
+    "ix_conversation_overdue": [*_BEFORE["ix_conversation_overdue"], "automated"],
+    "ix_conversation_automated": ["workspace_id", "automated", "last_message_at", "id", "status"],
+}
 
 
 def upgrade() -> None:
@@ -47,26 +57,17 @@ def upgrade() -> None:
     )
     op.add_column("message", sa.Column("no_auto_reply", sa.String(length=64), nullable=True))
     op.execute(sa.text(_BACKFILL).bindparams(yes=True))
-    _recreate_inbox_indexes(extra=["automated"])
-    op.create_index(
-        "ix_conversation_automated",
-        "conversation",
-        ["workspace_id", "automated", "last_message_at", "id", "status"],
-    )
+    _replace_indexes(_BEFORE, _AFTER)
 
 
 def downgrade() -> None:
-    op.drop_index("ix_conversation_automated", table_name="conversation")
-    _recreate_inbox_indexes(extra=[])
+    _replace_indexes(_AFTER, _BEFORE)
     op.drop_column("message", "no_auto_reply")
     op.drop_column("conversation", "automated")
 
 
-def _recreate_inbox_indexes(*, extra: list[str]) -> None:
-    for name, columns in (
-        ("ix_conversation_inbox", _INBOX),
-        ("ix_conversation_mine", _MINE),
-        ("ix_conversation_overdue", _OVERDUE),
-    ):
+def _replace_indexes(old: dict[str, list[str]], new: dict[str, list[str]]) -> None:
+    for name in old:
         op.drop_index(name, table_name="conversation")
-        op.create_index(name, "conversation", columns + extra)
+    for name, columns in new.items():
+        op.create_index(name, "conversation", columns)
