@@ -39,6 +39,7 @@ VIEW_LABELS = {
     View.PENDING: "Pending",
     View.SNOOZED: "Snoozed",
     View.OVERDUE: "Overdue",
+    View.AUTOMATED: "Automated",
     View.CLOSED: "Closed",
     View.ALL: "Everything",
 }
