@@ -72,6 +72,8 @@ _WHEN = re.compile(
     re.IGNORECASE,
 )
 
+_LIST_POST = re.compile(r"mailto:([^?>\s]+@[^?>\s]+)", re.IGNORECASE)
+
 
 @dataclass(frozen=True, slots=True)
 class Automation:
@@ -163,4 +165,11 @@ def _precedence(headers: Headers) -> str:
 def _is_list_post(headers: Headers) -> bool:
     """A list people write to gives its address in List-Post (RFC 2369); announcement lists
     and newsletters give none, or `NO`."""
-    return "mailto:" in header_text(headers, "List-Post").lower()
+    return list_address(headers) is not None
+
+
+def list_address(headers: Headers) -> str | None:
+    """The address people write to the list at (List-Post's `mailto:`), lowercased; None for
+    mail that came through no discussion list."""
+    found = _LIST_POST.search(header_text(headers, "List-Post"))
+    return found.group(1).lower() if found else None

@@ -1,10 +1,8 @@
-"""What a reply says before it is sent: its recipients, sender, subject, threading headers and
-the RFC 822 bytes.
+"""What a reply says before it is sent, besides whom it goes to (`gmail_sync.recipients`): its
+subject, threading headers and the RFC 822 bytes.
 
-Pure functions over the answered message's headers. Reply-all is the default the product
-promises, so `reply_recipients` is the one place that decides who a reply reaches. It never
-touches the database or the network, and a note cannot reach it: it only sees the headers of
-the message being answered and the text the agent wrote.
+Pure functions over the answered message's headers and what the agent wrote. They never touch
+the database or the network, and a note cannot reach them.
 """
 
 from __future__ import annotations
@@ -12,7 +10,7 @@ from __future__ import annotations
 import html
 import re
 import uuid
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from email.headerregistry import Address
@@ -20,14 +18,10 @@ from email.message import EmailMessage
 from email.policy import SMTP
 from email.utils import format_datetime
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Literal
 
 from app.core.plain_text import one_line
-from gmail_sync.mime_headers import bare_address, format_address, message_ids, parse_addresses
-
-if TYPE_CHECKING:
-    from app.core.models import Message
-    from gmail_sync.mime import ParsedMessage
+from gmail_sync.mime_headers import parse_addresses
+from gmail_sync.recipients import Answered
 
 # Mail clients trim References to the thread's root plus the newest ancestors; these bounds keep
 # the header on a dozen folded lines, which every MTA and Gmail's threader accept.
@@ -57,185 +51,6 @@ _RESERVED_HEADERS = frozenset(
         "content-transfer-encoding",
     }
 )
-
-
-@dataclass(frozen=True, slots=True)
-class Answered:
-    """What compose needs of the message being answered (from a Message row or a parsed one).
-
-    Addresses follow `ParsedMessage`: `from_address` bare and lowercased, the lists display
-    strings `Name <addr>`; message ids carry no angle brackets.
-    """
-
-    from_address: str
-    from_name: str
-    reply_to: tuple[str, ...]
-    to: tuple[str, ...]
-    cc: tuple[str, ...]
-    bcc: tuple[str, ...]
-    mail_followup_to: tuple[str, ...]
-    outbound: bool
-    message_id: str | None
-    references: tuple[str, ...]
-    subject: str
-
-    @classmethod
-    def of(cls, message: Message) -> Answered:
-        """A stored message; its `references` column is the space-separated id list."""
-        return cls(
-            from_address=message.from_address.lower(),
-            from_name=message.from_name,
-            reply_to=tuple(message.reply_to),
-            to=tuple(message.to),
-            cc=tuple(message.cc),
-            bcc=tuple(message.bcc),
-            mail_followup_to=tuple(message.mail_followup_to),
-            outbound=message.direction == "outbound",
-            message_id=message.rfc_message_id,
-            references=message_ids(message.references or ""),
-            subject=message.subject,
-        )
-
-    @classmethod
-    def of_parsed(cls, parsed: ParsedMessage, *, own_addresses: Collection[str]) -> Answered:
-        """A freshly parsed message; it is outbound when one of `own_addresses` sent it, the
-        same rule sync applies when it stores a message's direction."""
-        return cls(
-            from_address=parsed.from_address,
-            from_name=parsed.from_name,
-            reply_to=parsed.reply_to,
-            to=parsed.to,
-            cc=parsed.cc,
-            bcc=parsed.bcc,
-            mail_followup_to=parsed.mail_followup_to,
-            outbound=parsed.from_address in _lowered(own_addresses),
-            message_id=parsed.message_id,
-            references=parsed.references,
-            subject=parsed.subject,
-        )
-
-    @property
-    def sender(self) -> tuple[str, ...]:
-        """Whom a plain reply goes to: Reply-To when the author set one, else From."""
-        if self.reply_to:
-            return self.reply_to
-        return (format_address(self.from_name, self.from_address),) if self.from_address else ()
-
-
-@dataclass(frozen=True, slots=True)
-class Recipients:
-    """Display strings `Name <addr>`, each address once across `to` and `cc`.
-
-    `dropped` lists, for a reply to the sender only, whom reply-all would have reached too, so
-    the agent sees what the choice costs; it is empty for reply-all. `removed` lists whom the
-    agent struck out by hand (`exclude`), so the audit trail can say who was left out on purpose.
-    """
-
-    to: tuple[str, ...]
-    cc: tuple[str, ...]
-    dropped: tuple[str, ...] = ()
-    removed: tuple[str, ...] = ()
-
-
-def reply_recipients(
-    answered: Answered,
-    *,
-    own_addresses: Collection[str],
-    mode: Literal["all", "sender"],
-    exclude: Collection[str] = (),
-) -> Recipients:
-    """Who the reply goes to, never the team itself nor anyone in `exclude` (addresses the agent
-    removed by hand); empty when nobody else remains.
-
-    Reply-all follows Gmail and Thunderbird: Mail-Followup-To when the author set it (To only);
-    otherwise To is the reply target plus the answered To, and Cc the answered Cc. A follow-up
-    to the team's own message goes to that message's To and Cc. Nobody from the answered Bcc is
-    ever added: a Bcc'd person (often the mailbox itself) must stay hidden.
-    """
-    chosen = _chosen_recipients(answered, own=_lowered(own_addresses), mode=mode)
-    struck = _lowered(exclude)
-    if not struck:
-        return chosen
-    return Recipients(
-        to=tuple(person for person in chosen.to if bare_address(person) not in struck),
-        cc=tuple(person for person in chosen.cc if bare_address(person) not in struck),
-        dropped=chosen.dropped,
-        removed=tuple(
-            person for person in (*chosen.to, *chosen.cc) if bare_address(person) in struck
-        ),
-    )
-
-
-def _chosen_recipients(
-    answered: Answered, *, own: frozenset[str], mode: Literal["all", "sender"]
-) -> Recipients:
-    if answered.outbound:
-        everyone = _addressed(answered.to, answered.cc, own=own)
-        target = _addressed(answered.to, (), own=own)
-    elif answered.mail_followup_to:
-        everyone = _addressed(answered.mail_followup_to, (), own=own)
-        target = _addressed(answered.sender, (), own=own)
-    else:
-        everyone = _addressed((*answered.sender, *answered.to), answered.cc, own=own)
-        target = _addressed(answered.sender, (), own=own)
-    if mode == "all":
-        return everyone
-    kept = {bare_address(person) for person in target.to}
-    left_out = (
-        person for person in (*everyone.to, *everyone.cc) if bare_address(person) not in kept
-    )
-    return Recipients(to=target.to, cc=(), dropped=tuple(left_out))
-
-
-def _addressed(to: Iterable[str], cc: Iterable[str], *, own: frozenset[str]) -> Recipients:
-    """To and Cc without the team's addresses, each address once (where it first appears, as it
-    was first spelled) under its first non-empty display name; groups expand to members."""
-    first_seen: dict[str, tuple[str, str]] = {}
-    names: dict[str, str] = {}
-    for field, entries in (("to", to), ("cc", cc)):
-        for name, address in _people(entries):
-            key = address.lower()
-            if key not in own:
-                first_seen.setdefault(key, (field, address))
-                names[key] = names.get(key) or name
-
-    def listed(field: str) -> tuple[str, ...]:
-        return tuple(
-            format_address(names[key], address)
-            for key, (where, address) in first_seen.items()
-            if where == field
-        )
-
-    return Recipients(to=listed("to"), cc=listed("cc"))
-
-
-def _people(entries: Iterable[str]) -> list[tuple[str, str]]:
-    return [pair for entry in entries for pair in parse_addresses(entry)]
-
-
-def _lowered(addresses: Iterable[str]) -> frozenset[str]:
-    return frozenset(filter(None, (bare_address(address) for address in addresses)))
-
-
-def reply_from(answered: Answered, *, mailbox_email: str, aliases: Collection[str]) -> str:
-    """The address the client wrote to, so the reply comes from where they expect it.
-
-    For an inbound message: the first of the team's addresses (mailbox or send-as alias) in its
-    To, then Cc, then Bcc, as Gmail picks it. A follow-up to the team's own message keeps that
-    message's sender. Otherwise, the mailbox address.
-    """
-    spelled = {bare_address(alias): alias for alias in aliases}
-    spelled[bare_address(mailbox_email)] = mailbox_email
-    if answered.outbound:
-        candidates = [answered.from_address]
-    else:
-        candidates = [
-            address for _, address in _people((*answered.to, *answered.cc, *answered.bcc))
-        ]
-    for address in candidates:
-        if address.lower() in spelled:
-            return spelled[address.lower()]
-    return mailbox_email
 
 
 def reply_subject(subject: str) -> str:
@@ -277,15 +92,6 @@ def make_message_id(domain: str) -> str:
     if not domain or re.search(r"[\s<>@\[\]]", domain):
         raise ValueError(f"not a mail domain: {domain!r}")
     return f"tandem.{uuid.uuid4().hex}@{domain}"
-
-
-def diff_recipients(sent: Recipients, participants: Collection[str]) -> tuple[list[str], list[str]]:
-    """(added, dropped): bare addresses the reply reaches that the thread had not included, and
-    thread participants it leaves out, each sorted. `participants` may be bare addresses or
-    display strings; the caller leaves out the team's own addresses."""
-    reached = _lowered((*sent.to, *sent.cc))
-    known = _lowered(participants)
-    return sorted(reached - known), sorted(known - reached)
 
 
 @dataclass(frozen=True, slots=True)

@@ -34,7 +34,7 @@ from gmail_sync.client import mailbox_client
 from gmail_sync.compose import OutgoingAttachment, build_reply
 from gmail_sync.mailboxes import mark_needs_reauth, record_quota
 from gmail_sync.oauth import ReauthRequired
-from gmail_sync.send import ANSWERABLE
+from gmail_sync.thread_people import ANSWERABLE
 
 logger = logging.getLogger(__name__)
 

@@ -265,6 +265,8 @@ def _fill_row(item: _Fresh, mailbox: Mailbox, now: datetime) -> None:
         "references": " ".join(parsed.references) or None,
         "from_address": parsed.from_address,
         "from_name": parsed.from_name,
+        "authors": list(parsed.authors),
+        "list_post": parsed.list_post,
         "reply_to": list(parsed.reply_to),
         "to": list(parsed.to),
         "cc": list(parsed.cc),

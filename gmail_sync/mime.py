@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from gmail_sync.automated_mail import classify
+from gmail_sync.automated_mail import classify, list_address
 from gmail_sync.charsets import clean_text
 from gmail_sync.html_text import inline_images, sanitize_html
 from gmail_sync.mime_attachments import Attachment
@@ -59,9 +59,11 @@ _FUTURE_DATE_SLACK = timedelta(days=1)
 class ParsedMessage:
     """Everything Tandem stores about one message.
 
-    Addresses: `from_address` is bare and lowercased; `reply_to`, `to`, `cc`, `bcc` and
-    `mail_followup_to` hold display strings `Name <addr>` (or `addr` when there is no name),
-    with the address as written; `bare_addresses()` turns them into lowercased addresses.
+    Addresses: `from_address` is bare and lowercased (the first author's); `authors`, `reply_to`,
+    `to`, `cc`, `bcc` and `mail_followup_to` hold display strings `Name <addr>` (or `addr` when
+    there is no name), with the address as written; `bare_addresses()` turns them into
+    lowercased addresses. `authors` lists every author of a From with several, else is empty;
+    `list_post` is the discussion list's address (List-Post) the message came through.
     Message ids (`message_id`, `in_reply_to`, `references`) have no angle brackets.
     `html` is sanitized for display (see html_text), None when the message has no HTML part.
     `visible_text` is what the author wrote in this message, empty only when the message is
@@ -82,11 +84,13 @@ class ParsedMessage:
     date: datetime | None
     from_address: str
     from_name: str
+    authors: tuple[str, ...]
     reply_to: tuple[str, ...]
     to: tuple[str, ...]
     cc: tuple[str, ...]
     bcc: tuple[str, ...]
     mail_followup_to: tuple[str, ...]
+    list_post: str | None
     text: str
     html: str | None
     visible_text: str
@@ -233,11 +237,13 @@ def _unparsed(facts: _GmailFacts, errors: list[str]) -> ParsedMessage:
         date=facts.internal_date,
         from_address="",
         from_name="",
+        authors=(),
         reply_to=(),
         to=(),
         cc=(),
         bcc=(),
         mail_followup_to=(),
+        list_post=None,
         text="",
         html=None,
         visible_text="",
@@ -280,11 +286,15 @@ def _assemble(headers: Headers, tree: Tree, facts: _GmailFacts, errors: list[str
         date=_date(headers, facts),
         from_address=from_address,
         from_name=from_name,
+        authors=tuple(format_address(name, address) for name, address in senders)
+        if len(senders) > 1
+        else (),
         reply_to=_formatted(headers, "Reply-To", hint),
         to=_formatted(headers, "To", hint),
         cc=_formatted(headers, "Cc", hint),
         bcc=_formatted(headers, "Bcc", hint),
         mail_followup_to=_formatted(headers, "Mail-Followup-To", hint),
+        list_post=list_address(headers),
         text=text,
         html=inline_images(sanitize_html(html), body.images) if html else None,
         visible_text=reply.visible,

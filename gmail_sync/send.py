@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Literal
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col
 
 from app.core.claims import claim
 from app.core.db import get_scoped
@@ -31,24 +31,19 @@ from app.core.models import (
     User,
     id_of,
 )
-from gmail_sync.compose import (
-    Answered,
-    OutgoingAttachment,
-    Recipients,
-    diff_recipients,
-    make_message_id,
-    reply_from,
-    reply_recipients,
-    reply_references,
-    reply_subject,
-)
+from gmail_sync.compose import OutgoingAttachment, make_message_id, reply_references, reply_subject
 from gmail_sync.html_text import sanitize_html
 from gmail_sync.mime_headers import bare_address
+from gmail_sync.recipients import (
+    Answered,
+    Recipients,
+    reply_from,
+    reply_recipients,
+)
+from gmail_sync.thread_people import answered_message, recipient_diff, team_addresses
 
 #: Gmail refuses messages over 35 MB; attachments grow by a third in base64.
 MAX_ATTACHMENT_BYTES = 25 * 1024 * 1024
-#: What a reply can answer, and what counts in the conversation's timeline.
-ANSWERABLE = (MessageState.RECEIVED, MessageState.SENT)
 
 
 @dataclass(frozen=True)
@@ -94,9 +89,9 @@ def queue_reply(
     answered = answered_message(session, conversation, request.answered_id)
     mailbox = session.get(Mailbox, answered.mailbox_id)
     assert mailbox is not None, "a message's mailbox cascades with it"
-    recipients, bcc = _recipients(mailbox, answered, request)
-    participants = thread_participants(session, conversation, mailbox)
-    added, dropped = diff_recipients(recipients, participants)
+    own = team_addresses(session, conversation.workspace_id)
+    recipients, bcc = _recipients(own, answered, request)
+    added, dropped = recipient_diff(session, conversation, recipients, own=own, answered=answered)
     message = _reply_row(mailbox, answered, author, request, now)
     message.to, message.cc, message.bcc = list(recipients.to), list(recipients.cc), bcc
     message.send_after = now + delay
@@ -112,59 +107,12 @@ def queue_reply(
     return QueuedReply(message, added, dropped)
 
 
-def answered_message(
-    session: Session, conversation: Conversation, answered_id: int | None
-) -> Message:
-    """The message a reply answers: the one asked for, else the latest inbound one, else (a
-    follow-up) the team's latest sent one."""
-    query = select(Message).where(
-        Message.conversation_id == conversation.id,
-        col(Message.duplicate_of_id).is_(None),
-        col(Message.state).in_(ANSWERABLE),
-    )
-    if answered_id is not None:
-        found = session.exec(query.where(Message.id == answered_id)).first()
-        if found is None:
-            raise NotFound(
-                f"message {answered_id} is not a received or sent message of this conversation"
-            )
-        return found
-    latest = query.order_by(col(Message.date).desc(), col(Message.id).desc())
-    inbound = session.exec(latest.where(Message.direction == Direction.INBOUND).limit(1)).first()
-    found = inbound or session.exec(latest.limit(1)).first()
-    if found is None:
-        raise Invalid("the conversation has no message to answer yet")
-    return found
-
-
-def own_addresses(mailbox: Mailbox) -> set[str]:
-    """The mailbox's address and send-as aliases, lowercased: never a reply's recipient."""
-    return {mailbox.email.lower(), *(alias.lower() for alias in mailbox.aliases)}
-
-
-def thread_participants(session: Session, conversation: Conversation, mailbox: Mailbox) -> set[str]:
-    """Everyone outside the team who wrote or was written to in the conversation (bare,
-    lowercased)."""
-    people: set[str] = set()
-    for message in session.exec(
-        select(Message).where(
-            Message.conversation_id == conversation.id,
-            col(Message.duplicate_of_id).is_(None),
-            col(Message.state).in_(ANSWERABLE),
-        )
-    ):
-        people.add(message.from_address.lower())
-        people.update(bare_address(item) for item in (*message.to, *message.cc))
-    own = own_addresses(mailbox)
-    return {person for person in people if person and person not in own}
-
-
 def _recipients(
-    mailbox: Mailbox, answered: Message, request: ReplyRequest
+    own: frozenset[str], answered: Message, request: ReplyRequest
 ) -> tuple[Recipients, list[str]]:
     """Reply-all (or sender) recipients without the removed ones, plus the request's extra Cc,
     and the Bcc; an address is never listed twice."""
-    view, own = Answered.of(answered), own_addresses(mailbox)
+    view = Answered.of(answered)
     if request.exclude:
         _check_removable(view, own, request.exclude)
     computed = reply_recipients(view, own_addresses=own, mode=request.mode, exclude=request.exclude)
@@ -188,7 +136,7 @@ def _recipients(
     return recipients, _new_addresses(request.bcc, taken)
 
 
-def _check_removable(view: Answered, own: set[str], exclude: Sequence[str]) -> None:
+def _check_removable(view: Answered, own: frozenset[str], exclude: Sequence[str]) -> None:
     """Only someone reply-all would reach can be removed: anything else is a typo or a stale
     page, and silently ignoring it would let the agent believe someone was left out."""
     everyone = reply_recipients(view, own_addresses=own, mode="all")

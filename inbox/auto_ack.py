@@ -28,8 +28,10 @@ from app.core.models import (
     id_of,
     utcnow,
 )
-from gmail_sync.send import ReplyRequest, own_addresses, queue_reply
+from gmail_sync.recipients import is_own
+from gmail_sync.send import ReplyRequest, queue_reply
 from gmail_sync.sync import SyncReport
+from gmail_sync.thread_people import team_addresses
 from inbox.sla import first_response_due, policy_of
 from inbox.templates import TemplateError, context_for, render_text
 
@@ -83,7 +85,7 @@ def why_not_acknowledge(
         return f"no automatic reply wanted ({message.no_auto_reply})"
     if not sender or _ROBOT.match(sender.split("@", 1)[0]):
         return "a system or no-reply address"
-    if sender in _team_addresses(session, mailbox.workspace_id):
+    if is_own(sender, team_addresses(session, mailbox.workspace_id)):
         return "mail from the team's own mailbox"
     if _opened_before(session, message):
         return "not the start of a conversation"
@@ -96,13 +98,6 @@ def why_not_acknowledge(
         )
     ).first()
     return "this sender was acknowledged recently" if recent is not None else None
-
-
-def _team_addresses(session: Session, workspace_id: int) -> set[str]:
-    addresses: set[str] = set()
-    for mailbox in session.exec(select(Mailbox).where(Mailbox.workspace_id == workspace_id)):
-        addresses |= own_addresses(mailbox)
-    return addresses
 
 
 def _opened_before(session: Session, message: Message) -> bool:

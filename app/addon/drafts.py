@@ -16,10 +16,10 @@ from app.addon.cards import Json
 from app.addon.events import AddonEvent
 from app.addon.threads import find_conversation
 from app.addon.urls import public
-from app.core.models import Conversation, Mailbox, User
+from app.core.models import Conversation, User
 from app.core.settings import Settings
-from gmail_sync.compose import Answered, Recipients, diff_recipients, reply_recipients
-from gmail_sync.send import answered_message, own_addresses, thread_participants
+from gmail_sync.recipients import Answered, Recipients, diff_recipients, reply_recipients
+from gmail_sync.thread_people import answered_message, team_addresses, thread_participants
 
 REPLY_ALL_PATH = "/addon/compose/reply-all"
 
@@ -42,11 +42,9 @@ def check_draft(session: Session, *, user: User, event: AddonEvent) -> DraftChec
     if conversation is None:
         return None
     answered = answered_message(session, conversation, None)
-    mailbox = session.get(Mailbox, answered.mailbox_id)
-    assert mailbox is not None, "a message's mailbox cascades with it"
-    own = own_addresses(mailbox) | {user.email.lower()}
+    own = team_addresses(session, conversation.workspace_id) | {user.email.lower()}
     everyone = reply_recipients(Answered.of(answered), own_addresses=own, mode="all")
-    participants = thread_participants(session, conversation, mailbox) - own
+    participants = thread_participants(session, conversation, own)
     drafted = Recipients(
         to=tuple(gmail.toRecipients), cc=(*gmail.ccRecipients, *gmail.bccRecipients)
     )

@@ -37,7 +37,8 @@ from app.web.inbox import members
 from app.web.pages import render
 from app.web.when import picked_time
 from gmail_sync.compose import OutgoingAttachment
-from gmail_sync.send import ANSWERABLE, cancel_reply, outgoing_message, retry_reply
+from gmail_sync.send import cancel_reply, outgoing_message, retry_reply
+from gmail_sync.thread_people import ANSWERABLE
 from inbox import note_taking
 from inbox.replying import ReplyIn, queue_agent_reply
 from inbox.templates import render_for

@@ -24,7 +24,6 @@ from app.core.models import (
     Conversation,
     ConversationStatus,
     Direction,
-    Mailbox,
     Message,
     MessageState,
     Priority,
@@ -42,8 +41,8 @@ from app.web import presence
 from app.web.inbox import members
 from app.web.pages import render
 from app.web.when import PRESETS, picked_time
-from gmail_sync.compose import Answered, reply_recipients
-from gmail_sync.send import answered_message, own_addresses
+from gmail_sync.mime_headers import bare_address
+from gmail_sync.thread_people import reply_preview
 from inbox.changes import change_conversation
 from inbox.promises import make_promise
 from inbox.reading import mark_read, mark_unread
@@ -94,17 +93,19 @@ def _timeline(timeline: Timeline) -> list[dict[str, Any]]:
 
 
 def _recipients(session: Session, conversation: Conversation) -> dict[str, Any] | None:
-    """Who reply-all and a reply to the sender would reach, worked out exactly as the send path
-    does (`answered_message` + `reply_recipients`); None when there is nothing to answer."""
-    try:
-        answered = answered_message(session, conversation, None)
-    except TandemError:
+    """Who reply-all and a reply to the sender would reach, worked out exactly as a send is
+    (`reply_preview`), and whom reply-all brings in new; None when there is nothing to answer."""
+    preview = reply_preview(session, conversation)
+    if preview is None:
         return None
-    mailbox = session.get(Mailbox, answered.mailbox_id)
-    own = own_addresses(mailbox) if mailbox else set()
-    everyone = reply_recipients(Answered.of(answered), own_addresses=own, mode="all")
-    sender = reply_recipients(Answered.of(answered), own_addresses=own, mode="sender")
-    return {"to": everyone.to, "cc": everyone.cc, "sender_to": sender.to, "dropped": sender.dropped}
+    everyone = (*preview.everyone.to, *preview.everyone.cc)
+    return {
+        "to": preview.everyone.to,
+        "cc": preview.everyone.cc,
+        "sender_to": preview.sender.to,
+        "dropped": preview.sender.dropped,
+        "new": [person for person in everyone if bare_address(person) in preview.new],
+    }
 
 
 def _outbox(timeline: Timeline) -> list[Message]:

@@ -16,18 +16,20 @@ from app.core.models import Message
 from gmail_sync.compose import (
     MAX_REFERENCES_CHARS,
     MAX_REPLY_REFERENCES,
-    Answered,
     OutgoingAttachment,
-    Recipients,
     build_reply,
-    diff_recipients,
     make_message_id,
-    reply_from,
-    reply_recipients,
     reply_references,
     reply_subject,
 )
 from gmail_sync.mime import parse_raw_message
+from gmail_sync.recipients import (
+    Answered,
+    Recipients,
+    diff_recipients,
+    reply_from,
+    reply_recipients,
+)
 
 MAILBOX = "support@acme.com"
 ALIASES = ("billing@acme.com", "Help@Acme.com")
@@ -146,7 +148,7 @@ CASES = [
         f"From: Ann Lee <ann@partner.example>\nReply-To: billing@acme.com\n"
         f"To: {JANE}\nCc: {MAILBOX}",
         "all",
-        (JANE,),
+        ("Ann Lee <ann@partner.example>", JANE),
         (),
         (),
         id="alias-as-reply-to",
@@ -351,23 +353,23 @@ CASES = [
     pytest.param(
         f"From: noreply@forms.example\nReply-To: {MAILBOX}\nTo: {MAILBOX}",
         "all",
+        ("noreply@forms.example",),
         (),
         (),
-        (),
-        id="empty-client-wrote-only-to-us",
+        id="reply-to-us-goes-to-the-author",
     ),
     pytest.param(
         f"From: noreply@forms.example\nReply-To: {MAILBOX}\nTo: {MAILBOX}",
         "sender",
+        ("noreply@forms.example",),
         (),
         (),
-        (),
-        id="empty-sender-mode",
+        id="reply-to-us-sender-mode-goes-to-the-author",
     ),
     pytest.param(
         f"From: noreply@forms.example\nReply-To: billing@acme.com\nTo: {MAILBOX}, {BOB}",
         "sender",
-        (),
+        ("noreply@forms.example",),
         (),
         (BOB,),
         id="sender-mode-reply-to-is-alias",
@@ -403,6 +405,98 @@ CASES = [
         ("e@c.example", "d@c.example", "f@c.example"),
         (),
         id="cc-order-kept",
+    ),
+    pytest.param(
+        f"From: {JANE}, {BOB}\nTo: {MAILBOX}",
+        "all",
+        (JANE, BOB),
+        (),
+        (),
+        id="several-authors-all",
+    ),
+    pytest.param(
+        f"From: {JANE}, {BOB}\nTo: {MAILBOX}\nCc: Carl <carl@client.example>",
+        "sender",
+        (JANE, BOB),
+        (),
+        ("Carl <carl@client.example>",),
+        id="several-authors-are-the-sender",
+    ),
+    pytest.param(
+        f"From: {JANE}, {BOB}\nReply-To: {MAILBOX}\nTo: {MAILBOX}",
+        "all",
+        (JANE, BOB),
+        (),
+        (),
+        id="several-authors-reply-to-us",
+    ),
+    pytest.param(
+        f"From: {JANE}\nReply-To: Help <help@acme.com>, {MAILBOX}\nTo: {MAILBOX}\nCc: {BOB}",
+        "all",
+        (JANE,),
+        (BOB,),
+        (),
+        id="reply-to-only-our-alias-and-mailbox",
+    ),
+    pytest.param(
+        f"From: {JANE}\nReply-To: ops@lists.example\nTo: ops@lists.example, {MAILBOX}\n"
+        "List-Id: Ops <ops.lists.example>\nList-Post: <mailto:ops@lists.example>",
+        "all",
+        (JANE, "ops@lists.example"),
+        (),
+        (),
+        id="list-rewrote-reply-to-all-keeps-author-and-list",
+    ),
+    pytest.param(
+        f"From: {JANE}\nReply-To: ops@lists.example\nTo: ops@lists.example, {MAILBOX}\n"
+        "List-Post: <mailto:ops@lists.example>",
+        "sender",
+        (JANE,),
+        (),
+        ("ops@lists.example",),
+        id="list-rewrote-reply-to-sender-is-the-author",
+    ),
+    pytest.param(
+        f"From: {JANE}\nReply-To: ops@lists.example\nTo: {MAILBOX}\nCc: ops@lists.example\n"
+        "List-Post: <mailto:OPS@lists.example?subject=help>",
+        "sender",
+        (JANE,),
+        (),
+        ("ops@lists.example",),
+        id="list-in-cc-rewrote-reply-to",
+    ),
+    pytest.param(
+        f"From: {JANE}\nReply-To: {BOB}\nTo: {MAILBOX}\nCc: {BOB}",
+        "sender",
+        (BOB,),
+        (),
+        (),
+        id="a-person-reply-to-in-cc-is-honoured-without-a-list",
+    ),
+    pytest.param(
+        f"From: {JANE}\nReply-To: Jane at home <jane@home.example>\nTo: ops@lists.example\n"
+        "List-Post: <mailto:ops@lists.example>",
+        "sender",
+        ("Jane at home <jane@home.example>",),
+        (),
+        ("ops@lists.example",),
+        id="a-list-post-with-the-authors-own-reply-to",
+    ),
+    pytest.param(
+        f"From: {JANE}\nTo: support+urgent@acme.com, {BOB}\nCc: Billing+vip@ACME.com",
+        "all",
+        (JANE, BOB),
+        (),
+        (),
+        id="plus-addressed-own-addresses",
+    ),
+    pytest.param(
+        f"From: {JANE}\nReply-To: support+tickets@acme.com\nTo: {MAILBOX}",
+        "all",
+        (JANE,),
+        (),
+        (),
+        id="plus-addressed-reply-to-us",
     ),
 ]
 

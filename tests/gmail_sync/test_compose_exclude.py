@@ -1,8 +1,8 @@
 """`reply_recipients(..., exclude=...)`: addresses the agent struck from a reply-all are left
 out wherever they were, matched by bare address in any case, and reported as `removed`."""
 
-from gmail_sync.compose import Answered, Recipients, reply_recipients
 from gmail_sync.mime import parse_raw_message
+from gmail_sync.recipients import Answered, Recipients, reply_recipients
 
 OWN = ("support@acme.com",)
 JANE = "Jane Roe <jane@client.example>"

@@ -215,6 +215,8 @@ class Message(SQLModel, table=True):
     references: str | None = Field(default=None, sa_type=Text)
     from_address: str = Field(default="", sa_type=String(320), nullable=False)
     from_name: str = Field(default="", sa_type=String(320), nullable=False)
+    authors: list[str] = json_field(list)
+    list_post: str | None = Field(default=None, sa_type=String(320))
     reply_to: list[str] = json_field(list)
     to: list[str] = json_field(list)
     cc: list[str] = json_field(list)

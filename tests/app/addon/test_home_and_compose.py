@@ -7,7 +7,7 @@ from sqlalchemy import Engine
 
 from app.core.db import session_scope
 from app.core.models import Conversation, Message, Reminder
-from gmail_sync.compose import Answered, reply_recipients
+from gmail_sync.recipients import Answered, reply_recipients
 from tests.app.addon.conftest import Desk, Google, assert_card_response, card_text, shown_card
 
 
