@@ -2,8 +2,8 @@
 
 Every row belongs to exactly one workspace (`workspace_id` on every table) so that each query
 can be scoped by it. The tables live in modules by what they hold (`team`, `mail`, `work`,
-`outbox`); `columns` says how things are stored. Import from here: `from app.core.models import
-Conversation`.
+`outbox`, `live`); `columns` says how things are stored. Import from here:
+`from app.core.models import Conversation`.
 """
 
 from sqlmodel import SQLModel
@@ -27,6 +27,7 @@ from app.core.models.enums import (
     SyncState,
     WebhookDeliveryState,
 )
+from app.core.models.live import LiveEvent, Presence
 from app.core.models.mail import (
     Attachment,
     AutoReplyLog,
@@ -63,6 +64,7 @@ __all__ = [
     "Direction",
     "FollowupAction",
     "JSONType",
+    "LiveEvent",
     "Mailbox",
     "MailboxStatus",
     "Message",
@@ -73,6 +75,7 @@ __all__ = [
     "NoteRevision",
     "Notification",
     "OAuthState",
+    "Presence",
     "Priority",
     "PromiseState",
     "Reminder",
