@@ -21,9 +21,11 @@ from app.web import (
     attachments,
     compose,
     conversation,
+    events,
     google_sign_in,
     inbox,
     notifications,
+    presence,
     reminders,
     settings,
 )
@@ -112,5 +114,7 @@ for _module in (
     attachments,
     notifications,
     settings,
+    presence,
+    events,
 ):
     router.include_router(_module.router)
