@@ -21,6 +21,7 @@ from sqlmodel import Session, col, select
 from app.core.claims import claim
 from app.core.db import session_scope
 from app.core.errors import Conflict, Invalid, NotFound, TandemError
+from app.core.live import Live
 from app.core.models import (
     Attachment,
     AuditEvent,
@@ -48,6 +49,7 @@ from gmail_sync.compose import (
     reply_subject,
 )
 from gmail_sync.html_text import sanitize_html
+from gmail_sync.live_mail import announce_reply
 from gmail_sync.mailboxes import mark_needs_reauth, record_quota
 from gmail_sync.mime_headers import bare_address
 from gmail_sync.oauth import (
@@ -122,6 +124,7 @@ def queue_reply(
     if recipients.removed:
         session.add(_removed_event(message, author, recipients, now))
     session.flush()
+    announce_reply(session, message, Live.REPLY_QUEUED)
     return QueuedReply(message, added, dropped)
 
 
@@ -331,6 +334,7 @@ def cancel_reply(*, session: Session, message: Message, actor: User, now: dateti
         )
     )
     session.flush()
+    announce_reply(session, message, Live.REPLY_CANCELLED)
 
 
 def retry_reply(*, session: Session, message: Message, now: datetime) -> None:
@@ -340,6 +344,7 @@ def retry_reply(*, session: Session, message: Message, now: datetime) -> None:
     message.state, message.send_after, message.send_error = MessageState.QUEUED, now, None
     session.add(message)
     session.flush()
+    announce_reply(session, message, Live.REPLY_QUEUED)
 
 
 @dataclass(frozen=True)
@@ -480,6 +485,7 @@ def _record_failure(engine: Engine, message_id: int, error: str, *, reauth: bool
         if message is None:
             return
         message.state, message.send_error = MessageState.FAILED, error
+        announce_reply(session, message, Live.REPLY_FAILED)
         if reauth:
             mailbox = session.get(Mailbox, message.mailbox_id)
             if mailbox is not None:
@@ -510,6 +516,7 @@ def record_sent(
     conversation.updated_at = now
     session.add(conversation)
     session.flush()
+    announce_reply(session, message, Live.REPLY_SENT)
     return message
 
 
