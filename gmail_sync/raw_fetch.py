@@ -3,8 +3,9 @@ with format=raw.
 
 Gmail's payload gives header values as text it decoded itself, so raw 8-bit headers (RFC 6532
 UTF-8, or a legacy charset such as cp1251) arrive with U+FFFD (or Latin-1 mojibake) where the
-bytes were, and an encoded word that hides a line break arrives with the break in it; and it keeps named parts behind attachmentIds, so an inline image the HTML shows
-and a TNEF container (winmail.dat) have no bytes to show or list. For those messages, few since
+bytes were, and an encoded word that hides a line break arrives with the break in it; and it
+keeps named parts behind attachmentIds, so an inline image the HTML shows and a TNEF container
+(winmail.dat) have no bytes to show or list. For those messages, few since
 most mail is 7-bit, the raw bytes are fetched (one batched messages.get each) and put on the
 resource as `raw`, which mime reads with the payload's attachmentIds. A message Gmail will not
 give raw is parsed from its payload as before. A full sync that fetches a changed thread again

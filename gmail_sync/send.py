@@ -1,26 +1,24 @@
-"""Replies: stored as outbound messages the moment an agent sends them, sent through Gmail when
-their undo window ends, in the conversation's Gmail thread.
+"""Replies on Tandem's side: stored as outbound messages the moment an agent sends them, with
+their recipients worked out from the message they answer, cancelled inside their undo window or
+queued again after a failure. `gmail_sync.delivery` sends them to Gmail when they are due; this
+module never talks to Gmail.
 
 A reply is a `Message` row from the start (state queued), so nothing typed is lost: a cancelled
 reply keeps its text, a failed one stays visible with Gmail's reason and can be sent again.
-Sending claims the row with a conditional UPDATE (queued -> sending), so two schedulers never
-send one reply twice. The row learns its Gmail id from the send, which makes the sync's copy the
-same row; a reply left in `sending` by a crash is marked failed after `SENDING_TIMEOUT`, and if
-Gmail did send it the sync adopts the row by its Message-ID, which clears the failure.
+Cancelling claims the row (queued -> cancelled) as sending does (queued -> sending), so a reply
+is either cancelled or sent, never both.
 """
 
-import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Literal
 
-from sqlalchemy import Engine, update
 from sqlmodel import Session, col, select
 
 from app.core.claims import claim
-from app.core.db import session_scope
-from app.core.errors import Conflict, Invalid, NotFound, TandemError
+from app.core.db import get_scoped
+from app.core.errors import Conflict, Invalid, NotFound
 from app.core.live import Live
 from app.core.models import (
     Attachment,
@@ -34,13 +32,10 @@ from app.core.models import (
     User,
     id_of,
 )
-from app.core.settings import Settings
-from gmail_sync.client import mailbox_client
 from gmail_sync.compose import (
     Answered,
     OutgoingAttachment,
     Recipients,
-    build_reply,
     diff_recipients,
     make_message_id,
     reply_from,
@@ -50,19 +45,11 @@ from gmail_sync.compose import (
 )
 from gmail_sync.html_text import sanitize_html
 from gmail_sync.live_mail import announce_reply
-from gmail_sync.mailboxes import mark_needs_reauth, record_quota
 from gmail_sync.mime_headers import bare_address
-from gmail_sync.oauth import (
-    ReauthRequired,
-)
 
-logger = logging.getLogger(__name__)
-
-SENDING_TIMEOUT = timedelta(minutes=10)
 #: Gmail refuses messages over 35 MB; attachments grow by a third in base64.
 MAX_ATTACHMENT_BYTES = 25 * 1024 * 1024
-#: Mail Tandem writes on its own carries these, so other robots do not answer it (RFC 3834).
-AUTOMATIC_HEADERS = {"Auto-Submitted": "auto-replied", "X-Auto-Response-Suppress": "All"}
+#: What a reply can answer, and what counts in the conversation's timeline.
 ANSWERABLE = (MessageState.RECEIVED, MessageState.SENT)
 
 
@@ -337,6 +324,14 @@ def cancel_reply(*, session: Session, message: Message, actor: User, now: dateti
     announce_reply(session, message, Live.REPLY_CANCELLED)
 
 
+def outgoing_message(session: Session, message_id: int, workspace_id: int) -> Message:
+    """One of the workspace's replies (404 for anything else, a received message included)."""
+    message = get_scoped(session, Message, message_id, workspace_id)
+    if message.direction != Direction.OUTBOUND or message.kind is None:
+        raise NotFound(f"outgoing message {message_id} not found")
+    return message
+
+
 def retry_reply(*, session: Session, message: Message, now: datetime) -> None:
     """Queues a failed reply again, to be sent at once."""
     if message.state != MessageState.FAILED:
@@ -345,188 +340,3 @@ def retry_reply(*, session: Session, message: Message, now: datetime) -> None:
     session.add(message)
     session.flush()
     announce_reply(session, message, Live.REPLY_QUEUED)
-
-
-@dataclass(frozen=True)
-class SendOutcome:
-    message_id: int
-    sent: bool
-    error: str | None = None
-
-
-def send_due(*, engine: Engine, settings: Settings, now: datetime) -> list[SendOutcome]:
-    """Sends every reply whose undo window has ended; replies another worker claimed first
-    are left to it."""
-    _fail_stalled(engine, now)
-    with session_scope(engine) as session:
-        due = session.exec(
-            select(Message.id)
-            .where(Message.state == MessageState.QUEUED, col(Message.send_after) <= now)
-            .order_by(col(Message.send_after))
-            .limit(100)
-        ).all()
-    outcomes = (
-        send_reply(engine=engine, settings=settings, message_id=message_id, now=now)
-        for message_id in due
-        if message_id is not None
-    )
-    return [outcome for outcome in outcomes if outcome is not None]
-
-
-def send_reply(
-    *, engine: Engine, settings: Settings, message_id: int, now: datetime
-) -> SendOutcome | None:
-    """Sends one queued reply if this worker wins the claim; a Gmail failure marks it failed
-    (and a dead grant marks the mailbox for reconnection)."""
-    if not _claim(engine, message_id, now):
-        return None
-    try:
-        with session_scope(engine) as session:
-            outgoing = _outgoing(session, settings, message_id, now)
-        response = _deliver(engine, settings, outgoing, now)
-    except (TandemError, ValueError) as exc:  # ValueError: a header compose cannot write
-        _record_failure(engine, message_id, str(exc), reauth=isinstance(exc, ReauthRequired))
-        logger.warning("reply not sent", extra={"message_id": message_id, "error": str(exc)})
-        return SendOutcome(message_id, False, str(exc))
-    with session_scope(engine) as session:
-        record_sent(session=session, message_id=message_id, response=response, now=now)
-    return SendOutcome(message_id, True)
-
-
-def _claim(engine: Engine, message_id: int, now: datetime) -> bool:
-    with session_scope(engine) as session:
-        claimed = claim(
-            session,
-            Message,
-            col(Message.id) == message_id,
-            col(Message.state) == MessageState.QUEUED,
-            values={"state": MessageState.SENDING, "send_after": now},
-        )
-        return bool(claimed)
-
-
-def _fail_stalled(engine: Engine, now: datetime) -> None:
-    """A reply a crashed worker left in `sending`: the agent sees it failed; if Gmail did
-    send it, the sync adopts it by Message-ID and it becomes sent."""
-    with session_scope(engine) as session:
-        session.execute(
-            update(Message)
-            .where(
-                col(Message.state) == MessageState.SENDING,
-                col(Message.send_after) < now - SENDING_TIMEOUT,
-            )
-            .values(
-                state=MessageState.FAILED,
-                send_error="sending was interrupted; check the mailbox's Sent folder "
-                "before sending it again",
-            )
-        )
-
-
-@dataclass(frozen=True)
-class _Outgoing:
-    mailbox_id: int
-    credentials: str | None
-    thread_id: str | None
-    raw: bytes
-
-
-def _outgoing(session: Session, settings: Settings, message_id: int, now: datetime) -> _Outgoing:
-    message = session.get(Message, message_id)
-    assert message is not None, "a claimed reply exists"
-    mailbox = session.get(Mailbox, message.mailbox_id)
-    assert mailbox is not None, "a message's mailbox cascades with it"
-    author = session.get(User, message.sent_by_user_id) if message.sent_by_user_id else None
-    attachments = session.exec(select(Attachment).where(Attachment.message_id == message_id))
-    raw = build_reply(
-        from_address=message.from_address,
-        from_name=message.from_name,
-        to=message.to,
-        cc=message.cc,
-        bcc=message.bcc,
-        subject=message.subject,
-        message_id=str(message.rfc_message_id),
-        in_reply_to=message.in_reply_to,
-        references=(message.references or "").split(),
-        body_text=message.text_body,
-        body_html=message.html_body,
-        signature=author.signature if author and message.kind != MessageKind.AUTO_ACK else "",
-        attachments=[
-            OutgoingAttachment(item.filename, item.content_type, item.data or b"")
-            for item in attachments
-        ],
-        date=now,
-        extra_headers=AUTOMATIC_HEADERS if message.kind == MessageKind.AUTO_ACK else {},
-    )
-    return _Outgoing(id_of(mailbox), mailbox.credentials_encrypted, message.gmail_thread_id, raw)
-
-
-def _deliver(
-    engine: Engine, settings: Settings, outgoing: _Outgoing, now: datetime
-) -> dict[str, object]:
-    """One messages.send call; refreshed tokens and the quota spent are kept on the mailbox."""
-    client = mailbox_client(outgoing.credentials, settings)
-    try:
-        return client.send(outgoing.raw, thread_id=outgoing.thread_id)
-    finally:
-        client.close()
-        with session_scope(engine) as session:
-            mailbox = session.get(Mailbox, outgoing.mailbox_id)
-            if mailbox is not None:
-                record_quota(mailbox=mailbox, units=client.units_spent, now=now)
-                mailbox.credentials_encrypted = (
-                    client.resealed(settings) or mailbox.credentials_encrypted
-                )
-
-
-def _record_failure(engine: Engine, message_id: int, error: str, *, reauth: bool) -> None:
-    with session_scope(engine) as session:
-        message = session.get(Message, message_id)
-        if message is None:
-            return
-        message.state, message.send_error = MessageState.FAILED, error
-        announce_reply(session, message, Live.REPLY_FAILED)
-        if reauth:
-            mailbox = session.get(Mailbox, message.mailbox_id)
-            if mailbox is not None:
-                mark_needs_reauth(mailbox=mailbox, reason=error)
-
-
-def record_sent(
-    *, session: Session, message_id: int, response: dict[str, object], now: datetime
-) -> Message:
-    """The reply is in Gmail: it takes Gmail's ids (so the sync's copy is this row) and counts
-    in the conversation, as its first response when it is the team's first reply."""
-    message = session.get(Message, message_id)
-    assert message is not None, "a sent reply exists"
-    message.gmail_id = str(response["id"])
-    message.gmail_thread_id = str(response.get("threadId") or message.gmail_thread_id)
-    labels = response.get("labelIds")
-    message.label_ids = [str(label) for label in labels] if isinstance(labels, list) else ["SENT"]
-    message.state, message.send_error, message.date = MessageState.SENT, None, now
-    session.add(message)
-    conversation = session.get(Conversation, message.conversation_id)
-    assert conversation is not None, "messages cascade with their conversation"
-    conversation.message_count = _timeline_count(session, id_of(conversation))
-    conversation.last_message_at = max(conversation.last_message_at or now, now)
-    if message.kind == MessageKind.REPLY and conversation.first_response_at is None:
-        conversation.first_response_at = now
-        started = conversation.first_message_at or now
-        conversation.first_response_seconds = int((now - started).total_seconds())
-    conversation.updated_at = now
-    session.add(conversation)
-    session.flush()
-    announce_reply(session, message, Live.REPLY_SENT)
-    return message
-
-
-def _timeline_count(session: Session, conversation_id: int) -> int:
-    return len(
-        session.exec(
-            select(Message.id).where(
-                Message.conversation_id == conversation_id,
-                col(Message.duplicate_of_id).is_(None),
-                col(Message.state).in_(ANSWERABLE),
-            )
-        ).all()
-    )

@@ -12,9 +12,9 @@ from app.core.db import session_scope
 from app.core.errors import TandemError
 from app.core.models import utcnow
 from app.core.settings import Settings
+from gmail_sync.delivery import send_due
 from gmail_sync.mailboxes import due_mailbox_ids, mailboxes_needing_watch
 from gmail_sync.push import WATCH_RENEWAL_MARGIN, renew_watch
-from gmail_sync.send import send_due
 from gmail_sync.sync import SyncReport, sync_mailbox
 from inbox.promises import break_lapsed_promises, replies_sent
 from webhooks.delivery import deliver_due
@@ -75,11 +75,11 @@ def send_replies(engine: Engine, settings: Settings) -> int:
     outcomes = send_due(engine=engine, settings=settings, now=utcnow())
     sent = [outcome.message_id for outcome in outcomes if outcome.sent]
     if sent:
-        announce_sent(engine, sent, utcnow())
+        _announce_sent(engine, sent, utcnow())
     return len(outcomes)
 
 
-def announce_sent(engine: Engine, message_ids: list[int], now: datetime) -> None:
+def _announce_sent(engine: Engine, message_ids: list[int], now: datetime) -> None:
     """Replies that reached Gmail: message.sent events, and the SLA clocks and promises they
     settle."""
     with session_scope(engine) as session:
@@ -95,4 +95,4 @@ def break_promises(engine: Engine) -> int:
 def deliver_webhooks(engine: Engine, settings: Settings) -> int:
     """Posts the webhook deliveries that are due; each is claimed first, so overlapping runs
     never post one twice."""
-    return deliver_due(engine=engine, now=utcnow())
+    return deliver_due(engine=engine, now=utcnow(), allow_private=settings.webhook_allow_private)

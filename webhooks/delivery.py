@@ -2,7 +2,9 @@
 
 Each delivery is claimed with a conditional UPDATE (a lease) and committed before the POST, so
 two senders never post one delivery twice; the result is written only by the claim's holder.
-It never sends a delivery whose subscription is inactive.
+It never sends a delivery whose subscription is inactive, never posts to a private address
+unless the deployment allows it (checked again at each attempt, `webhooks.targets`), and never
+follows a redirect, which could lead anywhere.
 """
 
 import hashlib
@@ -21,7 +23,9 @@ from sqlmodel import col, select
 from app.core.claims import claim as claim_rows
 from app.core.claims import lease_free
 from app.core.db import session_scope
+from app.core.errors import Invalid
 from app.core.models import WebhookDelivery, WebhookDeliveryState, WebhookSubscription, id_of
+from webhooks.targets import resolve_target
 
 TIMEOUT_SECONDS = 10.0
 #: Waits after the 1st, 2nd, ... failed attempt; after the last attempt the delivery fails.
@@ -103,7 +107,11 @@ def claim(*, engine: Engine, delivery_id: int, owner: str, now: datetime) -> boo
 
 
 def post(
-    client: httpx.Client, subscription: WebhookSubscription, delivery: WebhookDelivery
+    client: httpx.Client,
+    subscription: WebhookSubscription,
+    delivery: WebhookDelivery,
+    *,
+    allow_private: bool,
 ) -> Attempt:
     """POSTs the signed body once; every failure becomes an Attempt, never an exception."""
     body = body_of(delivery)
@@ -116,7 +124,18 @@ def post(
     }
     started = time.monotonic()
     try:
-        response = client.post(subscription.url, content=body, headers=headers)
+        target = resolve_target(subscription.url, allow_private=allow_private)
+        response = client.post(
+            target.url,
+            content=body,
+            headers={**headers, **target.headers},
+            extensions=target.extensions,
+            follow_redirects=False,
+        )
+    except Invalid as exc:
+        return Attempt(None, f"refused: {exc}", _elapsed_ms(started))
+    except (OSError, UnicodeError) as exc:
+        return Attempt(None, f"cannot resolve the webhook's host: {exc}", _elapsed_ms(started))
     except httpx.HTTPError as exc:
         reason = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
         return Attempt(None, reason, _elapsed_ms(started))
@@ -155,7 +174,13 @@ def record(*, delivery: WebhookDelivery, attempt: Attempt, now: datetime) -> Non
 
 
 def _send_claimed(
-    *, engine: Engine, client: httpx.Client, delivery_id: int, owner: str, now: datetime
+    *,
+    engine: Engine,
+    client: httpx.Client,
+    delivery_id: int,
+    owner: str,
+    now: datetime,
+    allow_private: bool,
 ) -> bool:
     """Sends one claimed delivery and records the result; True when it was delivered."""
     with session_scope(engine) as session:
@@ -166,7 +191,7 @@ def _send_claimed(
     if delivery is None or subscription is None or delivery.claimed_by != owner:
         return False
     if subscription.is_active:
-        attempt = post(client, subscription, delivery)
+        attempt = post(client, subscription, delivery, allow_private=allow_private)
     else:
         attempt = Attempt(None, "the webhook is inactive", 0, final=True)
     with session_scope(engine) as session:
@@ -179,9 +204,15 @@ def _send_claimed(
 
 
 def deliver_due(
-    *, engine: Engine, now: datetime, client: httpx.Client | None = None, limit: int = 100
+    *,
+    engine: Engine,
+    now: datetime,
+    allow_private: bool,
+    client: httpx.Client | None = None,
+    limit: int = 100,
 ) -> int:
-    """Sends up to `limit` due deliveries and returns how many were delivered (2xx).
+    """Sends up to `limit` due deliveries and returns how many were delivered (2xx);
+    `allow_private` is the deployment's `webhook_allow_private`.
 
     Safe to run in several threads or processes at once: each delivery is posted by the one
     sender whose conditional UPDATE claimed it.
@@ -191,18 +222,23 @@ def deliver_due(
     if not ids:
         return 0
     if client is None:
-        with httpx.Client(timeout=TIMEOUT_SECONDS) as own_client:
-            return _deliver(engine=engine, client=own_client, ids=ids, owner=owner, now=now)
-    return _deliver(engine=engine, client=client, ids=ids, owner=owner, now=now)
+        with httpx.Client(timeout=TIMEOUT_SECONDS, follow_redirects=False) as own_client:
+            return _deliver(engine, own_client, ids, owner=owner, now=now, allow=allow_private)
+    return _deliver(engine, client, ids, owner=owner, now=now, allow=allow_private)
 
 
 def _deliver(
-    *, engine: Engine, client: httpx.Client, ids: list[int], owner: str, now: datetime
+    engine: Engine, client: httpx.Client, ids: list[int], *, owner: str, now: datetime, allow: bool
 ) -> int:
     delivered = 0
     for delivery_id in ids:
         if claim(engine=engine, delivery_id=delivery_id, owner=owner, now=now):
             delivered += _send_claimed(
-                engine=engine, client=client, delivery_id=delivery_id, owner=owner, now=now
+                engine=engine,
+                client=client,
+                delivery_id=delivery_id,
+                owner=owner,
+                now=now,
+                allow_private=allow,
             )
     return delivered

@@ -1,7 +1,8 @@
 """Webhook subscriptions of a workspace: create, change, list and remove them, with their rules,
 and read their delivery log.
 
-A URL must be absolute http(s); events come from `webhooks.events.EVENTS`; the secret is
+A URL must be absolute http(s) and, unless the deployment allows private targets, lead to a
+public address (`webhooks.targets`); events come from `webhooks.events.EVENTS`; the secret is
 generated when not given and is readable only by the caller that created it. The REST API and
 the settings page validate with `WebhookIn`/`WebhookPatchIn` and call these functions, so both
 accept and refuse the same subscriptions. Never commits.
@@ -18,6 +19,7 @@ from sqlmodel import Session, col, select
 from app.core.errors import Conflict, Invalid
 from app.core.models import WebhookDelivery, WebhookSubscription
 from webhooks.events import EVENTS, Event, queue_ping
+from webhooks.targets import check_target
 
 MIN_SECRET_LENGTH = 16
 URL_EXAMPLE = "https://hooks.example.com/tandem"
@@ -44,16 +46,18 @@ class WebhookPatchIn(BaseModel):
     is_active: bool | None = None
 
 
-def check_url(url: str) -> str:
-    """The URL, stripped, when it is an absolute http(s) URL with a host; Invalid otherwise."""
+def check_url(url: str, *, allow_private: bool) -> str:
+    """The URL, stripped, when it is an absolute http(s) URL with a host that is not a private
+    address (unless `allow_private`); Invalid otherwise."""
     url = url.strip()
     try:
         parts = urlsplit(url)
-        host = parts.hostname
+        host, _ = parts.hostname, parts.port  # a port out of range is a ValueError too
     except ValueError:
         raise Invalid(f"webhook url {url!r} is not a valid URL") from None
     if parts.scheme not in ("http", "https") or not host:
         raise Invalid("webhook url must be an absolute http:// or https:// URL with a host")
+    check_target(url, allow_private=allow_private)
     return url
 
 
@@ -70,7 +74,7 @@ def check_events(events: Iterable[str]) -> list[str]:
 
 
 def create_subscription(
-    *, session: Session, workspace_id: int, body: WebhookIn, now: datetime
+    *, session: Session, workspace_id: int, body: WebhookIn, now: datetime, allow_private: bool
 ) -> WebhookSubscription:
     """A new active subscription; its `secret` is generated with `secrets.token_urlsafe(32)`
     when not given."""
@@ -78,7 +82,7 @@ def create_subscription(
         raise Invalid(f"a webhook secret needs at least {MIN_SECRET_LENGTH} characters")
     subscription = WebhookSubscription(
         workspace_id=workspace_id,
-        url=check_url(body.url),
+        url=check_url(body.url, allow_private=allow_private),
         secret=body.secret or secrets.token_urlsafe(32),
         events=check_events(body.events),
         is_internal=body.is_internal,
@@ -91,11 +95,15 @@ def create_subscription(
 
 
 def update_subscription(
-    *, session: Session, subscription: WebhookSubscription, body: WebhookPatchIn
+    *,
+    session: Session,
+    subscription: WebhookSubscription,
+    body: WebhookPatchIn,
+    allow_private: bool,
 ) -> WebhookSubscription:
     """Changes what is given; deliveries already queued keep the event they were queued for."""
     if body.url is not None:
-        subscription.url = check_url(body.url)
+        subscription.url = check_url(body.url, allow_private=allow_private)
     if body.events is not None:
         subscription.events = check_events(body.events)
     if body.is_internal is not None:

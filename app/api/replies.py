@@ -2,15 +2,18 @@
 window or failed (`/outbox`).
 
 A reply is JSON, or multipart/form-data when it carries attachments (the same fields as form
-fields, files as `attachments`). Rules live in `gmail_sync.send`; this module maps HTTP.
+fields, files as `attachments`), read by an async dependency so the route itself runs in the
+thread pool. The use case is `inbox.replying.queue_agent_reply`; the rules of the outbox are
+`gmail_sync.send`'s. This module maps HTTP, and never sends: a reply due at once goes to the
+outbox job after the response (`app.http.outbox`).
 """
 
-from collections.abc import Sequence
-from datetime import datetime, timedelta
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from email.utils import formataddr
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query, Request, status
+from fastapi import APIRouter, Depends, Query, Request, status
 from pydantic import (
     AwareDatetime,
     BaseModel,
@@ -20,121 +23,32 @@ from pydantic import (
     field_validator,
 )
 from sqlmodel import Session, col, select
-from starlette.datastructures import UploadFile
 
 from app.api.conversations import AttachmentOut, ConversationOut
-from app.core.accounts import normalize_email
 from app.core.db import get_scoped
-from app.core.errors import Invalid, NotFound
+from app.core.errors import Invalid
 from app.core.models import (
     Attachment,
     Conversation,
     Direction,
     Message,
-    MessageKind,
     MessageState,
-    Template,
-    User,
-    Workspace,
     id_of,
     utcnow,
 )
-from app.core.settings import Settings
 from app.http.auth import CurrentUser
-from app.http.dependencies import SessionDep, SettingsDep
+from app.http.dependencies import SessionDep
+from app.http.outbox import OutboxDep
+from app.http.uploads import MAX_FILES, read_attachments
 from gmail_sync.compose import OutgoingAttachment
-from gmail_sync.mime_headers import parse_addresses
-from gmail_sync.send import (
-    MAX_ATTACHMENT_BYTES,
-    QueuedReply,
-    ReplyRequest,
-    cancel_reply,
-    queue_reply,
-    retry_reply,
-    send_reply,
-)
-from inbox.presend import hold_internal_context
-from inbox.promise_text import DetectedPromise, detect_promise
+from gmail_sync.send import QueuedReply, cancel_reply, outgoing_message, retry_reply
+from inbox.promise_text import DetectedPromise
 from inbox.promises import make_promise
-from inbox.templates import render_for
-from scheduler.jobs import announce_sent
+from inbox.replying import ReplyIn, queue_agent_reply
 
 router = APIRouter(tags=["replies"])
 
 OUTBOX_STATES = (MessageState.QUEUED, MessageState.SENDING, MessageState.FAILED)
-MAX_FILES = 20
-
-
-def _checked_address(value: str) -> str:
-    """`addr` or `Name <addr>` with a well-formed address; returned as written."""
-    parsed = parse_addresses(value)
-    if len(parsed) != 1 or not parsed[0][1]:
-        raise ValueError(f"{value!r} is not one email address")
-    try:
-        normalize_email(parsed[0][1])
-    except Invalid as exc:
-        raise ValueError(str(exc)) from None
-    return value.strip()
-
-
-class ReplyIn(BaseModel):
-    model_config = ConfigDict(
-        extra="forbid",
-        json_schema_extra={
-            "examples": [
-                {
-                    "body_text": "Hello Anna,\n\nthe refund went out today.",
-                    "mode": "all",
-                    "cc": ["Finance <finance@client.example>"],
-                    "exclude": ["boris@client.example"],
-                }
-            ]
-        },
-    )
-
-    body_text: str = Field(default="", max_length=200_000)
-    body_html: str | None = Field(default=None, max_length=1_000_000)
-    mode: Literal["all", "sender"] = Field(
-        default="all",
-        description="`all` (default) answers everyone on the thread; `sender` only the sender "
-        "and needs a `reason`, which is recorded with whom it leaves out.",
-    )
-    reason: str | None = Field(default=None, max_length=1000)
-    cc: list[str] = Field(default_factory=list, max_length=50)
-    bcc: list[str] = Field(default_factory=list, max_length=50)
-    exclude: list[str] = Field(
-        default_factory=list,
-        max_length=50,
-        description="Reply-all recipients to leave out of this reply (each must be one the "
-        "reply would reach); recorded in the audit trail as reply.recipients_removed.",
-    )
-    template_id: int | None = Field(
-        default=None,
-        description="Send a canned reply, rendered for this conversation, instead of body_text.",
-    )
-    answered_message_id: int | None = Field(
-        default=None, description="The message answered; by default the latest inbound one."
-    )
-    promise_by: datetime | None = Field(
-        default=None, description="When the team promises the client its next answer."
-    )
-    confirm: bool = Field(
-        default=False,
-        description="Send although the pre-send check held it (it repeats an internal note "
-        "or @mentions a teammate: 409).",
-    )
-
-    @field_validator("cc", "bcc", "exclude")
-    @classmethod
-    def _addresses(cls, values: list[str]) -> list[str]:
-        return [_checked_address(value) for value in values]
-
-    @field_validator("promise_by")
-    @classmethod
-    def _aware(cls, value: datetime | None) -> datetime | None:
-        if value is not None and value.tzinfo is None:
-            raise ValueError("promise_by needs a time zone, e.g. 2026-11-24T15:00:00+01:00")
-        return value
 
 
 class RecipientDiffOut(BaseModel):
@@ -263,15 +177,21 @@ _REPLY_BODY: dict[str, Any] = {
 }
 
 
-async def _read_reply(request: Request) -> tuple[ReplyIn, list[OutgoingAttachment]]:
+@dataclass(frozen=True)
+class PostedReply:
+    body: ReplyIn
+    attachments: list[OutgoingAttachment]
+
+
+async def posted_reply(request: Request) -> PostedReply:
     """The reply from a JSON or a multipart body, validated the same way."""
     content_type = request.headers.get("content-type", "")
     try:
         if content_type.startswith("multipart/form-data"):
             async with request.form(max_files=MAX_FILES, max_fields=200) as form:
                 files = await read_attachments(form.getlist("attachments"))
-                return ReplyIn.model_validate(_form_fields(form.multi_items())), files
-        return ReplyIn.model_validate_json(await request.body()), []
+                return PostedReply(ReplyIn.model_validate(_form_fields(form.multi_items())), files)
+        return PostedReply(ReplyIn.model_validate_json(await request.body()), [])
     except ValidationError as exc:
         raise Invalid(_validation_message(exc)) from None
 
@@ -288,29 +208,6 @@ def _form_fields(items: list[tuple[str, Any]]) -> dict[str, Any]:
     return fields
 
 
-async def read_attachments(items: Sequence[UploadFile | str]) -> list[OutgoingAttachment]:
-    """The files of a multipart reply, for the API and the web composer alike: at most
-    `MAX_FILES`, each within 25 MB. A file input left empty posts a part without a name or
-    bytes, which is no file."""
-    uploads = [
-        item for item in items if isinstance(item, UploadFile) and (item.filename or item.size)
-    ]
-    if len(uploads) > MAX_FILES:
-        raise Invalid(f"a reply takes at most {MAX_FILES} attachments, not {len(uploads)}")
-    return [await _attachment(upload) for upload in uploads]
-
-
-async def _attachment(upload: UploadFile) -> OutgoingAttachment:
-    data = await upload.read(MAX_ATTACHMENT_BYTES + 1)
-    if len(data) > MAX_ATTACHMENT_BYTES:
-        raise Invalid(f"attachment {upload.filename!r} is larger than 25 MB")
-    return OutgoingAttachment(
-        filename=upload.filename or "attachment",
-        content_type=upload.content_type or "application/octet-stream",
-        data=data,
-    )
-
-
 def _validation_message(exc: ValidationError) -> str:
     problems = [
         f"{'.'.join(str(part) for part in error['loc']) or 'body'}: {error['msg']}"
@@ -325,34 +222,34 @@ def _validation_message(exc: ValidationError) -> str:
     response_model_by_alias=True,
     openapi_extra=_REPLY_BODY,
 )
-async def reply(
-    id: int, request: Request, user: CurrentUser, session: SessionDep, settings: SettingsDep
+def reply(
+    id: int,
+    user: CurrentUser,
+    posted: Annotated[PostedReply, Depends(posted_reply)],
+    session: SessionDep,
+    outbox: OutboxDep,
 ) -> OutgoingOut:
     """Answers the conversation in its Gmail thread, to everyone on it unless `mode` is
     `sender`. The reply waits `TANDEM_UNDO_SEND_SECONDS` (cancel it with DELETE /outbox/{id});
-    with 0 it is sent before this answers."""
-    body, attachments = await _read_reply(request)
+    with 0 it is sent right after this answers, so the answer says `queued` and
+    GET /outbox/{id} shows it sent."""
     conversation = get_scoped(session, Conversation, id, user.workspace_id)
-    if body.template_id is not None:
-        body = _with_template(session, body, conversation, user)
-    now = utcnow()
     queued, found = queue_agent_reply(
         session,
         conversation=conversation,
         user=user,
-        body=body,
-        attachments=attachments,
-        now=now,
-        delay=timedelta(seconds=settings.undo_send_seconds),
+        body=posted.body,
+        attachments=posted.attachments,
+        now=utcnow(),
+        delay=outbox.undo_window,
     )
-    session.commit()
-    message_id = id_of(queued.message)
-    if settings.undo_send_seconds == 0:
-        send_now(request, settings, message_id, now)
-    session.expire_all()
-    message = get_scoped(session, Message, message_id, user.workspace_id)
+    outbox.send_new_after_response()
+    return _reply_out(session, queued, found)
+
+
+def _reply_out(session: Session, queued: QueuedReply, found: DetectedPromise | None) -> OutgoingOut:
     answer = outgoing_out(
-        session, message, RecipientDiffOut(added=queued.added, dropped=queued.dropped)
+        session, queued.message, RecipientDiffOut(added=queued.added, dropped=queued.dropped)
     )
     if found is not None:
         answer.detected_promise = DetectedPromiseOut(
@@ -361,83 +258,19 @@ async def reply(
     return answer
 
 
-def queue_agent_reply(
-    session: Session,
-    *,
-    conversation: Conversation,
-    user: User,
-    body: ReplyIn,
-    attachments: Sequence[OutgoingAttachment],
-    now: datetime,
-    delay: timedelta,
-) -> tuple[QueuedReply, DetectedPromise | None]:
-    """All an agent's reply does before the commit, for the API and the web composer: the
-    pre-send check, the queued reply, the promise it makes or, failing that, the promise its
-    text seems to make (for the agent to confirm)."""
-    hold_internal_context(
-        session,
-        workspace_id=user.workspace_id,
-        conversation_id=conversation.id,
-        text=body.body_text,
-        html=body.body_html,
-        confirmed=body.confirm,
-    )
-    queued = queue_reply(
-        session=session,
-        conversation=conversation,
-        author=user,
-        request=_request(body, attachments),
-        now=now,
-        delay=delay,
-    )
-    if body.promise_by is not None:
-        make_promise(session, conversation=conversation, user=user, due_at=body.promise_by, now=now)
-        return queued, None
-    workspace = session.get(Workspace, user.workspace_id)
-    zone = workspace.timezone if workspace else "UTC"
-    return queued, detect_promise(body.body_text, now=now, timezone=zone)
-
-
-def send_now(request: Request, settings: Settings, message_id: int, now: datetime) -> None:
-    """Sends without waiting for the scheduler (no undo window, or a retry); a sent reply is
-    announced as message.sent."""
-    engine = request.app.state.engine
-    outcome = send_reply(engine=engine, settings=settings, message_id=message_id, now=now)
-    if outcome is not None and outcome.sent:
-        announce_sent(engine, [message_id], now)
-
-
-def _with_template(
-    session: Session, body: ReplyIn, conversation: Conversation, user: User
-) -> ReplyIn:
-    if body.body_text.strip() or body.body_html:
-        raise Invalid("give either body_text/body_html or template_id, not both")
-    template = get_scoped(session, Template, body.template_id or 0, user.workspace_id)
-    text, html = render_for(session, template, conversation, user)
-    return body.model_copy(update={"body_text": text, "body_html": html})
-
-
-def _request(body: ReplyIn, attachments: Sequence[OutgoingAttachment]) -> ReplyRequest:
-    return ReplyRequest(
-        body_text=body.body_text,
-        body_html=body.body_html,
-        mode=body.mode,
-        reason=body.reason,
-        cc=body.cc,
-        bcc=body.bcc,
-        exclude=body.exclude,
-        attachments=attachments,
-        answered_id=body.answered_message_id,
-        kind=MessageKind.REPLY,
-    )
-
-
 class PromiseIn(BaseModel):
     model_config = ConfigDict(
         extra="forbid", json_schema_extra={"examples": [{"promise_by": "2026-11-27T15:00:00Z"}]}
     )
 
     promise_by: AwareDatetime = Field(description="When the client will hear back.")
+
+    @field_validator("promise_by")
+    @classmethod
+    def _utc(cls, value: datetime) -> datetime:
+        """Stored, answered and named in the owner's reminders as UTC, whatever offset it came
+        with."""
+        return value.astimezone(UTC)
 
 
 @router.post("/conversations/{id}/promise")
@@ -448,7 +281,6 @@ def promise(id: int, body: PromiseIn, user: CurrentUser, session: SessionDep) ->
     make_promise(
         session, conversation=conversation, user=user, due_at=body.promise_by, now=utcnow()
     )
-    session.commit()
     return ConversationOut.model_validate(conversation, from_attributes=True)
 
 
@@ -473,34 +305,24 @@ def list_outbox(
 
 @router.get("/outbox/{id}", response_model_by_alias=True)
 def read_outgoing(id: int, user: CurrentUser, session: SessionDep) -> OutgoingOut:
-    return outgoing_out(session, _outgoing(session, id, user))
+    return outgoing_out(session, outgoing_message(session, id, user.workspace_id))
 
 
 @router.delete("/outbox/{id}", response_model_by_alias=True)
 def cancel_outgoing(id: int, user: CurrentUser, session: SessionDep) -> OutgoingOut:
     """Cancels a reply in its undo window (409 once it is on its way); its text stays."""
-    message = _outgoing(session, id, user)
+    message = outgoing_message(session, id, user.workspace_id)
     cancel_reply(session=session, message=message, actor=user, now=utcnow())
-    session.commit()
     return outgoing_out(session, message)
 
 
 @router.post("/outbox/{id}/retry", response_model_by_alias=True)
 def retry_outgoing(
-    id: int, request: Request, user: CurrentUser, session: SessionDep, settings: SettingsDep
+    id: int, user: CurrentUser, session: SessionDep, outbox: OutboxDep
 ) -> OutgoingOut:
-    """Sends a failed reply again, now."""
-    message = _outgoing(session, id, user)
-    now = utcnow()
-    retry_reply(session=session, message=message, now=now)
-    session.commit()
-    send_now(request, settings, id, now)
-    session.expire_all()
-    return outgoing_out(session, _outgoing(session, id, user))
-
-
-def _outgoing(session: Session, id: int, user: User) -> Message:
-    message = get_scoped(session, Message, id, user.workspace_id)
-    if message.direction != Direction.OUTBOUND or message.kind is None:
-        raise NotFound(f"outgoing message {id} not found")
-    return message
+    """Sends a failed reply again, right after this answers (`queued`; GET /outbox/{id} shows
+    it sent, or failed again with Gmail's reason)."""
+    message = outgoing_message(session, id, user.workspace_id)
+    retry_reply(session=session, message=message, now=utcnow())
+    outbox.send_due_after_response()
+    return outgoing_out(session, message)

@@ -15,7 +15,7 @@ from pydantic.config import JsonDict
 from app.core.db import get_scoped
 from app.core.models import WebhookDelivery, WebhookSubscription, utcnow
 from app.http.auth import AdminUser, CurrentUser
-from app.http.dependencies import SessionDep
+from app.http.dependencies import SessionDep, SettingsDep
 from webhooks.subscriptions import (
     WebhookIn,
     WebhookPatchIn,
@@ -119,10 +119,17 @@ def list_webhooks(user: CurrentUser, session: SessionDep) -> list[WebhookOut]:
 
 
 @router.post("/webhooks", status_code=status.HTTP_201_CREATED)
-def add_webhook(body: WebhookIn, admin: AdminUser, session: SessionDep) -> WebhookCreatedOut:
-    """Subscribes a URL to events; deliveries are signed with the secret shown here once."""
+def add_webhook(
+    body: WebhookIn, admin: AdminUser, session: SessionDep, settings: SettingsDep
+) -> WebhookCreatedOut:
+    """Subscribes a URL to events; deliveries are signed with the secret shown here once. A URL
+    of a loopback, link-local or private address is refused (422)."""
     row = create_subscription(
-        session=session, workspace_id=admin.workspace_id, body=body, now=utcnow()
+        session=session,
+        workspace_id=admin.workspace_id,
+        body=body,
+        now=utcnow(),
+        allow_private=settings.webhook_allow_private,
     )
     return WebhookCreatedOut(**webhook_out(row).model_dump(), secret=row.secret)
 
@@ -134,10 +141,12 @@ def read_webhook(id: int, user: CurrentUser, session: SessionDep) -> WebhookOut:
 
 @router.patch("/webhooks/{id}")
 def change_webhook(
-    id: int, body: WebhookPatchIn, admin: AdminUser, session: SessionDep
+    id: int, body: WebhookPatchIn, admin: AdminUser, session: SessionDep, settings: SettingsDep
 ) -> WebhookOut:
     row = get_scoped(session, WebhookSubscription, id, admin.workspace_id)
-    return webhook_out(update_subscription(session=session, subscription=row, body=body))
+    allow = settings.webhook_allow_private
+    changed = update_subscription(session=session, subscription=row, body=body, allow_private=allow)
+    return webhook_out(changed)
 
 
 @router.delete("/webhooks/{id}", status_code=status.HTTP_204_NO_CONTENT)

@@ -42,6 +42,13 @@ def verify_password(user: User, password: str) -> bool:
         return False
 
 
+def session_stamp(user: User) -> str:
+    """What a web session carries of the password it was signed in with: when the password
+    changes, so does this, and every session signed in before the change ends. Derived from
+    the salted hash, it says nothing of the password."""
+    return hashlib.sha256((user.password_hash or "").encode()).hexdigest()[:16]
+
+
 def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 

@@ -61,6 +61,11 @@ class Settings(BaseSettings):
     )
     addon_certs_url: AnyHttpUrl | None = None
     run_scheduler: bool = True
+    webhook_allow_private: bool = Field(
+        default=False,
+        description="Let webhooks post to loopback, link-local and private addresses (tests, "
+        "a receiver on the same network); off, such targets are refused.",
+    )
 
     @field_validator("database_url")
     @classmethod

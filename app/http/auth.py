@@ -11,7 +11,7 @@ from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request, status
 
-from app.core.accounts import user_for_token
+from app.core.accounts import session_stamp, user_for_token
 from app.core.errors import Forbidden
 from app.core.models import Role, User, utcnow
 from app.http.dependencies import SessionDep
@@ -74,9 +74,11 @@ async def check_csrf(request: Request) -> None:
 
 
 def sign_in(request: Request, user: User) -> None:
-    """A fresh session (new CSRF token) so a token planted before login is worthless."""
+    """A fresh session (new CSRF token) so a token planted before login is worthless; it ends
+    when the password it was signed in with changes."""
     request.session.clear()
     request.session["user_id"] = user.id
+    request.session["stamp"] = session_stamp(user)
     request.session["csrf"] = secrets.token_urlsafe(32)
 
 
@@ -91,7 +93,7 @@ class LoginRequired(Exception):
 def web_user(request: Request, session: SessionDep) -> User:
     user_id = request.session.get("user_id")
     user = session.get(User, user_id) if isinstance(user_id, int) else None
-    if user is None or not user.is_active:
+    if user is None or not user.is_active or request.session.get("stamp") != session_stamp(user):
         request.session.pop("user_id", None)
         raise LoginRequired
     return user

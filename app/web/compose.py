@@ -1,11 +1,12 @@
 """The reply and note composers, and the outbox buttons (undo, retry).
 
-A reply takes the path of `POST /api/v1/conversations/{id}/reply`: the API's own `ReplyIn`
-validates it (the reply-all chips the agent struck out become its `exclude`), the API's
-`read_attachments` takes its files, `hold_internal_context` holds one that looks internal (409)
-until the agent confirms, `queue_reply` works out the recipients and stores it, `make_promise`
-records a promise. A refused send re-renders the page with everything typed, so no draft is
-lost; files cannot be put back in a file input, so the error says to choose them again.
+A reply takes the path of `POST /api/v1/conversations/{id}/reply`, through the same use case
+(`inbox.replying.queue_agent_reply`): `ReplyIn` validates it (the reply-all chips the agent
+struck out become its `exclude`), `app.http.uploads` takes its files, the pre-send check holds
+one that looks internal (409) until the agent confirms, and a reply with no undo window goes to
+the outbox job after the response (`app.http.outbox`). A refused send shows the page again with
+everything typed, so no draft is lost; files cannot be put back in a file input, so the error
+says to choose them again. Nothing here sends, commits or imports the API.
 """
 
 from dataclasses import dataclass
@@ -13,32 +14,31 @@ from datetime import timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Request, status
-from fastapi.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
-from pydantic import BaseModel, Field, ValidationError
-from sqlmodel import Session
-
-from app.api.replies import ReplyIn, queue_agent_reply, read_attachments, send_now
-from app.core.db import get_scoped
-from app.core.errors import Conflict, Invalid, NotFound, TandemError
-from app.core.models import (
-    Conversation,
-    Direction,
-    Message,
-    Template,
-    User,
-    Workspace,
-    id_of,
-    utcnow,
+from fastapi.responses import (
+    HTMLResponse,
+    JSONResponse,
+    PlainTextResponse,
+    RedirectResponse,
+    Response,
 )
+from pydantic import AwareDatetime, BaseModel, Field, ValidationError
+from sqlmodel import Session, col, select
+
+from app.core.db import get_scoped
+from app.core.errors import Conflict, Invalid, TandemError
+from app.core.models import Conversation, Message, Template, User, Workspace, id_of, utcnow
 from app.http.auth import WebUser
-from app.http.dependencies import SessionDep, SettingsDep
+from app.http.dependencies import SessionDep
+from app.http.outbox import OutboxDep
+from app.http.uploads import read_attachments
 from app.web.conversation import Draft, conversation_page
 from app.web.inbox import members
-from app.web.pages import refused
+from app.web.pages import refused, render
 from app.web.when import picked_time
 from gmail_sync.compose import OutgoingAttachment
-from gmail_sync.send import cancel_reply, retry_reply
+from gmail_sync.send import ANSWERABLE, cancel_reply, outgoing_message, retry_reply
 from inbox import note_taking
+from inbox.replying import ReplyIn, queue_agent_reply
 from inbox.templates import render_for
 
 router = APIRouter()
@@ -54,14 +54,15 @@ class ReplyForm(BaseModel):
     promise: str = ""
     promise_custom: str = ""
     confirm: bool = False
-    seen_count: int = 0
+    seen_at: AwareDatetime | None = None
 
     def draft(self, *, held: bool = False) -> Draft:
-        fields = self.model_dump(exclude={"confirm", "seen_count", "exclude"})
+        fields = self.model_dump(exclude={"confirm", "seen_at", "exclude"})
         return Draft(**fields, held=held, extra={"exclude": self.exclude})
 
     def reply_in(self) -> ReplyIn:
-        """The API's validation of the same fields; raises Invalid with every problem."""
+        """The API's validation of the same fields (`ReplyIn`); raises Invalid with every
+        problem."""
         try:
             return ReplyIn(
                 body_text=self.body_text,
@@ -109,32 +110,45 @@ async def posted_reply(request: Request) -> PostedReply:
     return PostedReply(reply_form, files, None)
 
 
-def _text(session: Session, body: ReplyIn, conversation: Conversation, user: User) -> ReplyIn:
-    """A canned reply rendered for this conversation replaces an empty text box."""
-    if body.template_id is None:
+def _text(session: Session, body: ReplyIn, user: User) -> ReplyIn:
+    """Choosing a canned reply puts its rendered text in the box, so the text as posted (typed
+    or edited) wins; the template itself is sent only into an empty box."""
+    if body.template_id is None or not body.body_text.strip():
         return body
-    template = get_scoped(session, Template, body.template_id, user.workspace_id)
-    if body.body_text.strip():
-        return body
-    text, html = render_for(session, template, conversation, user)
-    return body.model_copy(update={"body_text": text, "body_html": html})
+    get_scoped(session, Template, body.template_id, user.workspace_id)
+    return body.model_copy(update={"template_id": None})
 
 
-def _check_news(conversation: Conversation, form: ReplyForm) -> None:
-    if not form.confirm and form.seen_count and conversation.message_count > form.seen_count:
+def _check_news(session: Session, conversation: Conversation, form: ReplyForm) -> None:
+    """Mail that reached the conversation after the page was shown may change the answer. The
+    page's time, not its message count, tells: a reply already on its way then (the agent's
+    own, a minute ago) is no news when Gmail takes it while the agent types."""
+    if form.confirm or form.seen_at is None:
+        return
+    newer = session.exec(
+        select(Message.id)
+        .where(
+            Message.conversation_id == conversation.id,
+            col(Message.duplicate_of_id).is_(None),
+            col(Message.state).in_(ANSWERABLE),
+            col(Message.created_at) > form.seen_at,
+        )
+        .limit(1)
+    ).first()
+    if newer is not None:
         raise Conflict("a new message arrived in this conversation while you were typing")
 
 
 def _queue(
     session: Session, conversation: Conversation, user: User, posted: PostedReply, delay: timedelta
-) -> tuple[Message, dict[str, Any]]:
-    """Everything the API's reply does before the commit; returns the stored reply and the
-    outcome to show (recipient diff, detected promise)."""
+) -> dict[str, Any]:
+    """The reply queued as the API queues it; returns the outcome to show (recipient diff,
+    detected promise)."""
     form = posted.form
     if posted.file_problem:
         raise Invalid(posted.file_problem)
-    body = _text(session, form.reply_in(), conversation, user)
-    _check_news(conversation, form)
+    body = _text(session, form.reply_in(), user)
+    _check_news(session, conversation, form)
     now = utcnow()
     if form.promise:
         workspace = session.get(Workspace, user.workspace_id)
@@ -153,7 +167,7 @@ def _queue(
     outcome: dict[str, Any] = {"sent": id_of(queued.message), "dropped": queued.dropped}
     if found is not None:
         outcome["detected"] = {"due_at": found.due_at.isoformat(), "phrase": found.phrase}
-    return queued.message, outcome
+    return outcome
 
 
 @router.post("/c/{id}/reply")
@@ -162,33 +176,33 @@ def reply(
     request: Request,
     user: WebUser,
     session: SessionDep,
-    settings: SettingsDep,
+    outbox: OutboxDep,
     posted: Annotated[PostedReply, Depends(posted_reply)],
 ) -> Response:
     conversation = get_scoped(session, Conversation, id, user.workspace_id)
     try:
-        message, outcome = _queue(
-            session, conversation, user, posted, timedelta(seconds=settings.undo_send_seconds)
-        )
+        outcome = _queue(session, conversation, user, posted, outbox.undo_window)
     except (ValueError, TandemError) as exc:
-        session.rollback()
-        held = isinstance(exc, Conflict)
-        code = exc.status_code if isinstance(exc, TandemError) else 422
-        draft = posted.form.draft(held=held)
-        return conversation_page(
-            request, session, user, id, draft=draft, error=_refusal(exc, posted), status_code=code
-        )
-    session.commit()
-    if settings.undo_send_seconds == 0:
-        send_now(request, settings, id_of(message), utcnow())
+        return _refused_reply(request, session, user, id, posted, exc)
+    outbox.send_new_after_response()
     request.session["flash"] = outcome
     return RedirectResponse(f"/c/{id}#outcome", status_code=status.HTTP_303_SEE_OTHER)
 
 
-def _refusal(exc: Exception, posted: PostedReply) -> str:
+def _refused_reply(
+    request: Request,
+    session: Session,
+    user: User,
+    id: int,
+    posted: PostedReply,
+    exc: ValueError | TandemError,
+) -> Response:
+    error = refused(session, exc)
     if posted.files or posted.file_problem:
-        return f"{exc}. Your text is kept, but attached files are not: choose them again."
-    return str(exc)
+        error = f"{error}. Your text is kept, but attached files are not: choose them again."
+    code = exc.status_code if isinstance(exc, TandemError) else 422
+    draft = posted.form.draft(held=isinstance(exc, Conflict))
+    return conversation_page(request, session, user, id, draft=draft, error=error, status_code=code)
 
 
 @router.get("/templates/{id}/text")
@@ -232,49 +246,41 @@ def add_note(
     return RedirectResponse(f"/c/{id}#note-{note.id}", status_code=status.HTTP_303_SEE_OTHER)
 
 
-def _outgoing(session: Session, id: int, user: User) -> Message:
-    message = get_scoped(session, Message, id, user.workspace_id)
-    if message.direction != Direction.OUTBOUND or message.kind is None:
-        raise NotFound(f"outgoing message {id} not found")
-    return message
-
-
 @router.post("/outbox/{id}/cancel")
 def undo(id: int, request: Request, user: WebUser, session: SessionDep) -> Response:
     """Undo within the window: the reply is cancelled and its text comes back to the box."""
-    message = _outgoing(session, id, user)
+    message = outgoing_message(session, id, user.workspace_id)
+    conversation_id = message.conversation_id
     try:
         cancel_reply(session=session, message=message, actor=user, now=utcnow())
     except TandemError as exc:
-        session.rollback()
+        error = refused(session, exc)
         return conversation_page(
-            request,
-            session,
-            user,
-            message.conversation_id,
-            error=str(exc),
-            status_code=exc.status_code,
+            request, session, user, conversation_id, error=error, status_code=exc.status_code
         )
-    session.commit()
     request.session["flash"] = {"cancelled": id, "draft": message.visible_text}
-    return RedirectResponse(
-        f"/c/{message.conversation_id}#reply", status_code=status.HTTP_303_SEE_OTHER
-    )
+    return RedirectResponse(f"/c/{conversation_id}#reply", status_code=status.HTTP_303_SEE_OTHER)
 
 
 @router.post("/outbox/{id}/retry")
 def retry(
-    id: int, request: Request, user: WebUser, session: SessionDep, settings: SettingsDep
+    id: int, request: Request, user: WebUser, session: SessionDep, outbox: OutboxDep
 ) -> Response:
-    message = _outgoing(session, id, user)
-    now = utcnow()
-    retry_reply(session=session, message=message, now=now)
-    session.commit()
-    send_now(request, settings, id, now)
+    """A failed reply is queued again and sent right after the redirect."""
+    message = outgoing_message(session, id, user.workspace_id)
+    retry_reply(session=session, message=message, now=utcnow())
+    outbox.send_due_after_response()
     request.session["flash"] = {"sent": id}
     return RedirectResponse(
         f"/c/{message.conversation_id}#outcome", status_code=status.HTTP_303_SEE_OTHER
     )
+
+
+@router.get("/outbox/{id}/state")
+def sent_state(id: int, request: Request, user: WebUser, session: SessionDep) -> HTMLResponse:
+    """Polled by the outcome box while the reply just sent is on its way to Gmail."""
+    message = outgoing_message(session, id, user.workspace_id)
+    return render(request, session, user, "_sent_state.html", {"sent": message, "now": utcnow()})
 
 
 @router.get("/members.json")

@@ -1,6 +1,7 @@
-"""The web UI's router: sign-in, sign-out and the account page (team, API tokens) live here;
-Google sign-in and the inbox, conversation, composer, notification and settings pages are
-included from their own modules.
+"""The web UI's router: sign-in (throttled, `app.core.sign_in_throttle`), sign-out and the
+account page (team, password, API tokens) live here; Google sign-in, the forgotten-password
+pages and the inbox, conversation, composer, notification and settings pages are included from
+their own modules.
 
 Every unsafe request passes `check_csrf` (router dependency, inherited by the included
 routers); pages that need a user depend on `WebUser`, which sends anonymous visitors to the
@@ -11,10 +12,14 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request, status
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from sqlmodel import col, select
+from pydantic import BaseModel, ValidationError
+from sqlmodel import Session, col, select
 
-from app.core.accounts import authenticate, create_api_token, revoke_api_token
+from app.core.accounts import create_api_token, revoke_api_token
+from app.core.errors import TandemError
 from app.core.models import ApiToken, User, utcnow
+from app.core.passwords import PasswordChangeIn, change_password
+from app.core.sign_in_throttle import TooManyAttempts, sign_in_with_password
 from app.http.auth import WebUser, check_csrf, sign_in, sign_out
 from app.http.dependencies import SessionDep, SettingsDep
 from app.web import (
@@ -25,12 +30,20 @@ from app.web import (
     google_sign_in,
     inbox,
     notifications,
+    password_reset,
     presence,
     reminders,
     settings,
 )
-from app.web.login_page import render_login, safe_next
-from app.web.pages import render
+from app.web.login_page import (
+    ACCOUNT_FLASH,
+    client_address,
+    render_login,
+    safe_next,
+    signed_in_afresh,
+)
+from app.web.pages import refused, render
+from app.web.settings_pages import Errors, validation_errors
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(check_csrf)])
 
@@ -51,18 +64,22 @@ def login(
     password: Annotated[str, Form()],
     next: Annotated[str, Form()] = "/",
 ) -> Response:
-    user = authenticate(session=session, email=email, password=password)
-    if user is None:
-        return render_login(
-            request,
-            app_settings,
-            next=next,
-            email=email,
-            error="Wrong email or password.",
-            status_code=status.HTTP_401_UNAUTHORIZED,
+    """A wrong password is a 401; too many of them make the next attempts wait (a 429 that
+    says how long, with Retry-After), whatever the password."""
+    address, now = client_address(request), utcnow()
+    try:
+        user = sign_in_with_password(
+            session=session, email=email, password=password, address=address, now=now
         )
-    user.last_login_at = utcnow()
-    session.add(user)
+    except TooManyAttempts as exc:
+        return render_login(
+            request, app_settings, next=next, email=email, error=str(exc), wait=exc.seconds
+        )
+    if user is None:
+        error, code = "Wrong email or password.", status.HTTP_401_UNAUTHORIZED
+        return render_login(
+            request, app_settings, next=next, email=email, error=error, status_code=code
+        )
     sign_in(request, user)
     return RedirectResponse(safe_next(next), status_code=status.HTTP_303_SEE_OTHER)
 
@@ -74,7 +91,13 @@ def logout(request: Request) -> RedirectResponse:
 
 
 def _account_page(
-    request: Request, session: SessionDep, user: User, new_token: str | None = None
+    request: Request,
+    session: Session,
+    user: User,
+    *,
+    new_token: str | None = None,
+    errors: Errors | None = None,
+    code: int = status.HTTP_200_OK,
 ) -> HTMLResponse:
     tokens = session.exec(
         select(ApiToken).where(ApiToken.user_id == user.id).order_by(col(ApiToken.id).desc())
@@ -82,13 +105,46 @@ def _account_page(
     team = session.exec(
         select(User).where(User.workspace_id == user.workspace_id).order_by(User.name)
     ).all()
-    context = {"tokens": tokens, "team": team, "new_token": new_token}
-    return render(request, session, user, "account.html", context)
+    context = {
+        "tokens": tokens,
+        "team": team,
+        "new_token": new_token,
+        "errors": errors or {},
+        "flash": request.session.pop(ACCOUNT_FLASH, None),
+    }
+    return render(request, session, user, "account.html", context, code)
 
 
 @router.get("/account")
 def account(request: Request, user: WebUser, session: SessionDep) -> HTMLResponse:
     return _account_page(request, session, user)
+
+
+class PasswordForm(BaseModel):
+    """As typed; `PasswordChangeIn` judges it."""
+
+    current_password: str = ""
+    new_password: str = ""
+    repeat_password: str = ""
+
+
+@router.post("/account/password")
+def change_own_password(
+    request: Request, user: WebUser, session: SessionDep, form: Annotated[PasswordForm, Form()]
+) -> Response:
+    """Wrong current passwords are throttled like sign-ins; the session goes on under the new
+    password, every other one of the person ends."""
+    try:
+        body = PasswordChangeIn.model_validate(form.model_dump())
+        address = client_address(request)
+        change_password(session=session, user=user, body=body, address=address, now=utcnow())
+    except ValidationError as exc:
+        return _account_page(request, session, user, errors=validation_errors(exc), code=422)
+    except TandemError as exc:
+        errors = {"current_password": refused(session, exc)}
+        return _account_page(request, session, user, errors=errors, code=exc.status_code)
+    said = "Your password is changed; your other sessions are signed out."
+    return signed_in_afresh(request, user, said)
 
 
 @router.post("/tokens")
@@ -107,6 +163,7 @@ def revoke_token(id: int, user: WebUser, session: SessionDep) -> RedirectRespons
 
 for _module in (
     google_sign_in,
+    password_reset,
     inbox,
     conversation,
     reminders,

@@ -5,7 +5,10 @@ deactivates themselves, which is also what keeps the workspace from losing its l
 (every change is made by an active admin). Round-robin itself is the workspace's setting,
 saved by `inbox.workspace_settings` as `PATCH /api/v1/workspace` saves it.
 
-A new member's initial password is shown once, in the answer to the form, like the API's.
+A new member's initial password is shown once, in the answer to the form, like the API's; so
+is a temporary password an admin sets for a member who forgot theirs (`app.core.passwords`, the
+same change as `PATCH /api/v1/users/{id} {"password"}`), which also ends that member's sessions.
+Where the workspace sends e-mail, members can instead reset a forgotten password themselves.
 """
 
 from typing import Annotated
@@ -26,6 +29,7 @@ from app.core.accounts import (
 from app.core.db import get_scoped
 from app.core.errors import TandemError
 from app.core.models import Role, User
+from app.core.passwords import sends_mail, set_temporary_password
 from app.http.dependencies import SessionDep
 from app.web.pages import refused
 from app.web.settings_pages import Errors, WebAdmin, done, settings_page, validation_errors
@@ -57,9 +61,11 @@ def team_page(
     form: MemberForm | None = None,
     errors: Errors | None = None,
     created: tuple[User, str] | None = None,
+    temporary: tuple[User, str] | None = None,
     code: int = status.HTTP_200_OK,
 ) -> HTMLResponse:
-    """`created` is a new member with their initial password, shown this once."""
+    """`created` is a new member with their initial password, `temporary` a member with the
+    temporary password just set; either is shown this once."""
     team = team_of(session, admin.workspace_id)
     context = {
         "section": "team",
@@ -68,6 +74,8 @@ def team_page(
         "form": (form or MemberForm()).model_dump(),
         "errors": errors or {},
         "created": created,
+        "temporary": temporary,
+        "sends_mail": sends_mail(session, admin.workspace_id),
         "auto_assign": workspace_of(session, admin.workspace_id).auto_assign,
     }
     return settings_page(request, session, admin, "settings_team.html", context, code)
@@ -105,6 +113,32 @@ def auto_assign(
     change_workspace(session=session, workspace_id=admin.workspace_id, body=body)
     said = "goes to the available members in turn" if on else "waits for someone to take it"
     return done(request, "/settings/team", f"New mail in an unassigned conversation {said}.")
+
+
+class TemporaryPasswordForm(BaseModel):
+    user_id: int = 0
+    password: str = ""
+
+
+@router.post("/settings/team/password")
+def temporary_password(
+    request: Request,
+    admin: WebAdmin,
+    session: SessionDep,
+    form: Annotated[TemporaryPasswordForm, Form()],
+) -> HTMLResponse:
+    """Without a password typed, one is generated; either way it is shown this once."""
+    try:
+        temporary = set_temporary_password(
+            session=session, admin=admin, user_id=form.user_id, password=form.password or None
+        )
+    except ValidationError as exc:
+        errors = {"temporary_password": "; ".join(validation_errors(exc).values())}
+        return team_page(request, session, admin, errors=errors, code=422)
+    except TandemError as exc:
+        errors = {"temporary_password": refused(session, exc)}
+        return team_page(request, session, admin, errors=errors, code=exc.status_code)
+    return team_page(request, session, admin, temporary=temporary)
 
 
 def _said(member: User, changes: dict[str, str]) -> str:

@@ -15,7 +15,7 @@ from sqlmodel import Session
 from app.core.db import get_scoped
 from app.core.errors import TandemError
 from app.core.models import User, WebhookSubscription, utcnow
-from app.http.dependencies import SessionDep
+from app.http.dependencies import SessionDep, SettingsDep
 from app.web.pages import refused
 from app.web.settings_pages import Errors, WebAdmin, done, settings_page, validation_errors
 from webhooks.events import INTERNAL_EVENTS, Event
@@ -68,13 +68,21 @@ def webhooks(request: Request, admin: WebAdmin, session: SessionDep) -> HTMLResp
 
 @router.post("/settings/webhooks")
 def create(
-    request: Request, admin: WebAdmin, session: SessionDep, form: Annotated[WebhookForm, Form()]
+    request: Request,
+    admin: WebAdmin,
+    session: SessionDep,
+    settings: SettingsDep,
+    form: Annotated[WebhookForm, Form()],
 ) -> HTMLResponse:
     """The URL's rules run after the model's, so their refusal is the URL's."""
     try:
         body = WebhookIn.model_validate(form.model_dump())
         created = create_subscription(
-            session=session, workspace_id=admin.workspace_id, body=body, now=utcnow()
+            session=session,
+            workspace_id=admin.workspace_id,
+            body=body,
+            now=utcnow(),
+            allow_private=settings.webhook_allow_private,
         )
     except ValidationError as exc:
         return webhooks_page(request, session, admin, form, errors=validation_errors(exc), code=422)
@@ -124,13 +132,15 @@ def edit(
     request: Request,
     admin: WebAdmin,
     session: SessionDep,
+    settings: SettingsDep,
     form: Annotated[WebhookEditForm, Form()],
 ) -> Response:
     """URL, events, internal and active at once; the secret stays."""
     webhook = get_scoped(session, WebhookSubscription, id, admin.workspace_id)
+    allow = settings.webhook_allow_private
     try:
         body = WebhookPatchIn.model_validate(form.model_dump())
-        update_subscription(session=session, subscription=webhook, body=body)
+        update_subscription(session=session, subscription=webhook, body=body, allow_private=allow)
     except ValidationError as exc:
         errors = validation_errors(exc)
         return webhook_page(request, session, admin, id, form, errors=errors, code=422)

@@ -77,7 +77,9 @@ WORDS = st.lists(
 
 @pytest.fixture
 def instant(sync_settings: Settings) -> Iterator[TestClient]:
-    with TestClient(create_app(sync_settings.model_copy(update={"undo_send_seconds": 0}))) as app:
+    """Replies go at once; webhooks may post to the local receivers."""
+    changes = {"undo_send_seconds": 0, "webhook_allow_private": True}
+    with TestClient(create_app(sync_settings.model_copy(update=changes))) as app:
         yield app
 
 
@@ -211,7 +213,7 @@ def act(scenario: Scenario, action: str, words: str) -> None:
         closing = {"status": "closed", "resolution_template_id": template}
         assert scenario.api.patch(url, json=closing, headers=scenario.headers).is_success
     else:
-        deliver_due(engine=scenario.engine, now=utcnow())
+        deliver_due(engine=scenario.engine, now=utcnow(), allow_private=True)
 
 
 def texts_of(raw: bytes) -> list[str]:
@@ -250,7 +252,7 @@ def test_no_note_ever_reaches_the_client(
     for action in plan:
         act(scenario, action, words)
     scenario.settle()
-    deliver_due(engine=engine, now=utcnow())
+    deliver_due(engine=engine, now=utcnow(), allow_private=True)
 
     sent = control.get(f"/_emulator/mailboxes/{scenario.mailbox}/sent").json()["messages"]
     assert sent, "the new conversation was at least acknowledged"

@@ -29,7 +29,8 @@ CARLA = "Carla Diaz <carla@client.test>"
 
 @pytest.fixture
 def instant(sync_settings: Settings) -> Iterator[TestClient]:
-    """Tandem with no undo window: a reply goes to Gmail before the answer."""
+    """Tandem with no undo window: a reply goes to Gmail right after the answer (the test
+    client runs the response's background tasks before it returns)."""
     with TestClient(create_app(sync_settings.model_copy(update={"undo_send_seconds": 0}))) as c:
         yield c
 

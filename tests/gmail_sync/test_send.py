@@ -2,7 +2,7 @@
 
 import base64
 from collections.abc import Callable, Iterator
-from datetime import timedelta
+from datetime import UTC, timedelta, timezone
 from email import policy
 from email.message import EmailMessage
 from email.parser import BytesParser
@@ -26,7 +26,7 @@ from app.core.models import (
 from app.core.settings import Settings
 from app.main import create_app
 from gmail_sync.compose import OutgoingAttachment, build_reply
-from gmail_sync.send import send_due
+from gmail_sync.delivery import send_due
 from tests.conftest import Member, Team
 from tests.gmail_sync.sync_fixtures import connect_via_api, deliver, run_sync
 
@@ -44,7 +44,8 @@ def mailbox(control: httpx.Client) -> str:
 
 @pytest.fixture
 def instant(sync_settings: Settings) -> Iterator[TestClient]:
-    """Tandem with no undo window: a reply goes to Gmail before the API answers."""
+    """Tandem with no undo window: a reply goes to Gmail right after the API answers (the test
+    client runs the response's background tasks before it returns)."""
     app = create_app(sync_settings.model_copy(update={"undo_send_seconds": 0}))
     with TestClient(app) as client:
         yield client
@@ -99,7 +100,7 @@ def test_a_reply_goes_to_everyone_in_the_same_thread_and_syncs_back_as_one_messa
     engine: Engine,
     sync_settings: Settings,
 ) -> None:
-    hook = {"url": "http://127.0.0.1:9/hook", "events": ["message.sent"]}
+    hook = {"url": "https://hooks.test/hook", "events": ["message.sent"]}
     assert instant.post("/api/v1/webhooks", json=hook, headers=admin.headers).is_success
     answer = instant.post(
         reply_url(conversation), json={"body_text": "It is attached."}, headers=admin.headers
@@ -110,7 +111,9 @@ def test_a_reply_goes_to_everyone_in_the_same_thread_and_syncs_back_as_one_messa
         announced = session.exec(select(WebhookDelivery.event)).all()
     assert announced == ["message.sent"]
     body = answer.json()
-    assert body["state"] == "sent"
+    assert body["state"] == "queued"
+    outgoing = instant.get(f"/api/v1/outbox/{body['id']}", headers=admin.headers).json()
+    assert outgoing["state"] == "sent"
     assert body["to"] == [ANNA]
     assert body["cc"] == [BORIS]
     assert body["recipients"] == {"added": [], "dropped": []}
@@ -127,7 +130,7 @@ def test_a_reply_goes_to_everyone_in_the_same_thread_and_syncs_back_as_one_messa
     detail = instant.get(f"/api/v1/conversations/{conversation['id']}", headers=admin.headers)
     outbound = [m for m in detail.json()["messages"] if m["direction"] == "outbound"]
     assert [m["id"] for m in outbound] == [body["id"]]
-    assert outbound[0]["gmail_id"] == body["gmail_id"]
+    assert outbound[0]["gmail_id"] == outgoing["gmail_id"]
     assert detail.json()["message_count"] == 2
 
 
@@ -292,8 +295,10 @@ def test_a_failed_send_keeps_the_reply_and_it_can_be_sent_again(
     )
 
     assert answer.status_code == 201
-    assert answer.json()["state"] == "failed"
-    assert answer.json()["send_error"]
+    assert answer.json()["state"] == "queued"
+    outgoing = f"/api/v1/outbox/{answer.json()['id']}"
+    assert instant.get(outgoing, headers=admin.headers).json()["state"] == "failed"
+    assert instant.get(outgoing, headers=admin.headers).json()["send_error"]
     failed = instant.get("/api/v1/outbox?state=failed", headers=admin.headers).json()
     assert [item["text"] for item in failed] == ["Draft text"]
 
@@ -301,7 +306,8 @@ def test_a_failed_send_keeps_the_reply_and_it_can_be_sent_again(
     retried = instant.post(f"/api/v1/outbox/{answer.json()['id']}/retry", headers=admin.headers)
 
     assert retried.status_code == 200
-    assert retried.json()["state"] == "sent"
+    assert retried.json()["state"] == "queued"
+    assert instant.get(outgoing, headers=admin.headers).json()["state"] == "sent"
     assert len(sent_mail(control)) == 1
     assert instant.get("/api/v1/outbox", headers=admin.headers).json() == []
 
@@ -632,3 +638,10 @@ def test_promises_from_a_reply_and_from_the_promise_endpoint(
     assert past.status_code == 422
     assert later.status_code == 200
     assert later.json()["promise_state"] == "pending"
+    in_berlin = (soon + timedelta(days=2)).astimezone(timezone(timedelta(hours=1)))
+    offset = instant.post(
+        f"{url}/promise", json={"promise_by": in_berlin.isoformat()}, headers=admin.headers
+    )
+    assert offset.json()["promised_at"] == in_berlin.astimezone(UTC).isoformat().replace(
+        "+00:00", "Z"
+    )

@@ -52,7 +52,7 @@ def test_live_mail_is_assigned_in_turn_and_announced(
         "/api/v1/webhooks",
         headers=admin.headers,
         json={
-            "url": "http://127.0.0.1:9/hook",
+            "url": "https://hooks.test/hook",
             "events": ["conversation.created", "message.received"],
         },
     )

@@ -5,6 +5,7 @@ scheduler's job); and a teammate's reply still waiting to go out holds another a
 from datetime import timedelta
 
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 from sqlmodel import Session
 
@@ -151,3 +152,18 @@ def test_a_teammates_reply_waiting_to_go_out_holds_mine_until_i_confirm(
             hold_double_reply(session, conversation_id=world.conversation_id, user=me)
         hold_double_reply(session, conversation_id=world.conversation_id, user=me, confirmed=True)
         hold_double_reply(session, conversation_id=world.conversation_id, user=olga)
+
+
+def test_the_reply_api_asks_before_doubling_a_teammates_reply(
+    world: World, client: TestClient
+) -> None:
+    path = f"/api/v1/conversations/{world.conversation_id}/reply"
+    first = client.post(path, json={"body_text": "On it."}, headers=world.agent.headers)
+    assert first.status_code == 201, first.text
+    held = client.post(path, json={"body_text": "Hello!"}, headers=world.admin.headers)
+    assert held.status_code == 409
+    assert held.json()["detail"].startswith("olga is sending a reply to this conversation")
+    again = client.post(path, json={"body_text": "More."}, headers=world.agent.headers)
+    assert again.status_code == 201, "one's own queued reply holds nothing"
+    confirmed = {"body_text": "Hello!", "confirm": True}
+    assert client.post(path, json=confirmed, headers=world.admin.headers).status_code == 201

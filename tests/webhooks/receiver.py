@@ -1,5 +1,6 @@
 """A real HTTP receiver on a free local port that records every request and answers with the
-status codes it is told (200 once they run out), for webhook tests."""
+status codes it is told (200 once they run out), and a Location when told one, for webhook
+tests."""
 
 import hashlib
 import hmac
@@ -32,6 +33,7 @@ class Receiver:
         self.requests: list[Received] = []
         self.statuses: list[int] = []
         self.always: int | None = None
+        self.location: str | None = None
         self.lock = threading.Lock()
         self.port = 0
 
@@ -59,6 +61,8 @@ def _handler(receiver: Receiver) -> type[BaseHTTPRequestHandler]:
             headers = {key.lower(): value for key, value in self.headers.items()}
             code = receiver.next_status(Received(self.path, headers, body))
             self.send_response(code)
+            if receiver.location:
+                self.send_header("Location", receiver.location)
             self.send_header("Content-Length", "2")
             self.end_headers()
             self.wfile.write(b"ok")

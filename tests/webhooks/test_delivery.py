@@ -56,7 +56,7 @@ def test_a_delivery_is_signed_and_recorded(
 ) -> None:
     _subscribe(engine, workspace_id, receiver.url)
     _queue(engine, workspace_id)
-    assert deliver_due(engine=engine, now=NOW) == 1
+    assert deliver_due(engine=engine, now=NOW, allow_private=True) == 1
     [request] = receiver.requests
     delivery = _delivery(engine)
     assert request.signed_with(SECRET)
@@ -77,7 +77,7 @@ def test_a_delivery_is_signed_and_recorded(
     [attempt] = delivery.attempt_log
     assert (attempt["status"], attempt["error"]) == (200, None)
     assert attempt["duration_ms"] >= 0
-    assert deliver_due(engine=engine, now=NOW + timedelta(days=1)) == 0
+    assert deliver_due(engine=engine, now=NOW + timedelta(days=1), allow_private=True) == 0
     assert len(receiver.requests) == 1
 
 
@@ -87,14 +87,17 @@ def test_a_failed_post_is_retried_after_the_backoff(
     _subscribe(engine, workspace_id, receiver.url)
     _queue(engine, workspace_id)
     receiver.answer(500)
-    assert deliver_due(engine=engine, now=NOW) == 0
+    assert deliver_due(engine=engine, now=NOW, allow_private=True) == 0
     delivery = _delivery(engine)
     assert (delivery.state, delivery.attempts, delivery.last_status) == ("pending", 1, 500)
     assert delivery.last_error == "HTTP 500"
     assert delivery.next_attempt_at == NOW + BACKOFF[0]
-    assert deliver_due(engine=engine, now=NOW + BACKOFF[0] - timedelta(seconds=1)) == 0
+    assert (
+        deliver_due(engine=engine, now=NOW + BACKOFF[0] - timedelta(seconds=1), allow_private=True)
+        == 0
+    )
     assert len(receiver.requests) == 1
-    assert deliver_due(engine=engine, now=NOW + BACKOFF[0]) == 1
+    assert deliver_due(engine=engine, now=NOW + BACKOFF[0], allow_private=True) == 1
     first, second = receiver.requests
     assert first.body == second.body
     assert first.headers["x-tandem-delivery"] == second.headers["x-tandem-delivery"]
@@ -112,7 +115,7 @@ def test_a_delivery_fails_after_the_last_attempt(
     now = NOW
     waits = []
     for _ in range(MAX_ATTEMPTS):
-        assert deliver_due(engine=engine, now=now) == 0
+        assert deliver_due(engine=engine, now=now, allow_private=True) == 0
         delivery = _delivery(engine)
         if delivery.next_attempt_at is not None:
             waits.append(delivery.next_attempt_at - now)
@@ -126,7 +129,7 @@ def test_a_delivery_fails_after_the_last_attempt(
         None,
     )
     assert len(delivery.attempt_log) == MAX_ATTEMPTS
-    assert deliver_due(engine=engine, now=now + timedelta(days=30)) == 0
+    assert deliver_due(engine=engine, now=now + timedelta(days=30), allow_private=True) == 0
     assert len(receiver.requests) == MAX_ATTEMPTS
 
 
@@ -136,7 +139,7 @@ def test_an_unreachable_receiver_is_an_attempt_with_an_error(
     closed_port = receiver.url.replace(str(receiver.port), "1")
     _subscribe(engine, workspace_id, closed_port)
     _queue(engine, workspace_id)
-    assert deliver_due(engine=engine, now=NOW) == 0
+    assert deliver_due(engine=engine, now=NOW, allow_private=True) == 0
     delivery = _delivery(engine)
     assert (delivery.state, delivery.attempts, delivery.last_status) == ("pending", 1, None)
     assert delivery.last_error and "ConnectError" in delivery.last_error
@@ -151,7 +154,7 @@ def test_an_inactive_subscription_gets_nothing(
         row = session.get(WebhookSubscription, subscription_id)
         assert row is not None
         row.is_active = False
-    assert deliver_due(engine=engine, now=NOW) == 0
+    assert deliver_due(engine=engine, now=NOW, allow_private=True) == 0
     assert receiver.requests == []
     delivery = _delivery(engine)
     assert (delivery.state, delivery.last_error) == ("failed", "the webhook is inactive")
@@ -165,9 +168,9 @@ def test_a_claimed_delivery_waits_for_its_lease(
     delivery_id = id_of(_delivery(engine))
     assert claim(engine=engine, delivery_id=delivery_id, owner="crashed", now=NOW)
     assert not claim(engine=engine, delivery_id=delivery_id, owner="late", now=NOW)
-    assert deliver_due(engine=engine, now=NOW) == 0
+    assert deliver_due(engine=engine, now=NOW, allow_private=True) == 0
     assert receiver.requests == []
-    assert deliver_due(engine=engine, now=NOW + timedelta(minutes=5)) == 1
+    assert deliver_due(engine=engine, now=NOW + timedelta(minutes=5), allow_private=True) == 1
     assert len(receiver.requests) == 1
 
 
@@ -182,7 +185,7 @@ def test_concurrent_senders_never_post_a_delivery_twice(
     def send() -> None:
         with httpx.Client(timeout=10) as client:
             start.wait()
-            results.append(deliver_due(engine=engine, now=NOW, client=client))
+            results.append(deliver_due(engine=engine, now=NOW, client=client, allow_private=True))
 
     threads = [threading.Thread(target=send) for _ in range(3)]
     for thread in threads:

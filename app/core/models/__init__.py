@@ -1,13 +1,15 @@
 """The SQLModel tables every package shares: the whole data model.
 
 Every row belongs to exactly one workspace (`workspace_id` on every table) so that each query
-can be scoped by it. The tables live in modules by what they hold (`team`, `mail`, `work`,
-`outbox`, `live`); `columns` says how things are stored. Import from here:
-`from app.core.models import Conversation`.
+can be scoped by it; the one exception is a sign-in attempt, written before anyone is known.
+The tables live in modules by what they hold (`team`, `access`, `mail`, `work`, `outbox`,
+`live`); `columns` says how things are stored. Import from here: `from app.core.models import
+Conversation`.
 """
 
 from sqlmodel import SQLModel
 
+from app.core.models.access import PasswordReset, SignInAttempt
 from app.core.models.columns import JSONType, UTCDateTime, id_of, utcnow
 from app.core.models.enums import (
     AgentEmailState,
@@ -75,6 +77,7 @@ __all__ = [
     "NoteRevision",
     "Notification",
     "OAuthState",
+    "PasswordReset",
     "Presence",
     "Priority",
     "PromiseState",
@@ -83,6 +86,7 @@ __all__ = [
     "ReminderState",
     "Role",
     "SQLModel",
+    "SignInAttempt",
     "SlaPolicy",
     "SmtpSecurity",
     "SmtpServer",

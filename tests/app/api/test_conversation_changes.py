@@ -180,7 +180,7 @@ def test_changes_are_announced_to_webhooks(
         "/api/v1/webhooks",
         headers=admin.headers,
         json={
-            "url": "http://127.0.0.1:9/hook",
+            "url": "https://hooks.test/hook",
             "events": ["conversation.updated", "conversation.closed"],
         },
     )

@@ -1,0 +1,35 @@
+"""The files of a multipart reply, for the API's reply and the web composer alike: one limit on
+how many and how large, read into memory before the route runs (the route is a plain `def`, so
+only an async dependency may await the upload). It never decides what the files are for."""
+
+from collections.abc import Sequence
+
+from starlette.datastructures import UploadFile
+
+from app.core.errors import Invalid
+from gmail_sync.compose import OutgoingAttachment
+from gmail_sync.send import MAX_ATTACHMENT_BYTES
+
+MAX_FILES = 20
+
+
+async def read_attachments(items: Sequence[UploadFile | str]) -> list[OutgoingAttachment]:
+    """At most `MAX_FILES`, each within 25 MB. A file input left empty posts a part without a
+    name or bytes, which is no file."""
+    uploads = [
+        item for item in items if isinstance(item, UploadFile) and (item.filename or item.size)
+    ]
+    if len(uploads) > MAX_FILES:
+        raise Invalid(f"a reply takes at most {MAX_FILES} attachments, not {len(uploads)}")
+    return [await _attachment(upload) for upload in uploads]
+
+
+async def _attachment(upload: UploadFile) -> OutgoingAttachment:
+    data = await upload.read(MAX_ATTACHMENT_BYTES + 1)
+    if len(data) > MAX_ATTACHMENT_BYTES:
+        raise Invalid(f"attachment {upload.filename!r} is larger than 25 MB")
+    return OutgoingAttachment(
+        filename=upload.filename or "attachment",
+        content_type=upload.content_type or "application/octet-stream",
+        data=data,
+    )
