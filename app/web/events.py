@@ -56,12 +56,12 @@ async def _frames(hub: LiveHub, audience: Audience, after: int | None) -> AsyncI
     try:
         cursor = hub.position if after is None else after
         yield f"retry: {RETRY_MS}\nid: {cursor}\n\n"
+        checked = after is None  # a returning tab's id is checked against the database once
         ends = time.monotonic() + LIFETIME_SECONDS
-        while time.monotonic() < ends:
-            read = hub.read(cursor, audience)
-            if read is None or after is not None:
-                after = None
-                read = await to_thread.run_sync(hub.catch_up, cursor, audience)
+        while time.monotonic() < ends and not hub.closing:
+            read = hub.read(cursor, audience) if checked else None
+            if read is None:
+                read, checked = await to_thread.run_sync(hub.catch_up, cursor, audience), True
                 if read is None:
                     yield 'event: reload\ndata: {"reason": "too far behind"}\n\n'
                     return
@@ -70,9 +70,7 @@ async def _frames(hub: LiveHub, audience: Audience, after: int | None) -> AsyncI
                 yield "".join(_frame(row) for row in rows)
                 continue
             waiter.event.clear()
-            if hub.closing:
-                break
-            if hub.position > cursor:
+            if hub.position > cursor or hub.closing:
                 continue
             try:
                 await asyncio.wait_for(waiter.event.wait(), KEEP_ALIVE_SECONDS)

@@ -117,6 +117,11 @@ class Stream:
             return True
         raise AssertionError(f"unexpected event {event}")
 
+    def ended(self, timeout: float) -> bool:
+        """The server ended the stream (as it does after its lifetime)."""
+        self._thread.join(timeout)
+        return not self._thread.is_alive()
+
     def close(self) -> None:
         """Hangs up, as a closed tab does, and waits until the reader has stopped."""
         if self.browser.is_closed:

@@ -16,6 +16,7 @@ from app.core.models import Conversation, Role, User, utcnow
 from app.core.settings import Settings
 from app.http.live_hub import LiveHub
 from app.main import create_app
+from app.web import events
 from inbox.changes import change_conversation
 from tests.app.web.conftest import Inbox, seed
 from tests.app.web.live_server import Stream, csrf_of, serving, signed_in
@@ -141,6 +142,25 @@ def test_a_tab_away_too_long_is_told_to_reload(
     with session_scope(engine) as session:
         prune_events(session, before=utcnow() + timedelta(seconds=1))
     assert browsers.tab(browser, last_event_id=0).next().kind == "reload"
+
+
+def test_a_quiet_stream_keeps_its_position_alive_and_ends_for_the_browser_to_reconnect(
+    server: str,
+    browsers: Browsers,
+    engine: Engine,
+    team: Team,
+    admin: Member,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(events, "KEEP_ALIVE_SECONDS", 0.2)
+    monkeypatch.setattr(events, "LIFETIME_SECONDS", 1.0)
+    outsider = team.admin_of_new_workspace("Other", "eve@other.test")
+    elsewhere = seed(engine, outsider)
+    tab = browsers.tab(browsers.sign_in(server, admin))
+    assign(engine, elsewhere.conversation_id, outsider, outsider)
+    assert tab.ended(5)
+    assert tab.events.empty()
+    assert tab.last_id == 1, "a reconnection resumes after the event it did not need"
 
 
 def test_the_stream_needs_a_signed_in_user(server: str) -> None:
