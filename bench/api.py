@@ -1,11 +1,11 @@
 """Inbox API latency at scale: list views, counts, conversation view and search.
 
-Seeds C conversations with M messages each (bulk inserts, the way sync writes) into a new
-database, serves it with `tandem serve` (`--workers N` processes, scheduler off), then times each
-endpoint sequentially and with K concurrent clients, and prints p50/p95/p99 and the ratio of
-p95 to a trivial endpoint (/healthz) on the same server. The targets (docs/architecture.md):
-list and conversation view p95 < 50 ms, search < 100 ms, at 100,000 conversations / 500,000
-messages.
+Seeds C conversations (one in ten automated) with M messages each (bulk inserts, the way sync
+writes) into a new database, serves it with `tandem serve` (`--workers N` processes, scheduler
+off), then times each endpoint sequentially and with K concurrent clients, and prints
+p50/p95/p99 and the ratio of p95 to a trivial endpoint (/healthz) on the same server. The
+targets (docs/architecture.md): list and conversation view p95 < 50 ms, search < 100 ms, at
+100,000 conversations / 500,000 messages.
 
     .venv/bin/python bench/api.py [--conversations 100000] [--messages-per 5]
         [--database-url postgresql+psycopg://postgres@127.0.0.1:5432/bench] [--requests 200]
@@ -140,6 +140,7 @@ def _conversation(
         "priority": rng.choice(["low", "normal", "high"]),
         "tags": [rng.choice(WORDS)] if n % 3 == 0 else [],
         "assignee_id": 1 if n % 4 == 0 else None,
+        "automated": n % 10 == 7,
         "contact_id": n % 5000 + 1,
         "message_count": 5,
         "is_unread": n % 2 == 0,
@@ -270,7 +271,8 @@ def main() -> None:
     seeded = time.perf_counter() - started
     rng = random.Random(1)
     endpoints: dict[str, Callable[[], str]] = {"healthz (trivial)": lambda: "/healthz"}
-    for view in ("all", "mine", "unassigned", "open", "pending", "snoozed", "overdue", "closed"):
+    views = ("all", "mine", "unassigned", "open", "pending", "snoozed", "overdue", "closed")
+    for view in (*views, "automated"):
         endpoints[f"list view={view}"] = lambda view=view: f"/api/v1/conversations?view={view}"
     endpoints["list tag=refund&status=open"] = lambda: (
         "/api/v1/conversations?tag=refund&status=open"

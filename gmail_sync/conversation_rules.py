@@ -1,6 +1,7 @@
 """The conversation rules a newly stored message applies: counts and times, the first
-response, who the client is, a new participant, reopening on a client's reply, and the status
-that imported history mirrors from Gmail. Functions flush nothing and never commit."""
+response, who the client is, a new participant, reopening on a client's reply, whether only
+machines wrote into it (automated), and the status that imported history mirrors from Gmail.
+Functions flush nothing and never commit."""
 
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -41,6 +42,7 @@ class NewConversation:
     contact_id: int | None = None
     message_count: int = 0
     is_unread: bool = False
+    automated: bool = False
     first_message_at: datetime | None = None
     last_message_at: datetime | None = None
     last_inbound_at: datetime | None = None
@@ -114,8 +116,12 @@ def _apply_inbound(
     reopen: bool,
 ) -> None:
     """A live message from the client reopens a conversation the team had put aside (history
-    never does: its status mirrors Gmail instead)."""
+    never does: its status mirrors Gmail instead). Automated mail (an out-of-office answer to
+    the team's reply, a bounce) reopens only an automated conversation: it must not put a
+    person's conversation back into the team's open work."""
     when: datetime | None = row["date"]
+    _file(conversation, automated=row["automated"] is not None)
+    reopen = reopen and (conversation.automated or row["automated"] is None)
     if when is not None:
         conversation.last_inbound_at = max(filter(None, [conversation.last_inbound_at, when]))
     if row["is_unread"]:
@@ -138,6 +144,16 @@ def _apply_inbound(
         conversation.status = ConversationStatus.OPEN
         conversation.snoozed_until = None
         conversation.closed_at = None
+
+
+def _file(conversation: AnyConversation, *, automated: bool) -> None:
+    """A conversation is automated while all its inbound mail is: the first inbound message
+    decides, and a person writing in makes it ordinary work for good. Called before the
+    message moves `last_inbound_at`, which is unset until the first inbound message."""
+    if not automated:
+        conversation.automated = False
+    elif conversation.last_inbound_at is None:
+        conversation.automated = True
 
 
 def _is_first_response(conversation: AnyConversation, when: datetime | None) -> bool:

@@ -4,8 +4,9 @@ Idempotent by construction: a message already stored (same mailbox, same Gmail i
 labels refreshed, so a second sync, a resumed one or a fallback full sync never duplicates a row.
 It applies the conversation rules: one Gmail thread is one conversation; mail that reached two
 connected mailboxes (same RFC Message-ID) is one conversation; outbound means sent by the mailbox
-or one of its aliases; an inbound message reopens a closed, pending or snoozed conversation; a
-sender who was not on the thread yet is flagged as a new participant.
+or one of its aliases; a person's inbound message reopens a closed, pending or snoozed
+conversation; a conversation only machines wrote into is automated; a sender who was not on
+the thread yet is flagged as a new participant.
 
 It works a batch at a time (a full sync hands it 50 threads): related rows are read in a few
 queries and new messages and attachments are inserted in bulk, because per-message queries and
@@ -269,7 +270,8 @@ def _fill_row(item: _Fresh, mailbox: Mailbox, now: datetime) -> None:
         "cc": list(parsed.cc),
         "bcc": list(parsed.bcc),
         "mail_followup_to": list(parsed.mail_followup_to),
-        "automated": parsed.automation_reason,
+        "automated": parsed.automated,
+        "no_auto_reply": parsed.no_auto_reply,
         "subject": parsed.subject,
         "date": date,
         "text_body": parsed.text,

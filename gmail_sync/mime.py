@@ -17,12 +17,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from gmail_sync.automated_mail import classify
 from gmail_sync.charsets import clean_text
 from gmail_sync.html_text import inline_images, sanitize_html
 from gmail_sync.mime_attachments import Attachment
 from gmail_sync.mime_body import read_leaves, texts
 from gmail_sync.mime_headers import (
-    automation,
     bare_address,
     format_address,
     header_text,
@@ -93,20 +93,9 @@ class ParsedMessage:
     quoted_text: str
     signature: str
     attachments: tuple[Attachment, ...]
-    auto_submitted: bool
-    is_bulk: bool
-    list_id: str | None
-    list_unsubscribe: str | None
+    automated: str | None
+    no_auto_reply: str | None
     parse_error: str | None
-
-    @property
-    def automation_reason(self) -> str | None:
-        """Why no person waits for an answer (never auto-acknowledge such a message), or None."""
-        if self.auto_submitted:
-            return "auto-submitted"
-        if self.list_id or self.list_unsubscribe:
-            return "mailing list"
-        return "bulk" if self.is_bulk else None
 
     @property
     def sender(self) -> str:
@@ -255,10 +244,8 @@ def _unparsed(facts: _GmailFacts, errors: list[str]) -> ParsedMessage:
         quoted_text="",
         signature="",
         attachments=(),
-        auto_submitted=False,
-        is_bulk=False,
-        list_id=None,
-        list_unsubscribe=None,
+        automated=None,
+        no_auto_reply=None,
         parse_error=_error_text(errors),
     )
 
@@ -276,7 +263,8 @@ def _assemble(headers: Headers, tree: Tree, facts: _GmailFacts, errors: list[str
     from_address = from_address.lower()
     html = "".join(body.html) or None
     text, reply = texts(body, html, subject)
-    flags = automation(headers, content_type=_root_type(headers, tree), from_address=from_address)
+    root = _root_type(headers, tree)
+    flags = classify(headers, content_type=root, from_address=from_address, subject=subject)
     return ParsedMessage(
         gmail_id=facts.gmail_id,
         thread_id=facts.thread_id,
@@ -303,10 +291,8 @@ def _assemble(headers: Headers, tree: Tree, facts: _GmailFacts, errors: list[str
         quoted_text=reply.quoted,
         signature=reply.signature,
         attachments=tuple(body.attachments),
-        auto_submitted=flags.auto_submitted,
-        is_bulk=flags.is_bulk,
-        list_id=flags.list_id,
-        list_unsubscribe=flags.list_unsubscribe,
+        automated=flags.automated,
+        no_auto_reply=flags.no_auto_reply,
         parse_error=_error_text(errors),
     )
 

@@ -1,14 +1,13 @@
-"""What the headers of a message say: people, message ids, dates, and whether a machine sent it.
+"""What the headers of a message say: people, message ids and dates.
 
-Owns address parsing and formatting, Message-ID/References normalisation, Date parsing and the
-automation flags that keep auto-acknowledgements away from auto-replies and newsletters. It
-never raises for malformed values and never looks at a body.
+Owns address parsing and formatting, Message-ID/References normalisation and Date parsing
+(whether a machine sent the message is gmail_sync.automated_mail's). It never raises for
+malformed values and never looks at a body.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import getaddresses, parseaddr, parsedate_to_datetime
 from functools import lru_cache
@@ -22,8 +21,6 @@ _FOLD = re.compile(r"\r?\n(?=[ \t])")
 _ANGLE_ID = re.compile(r"<([^<>]{1,998})>")
 _BARE_EMAIL = re.compile(r"[^\s<>()\[\]\"',;:@]+@[^\s<>()\[\]\"',;:@]+\.[^\s<>()\[\]\"',;:@]+")
 _NEEDS_QUOTES = re.compile(r"[()<>\[\]:;@\\,.\"]")
-_SYSTEM_SENDERS = frozenset({"mailer-daemon", "postmaster"})
-_BULK_PRECEDENCE = frozenset({"bulk", "list", "junk"})
 
 
 def header_text(headers: Headers, name: str, *, hint: str | None = None) -> str:
@@ -116,32 +113,3 @@ def received_date(headers: Headers) -> datetime | None:
     if value is None or ";" not in value:
         return None
     return parse_date(_FOLD.sub("", value).rsplit(";", 1)[1])
-
-
-@dataclass(frozen=True, slots=True)
-class Automation:
-    """Signs that no person is waiting for an answer to this message."""
-
-    auto_submitted: bool
-    is_bulk: bool
-    list_id: str | None
-    list_unsubscribe: str | None
-
-
-def automation(headers: Headers, *, content_type: str, from_address: str) -> Automation:
-    """Auto-Submitted, X-Autoreply/X-Autorespond, Precedence, List-* and bounces (DSN)."""
-    auto = header_text(headers, "Auto-Submitted").lower()
-    precedence = (
-        header_text(headers, "Precedence") or header_text(headers, "X-Precedence")
-    ).lower()
-    auto_submitted = (
-        auto not in ("", "no")
-        or bool(header_text(headers, "X-Autoreply") or header_text(headers, "X-Autorespond"))
-        or precedence == "auto_reply"
-        or content_type == "multipart/report"
-        or from_address.split("@", 1)[0] in _SYSTEM_SENDERS
-    )
-    list_id = header_text(headers, "List-Id") or None
-    unsubscribe = header_text(headers, "List-Unsubscribe") or None
-    is_bulk = precedence in _BULK_PRECEDENCE or bool(list_id or unsubscribe)
-    return Automation(auto_submitted, is_bulk, list_id, unsubscribe)

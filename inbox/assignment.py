@@ -1,5 +1,6 @@
 """Automatic assignment: new mail in an unassigned conversation goes to the next available
-agent in turn (round-robin), when the workspace has it switched on.
+agent in turn (round-robin), when the workspace has it switched on. Automated conversations
+(only bounces, auto-replies and newsletters wrote into them) are nobody's work and get no one.
 
 The turn is derived from the audit trail (who got the last automatic assignment), so there is
 no counter to keep consistent. Functions flush, never commit.
@@ -7,6 +8,7 @@ no counter to keep consistent. Functions flush, never commit.
 
 from datetime import datetime
 
+from sqlalchemy import not_
 from sqlmodel import Session, col, select
 
 from app.core.live import publish_change, publish_notification
@@ -57,8 +59,9 @@ def _last_auto_assignee(session: Session, workspace_id: int) -> int | None:
 def assign_in_turn(
     *, session: Session, workspace_id: int, conversation_ids: list[int], now: datetime
 ) -> dict[int, int]:
-    """Assigns each open, unassigned conversation (oldest first) to the next available agent;
-    returns {conversation id: agent id}. Does nothing when auto-assignment is off."""
+    """Assigns each open, unassigned, non-automated conversation (oldest first) to the next
+    available agent; returns {conversation id: agent id}. Does nothing when auto-assignment is
+    off."""
     workspace = session.get(Workspace, workspace_id)
     agents = available_agents(session, workspace_id)
     if workspace is None or not workspace.auto_assign or not agents or not conversation_ids:
@@ -70,6 +73,7 @@ def assign_in_turn(
             Conversation.workspace_id == workspace_id,
             col(Conversation.assignee_id).is_(None),
             Conversation.status == ConversationStatus.OPEN,
+            not_(col(Conversation.automated)),
         )
         .order_by(col(Conversation.created_at), col(Conversation.id))
     ).all()

@@ -1,11 +1,13 @@
 """Automatic acknowledgements: a client who opens a new conversation hears at once that it
 arrived, its number and when to expect an answer (the workspace's SLA).
 
-Only people get one (RFC 3834): never auto-generated mail (Auto-Submitted, Precedence
-bulk/list/junk, List-Id/List-Unsubscribe, bounces), never a no-reply or system address, never
-the team's own mailboxes, and at most one per sender per mailbox window, so two robots can never
-answer each other in a loop. It goes to the sender alone, in the thread, marked
-`Auto-Submitted: auto-replied`. History imported when a mailbox is connected is never answered.
+Only people get one (RFC 3834): never automated mail (bounces, read receipts, auto-replies and
+out-of-office answers, newsletters and lists: gmail_sync.automated_mail tells them), never
+mail whose sender asked for no automatic reply (X-Auto-Response-Suppress) or posted to a
+discussion list, never a no-reply or system address, never the team's own mailboxes, and at
+most one per sender per mailbox window, so two robots can never answer each other in a loop.
+It goes to the sender alone, in the thread, marked `Auto-Submitted: auto-replied`. History
+imported when a mailbox is connected is never answered.
 """
 
 import logging
@@ -77,6 +79,8 @@ def why_not_acknowledge(
     sender = message.from_address.lower()
     if message.automated:
         return f"automated mail ({message.automated})"
+    if message.no_auto_reply:
+        return f"no automatic reply wanted ({message.no_auto_reply})"
     if not sender or _ROBOT.match(sender.split("@", 1)[0]):
         return "a system or no-reply address"
     if sender in _team_addresses(session, mailbox.workspace_id):

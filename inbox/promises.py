@@ -9,7 +9,7 @@ from the promised time until the team answers. Functions flush, never commit.
 """
 
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
@@ -43,7 +43,9 @@ TEAM_REPLIES = (MessageKind.REPLY, None)
 def make_promise(
     session: Session, *, conversation: Conversation, user: User, due_at: datetime, now: datetime
 ) -> None:
-    """Records the promise (replacing an earlier one) and schedules its reminders."""
+    """Records the promise (replacing an earlier one) and schedules its reminders; a time
+    given with any offset is kept, and written in its reminders, as UTC."""
+    due_at = due_at.astimezone(UTC)
     if due_at <= now:
         raise Invalid("a promised reply time must be in the future")
     cancel_reminders(session, conversation_id=id_of(conversation), kinds=[ReminderKind.PROMISE])

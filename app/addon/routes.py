@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
-from sqlmodel import Session
 
 from app.addon import cards
 from app.addon.actions import perform
@@ -27,6 +26,7 @@ from app.addon.urls import ACTIONS_PATH, COMPOSE_PATH, HOMEPAGE_PATH, MESSAGE_PA
 from app.core.errors import Invalid
 from app.core.models import User, utcnow
 from app.http.dependencies import SessionDep, SettingsDep
+from app.http.refusals import refused
 
 router = APIRouter(include_in_schema=False)
 
@@ -74,13 +74,6 @@ def addon_call(
 
 
 CallDep = Annotated[AddonCall, Depends(addon_call)]
-
-
-def _refused(session: Session, exc: Invalid) -> str:
-    """What the refused action wrote is undone before the route returns normally, so the
-    request's commit has nothing half-done to store (the add-on's `app.web.pages.refused`)."""
-    session.rollback()
-    return str(exc)
 
 
 @router.post(HOMEPAGE_PATH)
@@ -138,7 +131,7 @@ def act(name: str, call: CallDep, session: SessionDep, settings: SettingsDep) ->
     except MalformedEvent:
         raise
     except Invalid as exc:
-        return cards.notify(_refused(session, exc))
+        return cards.notify(refused(session, exc))
     if outcome.conversation is None:
         thread_id = call.event.parameter("thread_id")
         card = not_in_tandem_card(settings, thread_id=thread_id, note=outcome.notice)

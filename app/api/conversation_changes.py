@@ -1,10 +1,10 @@
 """Writes on conversations: `PATCH /api/v1/conversations/{id}`, the bulk form, and the audit
 trail of who changed what (`GET /api/v1/conversations/{id}/events`)."""
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, BackgroundTasks, Request
+from fastapi import APIRouter
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 from sqlmodel import col, select
 
@@ -22,15 +22,14 @@ from app.core.models import (
     id_of,
     utcnow,
 )
-from app.core.settings import Settings
 from app.http.auth import CurrentUser
-from app.http.dependencies import SessionDep, SettingsDep
+from app.http.dependencies import SessionDep
+from app.http.outbox import Outbox, OutboxDep
 from gmail_sync.send import ReplyRequest, queue_reply
 from inbox.changes import change_conversation, change_many
 from inbox.presend import hold_internal_context
 from inbox.reading import mark_read, mark_unread
 from inbox.templates import render_for
-from scheduler.jobs import send_replies
 
 router = APIRouter(tags=["conversations"])
 
@@ -112,11 +111,9 @@ def _out(conversation: Conversation) -> ConversationOut:
 def update_conversation(
     id: int,
     body: ConversationPatchIn,
-    background: BackgroundTasks,
-    request: Request,
     user: CurrentUser,
     session: SessionDep,
-    settings: SettingsDep,
+    outbox: OutboxDep,
 ) -> ConversationOut:
     conversation = get_scoped(session, Conversation, id, user.workspace_id)
     template = _resolution_template(session, body, user)
@@ -126,8 +123,8 @@ def update_conversation(
         session=session, conversation=conversation, actor=user, changes=body.changes(), now=now
     )
     closing = [conversation] if not was_closed else []
-    queued = _resolve(session, closing, template, user, settings, confirmed=body.confirm, now=now)
-    _send_at_once(background, request, settings, queued)
+    if _resolve(session, closing, template, user, outbox, confirmed=body.confirm, now=now):
+        outbox.send_new_after_response()
     return _out(conversation)
 
 
@@ -150,11 +147,9 @@ def mark_conversation_unread(id: int, user: CurrentUser, session: SessionDep) ->
 @router.post("/conversations/bulk")
 def update_conversations(
     body: BulkIn,
-    background: BackgroundTasks,
-    request: Request,
     user: CurrentUser,
     session: SessionDep,
-    settings: SettingsDep,
+    outbox: OutboxDep,
 ) -> list[ConversationOut]:
     """The same change on many conversations, all or nothing; a resolution message goes to
     each conversation this closes."""
@@ -173,8 +168,8 @@ def update_conversations(
     )
     closing = [conversation for conversation in changed if conversation.id in open_before]
     confirmed = body.changes.confirm
-    queued = _resolve(session, closing, template, user, settings, confirmed=confirmed, now=now)
-    _send_at_once(background, request, settings, queued)
+    if _resolve(session, closing, template, user, outbox, confirmed=confirmed, now=now):
+        outbox.send_new_after_response()
     return [_out(conversation) for conversation in changed]
 
 
@@ -193,7 +188,7 @@ def _resolve(
     conversations: list[Conversation],
     template: Template | None,
     user: User,
-    settings: Settings,
+    outbox: Outbox,
     *,
     confirmed: bool,
     now: datetime,
@@ -219,20 +214,10 @@ def _resolve(
             author=user,
             request=ReplyRequest(body_text=text, body_html=html, kind=MessageKind.RESOLUTION),
             now=now,
-            delay=timedelta(seconds=settings.undo_send_seconds),
+            delay=outbox.undo_window,
         )
         queued.append(id_of(reply.message))
     return queued
-
-
-def _send_at_once(
-    background: BackgroundTasks, request: Request, settings: Settings, message_ids: list[int]
-) -> None:
-    """Without an undo window the resolution messages are due now: the outbox job's own run
-    sends them once the response is out, so after the request's commit, and under the same
-    claim as the scheduler's runs, which can never send one twice."""
-    if message_ids and settings.undo_send_seconds == 0:
-        background.add_task(send_replies, request.app.state.engine, settings)
 
 
 @router.get("/conversations/{id}/events")

@@ -90,7 +90,8 @@ COUNTS_EXAMPLE: JsonDict = {
     "snoozed": 2,
     "overdue": 3,
     "closed": 480,
-    "all": 522,
+    "automated": 7,
+    "all": 529,
 }
 
 
@@ -248,6 +249,8 @@ def list_conversations(
     q: Annotated[str | None, Query(max_length=200, description="Full-text search.")] = None,
 ) -> ConversationPage:
     """A view of the inbox, newest activity first; without `status` or `view`, everything.
+    `view=automated` holds the open conversations only bounces, auto-replies and newsletters
+    wrote into, which mine, unassigned, open, pending and overdue leave out.
 
     With `q`, the view's conversations that match it, best match first, each highlighted."""
     if q:

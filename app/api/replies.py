@@ -39,7 +39,7 @@ from app.core.models import (
 from app.http.auth import CurrentUser
 from app.http.dependencies import SessionDep
 from app.http.outbox import OutboxDep
-from app.http.uploads import MAX_FILES, read_attachments
+from app.http.uploads import MAX_FILES, read_attachments, text_fields
 from gmail_sync.compose import OutgoingAttachment
 from gmail_sync.send import QueuedReply, cancel_reply, outgoing_message, retry_reply
 from inbox.promise_text import DetectedPromise
@@ -190,16 +190,16 @@ async def posted_reply(request: Request) -> PostedReply:
         if content_type.startswith("multipart/form-data"):
             async with request.form(max_files=MAX_FILES, max_fields=200) as form:
                 files = await read_attachments(form.getlist("attachments"))
-                return PostedReply(ReplyIn.model_validate(_form_fields(form.multi_items())), files)
+                return PostedReply(ReplyIn.model_validate(_form_fields(text_fields(form))), files)
         return PostedReply(ReplyIn.model_validate_json(await request.body()), [])
     except ValidationError as exc:
         raise Invalid(_validation_message(exc)) from None
 
 
-def _form_fields(items: list[tuple[str, Any]]) -> dict[str, Any]:
+def _form_fields(items: list[tuple[str, str]]) -> dict[str, Any]:
     fields: dict[str, Any] = {"cc": [], "bcc": [], "exclude": []}
     for name, value in items:
-        if name == "attachments" or not isinstance(value, str):
+        if name == "attachments":
             continue
         if name in ("cc", "bcc", "exclude"):
             fields[name].append(value)

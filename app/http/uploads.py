@@ -1,12 +1,14 @@
-"""The files of a multipart reply, for the API's reply and the web composer alike: one limit on
-how many and how large, read into memory before the route runs (the route is a plain `def`, so
-only an async dependency may await the upload). It never decides what the files are for."""
+"""A multipart reply as the API's reply and the web composer both read it: its files (one limit
+on how many and how large, read into memory before the route runs, since the route is a plain
+`def` and only an async dependency may await the upload) and its text fields, each checked to
+be storable. It never decides what the files are for."""
 
 from collections.abc import Sequence
 
-from starlette.datastructures import UploadFile
+from starlette.datastructures import FormData, UploadFile
 
 from app.core.errors import Invalid
+from app.core.plain_text import why_unstorable
 from gmail_sync.compose import OutgoingAttachment
 from gmail_sync.send import MAX_ATTACHMENT_BYTES
 
@@ -33,3 +35,15 @@ async def _attachment(upload: UploadFile) -> OutgoingAttachment:
         content_type=upload.content_type or "application/octet-stream",
         data=data,
     )
+
+
+def text_fields(form: FormData) -> list[tuple[str, str]]:
+    """The form's text fields as posted. A multipart body is left to its reader by the request
+    guard (`app.http.text_input`, its files are no text), so here a field no database can store
+    is refused, naming it."""
+    fields = [(name, value) for name, value in form.multi_items() if isinstance(value, str)]
+    for name, value in fields:
+        reason = why_unstorable(value)
+        if reason is not None:
+            raise Invalid(f"{name}: {reason}")
+    return fields

@@ -30,10 +30,11 @@ from app.core.models import Conversation, Message, Template, User, Workspace, id
 from app.http.auth import WebUser
 from app.http.dependencies import SessionDep
 from app.http.outbox import OutboxDep
-from app.http.uploads import read_attachments
+from app.http.refusals import refusal_status, refused
+from app.http.uploads import read_attachments, text_fields
 from app.web.conversation import Draft, conversation_page
 from app.web.inbox import members
-from app.web.pages import refused, render
+from app.web.pages import render
 from app.web.when import picked_time
 from gmail_sync.compose import OutgoingAttachment
 from gmail_sync.send import ANSWERABLE, cancel_reply, outgoing_message, retry_reply
@@ -94,10 +95,10 @@ async def posted_reply(request: Request) -> PostedReply:
     route parameter makes FastAPI close it."""
     async with request.form() as form:
         values: dict[str, Any] = {"exclude": []}
-        for name, value in form.multi_items():
-            if name == "exclude" and isinstance(value, str):
+        for name, value in text_fields(form):
+            if name == "exclude":
                 values["exclude"].append(value)
-            elif name in ReplyForm.model_fields and isinstance(value, str):
+            elif name in ReplyForm.model_fields:
                 values[name] = value
         try:
             reply_form = ReplyForm.model_validate(values)
@@ -200,8 +201,8 @@ def _refused_reply(
     error = refused(session, exc)
     if posted.files or posted.file_problem:
         error = f"{error}. Your text is kept, but attached files are not: choose them again."
-    code = exc.status_code if isinstance(exc, TandemError) else 422
     draft = posted.form.draft(held=isinstance(exc, Conflict))
+    code = refusal_status(exc)
     return conversation_page(request, session, user, id, draft=draft, error=error, status_code=code)
 
 

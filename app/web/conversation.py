@@ -36,8 +36,9 @@ from app.core.models import (
 )
 from app.http.auth import WebUser
 from app.http.dependencies import SessionDep
+from app.http.refusals import refusal_status, refused
 from app.web.inbox import members
-from app.web.pages import refusal_status, refused, render
+from app.web.pages import render
 from app.web.when import PRESETS, picked_time
 from gmail_sync.compose import Answered, reply_recipients
 from gmail_sync.send import answered_message, own_addresses

@@ -24,7 +24,8 @@ from app.core.models import (
 )
 from app.http.auth import WebUser
 from app.http.dependencies import SessionDep
-from app.web.pages import is_htmx, refused, render
+from app.http.refusals import refused
+from app.web.pages import is_htmx, render
 from inbox.changes import change_many
 from inbox.search import search_conversations
 from inbox.views import InboxFilter, View, counts, list_view
@@ -39,6 +40,7 @@ VIEW_LABELS = {
     View.PENDING: "Pending",
     View.SNOOZED: "Snoozed",
     View.OVERDUE: "Overdue",
+    View.AUTOMATED: "Automated",
     View.CLOSED: "Closed",
     View.ALL: "Everything",
 }

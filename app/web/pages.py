@@ -9,13 +9,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from fastapi import Request, status
+from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
-from pydantic import ValidationError
 from sqlmodel import Session, col, func, select
 
-from app.core.errors import TandemError
 from app.core.models import Notification, User, Workspace, utcnow
 from app.http.auth import csrf_token
 
@@ -90,25 +88,6 @@ def render(
     response = templates.TemplateResponse(request, name, full, status_code=status_code)
     response.headers["Content-Security-Policy"] = PAGE_POLICY
     return response
-
-
-def refused(session: Session, exc: Exception) -> str:
-    """A form the domain refused: what the attempt wrote is undone here, before the page that
-    shows the form again reads the database, so that page shows what is stored and the
-    request's commit has nothing half-done to store. Returns the message for the page: a
-    refused form model reads as its messages, not as pydantic's report for developers."""
-    session.rollback()
-    if isinstance(exc, ValidationError):
-        return "; ".join(str(error["msg"]) for error in exc.errors())
-    return str(exc)
-
-
-def refusal_status(exc: Exception) -> int:
-    """The status of the page that shows a refused form again: the domain's own (404, 409...),
-    else 422 for what a person typed wrong."""
-    if isinstance(exc, TandemError):
-        return exc.status_code
-    return status.HTTP_422_UNPROCESSABLE_CONTENT
 
 
 def is_htmx(request: Request) -> bool:

@@ -24,8 +24,9 @@ from app.core.passwords import (
     reset_password,
 )
 from app.http.dependencies import SessionDep, SettingsDep
+from app.http.refusals import refused
 from app.web.login_page import client_address, signed_in_afresh
-from app.web.pages import refused, render
+from app.web.pages import render
 from app.web.settings_pages import Errors, validation_errors
 
 router = APIRouter()

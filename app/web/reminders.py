@@ -16,8 +16,8 @@ from app.core.errors import TandemError
 from app.core.models import Conversation, Reminder, utcnow
 from app.http.auth import WebUser
 from app.http.dependencies import SessionDep
+from app.http.refusals import refusal_status, refused
 from app.web.conversation import conversation_page, workspace_zone
-from app.web.pages import refusal_status, refused
 from app.web.when import picked_time
 from inbox.reminders import ReminderIn, cancel_reminder, schedule_reminder
 

@@ -1,28 +1,15 @@
-"""The web UI's router: sign-in (throttled, `app.core.sign_in_throttle`), sign-out and the
-account page (team, password, API tokens) live here; Google sign-in, the forgotten-password
-pages and the inbox, conversation, composer, notification and settings pages are included from
-their own modules.
-
-Every unsafe request passes `check_csrf` (router dependency, inherited by the included
-routers); pages that need a user depend on `WebUser`, which sends anonymous visitors to the
-sign-in page.
+"""The web UI's routers and who may use them. Every page needs a signed-in member (`web_user`
+is a dependency of the signed-in router itself, so a page that forgets to ask for its user is
+still closed; an anonymous visitor is sent to the sign-in page), except the public ones listed
+in `PUBLIC`: signing in and out, Google sign-in and the forgotten-password pages. Every unsafe
+request, public or not, passes `check_csrf`.
 """
 
-from typing import Annotated
+from fastapi import APIRouter, Depends
 
-from fastapi import APIRouter, Depends, Form, Request, status
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from pydantic import BaseModel, ValidationError
-from sqlmodel import Session, col, select
-
-from app.core.accounts import create_api_token, revoke_api_token
-from app.core.errors import TandemError
-from app.core.models import ApiToken, User, utcnow
-from app.core.passwords import PasswordChangeIn, change_password
-from app.core.sign_in_throttle import TooManyAttempts, sign_in_with_password
-from app.http.auth import WebUser, check_csrf, sign_in, sign_out
-from app.http.dependencies import SessionDep, SettingsDep
+from app.http.auth import check_csrf, web_user
 from app.web import (
+    account,
     attachments,
     compose,
     conversation,
@@ -34,144 +21,27 @@ from app.web import (
     presence,
     reminders,
     settings,
+    sign_in,
 )
-from app.web.login_page import (
-    ACCOUNT_FLASH,
-    client_address,
-    render_login,
-    safe_next,
-    signed_in_afresh,
+
+PUBLIC = (sign_in, google_sign_in, password_reset)
+SIGNED_IN = (
+    account,
+    inbox,
+    conversation,
+    reminders,
+    compose,
+    attachments,
+    notifications,
+    settings,
+    presence,
+    events,
 )
-from app.web.pages import refused, render
-from app.web.settings_pages import Errors, validation_errors
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(check_csrf)])
-
-
-@router.get("/login")
-def login_page(
-    request: Request, app_settings: SettingsDep, next: str | None = None
-) -> HTMLResponse:
-    return render_login(request, app_settings, next=next)
-
-
-@router.post("/login")
-def login(
-    request: Request,
-    session: SessionDep,
-    app_settings: SettingsDep,
-    email: Annotated[str, Form()],
-    password: Annotated[str, Form()],
-    next: Annotated[str, Form()] = "/",
-) -> Response:
-    """A wrong password is a 401; too many of them make the next attempts wait (a 429 that
-    says how long, with Retry-After), whatever the password."""
-    address, now = client_address(request), utcnow()
-    try:
-        user = sign_in_with_password(
-            session=session, email=email, password=password, address=address, now=now
-        )
-    except TooManyAttempts as exc:
-        return render_login(
-            request, app_settings, next=next, email=email, error=str(exc), wait=exc.seconds
-        )
-    if user is None:
-        error, code = "Wrong email or password.", status.HTTP_401_UNAUTHORIZED
-        return render_login(
-            request, app_settings, next=next, email=email, error=error, status_code=code
-        )
-    sign_in(request, user)
-    return RedirectResponse(safe_next(next), status_code=status.HTTP_303_SEE_OTHER)
-
-
-@router.post("/logout")
-def logout(request: Request) -> RedirectResponse:
-    sign_out(request)
-    return RedirectResponse("/login", status_code=status.HTTP_303_SEE_OTHER)
-
-
-def _account_page(
-    request: Request,
-    session: Session,
-    user: User,
-    *,
-    new_token: str | None = None,
-    errors: Errors | None = None,
-    code: int = status.HTTP_200_OK,
-) -> HTMLResponse:
-    tokens = session.exec(
-        select(ApiToken).where(ApiToken.user_id == user.id).order_by(col(ApiToken.id).desc())
-    ).all()
-    team = session.exec(
-        select(User).where(User.workspace_id == user.workspace_id).order_by(User.name)
-    ).all()
-    context = {
-        "tokens": tokens,
-        "team": team,
-        "new_token": new_token,
-        "errors": errors or {},
-        "flash": request.session.pop(ACCOUNT_FLASH, None),
-    }
-    return render(request, session, user, "account.html", context, code)
-
-
-@router.get("/account")
-def account(request: Request, user: WebUser, session: SessionDep) -> HTMLResponse:
-    return _account_page(request, session, user)
-
-
-class PasswordForm(BaseModel):
-    """As typed; `PasswordChangeIn` judges it."""
-
-    current_password: str = ""
-    new_password: str = ""
-    repeat_password: str = ""
-
-
-@router.post("/account/password")
-def change_own_password(
-    request: Request, user: WebUser, session: SessionDep, form: Annotated[PasswordForm, Form()]
-) -> Response:
-    """Wrong current passwords are throttled like sign-ins; the session goes on under the new
-    password, every other one of the person ends."""
-    try:
-        body = PasswordChangeIn.model_validate(form.model_dump())
-        address = client_address(request)
-        change_password(session=session, user=user, body=body, address=address, now=utcnow())
-    except ValidationError as exc:
-        return _account_page(request, session, user, errors=validation_errors(exc), code=422)
-    except TandemError as exc:
-        errors = {"current_password": refused(session, exc)}
-        return _account_page(request, session, user, errors=errors, code=exc.status_code)
-    said = "Your password is changed; your other sessions are signed out."
-    return signed_in_afresh(request, user, said)
-
-
-@router.post("/tokens")
-def create_token(
-    request: Request, user: WebUser, session: SessionDep, name: Annotated[str, Form()] = ""
-) -> HTMLResponse:
-    _, token = create_api_token(session=session, user=user, name=name)
-    return _account_page(request, session, user, new_token=token)
-
-
-@router.post("/tokens/{id}/revoke")
-def revoke_token(id: int, user: WebUser, session: SessionDep) -> RedirectResponse:
-    revoke_api_token(session=session, token_id=id, actor=user, now=utcnow())
-    return RedirectResponse("/account", status_code=status.HTTP_303_SEE_OTHER)
-
-
-for _module in (
-    google_sign_in,
-    password_reset,
-    inbox,
-    conversation,
-    reminders,
-    compose,
-    attachments,
-    notifications,
-    settings,
-    presence,
-    events,
-):
+_signed_in = APIRouter(dependencies=[Depends(web_user)])
+for _module in PUBLIC:
     router.include_router(_module.router)
+for _module in SIGNED_IN:
+    _signed_in.include_router(_module.router)
+router.include_router(_signed_in)

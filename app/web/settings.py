@@ -19,6 +19,7 @@ from app.core.db import get_scoped
 from app.core.errors import TandemError
 from app.core.models import Mailbox, User, id_of, utcnow
 from app.http.dependencies import SessionDep, SettingsDep
+from app.http.refusals import refused
 from app.web import (
     settings_sla,
     settings_team,
@@ -26,7 +27,7 @@ from app.web import (
     settings_tokens,
     settings_webhooks,
 )
-from app.web.pages import refused, render
+from app.web.pages import render
 from app.web.settings_pages import (
     FORM_ERROR,
     Errors,

@@ -31,7 +31,7 @@ from app.core.errors import TandemError
 from app.core.models import Role, User
 from app.core.passwords import sends_mail, set_temporary_password
 from app.http.dependencies import SessionDep
-from app.web.pages import refused
+from app.http.refusals import refused
 from app.web.settings_pages import Errors, WebAdmin, done, settings_page, validation_errors
 from inbox.workspace_settings import WorkspacePatchIn, change_workspace
 

@@ -18,7 +18,8 @@ from app.core.db import get_scoped
 from app.core.errors import Conflict, TandemError
 from app.core.models import Conversation, Template, User, utcnow
 from app.http.dependencies import SessionDep
-from app.web.pages import is_htmx, refused, render
+from app.http.refusals import refused
+from app.web.pages import is_htmx, render
 from app.web.settings_pages import (
     FORM_ERROR,
     Errors,

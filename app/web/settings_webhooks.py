@@ -16,7 +16,7 @@ from app.core.db import get_scoped
 from app.core.errors import TandemError
 from app.core.models import User, WebhookSubscription, utcnow
 from app.http.dependencies import SessionDep, SettingsDep
-from app.web.pages import refused
+from app.http.refusals import refused
 from app.web.settings_pages import Errors, WebAdmin, done, settings_page, validation_errors
 from webhooks.events import INTERNAL_EVENTS, Event
 from webhooks.subscriptions import (

@@ -1,7 +1,7 @@
 """SLA clocks and promises with a controllable clock: when a reply is due, what a reply settles,
 and what a lapsed promise does."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 from fastapi.testclient import TestClient
@@ -264,3 +264,23 @@ def test_the_promise_report_counts_made_kept_and_broken(
     assert (report["made"], report["kept"], report["broken"], report["pending_now"]) == (3, 1, 1, 1)
     assert (later["made"], later["kept"], later["broken"]) == (0, 0, 0)
     assert backwards.status_code == 422
+
+
+def test_a_promise_given_in_another_zone_is_kept_and_told_in_utc(
+    engine: Engine, admin: Member
+) -> None:
+    conversation_id = seed_conversation(engine, admin.workspace_id)
+    moscow = timezone(timedelta(hours=3))
+    promise(
+        engine, admin, conversation_id, datetime(2026, 11, 23, 18, 0, tzinfo=moscow), now=MONDAY_10
+    )
+    assert conversation_of(engine, conversation_id).promised_at == datetime(
+        2026, 11, 23, 15, 0, tzinfo=UTC
+    )
+    with Session(engine) as session:
+        heads_up = session.exec(
+            select(Reminder.text)
+            .where(Reminder.kind == ReminderKind.PROMISE)
+            .order_by(col(Reminder.due_at))
+        ).first()
+    assert heads_up is not None and "by 15:00 UTC" in heads_up

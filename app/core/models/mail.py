@@ -96,15 +96,42 @@ class Conversation(SQLModel, table=True):
 
     __table_args__ = (
         UniqueConstraint("mailbox_id", "gmail_thread_id"),
-        Index("ix_conversation_inbox", "workspace_id", "status", "last_message_at", "id"),
+        # `automated` ends the inbox indexes so the open-work views filter it, and count
+        # without it, inside the index; the automated view has an index of its own. The
+        # unassigned view filters `assignee_id` inside the status range too: through the
+        # assignee index it read every unassigned conversation of every status, which
+        # PostgreSQL priced above reading the table.
+        Index(
+            "ix_conversation_inbox",
+            "workspace_id",
+            "status",
+            "last_message_at",
+            "id",
+            "automated",
+            "assignee_id",
+        ),
         Index("ix_conversation_activity", "workspace_id", "last_message_at", "id"),
         Index(
-            "ix_conversation_mine", "workspace_id", "assignee_id", "last_message_at", "id", "status"
+            "ix_conversation_mine",
+            "workspace_id",
+            "assignee_id",
+            "last_message_at",
+            "id",
+            "status",
+            "automated",
+        ),
+        Index(
+            "ix_conversation_automated",
+            "workspace_id",
+            "automated",
+            "last_message_at",
+            "id",
+            "status",
         ),
         Index("ix_conversation_contact", "contact_id", "last_message_at", "id"),
         Index("ix_conversation_snoozed", "status", "snoozed_until"),
         Index("ix_conversation_promise", "promise_state", "promised_at"),
-        Index("ix_conversation_overdue", "workspace_id", "status", "sla_due_at"),
+        Index("ix_conversation_overdue", "workspace_id", "status", "sla_due_at", "automated"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -123,6 +150,9 @@ class Conversation(SQLModel, table=True):
     )
     message_count: int = Field(default=0, nullable=False)
     is_unread: bool = Field(default=True, nullable=False)
+    # Every message a sender wrote into it was automated (bounces, auto-replies, newsletters):
+    # the Automated view holds it, not the team's open work. A person writing in clears it.
+    automated: bool = Field(default=False, nullable=False)
     first_message_at: datetime | None = time_field()
     last_message_at: datetime | None = time_field()
     last_inbound_at: datetime | None = time_field()
@@ -191,6 +221,7 @@ class Message(SQLModel, table=True):
     bcc: list[str] = json_field(list)
     mail_followup_to: list[str] = json_field(list)
     automated: str | None = Field(default=None, sa_type=String(64))
+    no_auto_reply: str | None = Field(default=None, sa_type=String(64))
     subject: str = Field(default="", sa_type=Text, nullable=False)
     date: datetime | None = time_field()
     text_body: str = Field(default="", sa_type=Text, nullable=False)

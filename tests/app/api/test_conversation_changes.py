@@ -169,6 +169,7 @@ def test_counts_follow_the_views(
         "snoozed": 0,
         "overdue": 0,
         "closed": 1,
+        "automated": 0,
         "all": 3,
     }
 

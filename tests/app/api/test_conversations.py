@@ -211,3 +211,37 @@ def test_counts_agree_with_every_view_list(
             listed = client.get("/api/v1/conversations", params=params, headers=member.headers)
             assert len(listed.json()["items"]) == count, (member.user_id, view)
         assert counts["all"] == 24 and counts["mine"] == 6
+
+
+def test_automated_conversations_leave_the_open_work_views_and_their_counts(
+    client: TestClient, engine: Engine, admin: Member, team: Team
+) -> None:
+    agent = team.member(admin.workspace_id, "agent@acme.test", Role.AGENT)
+    ids = seed_inbox(engine, admin, 32)
+    statuses = ["open", "pending", "snoozed", "closed"]
+    with session_scope(engine) as session:
+        for index, conversation_id in enumerate(ids):
+            conversation = session.get(Conversation, conversation_id)
+            assert conversation is not None
+            conversation.status = statuses[index % 4]
+            conversation.assignee_id = [None, agent.user_id][index // 4 % 2]
+            conversation.automated = index // 8 % 2 == 1
+            conversation.sla_due_at = START - timedelta(hours=1)
+            session.add(conversation)
+    automated = {cid for index, cid in enumerate(ids) if index // 8 % 2 == 1}
+    for member in (admin, agent):
+        counts = client.get("/api/v1/conversations/counts", headers=member.headers).json()
+        for view, count in counts.items():
+            params = {"view": view, "limit": 200}
+            listed = client.get("/api/v1/conversations", params=params, headers=member.headers)
+            found = {item["id"] for item in listed.json()["items"]}
+            assert len(found) == count, (member.user_id, view)
+            if view in ("mine", "unassigned", "open", "pending", "overdue"):
+                assert not found & automated, view
+            if view == "automated":
+                assert found <= automated
+        assert counts["automated"] == 8, "the open and pending ones: 16 automated, half closed"
+        assert counts["all"] == 32
+        assert (counts["open"], counts["pending"], counts["snoozed"]) == (4, 4, 8)
+    agent_counts = client.get("/api/v1/conversations/counts", headers=agent.headers).json()
+    assert (agent_counts["mine"], agent_counts["overdue"], agent_counts["unassigned"]) == (6, 4, 2)

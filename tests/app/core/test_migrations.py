@@ -33,7 +33,15 @@ def test_downgrade_to_nothing_and_upgrade_again(database_url: str, engine: Engin
 def test_inbox_queries_have_their_indexes(engine: Engine) -> None:
     inspector = inspect(engine)
     conversation = {tuple(ix["column_names"]) for ix in inspector.get_indexes("conversation")}
-    assert ("workspace_id", "status", "last_message_at", "id") in conversation
+    assert (
+        "workspace_id",
+        "status",
+        "last_message_at",
+        "id",
+        "automated",
+        "assignee_id",
+    ) in conversation
+    assert ("workspace_id", "automated", "last_message_at", "id", "status") in conversation
     assert ("contact_id", "last_message_at", "id") in conversation
     message_unique = {
         tuple(uq["column_names"]) for uq in inspector.get_unique_constraints("message")

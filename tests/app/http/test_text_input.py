@@ -63,3 +63,17 @@ def test_a_nul_in_a_form_or_the_query_string_is_refused(client: TestClient, admi
     query = client.get("/api/v1/conversations?q=invoice%00", headers=admin.headers)
     assert query.status_code == 422
     assert query.json()["detail"][0]["loc"] == ["query", "q"]
+
+
+def test_a_nul_in_a_multipart_reply_is_refused_naming_the_field(
+    client: TestClient, admin: Member, engine: Engine
+) -> None:
+    conversation_id = seed_conversation(engine, admin.workspace_id)
+    refused = client.post(
+        f"/api/v1/conversations/{conversation_id}/reply",
+        data={"body_text": "see the file\x00"},
+        files=[("attachments", ("notes.txt", b"hello", "text/plain"))],
+        headers=admin.headers,
+    )
+    assert refused.status_code == 422
+    assert "body_text: contains a NUL character" in refused.json()["detail"]
