@@ -25,6 +25,7 @@ from app.core.db import get_engine
 from app.core.errors import TandemError
 from app.core.settings import Settings, get_settings
 from app.http.auth import LoginRequired
+from app.http.live_hub import LiveHub, close_streams_on_exit_signals
 from app.http.observability import RequestLogMiddleware
 from app.http.security_headers import SecurityHeaders
 from app.http.text_input import TextInputGuard
@@ -100,11 +101,22 @@ def _no_scheduler() -> None:
 
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-    """Runs the scheduler (sync, watch renewal) for as long as the app serves."""
+    """Runs the scheduler (sync, watch renewal...) for as long as the app serves, and stops
+    the live event watcher when it stops."""
     settings: Settings = app.state.settings
-    if not settings.run_scheduler:
+    scheduler = _start_scheduler(app, settings) if settings.run_scheduler else None
+    close_streams_on_exit_signals(app.state.live_hub)
+    try:
         yield
-        return
+    finally:
+        if scheduler is not None:
+            app.state.wake_sync = _no_scheduler
+            app.state.scheduler_jobs = None
+            scheduler.shutdown()
+        app.state.live_hub.stop()
+
+
+def _start_scheduler(app: FastAPI, settings: Settings) -> TandemScheduler:
     scheduler = TandemScheduler(
         app.state.engine,
         settings,
@@ -113,12 +125,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     scheduler.start()
     app.state.wake_sync = scheduler.wake_sync
     app.state.scheduler_jobs = scheduler.jobs
-    try:
-        yield
-    finally:
-        app.state.wake_sync = _no_scheduler
-        app.state.scheduler_jobs = None
-        scheduler.shutdown()
+    return scheduler
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -133,6 +140,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.engine = get_engine(settings.database_url)
     app.state.wake_sync = _no_scheduler
+    app.state.live_hub = LiveHub(app.state.engine)
     app.add_middleware(
         SessionMiddleware,
         secret_key=secret_key,

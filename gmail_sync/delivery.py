@@ -19,6 +19,7 @@ from sqlmodel import Session, col, select
 from app.core.claims import claim
 from app.core.db import session_scope
 from app.core.errors import TandemError
+from app.core.live import Live
 from app.core.models import (
     Attachment,
     Conversation,
@@ -32,6 +33,7 @@ from app.core.models import (
 from app.core.settings import Settings
 from gmail_sync.client import mailbox_client
 from gmail_sync.compose import OutgoingAttachment, build_reply
+from gmail_sync.live_mail import announce_reply
 from gmail_sync.mailboxes import mark_needs_reauth, record_quota
 from gmail_sync.oauth import ReauthRequired
 from gmail_sync.thread_people import ANSWERABLE
@@ -181,6 +183,7 @@ def _record_failure(engine: Engine, message_id: int, error: str, *, reauth: bool
         if message is None:
             return
         message.state, message.send_error = MessageState.FAILED, error
+        announce_reply(session, message, Live.REPLY_FAILED)
         if reauth:
             mailbox = session.get(Mailbox, message.mailbox_id)
             if mailbox is not None:
@@ -211,6 +214,7 @@ def record_sent(
     conversation.updated_at = now
     session.add(conversation)
     session.flush()
+    announce_reply(session, message, Live.REPLY_SENT)
     return message
 
 

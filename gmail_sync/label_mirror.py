@@ -5,6 +5,7 @@ Functions flush, never commit."""
 
 from sqlmodel import Session, col, select
 
+from app.core.live import publish_change
 from app.core.models import Attachment, Conversation, Direction, Mailbox, Message
 
 
@@ -62,8 +63,16 @@ def _recount(session: Session, conversation_id: int) -> None:
             Message.conversation_id == conversation_id, col(Message.duplicate_of_id).is_(None)
         )
     ).all()
+    before = {"message_count": conversation.message_count, "is_unread": conversation.is_unread}
     conversation.message_count = len(messages)
     conversation.is_unread = any(m.is_unread and m.direction == Direction.INBOUND for m in messages)
+    after = {"message_count": conversation.message_count, "is_unread": conversation.is_unread}
+    if after != before:
+        publish_change(
+            session,
+            conversation,
+            {k: [before[k], after[k]] for k in before if before[k] != after[k]},
+        )
     dates = [m.date for m in messages if m.date is not None]
     conversation.last_message_at = max(dates) if dates else conversation.last_message_at
     session.add(conversation)

@@ -19,6 +19,7 @@ from sqlmodel import Session, col
 from app.core.claims import claim
 from app.core.db import get_scoped
 from app.core.errors import Conflict, Invalid, NotFound
+from app.core.live import Live
 from app.core.models import (
     Attachment,
     AuditEvent,
@@ -33,6 +34,7 @@ from app.core.models import (
 )
 from gmail_sync.compose import OutgoingAttachment, make_message_id, reply_references, reply_subject
 from gmail_sync.html_text import sanitize_html
+from gmail_sync.live_mail import announce_reply
 from gmail_sync.mime_headers import bare_address
 from gmail_sync.recipients import (
     Answered,
@@ -104,6 +106,7 @@ def queue_reply(
     if recipients.removed:
         session.add(_removed_event(message, author, recipients, now))
     session.flush()
+    announce_reply(session, message, Live.REPLY_QUEUED)
     return QueuedReply(message, added, dropped)
 
 
@@ -266,6 +269,7 @@ def cancel_reply(*, session: Session, message: Message, actor: User, now: dateti
         )
     )
     session.flush()
+    announce_reply(session, message, Live.REPLY_CANCELLED)
 
 
 def outgoing_message(session: Session, message_id: int, workspace_id: int) -> Message:
@@ -283,3 +287,4 @@ def retry_reply(*, session: Session, message: Message, now: datetime) -> None:
     message.state, message.send_after, message.send_error = MessageState.QUEUED, now, None
     session.add(message)
     session.flush()
+    announce_reply(session, message, Live.REPLY_QUEUED)

@@ -28,6 +28,7 @@ from gmail_sync.client import GmailClient, HistoryExpired, RetryPolicy, mailbox_
 from gmail_sync.fetcher import ThreadBatch, ThreadFetcher
 from gmail_sync.ingest import Ingested, ingest_messages, ingest_threads, known_thread_history
 from gmail_sync.label_mirror import apply_labels, remove_messages
+from gmail_sync.live_mail import announce_stored
 from gmail_sync.mailboxes import (
     claim,
     mark_failed,
@@ -192,6 +193,7 @@ class _Run:
                     added = ingest_threads(
                         session=session, mailbox=mailbox, threads=item.threads, now=self.clock()
                     )
+                    announce_stored(session, added)
                     mailbox.messages_synced += len(added)
                     mailbox.messages_total = max(mailbox.messages_total, mailbox.messages_synced)
                     ingested += added
@@ -269,6 +271,7 @@ class _Run:
             added = ingest_messages(
                 session=session, mailbox=mailbox, messages=found, now=self.clock()
             )
+            announce_stored(session, added)
             apply_labels(session=session, mailbox=mailbox, labels=changes.labels)
             remove_messages(session=session, mailbox=mailbox, gmail_ids=changes.deleted)
             mailbox.history_id = max(start, changes.latest)

@@ -11,6 +11,7 @@ from datetime import datetime
 from sqlalchemy import not_
 from sqlmodel import Session, col, select
 
+from app.core.live import publish_change, publish_notification
 from app.core.models import (
     AuditEvent,
     Conversation,
@@ -104,16 +105,17 @@ def _assign(session: Session, conversation: Conversation, agent_id: int, now: da
             created_at=now,
         )
     )
-    session.add(
-        Notification(
-            workspace_id=conversation.workspace_id,
-            user_id=agent_id,
-            conversation_id=id_of(conversation),
-            kind="assigned",
-            text=f"New conversation for you: “{conversation.subject}”",
-            created_at=now,
-        )
+    notice = Notification(
+        workspace_id=conversation.workspace_id,
+        user_id=agent_id,
+        conversation_id=id_of(conversation),
+        kind="assigned",
+        text=f"New conversation for you: “{conversation.subject}”",
+        created_at=now,
     )
+    session.add(notice)
+    publish_notification(session, notice)
+    publish_change(session, conversation, {"assignee_id": [None, agent_id]})
 
 
 def assign_new_mail(session: Session, report: SyncReport) -> None:

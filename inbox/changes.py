@@ -11,6 +11,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from app.core.errors import Invalid, NotFound
+from app.core.live import publish_change, publish_notification
 from app.core.models import (
     AuditEvent,
     Conversation,
@@ -71,6 +72,7 @@ def _announce(
 ) -> None:
     """conversation.updated for every change, and conversation.closed when it was closed."""
     data = conversation_data(conversation, changes)
+    publish_change(session, conversation, changes)
     emit(
         session=session,
         workspace_id=conversation.workspace_id,
@@ -169,13 +171,13 @@ def _notify_new_owner(
     session: Session, conversation: Conversation, actor: User, now: datetime
 ) -> None:
     assert conversation.assignee_id is not None
-    session.add(
-        Notification(
-            workspace_id=conversation.workspace_id,
-            user_id=conversation.assignee_id,
-            conversation_id=id_of(conversation),
-            kind="assigned",
-            text=f"{actor.name} assigned you “{conversation.subject}”",
-            created_at=now,
-        )
+    notice = Notification(
+        workspace_id=conversation.workspace_id,
+        user_id=conversation.assignee_id,
+        conversation_id=id_of(conversation),
+        kind="assigned",
+        text=f"{actor.name} assigned you “{conversation.subject}”",
+        created_at=now,
     )
+    session.add(notice)
+    publish_notification(session, notice)

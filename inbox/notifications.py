@@ -10,7 +10,8 @@ from sqlmodel import Session, col, select
 
 from app.core.db import get_scoped
 from app.core.errors import NotFound
-from app.core.models import Notification, User
+from app.core.live import Live, publish
+from app.core.models import Notification, User, id_of
 
 
 def notifications_of(
@@ -38,6 +39,7 @@ def mark_read(*, session: Session, notification: Notification, now: datetime) ->
         notification.read_at = now
         session.add(notification)
         session.flush()
+        _tell_tabs(session, user_id=notification.user_id, workspace_id=notification.workspace_id)
 
 
 def mark_all_read(*, session: Session, user: User, now: datetime) -> int:
@@ -47,4 +49,12 @@ def mark_all_read(*, session: Session, user: User, now: datetime) -> int:
         .where(col(Notification.user_id) == user.id, col(Notification.read_at).is_(None))
         .values(read_at=now)
     )
-    return int(result.rowcount)  # type: ignore[attr-defined]
+    read = int(result.rowcount)  # type: ignore[attr-defined]
+    if read:
+        _tell_tabs(session, user_id=id_of(user), workspace_id=user.workspace_id)
+    return read
+
+
+def _tell_tabs(session: Session, *, user_id: int, workspace_id: int) -> None:
+    """The user's other tabs update their bell."""
+    publish(session, workspace_id=workspace_id, kind=Live.NOTIFICATIONS_READ, user_id=user_id)

@@ -4,12 +4,13 @@ Sync sets it from Gmail's UNREAD label when mail arrives, and recounts it from t
 flags; a teammate opening the conversation clears it for the whole team, since a shared inbox
 asks "has someone looked at this?" rather than "have I?". Gmail's own label is left alone: it
 is the mailbox owner's. Reading changes nothing about the conversation itself, so it is
-neither audited nor sent to webhooks.
+neither audited nor sent to webhooks; only the team's open tabs are told, to move the dot.
 """
 
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
+from app.core.live import publish_change
 from app.core.models import Conversation, Direction, Message
 
 
@@ -18,6 +19,7 @@ def mark_read(session: Session, conversation: Conversation) -> None:
         return
     conversation.is_unread = False
     session.add(conversation)
+    publish_change(session, conversation, {"is_unread": [True, False]})
     session.execute(
         update(Message)
         .where(col(Message.conversation_id) == conversation.id, col(Message.is_unread))
@@ -39,5 +41,7 @@ def mark_unread(session: Session, conversation: Conversation) -> None:
     ).first()
     if newest is None:
         return
+    if not conversation.is_unread:
+        publish_change(session, conversation, {"is_unread": [False, True]})
     newest.is_unread = conversation.is_unread = True
     session.add_all([newest, conversation])

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy import insert
 from sqlmodel import Session, col, select
 
+from app.core.live import publish_notification
 from app.core.models import (
     AgentEmail,
     AgentEmailState,
@@ -92,6 +93,8 @@ def deliver_reminders(
     ]
     if notifications:
         session.execute(insert(Notification), notifications)
+    for row in notifications:
+        publish_notification(session, Notification.model_validate(row))
     _queue_emails(session, reminders, people, texts, now)
     _announce(session, reminders, now)
 

@@ -1,10 +1,11 @@
 """An agent's reply: the one use case behind `POST /api/v1/conversations/{id}/reply` and the web
 composer, with `ReplyIn`, the fields both validate.
 
-It holds a reply that would show the client internal context (409 until the agent confirms),
-renders a canned reply, queues the reply in the request's transaction (`gmail_sync.send`) and
-records the promise it makes. It never sends: the outbox job (`scheduler.jobs.send_replies`)
-does, when the reply's undo window ends, so a reply is stored before anything leaves.
+It holds a reply that would show the client internal context, or that a teammate's reply
+still waiting to go out would double (409 until the agent confirms), renders a canned reply,
+queues the reply in the request's transaction (`gmail_sync.send`) and records the promise it
+makes. It never sends: the outbox job (`scheduler.jobs.send_replies`) does, when the reply's
+undo window ends, so a reply is stored before anything leaves.
 """
 
 from collections.abc import Sequence
@@ -21,6 +22,7 @@ from app.core.models import Conversation, MessageKind, Template, User, Workspace
 from gmail_sync.compose import OutgoingAttachment
 from gmail_sync.mime_headers import parse_addresses
 from gmail_sync.send import QueuedReply, ReplyRequest, queue_reply
+from inbox.presence import hold_double_reply
 from inbox.presend import hold_internal_context
 from inbox.promise_text import DetectedPromise, detect_promise
 from inbox.promises import make_promise
@@ -82,8 +84,9 @@ class ReplyIn(BaseModel):
     )
     confirm: bool = Field(
         default=False,
-        description="Send although the pre-send check held it (it repeats an internal note "
-        "or @mentions a teammate: 409).",
+        description="Send although the pre-send check held it (it repeats an internal note, "
+        "@mentions a teammate, or a teammate's reply to the conversation is still waiting "
+        "to go out: 409).",
     )
 
     @field_validator("cc", "bcc", "exclude")
@@ -121,6 +124,7 @@ def queue_agent_reply(
         html=body.body_html,
         confirmed=body.confirm,
     )
+    hold_double_reply(session, conversation_id=conversation.id, user=user, confirmed=body.confirm)
     queued = queue_reply(
         session=session,
         conversation=conversation,

@@ -13,6 +13,7 @@ from sqlmodel import Session, col, select
 
 from app.core.claims import claim
 from app.core.db import session_scope
+from app.core.live import publish_change, publish_notification
 from app.core.models import AuditEvent, Conversation, ConversationStatus, Notification, id_of
 from webhooks.events import Event, emit
 from webhooks.payloads import conversation_data
@@ -76,6 +77,7 @@ def wake(session: Session, *, conversation_id: int, until: datetime, now: dateti
     _tell_assignee(session, conversation, now)
     session.flush()
     changes = {name: [before[name], after[name]] for name in before}
+    publish_change(session, conversation, changes)
     emit(
         session=session,
         workspace_id=conversation.workspace_id,
@@ -88,13 +90,13 @@ def wake(session: Session, *, conversation_id: int, until: datetime, now: dateti
 
 def _tell_assignee(session: Session, conversation: Conversation, now: datetime) -> None:
     if conversation.assignee_id is not None:
-        session.add(
-            Notification(
-                workspace_id=conversation.workspace_id,
-                user_id=conversation.assignee_id,
-                conversation_id=id_of(conversation),
-                kind="woken",
-                text=f"“{conversation.subject}” is back from snooze",
-                created_at=now,
-            )
+        notice = Notification(
+            workspace_id=conversation.workspace_id,
+            user_id=conversation.assignee_id,
+            conversation_id=id_of(conversation),
+            kind="woken",
+            text=f"“{conversation.subject}” is back from snooze",
+            created_at=now,
         )
+        session.add(notice)
+        publish_notification(session, notice)

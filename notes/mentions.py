@@ -13,6 +13,7 @@ from datetime import datetime
 from sqlmodel import Session, col, select
 
 from app.core.errors import Invalid
+from app.core.live import publish_notification
 from app.core.models import Note, Notification, User, id_of
 from notes.lookalikes import skeleton
 from notes.markup import Mention, find_mentions
@@ -93,13 +94,13 @@ def notify_mentioned(
     for user in users:
         if user.id == author.id:
             continue
-        session.add(
-            Notification(
-                workspace_id=note.workspace_id,
-                user_id=id_of(user),
-                conversation_id=note.conversation_id,
-                kind=MENTION_KIND,
-                text=f"{author.name} mentioned you in a note on “{where}”",
-                created_at=now,
-            )
+        notice = Notification(
+            workspace_id=note.workspace_id,
+            user_id=id_of(user),
+            conversation_id=note.conversation_id,
+            kind=MENTION_KIND,
+            text=f"{author.name} mentioned you in a note on “{where}”",
+            created_at=now,
         )
+        session.add(notice)
+        publish_notification(session, notice)

@@ -3,7 +3,8 @@
 Rules: only the author edits a note (an admin neither, so nobody puts words in a colleague's
 mouth); the author or an admin deletes; only an admin restores; a deleted note is invisible to
 everyone but admins. The newest live handoff note of a conversation is its pinned one. Every
-change is an AuditEvent naming the note, never its text. Functions flush, never commit.
+change is an AuditEvent naming the note, never its text, and so is the live event that tells
+the team's open tabs. Functions flush, never commit.
 """
 
 from datetime import datetime
@@ -12,6 +13,7 @@ from sqlmodel import Session, col, select
 
 from app.core.db import get_scoped
 from app.core.errors import Conflict, Forbidden, Invalid, NotFound
+from app.core.live import Live, publish
 from app.core.models import (
     AuditEvent,
     Conversation,
@@ -202,3 +204,11 @@ def _audit(session: Session, note: Note, actor: User, action: str, now: datetime
         )
     )
     session.flush()
+    data = {"note_id": id_of(note), "kind": note.kind, "author_id": note.author_id}
+    publish(
+        session,
+        workspace_id=note.workspace_id,
+        kind=Live(action),
+        conversation_id=note.conversation_id,
+        data=data,
+    )

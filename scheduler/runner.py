@@ -1,5 +1,6 @@
-"""APScheduler set-up: a background scheduler running the fixed jobs of `scheduler.jobs` and
-the timers of `scheduler.reminder_jobs` (reminders, snoozes, agent email).
+"""APScheduler set-up: a background scheduler running the fixed jobs of `scheduler.jobs`, the
+timers of `scheduler.reminder_jobs` (reminders, snoozes, agent email) and the live event
+log's upkeep (`scheduler.live_jobs`).
 
 The sync job ticks every second and only does work for mailboxes that are due (a push, an API
 request, or the poll interval); `wake_sync` runs it at once so a push reaches the inbox without
@@ -27,6 +28,7 @@ from scheduler.jobs import (
     send_replies,
     sync_due_mailboxes,
 )
+from scheduler.live_jobs import expire_presence, prune_live_events
 from scheduler.reminder_jobs import fire_reminders, send_agent_emails, wake_snoozes
 
 SYNC_JOB = "sync-due-mailboxes"
@@ -37,6 +39,10 @@ FIRE_JOB = "fire-reminders"
 SNOOZE_JOB = "wake-snoozed"
 AGENT_EMAIL_JOB = "send-agent-email"
 PROMISE_JOB = "break-lapsed-promises"
+PRESENCE_JOB = "expire-presence"
+PRUNE_JOB = "prune-live-events"
+#: A closed tab's presence is gone within its TTL and this.
+PRESENCE_SECONDS = 3
 
 
 @dataclass(frozen=True)
@@ -85,6 +91,7 @@ class TandemScheduler:
             deliver_webhooks, "interval", seconds=2, id=WEBHOOK_JOB, args=[engine, settings]
         )
         self._add_timer_jobs(engine, settings)
+        self._add_live_jobs(engine)
 
     def _add_timer_jobs(self, engine: Engine, settings: Settings) -> None:
         """Reminders and snoozes run at once on start, so whatever fell due while no process
@@ -111,6 +118,19 @@ class TandemScheduler:
             seconds=2,
             id=AGENT_EMAIL_JOB,
             args=[engine, settings, self.worker],
+        )
+
+    def _add_live_jobs(self, engine: Engine) -> None:
+        self._scheduler.add_job(
+            expire_presence, "interval", seconds=PRESENCE_SECONDS, id=PRESENCE_JOB, args=[engine]
+        )
+        self._scheduler.add_job(
+            prune_live_events,
+            "interval",
+            minutes=10,
+            id=PRUNE_JOB,
+            args=[engine],
+            next_run_time=datetime.now(UTC),
         )
 
     def start(self) -> None:

@@ -1,6 +1,6 @@
 """The conversation page: the timeline of messages and internal notes, the controls (assignee,
 status, priority, tags, snooze, promise), the contact's other conversations, the sandboxed
-frame that shows an email's HTML, and who else is looking.
+frame that shows an email's HTML (who else is looking is `app.web.presence`'s).
 
 The timeline is read by `inbox.timeline`, as the API and the add-on read it, and changes go
 through `inbox.changes` and `inbox.promises`, as in the API; this module never imports the API
@@ -31,13 +31,11 @@ from app.core.models import (
     Template,
     User,
     Workspace,
-    id_of,
     utcnow,
 )
 from app.http.auth import WebUser
 from app.http.dependencies import SessionDep
 from app.http.refusals import refusal_status, refused
-from app.web import presence
 from app.web.inbox import members
 from app.web.pages import render
 from app.web.when import PRESETS, picked_time
@@ -281,14 +279,3 @@ def message_html(
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Referrer-Policy"] = "no-referrer"
     return response
-
-
-@router.get("/c/{id}/presence")
-def who_else(
-    id: int, request: Request, user: WebUser, session: SessionDep, typing: bool = False
-) -> HTMLResponse:
-    """Polled by the page: records this agent's visit and lists the teammates also here."""
-    get_scoped(session, Conversation, id, user.workspace_id)
-    visit = presence.Visit(id_of(user), user.name or user.email, typing, utcnow())
-    others = presence.visit(id, visit)
-    return render(request, session, user, "_presence.html", {"others": others, "cid": id})

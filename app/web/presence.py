@@ -1,35 +1,41 @@
-"""Who is looking at (or typing in) a conversation right now, so two agents do not answer the
-same client twice.
-
-Kept in this process's memory: it is advisory, lost on restart, and with several web
-processes each only knows its own visitors (a shared store would be needed there). Entries
-expire `TTL` after the browser's last poll.
+"""The conversation page's presence: each open tab refreshes its own (and says whether its
+reply box holds text), and gets back the line naming the teammates also there, so two agents
+do not answer one client twice. The rows, their expiry and the `presence` events that tell
+the other tabs at once are `inbox.presence`'s; this module only parses and renders.
 """
 
-from dataclasses import dataclass
-from datetime import datetime, timedelta
-from threading import Lock
+from typing import Annotated
 
-TTL = timedelta(seconds=20)
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse
 
+from app.core.db import get_scoped
+from app.core.models import Conversation, utcnow
+from app.http.auth import WebUser
+from app.http.dependencies import SessionDep
+from app.web.pages import render
+from inbox.presence import Viewer, leave, refresh
 
-@dataclass(frozen=True)
-class Visit:
-    user_id: int
-    name: str
-    typing: bool
-    seen_at: datetime
-
-
-_visits: dict[int, dict[int, Visit]] = {}
-_lock = Lock()
+router = APIRouter()
 
 
-def visit(conversation_id: int, visitor: Visit) -> list[Visit]:
-    """Records the visitor's poll; returns the others currently there."""
-    with _lock:
-        here = _visits.setdefault(conversation_id, {})
-        here[visitor.user_id] = visitor
-        fresh = {uid: v for uid, v in here.items() if visitor.seen_at - v.seen_at < TTL}
-        _visits[conversation_id] = fresh
-        return [v for uid, v in fresh.items() if uid != visitor.user_id]
+@router.post("/c/{id}/presence")
+def here(
+    id: int,
+    request: Request,
+    user: WebUser,
+    session: SessionDep,
+    typing: Annotated[bool, Form()] = False,
+    tab: Annotated[str, Form(max_length=32)] = "",
+    leaving: Annotated[bool, Form()] = False,
+) -> HTMLResponse:
+    """Refreshed by the page every few seconds (and once more, `leaving`, when it closes)."""
+    conversation = get_scoped(session, Conversation, id, user.workspace_id)
+    others: list[Viewer] = []
+    if leaving:
+        leave(session, conversation=conversation, user=user, tab=tab, now=utcnow())
+    else:
+        others = refresh(
+            session, conversation=conversation, user=user, tab=tab, typing=typing, now=utcnow()
+        )
+    return render(request, session, user, "_presence.html", {"others": others, "cid": id})

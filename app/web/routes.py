@@ -13,10 +13,12 @@ from app.web import (
     attachments,
     compose,
     conversation,
+    events,
     google_sign_in,
     inbox,
     notifications,
     password_reset,
+    presence,
     reminders,
     settings,
     sign_in,
@@ -32,6 +34,8 @@ SIGNED_IN = (
     attachments,
     notifications,
     settings,
+    presence,
+    events,
 )
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(check_csrf)])

@@ -2,8 +2,8 @@
 
 Every row belongs to exactly one workspace (`workspace_id` on every table) so that each query
 can be scoped by it; the one exception is a sign-in attempt, written before anyone is known.
-The tables live in modules by what they hold (`team`, `access`, `mail`, `work`, `outbox`);
-`columns` says how things are stored. Import from here: `from app.core.models import
+The tables live in modules by what they hold (`team`, `access`, `mail`, `work`, `outbox`,
+`live`); `columns` says how things are stored. Import from here: `from app.core.models import
 Conversation`.
 """
 
@@ -29,6 +29,7 @@ from app.core.models.enums import (
     SyncState,
     WebhookDeliveryState,
 )
+from app.core.models.live import LiveEvent, Presence
 from app.core.models.mail import (
     Attachment,
     AutoReplyLog,
@@ -65,6 +66,7 @@ __all__ = [
     "Direction",
     "FollowupAction",
     "JSONType",
+    "LiveEvent",
     "Mailbox",
     "MailboxStatus",
     "Message",
@@ -76,6 +78,7 @@ __all__ = [
     "Notification",
     "OAuthState",
     "PasswordReset",
+    "Presence",
     "Priority",
     "PromiseState",
     "Reminder",

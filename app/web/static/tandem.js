@@ -6,11 +6,13 @@
 
 (function () {
   const body = document.body;
+  const tab = Math.random().toString(36).slice(2, 12);  // this tab's presence, among the user's
 
   document.addEventListener("htmx:configRequest", function (event) {
     event.detail.headers["X-CSRF-Token"] = body.dataset.csrf || "";
     if (event.detail.elt && event.detail.elt.id === "presence") {
       event.detail.parameters.typing = body.dataset.typing === "1" ? "true" : "false";
+      event.detail.parameters.tab = tab;
     }
   });
 

@@ -1,0 +1,31 @@
+"""The live event log's upkeep: tabs that stopped refreshing their presence leave (and the
+others are told), and events older than `KEEP` go. Both decide from the rows, so a second
+process running them at once is harmless."""
+
+from datetime import timedelta
+
+from sqlalchemy import Engine
+from sqlmodel import col, select
+
+from app.core.db import session_scope
+from app.core.live import prune_events
+from app.core.models import Presence, utcnow
+from inbox.presence import expire
+
+#: A tab away longer than this reloads its page rather than catching up.
+KEEP = timedelta(days=1)
+
+
+def expire_presence(engine: Engine) -> int:
+    """Only a tab that stopped refreshing costs a write; otherwise one indexed read."""
+    now = utcnow()
+    with session_scope(engine) as session:
+        stale = session.exec(
+            select(Presence.id).where(col(Presence.expires_at) <= now).limit(1)
+        ).first()
+        return expire(session, now=now) if stale is not None else 0
+
+
+def prune_live_events(engine: Engine) -> int:
+    with session_scope(engine) as session:
+        return prune_events(session, before=utcnow() - KEEP)
