@@ -74,8 +74,11 @@ def send_due(*, engine: Engine, settings: Settings, now: datetime) -> list[SendO
 def send_reply(
     *, engine: Engine, settings: Settings, message_id: int, now: datetime
 ) -> SendOutcome | None:
-    """Sends one queued reply if this worker wins the claim; a Gmail failure marks it failed
-    (and a dead grant marks the mailbox for reconnection)."""
+    """Sends one queued reply if this worker wins the claim; a failure marks it failed with
+    its reason, for the agent to see and send again (a dead grant also marks the mailbox for
+    reconnection). Gmail's passing troubles are retried with backoff inside the client; a
+    reply is never sent on its own later than the agent expects. Whatever goes wrong with one
+    reply, even a fault of Tandem's, stays on that reply and never stops the ones behind it."""
     if not _claim(engine, message_id, now):
         return None
     try:
@@ -86,6 +89,11 @@ def send_reply(
         _record_failure(engine, message_id, str(exc), reauth=isinstance(exc, ReauthRequired))
         logger.warning("reply not sent", extra={"message_id": message_id, "error": str(exc)})
         return SendOutcome(message_id, False, str(exc))
+    except Exception as exc:  # a fault of this row's: recorded on it, the next one goes on
+        logger.exception("reply not sent", extra={"message_id": message_id})
+        error = f"Tandem could not send it ({type(exc).__name__}: {exc})"
+        _record_failure(engine, message_id, error, reauth=False)
+        return SendOutcome(message_id, False, error)
     with session_scope(engine) as session:
         record_sent(session=session, message_id=message_id, response=response, now=now)
     return SendOutcome(message_id, True)

@@ -10,6 +10,7 @@ follows a redirect, which could lead anywhere.
 import hashlib
 import hmac
 import json
+import logging
 import secrets
 import time
 from dataclasses import dataclass
@@ -42,6 +43,8 @@ MAX_ATTEMPTS = len(BACKOFF) + 1
 #: Longer than one POST can take, so a live claim never expires under its holder.
 CLAIM_LEASE = timedelta(seconds=TIMEOUT_SECONDS * 6)
 USER_AGENT = "Tandem-Webhooks/1"
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -190,10 +193,14 @@ def _send_claimed(
         )
     if delivery is None or subscription is None or delivery.claimed_by != owner:
         return False
-    if subscription.is_active:
-        attempt = post(client, subscription, delivery, allow_private=allow_private)
-    else:
-        attempt = Attempt(None, "the webhook is inactive", 0, final=True)
+    try:
+        if subscription.is_active:
+            attempt = post(client, subscription, delivery, allow_private=allow_private)
+        else:
+            attempt = Attempt(None, "the webhook is inactive", 0, final=True)
+    except Exception as exc:  # a fault of this delivery's: an attempt like any failed one
+        logger.exception("webhook delivery failed", extra={"delivery_id": delivery_id})
+        attempt = Attempt(None, f"{type(exc).__name__}: {exc}", 0)
     with session_scope(engine) as session:
         current = session.get(WebhookDelivery, delivery_id, with_for_update=True)
         if current is None or current.claimed_by != owner:

@@ -23,6 +23,7 @@ from app.http.auth import AdminUser
 from app.http.dependencies import SessionDep, SettingsDep
 from gmail_sync.oauth import TokenCipher
 from inbox.agent_mail import SmtpSettings, configure_smtp
+from inbox.queue_health import queue_health
 from scheduler.runner import JobInfo
 
 router = APIRouter(prefix="/scheduler", tags=["scheduler"])
@@ -34,6 +35,22 @@ class JobOut(BaseModel):
     id: str
     trigger: str
     next_run_at: datetime | None
+
+
+class FailureOut(BaseModel):
+    id: int = Field(
+        description="The failed row: an outgoing message, a webhook delivery, an "
+        "agent e-mail or a reminder, by queue."
+    )
+    error: str
+    at: datetime | None
+
+
+class QueueOut(BaseModel):
+    name: str = Field(description="`replies`, `webhooks`, `agent_email` or `reminders`.")
+    waiting: int = Field(description="Rows still to go out.")
+    failed: int = Field(description="Rows that failed for good; none holds back the others.")
+    latest_failures: list[FailureOut] = Field(description="The newest failures, with why.")
 
 
 class SchedulerOut(BaseModel):
@@ -52,6 +69,16 @@ class SchedulerOut(BaseModel):
                     "pending": 12,
                     "overdue": 0,
                     "next_due": [REMINDER_EXAMPLE],
+                    "queues": [
+                        {
+                            "name": "webhooks",
+                            "waiting": 2,
+                            "failed": 1,
+                            "latest_failures": [
+                                {"id": 88, "error": "HTTP 500", "at": "2026-11-24T08:10:00Z"}
+                            ],
+                        }
+                    ],
                 }
             ]
         }
@@ -62,6 +89,7 @@ class SchedulerOut(BaseModel):
     pending: int = Field(description="The workspace's reminders waiting to fire.")
     overdue: int = Field(description="Pending reminders whose time has passed (should be 0).")
     next_due: list[ReminderOut]
+    queues: list[QueueOut] = Field(description="Each queue's waiting and failed rows.")
 
 
 class SmtpIn(BaseModel):
@@ -144,6 +172,10 @@ def _counts(session: Session, workspace_id: int) -> dict[str, Any]:
         "pending": session.exec(pending).one(),
         "overdue": session.exec(pending.where(col(Reminder.due_at) <= utcnow())).one(),
         "next_due": [reminder_out(reminder) for reminder in next_due],
+        "queues": [
+            QueueOut.model_validate(health, from_attributes=True)
+            for health in queue_health(session, workspace_id=workspace_id)
+        ],
     }
 
 

@@ -5,12 +5,14 @@ import threading
 from datetime import UTC, datetime, timedelta
 
 import httpx
+import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from app.core.db import session_scope
 from app.core.models import WebhookDelivery, WebhookSubscription, id_of
 from tests.webhooks.receiver import Receiver
+from webhooks import delivery as delivery_module
 from webhooks.delivery import BACKOFF, MAX_ATTEMPTS, claim, deliver_due
 from webhooks.events import emit
 
@@ -198,3 +200,33 @@ def test_concurrent_senders_never_post_a_delivery_twice(
     with Session(engine) as session:
         states = {row.state for row in session.exec(select(WebhookDelivery))}
     assert states == {"delivered"}
+
+
+def test_a_delivery_that_cannot_be_sent_never_holds_back_the_others(
+    engine: Engine, workspace_id: int, receiver: Receiver, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A poisoned row (here one whose body cannot be built) fails on its own: its attempt is
+    recorded with the reason and retried with backoff, then failed, while the rest arrive."""
+    _subscribe(engine, workspace_id, receiver.url)
+    _queue(engine, workspace_id, count=3)
+    with Session(engine) as session:
+        poisoned = session.exec(select(WebhookDelivery.id).order_by(WebhookDelivery.id)).first()
+    build = delivery_module.body_of
+
+    def body_or_break(delivery: WebhookDelivery) -> bytes:
+        if delivery.id == poisoned:
+            raise TypeError("Object of type Decimal is not JSON serializable")
+        return build(delivery)
+
+    monkeypatch.setattr(delivery_module, "body_of", body_or_break)
+    assert deliver_due(engine=engine, now=NOW, allow_private=True) == 2
+    assert len(receiver.requests) == 2
+    moment = NOW
+    for wait in BACKOFF:
+        moment += wait
+        deliver_due(engine=engine, now=moment, allow_private=True)
+    with Session(engine) as session:
+        failed = session.get(WebhookDelivery, poisoned)
+    assert failed is not None and failed.state == "failed"
+    assert failed.attempts == MAX_ATTEMPTS
+    assert failed.last_error == "TypeError: Object of type Decimal is not JSON serializable"
