@@ -15,7 +15,7 @@ from app.core.models import SlaPolicy, id_of, utcnow
 from app.http.auth import AdminUser, CurrentUser
 from app.http.dependencies import SessionDep
 from inbox.sla import policy_fields, policy_of
-from inbox.sla_policy import SlaPolicyIn, is_default, save_policy
+from inbox.sla_policy import EXAMPLE, SlaPolicyIn, is_default, save_policy
 
 router = APIRouter(tags=["sla"])
 
@@ -25,20 +25,7 @@ class SlaPolicyOut(BaseModel):
         json_schema_extra={
             "examples": [
                 {
-                    "timezone": "Europe/Berlin",
-                    "business_hours": {
-                        "mon": [["09:00", "12:30"], ["13:30", "18:00"]],
-                        "tue": [["09:00", "18:00"]],
-                        "wed": [["09:00", "18:00"]],
-                        "thu": [["09:00", "18:00"]],
-                        "fri": [["09:00", "16:00"]],
-                        "sat": [],
-                        "sun": [],
-                    },
-                    "holidays": ["2026-12-24", "2026-12-25"],
-                    "first_response_minutes": 120,
-                    "next_response_minutes": 240,
-                    "max_response_minutes": 1440,
+                    **EXAMPLE,
                     "is_default": False,
                     "updated_at": "2026-11-20T09:00:00Z",
                 }
