@@ -14,6 +14,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from sqlmodel import Session, col, func, select
 
+from app.core.live import newest_id
 from app.core.models import Notification, User, Workspace, utcnow
 from app.http.auth import csrf_token
 
@@ -85,6 +86,7 @@ def render(
     if user is not None and session is not None:
         full.setdefault("workspace", session.get(Workspace, user.workspace_id))
         full.setdefault("unread", unread_notifications(session, user))
+        full.setdefault("live_after", newest_id(session.connection()))
     response = templates.TemplateResponse(request, name, full, status_code=status_code)
     response.headers["Content-Security-Policy"] = PAGE_POLICY
     return response

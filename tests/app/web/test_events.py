@@ -2,6 +2,7 @@
 notifications, nobody else's; a tab that reconnects catches up from its last event id (or is
 told to reload); presence refreshed on one server reaches a tab on another."""
 
+import re
 from collections.abc import Iterator
 from datetime import timedelta
 
@@ -131,6 +132,23 @@ def test_a_tab_that_reconnects_catches_up_from_its_last_event(
     assert [event.id for event in missed] == sorted(event.id or 0 for event in missed)
     assert all((event.id or 0) > (seen.id or 0) for event in missed)
     assert again.nothing_for(0.5), "nothing twice, and not Ben's notification"
+
+
+def test_a_page_tells_its_tab_where_to_start_so_a_change_made_meanwhile_is_not_missed(
+    server: str, browsers: Browsers, engine: Engine, admin: Member, ben: Member, inbox: Inbox
+) -> None:
+    browser = browsers.sign_in(server, admin)
+    assign(engine, inbox.conversation_id, admin, ben)
+    page = browser.get("/inbox").text
+    after = int(re.search(r'data-live-after="(\d+)"', page).group(1))  # type: ignore[union-attr]
+    assert '/static/live.js"' in page
+    assign(engine, inbox.other_id, admin, ben)  # after rendering, before the tab connects
+    tab = browsers.tab(browser, last_event_id=after)
+    changed = tab.next()
+    assert (changed.kind, changed.data["conversation_id"]) == (
+        "conversation.updated",
+        inbox.other_id,
+    )
 
 
 def test_a_tab_away_too_long_is_told_to_reload(
