@@ -222,6 +222,10 @@ class BusinessCalendar:
                     yield max(opens, at), closes
             day += timedelta(days=1)
 
+    def is_working_day(self, day: date) -> bool:
+        """A local day with opening hours (holidays and country days off have none)."""
+        return bool(self._hours_on(day))
+
     def _hours_on(self, day: date) -> tuple[Interval, ...]:
         """The team's own dates win over the country's; a moved working day that is normally
         closed takes the first working weekday's hours."""

@@ -22,21 +22,21 @@ depends_on: str | Sequence[str] | None = None
 
 def upgrade() -> None:
     days = sa.JSON().with_variant(postgresql.JSONB(), "postgresql")
-    with op.batch_alter_table("sla_policy") as table:
-        table.add_column(sa.Column("holiday_country", sa.String(length=8), nullable=True))
-        table.add_column(sa.Column("working_days", days, nullable=False, server_default="[]"))
-        table.add_column(
-            sa.Column(
-                "max_response_clock",
-                sa.String(length=16),
-                nullable=False,
-                server_default="working_days",
-            )
-        )
+    op.add_column("sla_policy", sa.Column("holiday_country", sa.String(length=8), nullable=True))
+    op.add_column(
+        "sla_policy", sa.Column("working_days", days, nullable=False, server_default="[]")
+    )
+    op.add_column(
+        "sla_policy",
+        sa.Column(
+            "max_response_clock",
+            sa.String(length=16),
+            nullable=False,
+            server_default="working_days",
+        ),
+    )
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("sla_policy") as table:
-        table.drop_column("max_response_clock")
-        table.drop_column("working_days")
-        table.drop_column("holiday_country")
+    for column in ("max_response_clock", "working_days", "holiday_country"):
+        op.drop_column("sla_policy", column)

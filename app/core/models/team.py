@@ -16,6 +16,8 @@ class Workspace(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(sa_type=String(200), nullable=False)
     timezone: str = Field(default="UTC", sa_type=String(64), nullable=False)
+    #: The language of the team's mail to clients, unless a mailbox says otherwise.
+    language: str = Field(default="en", sa_type=String(8), nullable=False)
     auto_assign: bool = Field(default=False, nullable=False)
     created_at: datetime = created_field()
 
