@@ -6,34 +6,19 @@ client may live elsewhere: «пятница, 4 декабря, 18:00 (МСК)»,
 Zones in Russia are named the way Russians name them, from Moscow time (МСК, МСК+2 for
 Yekaterinburg); elsewhere the zone's own abbreviation (CET, EST, UTC) where tzdata has one in
 letters, else the offset from UTC. Names of days and months come from Babel's CLDR data, so a
-third language is a code in `LANGUAGES`, not code.
+third language is a code in `app.core.i18n.LANGUAGES`, not code.
 """
 
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from babel import Locale
 from babel.core import get_global
 from babel.dates import format_datetime
 
-#: The languages client-facing text is written in (a mailbox's `language`), first the default.
-LANGUAGES = ("en", "ru")
 _PATTERNS = {"ru": "EEEE, d MMMM, HH:mm"}
 _DEFAULT_PATTERN = "EEEE d MMMM, HH:mm"
 _MOSCOW_OFFSET = timedelta(hours=3)
 _MOSCOW = {"ru": "МСК"}
-
-
-def check_language(code: str) -> str:
-    if code not in LANGUAGES:
-        raise ValueError(f"unknown language {code!r} (one of {', '.join(LANGUAGES)})")
-    return code
-
-
-def language_name(code: str) -> str:
-    """The language's name in itself ("English", "Русский"), as people look for their own."""
-    name = Locale.parse(code).get_display_name(code) or code
-    return name[:1].upper() + name[1:]
 
 
 def client_time(when: datetime, zone: ZoneInfo, language: str) -> str:

@@ -12,8 +12,8 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from sqlmodel import Session
 
 from app.core.db import get_scoped
+from app.core.i18n import check_language
 from app.core.models import AuditEvent, Mailbox, User
-from inbox.client_time import check_language
 from inbox.templates import check_template
 
 #: Fields a null leaves unchanged; a null `auto_ack_text` restores the default text instead.

@@ -31,7 +31,8 @@ from datetime import UTC, date, datetime, time, timedelta
 import dateparser
 from babel.dates import format_date
 
-from inbox.sla import BusinessCalendar, zone_or_utc
+from app.core.zones import zone_or_utc
+from inbox.sla import BusinessCalendar
 
 END_OF_BUSINESS_DAY = time(17, 0)
 HORIZON = timedelta(days=60)

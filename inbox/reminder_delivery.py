@@ -25,8 +25,8 @@ from app.core.models import (
     id_of,
 )
 from app.core.plain_text import one_line
+from app.core.zones import zone_or_utc
 from inbox.client_time import client_time
-from inbox.sla import zone_or_utc
 from webhooks.events import Event, emit
 
 DEFAULT_TEXTS = {

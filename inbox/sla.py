@@ -18,12 +18,13 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from itertools import pairwise
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, select
 
 from app.core.errors import NotFound
 from app.core.models import SlaPolicy, Workspace
+from app.core.zones import parse_zone
 from inbox.public_holidays import country_year
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -45,24 +46,6 @@ Interval = tuple[int, int]
 """[start, end) in minutes after local midnight; end may be 1440 ("24:00")."""
 WeeklyHours = tuple[tuple[Interval, ...], ...]
 """Seven days of sorted, non-overlapping intervals, indexed like `date.weekday()`."""
-
-
-def parse_zone(name: str) -> ZoneInfo:
-    """An IANA zone; OSError too, because a tzdata directory name such as "Europe" is not a zone
-    but fails as one."""
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError, OSError):
-        raise ValueError(f"unknown time zone {name!r} (an IANA name, e.g. Europe/Berlin)") from None
-
-
-def zone_or_utc(name: str) -> ZoneInfo:
-    """The zone to show or read times in; a name that is no zone (never stored by the API, but
-    tzdata changes) falls back to UTC rather than stopping mail or suggestions."""
-    try:
-        return parse_zone(name)
-    except ValueError:
-        return ZoneInfo("UTC")
 
 
 def parse_business_hours(raw: Mapping[str, Sequence[Sequence[str]]]) -> WeeklyHours:

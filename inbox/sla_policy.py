@@ -13,13 +13,13 @@ from pydantic import BaseModel, Field, field_validator, model_validator
 from sqlmodel import Session
 
 from app.core.models import AuditEvent, SlaPolicy
+from app.core.zones import parse_zone
 from inbox.public_holidays import check_country
 from inbox.sla import (
     POLICY_FIELDS,
     business_hours_json,
     parse_business_hours,
     parse_holidays,
-    parse_zone,
     policy_fields,
     policy_of,
 )

@@ -41,8 +41,8 @@ from sqlmodel import Session
 
 from app.core.errors import Invalid
 from app.core.models import Contact, Conversation, Mailbox, Template, User, Workspace, id_of
+from app.core.zones import zone_or_utc
 from inbox.client_time import client_time
-from inbox.sla import zone_or_utc
 
 VARIABLES: Mapping[str, str] = {
     "contact.name": "The client's name, or the local part of their email when it is unknown",

@@ -13,9 +13,9 @@ from sqlmodel import Session
 
 from app.core.accounts import workspace_of
 from app.core.errors import Invalid
+from app.core.i18n import check_language
 from app.core.models import Workspace
-from inbox.client_time import check_language
-from inbox.sla import parse_zone
+from app.core.zones import parse_zone
 
 
 class WorkspacePatchIn(BaseModel):

@@ -18,6 +18,7 @@ from sqlmodel import Session, col, select
 from app.core.accounts import workspace_of
 from app.core.db import get_scoped
 from app.core.errors import TandemError
+from app.core.i18n import LANGUAGES, language_name
 from app.core.models import Mailbox, User, id_of, utcnow
 from app.http.dependencies import SessionDep, SettingsDep
 from app.http.refusals import refused
@@ -39,7 +40,6 @@ from app.web.settings_pages import (
 )
 from gmail_sync.connect import start_connection
 from inbox.auto_ack import acknowledgement_text, is_default_text
-from inbox.client_time import LANGUAGES, language_name
 from inbox.mailbox_settings import MailboxPatchIn, change_mailbox
 from inbox.templates import VARIABLES, client_language
 

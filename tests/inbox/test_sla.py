@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from app.core.models import SlaPolicy
+from app.core.zones import parse_zone
 from inbox.sla import (
     BusinessCalendar,
     calendar_for,
@@ -16,7 +17,6 @@ from inbox.sla import (
     next_response_due,
     parse_business_hours,
     parse_holidays,
-    parse_zone,
 )
 
 OFFICE = [["09:00", "17:00"]]

@@ -35,6 +35,10 @@ class User(SQLModel, table=True):
     is_active: bool = Field(default=True, nullable=False)
     is_available: bool = Field(default=True, nullable=False)
     signature: str = Field(default="", sa_type=Text, nullable=False)
+    #: The interface language and time zone the person chose; None follows the browser (for
+    #: the language) and the workspace.
+    language: str | None = Field(default=None, sa_type=String(8))
+    timezone: str | None = Field(default=None, sa_type=String(64))
     created_at: datetime = created_field()
     last_login_at: datetime | None = time_field()
 
