@@ -26,6 +26,7 @@ from inbox.presence import hold_double_reply
 from inbox.presend import hold_internal_context
 from inbox.promise_text import DetectedPromise, detect_promise
 from inbox.promises import make_promise
+from inbox.reply_language import hold_other_language
 from inbox.sla import calendar_for, policy_of
 from inbox.templates import render_for
 
@@ -124,6 +125,9 @@ def queue_agent_reply(
         text=body.body_text,
         html=body.body_html,
         confirmed=body.confirm,
+    )
+    hold_other_language(
+        session, conversation=conversation, text=body.body_text, confirmed=body.confirm
     )
     hold_double_reply(session, conversation_id=conversation.id, user=user, confirmed=body.confirm)
     queued = queue_reply(
