@@ -7,12 +7,14 @@ and syncing are gmail_sync's; this module never talks to Gmail. Flushes, never c
 """
 
 from datetime import datetime
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from sqlmodel import Session
 
 from app.core.db import get_scoped
 from app.core.models import AuditEvent, Mailbox, User
+from app.core.plain_text import ONE_LINE
 from inbox.auto_ack import DEFAULT_TEXT
 from inbox.templates import check_template
 
@@ -39,7 +41,7 @@ class MailboxPatchIn(BaseModel):
         },
     )
 
-    display_name: str | None = Field(default=None, max_length=200)
+    display_name: Annotated[str, Field(max_length=200), ONE_LINE] | None = None
     auto_ack_enabled: bool | None = None
     auto_ack_text: str | None = Field(default=None, max_length=10_000)
     auto_ack_window_minutes: int | None = Field(default=None, ge=1, le=60 * 24 * 366)

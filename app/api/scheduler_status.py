@@ -19,6 +19,7 @@ from app.api.reminders import REMINDER_EXAMPLE, ReminderOut, reminder_out
 from app.core.accounts import normalize_email
 from app.core.errors import Invalid, NotFound
 from app.core.models import Reminder, ReminderState, SmtpSecurity, SmtpServer, utcnow
+from app.core.plain_text import ONE_LINE
 from app.http.auth import AdminUser
 from app.http.dependencies import SessionDep, SettingsDep
 from gmail_sync.oauth import TokenCipher
@@ -109,12 +110,12 @@ class SmtpIn(BaseModel):
         },
     )
 
-    host: str = Field(min_length=1, max_length=255)
+    host: Annotated[str, Field(min_length=1, max_length=255), ONE_LINE]
     port: Annotated[int, Field(ge=1, le=65535)] = 587
     security: SmtpSecurity = SmtpSecurity.STARTTLS
-    username: str = Field(default="", max_length=320)
-    password: str | None = Field(
-        default=None, max_length=1000, description='Omit to keep the stored one; "" removes it.'
+    username: Annotated[str, Field(max_length=320), ONE_LINE] = ""
+    password: Annotated[str, Field(max_length=1000), ONE_LINE] | None = Field(
+        default=None, description='Omit to keep the stored one; "" removes it.'
     )
     sender: str = Field(max_length=320, description="The From address of reminder email.")
 
