@@ -17,6 +17,7 @@ from sqlmodel import Session, col, func, select
 from app.core.live import newest_id
 from app.core.models import Notification, User, Workspace, utcnow
 from app.http.auth import csrf_token
+from inbox.sla import zone_or_utc
 
 #: Tandem's own pages run only Tandem's own script and style; email HTML never reaches them
 #: (it is served to a sandboxed frame with a policy of its own, see `conversation.py`).
@@ -49,6 +50,13 @@ def stamp(moment: datetime | None) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC") if moment else ""
 
 
+def in_zone(moment: datetime | None, zone_name: str) -> str:
+    """A stored (UTC) time as the clock in the workspace's zone reads it."""
+    if moment is None:
+        return ""
+    return moment.astimezone(zone_or_utc(zone_name)).strftime("%Y-%m-%d %H:%M")
+
+
 def file_size(size: int) -> str:
     """ "512 bytes", "2.4 KB", "3.1 MB": a small file never reads as 0.0 KB."""
     if size < 1024:
@@ -60,6 +68,7 @@ def file_size(size: int) -> str:
 
 templates.env.filters["ago"] = ago
 templates.env.filters["stamp"] = stamp
+templates.env.filters["in_zone"] = in_zone
 templates.env.filters["file_size"] = file_size
 
 

@@ -131,6 +131,15 @@ VALID: dict[str, dict[str, str]] = {
         "body_text": "Hello",
         "body_html": "",
     },
+    "/settings/workspace": {"name": "Acme", "timezone": "Europe/Berlin"},
+    "/settings/mail": {
+        "host": "smtp.acme.test",
+        "port": "587",
+        "security": "starttls",
+        "username": "tandem",
+        "password": "app password",
+        "sender": "tandem@acme.test",
+    },
     "/settings/webhooks": {"url": "https://hooks.example/x", "events": "conversation.created"},
     "/settings/webhooks/{id}": {"url": "https://hooks.example/x", "events": "message.sent"},
 }
