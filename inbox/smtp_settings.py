@@ -105,6 +105,6 @@ def send_test_message(
     )
     try:
         send_email(login, message)
-    except (smtplib.SMTPException, OSError) as exc:
+    except (smtplib.SMTPException, OSError, ValueError) as exc:  # ValueError: a host IDNA refuses
         return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
     return None

@@ -17,7 +17,6 @@ PAGES = (
     "/settings/workspace",
     "/settings/mail",
     "/settings/queues",
-    "/settings/mailboxes/1/disconnect",
 )
 FORMS = (
     "/settings/team",
