@@ -9,7 +9,12 @@ only find the words of a promise and rewrite what dateparser does not read ("в 
 
 The rules chosen, all in the workspace's time zone:
 - a day without a time of day means the end of the business day, 17:00; "morning" and "first
-  thing" mean 09:00; "end of the week" and "this week" mean Friday 17:00;
+  thing" mean 09:00, "lunch" and «до обеда» 13:00; "end of the week" and "this week" mean Friday
+  17:00, "next week" next week's Friday 17:00, "by next week" its Monday 09:00, "early next
+  week" and «в начале недели» its Tuesday 17:00;
+- with the team's business calendar, a day named that is closed (a weekend, a holiday) moves to
+  the next working day, and the promise says why («завтра — суббота, выходной»), so the agent
+  confirms a time the team will be there for; "within N working days" counts working days;
 - a weekday means the next such day, never today ("by Friday" said on a Friday is next week);
 - a time of day with no day named that has already passed today means tomorrow ("by 9am" said at
   10:15); one said with "today" that has passed is no promise;
@@ -21,15 +26,17 @@ The rules chosen, all in the workspace's time zone:
 import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import dateparser
+from babel.dates import format_date
 
-from inbox.sla import zone_or_utc
+from app.core.zones import zone_or_utc
+from inbox.sla import BusinessCalendar
 
 END_OF_BUSINESS_DAY = time(17, 0)
 HORIZON = timedelta(days=60)
-_FRIDAY = 4
+_TUESDAY, _FRIDAY = 1, 4
 
 
 @dataclass(frozen=True)
@@ -39,6 +46,8 @@ class DetectedPromise:
     due_at: datetime
     phrase: str
     language: str
+    #: Why the time differs from the words: the day named is closed.
+    reason: str | None = None
 
 
 @dataclass(frozen=True)
@@ -58,6 +67,7 @@ class _Language:
     clock: Callable[[str], str]
     today: str
     tomorrow: str
+    closed: Callable[[str, date, bool], str]
 
 
 def _words(*alternatives: str) -> str:
@@ -97,7 +107,7 @@ _EN_TIME = _words(
     r"\d{1,2}(?::\d{2})?\s*(?:a\.?m\.?|p\.?m\.?)", r"\d{1,2}:\d{2}", "noon", "midday",
     r"(?:the\s+)?end\s+of\s+(?:the\s+)?(?:business\s+|working\s+)?day", "eod", "cob",
     r"close\s+of\s+business", r"first\s+thing(?:\s+in\s+the\s+morning)?",
-    r"(?:in\s+the\s+)?morning",
+    r"(?:in\s+the\s+)?morning", r"lunch(?:time)?",
 )  # fmt: skip
 _EN_PREP = _words("by", "before", r"no\s+later\s+than", "on", "at")
 
@@ -119,7 +129,16 @@ def _en_clock(words: str) -> str:
         return "09:00"
     if re.search(r"noon|midday", words):
         return "12:00"
+    if "lunch" in words:
+        return "13:00"
     return words.replace(".", "")
+
+
+def _en_closed(phrase: str, day: date, holiday: bool) -> str:
+    """ "tomorrow is Saturday, a day off"."""
+    lead = "tomorrow" if "tomorrow" in phrase.lower() else format_date(day, "d MMMM", locale="en")
+    kind = "a holiday" if holiday else "a day off"
+    return f"{lead} is {format_date(day, 'EEEE', locale='en')}, {kind}"
 
 
 _ENGLISH = _Language(
@@ -138,7 +157,9 @@ _ENGLISH = _Language(
         (?P<unit>(?:business\s+|working\s+)?days?|hours?|hrs?|h|minutes?|mins?)\b"""
     ),
     end_of_week=_compile(
-        r"\b(?:(?:by|before)\s+)?(?:the\s+)?end\s+of\s+(?:the|this)\s+week\b|\bthis\s+week\b"
+        r"""\b(?:(?:by|before)\s+)?(?:the\s+)?end\s+of\s+(?:the|this|next)\s+week\b
+        |\b(?:early|(?:at\s+)?the\s+(?:start|beginning)\s+of)\s+(?:the\s+|this\s+|next\s+)?week\b
+        |\b(?:(?:by|before)\s+)?(?:this|next)\s+week\b"""
     ),
     day_time=_compile(
         rf"""\b(?:{_EN_PREP}\s+)?
@@ -151,6 +172,7 @@ _ENGLISH = _Language(
     clock=_en_clock,
     today="today",
     tomorrow="tomorrow",
+    closed=_en_closed,
 )
 
 # Russian (matched with ё folded into е) -------------------------------------------------------
@@ -184,7 +206,7 @@ _RU_DAY = _words(
 # "12.00" is a time only with round minutes: "12.03" is far more often the 12th of March.
 _RU_TIME = _words(
     r"\d{1,2}:\d{2}", r"\d{1,2}\.(?:00|15|30|45)", r"(?:в|к|до)\s+\d{1,2}\s+(?:утра|дня|вечера)",
-    "полудня", "утром", r"с\s+утра", r"конц[ау]\s+(?:рабочего\s+)?дня",
+    "полудня", "утром", r"с\s+утра", r"конц[ау]\s+(?:рабочего\s+)?дня", "обеда",
 )  # fmt: skip
 _RU_PREP = _words("до", "к", "ко", "в", "во", "на", r"не\s+позднее")
 
@@ -213,7 +235,17 @@ def _ru_clock(words: str) -> str:
         return "09:00"
     if "полуд" in words:
         return "12:00"
+    if "обед" in words:
+        return "13:00"
     return words.replace(".", ":")
+
+
+def _ru_closed(phrase: str, day: date, holiday: bool) -> str:
+    """«завтра — суббота, выходной»."""
+    lead = "завтра" if "завтра" in phrase.lower() else format_date(day, "d MMMM", locale="ru")
+    return (
+        f"{lead} — {format_date(day, 'EEEE', locale='ru')}, {'праздник' if holiday else 'выходной'}"
+    )
 
 
 _RUSSIAN = _Language(
@@ -233,7 +265,9 @@ _RUSSIAN = _Language(
         |(?:рабоч(?:ий|их|его)\s+)?(?:дн(?:я|ей)|день))(?!\w)"""
     ),
     end_of_week=_compile(
-        r"(?<!\w)(?:(?:до|к)\s+конц[ау]\s+(?:этой\s+|текущей\s+)?недели|на\s+этой\s+неделе)(?!\w)"
+        r"""(?<!\w)(?:(?:до|к)\s+конц[ау]\s+(?:этой\s+|текущей\s+|следующей\s+)?недели
+        |на\s+(?:этой|следующей)\s+неделе|в\s+начале\s+(?:этой\s+|следующей\s+)?недели
+        |до\s+следующей\s+недели)(?!\w)"""
     ),
     day_time=_compile(
         rf"""(?<!\w)(?:{_RU_PREP}\s+)?
@@ -246,6 +280,7 @@ _RUSSIAN = _Language(
     clock=_ru_clock,
     today="сегодня",
     tomorrow="завтра",
+    closed=_ru_closed,
 )
 
 _LANGUAGES = (_ENGLISH, _RUSSIAN)
@@ -255,16 +290,19 @@ _END_OF_OWN_WORDS = re.compile(r"^(?:On\s.*\bwrote:|.*\bнаписал\S*:|--\s?
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[A-ZА-ЯЁ])")
 
 
-def detect_promise(text: str, *, now: datetime, timezone: str) -> DetectedPromise | None:
+def detect_promise(
+    text: str, *, now: datetime, timezone: str, calendar: BusinessCalendar | None = None
+) -> DetectedPromise | None:
     """The first promised reply time in the agent's own words, if any.
 
     ``now`` is passed in rather than read so the answer depends on the text alone and tests can
-    fix the clock; ``timezone`` places "tomorrow" and "17:00" where the team works.
+    fix the clock; ``timezone`` places "tomorrow" and "17:00" where the team works, and
+    ``calendar`` (the SLA's) says which days it works.
     """
     local_now = now.astimezone(zone_or_utc(timezone))
     for sentence in _sentences(_own_words(text)):
         for language in _LANGUAGES:
-            promise = _promise_in(sentence, language, local_now)
+            promise = _promise_in(sentence, language, local_now, calendar)
             if promise is not None:
                 return promise
     return None
@@ -296,7 +334,9 @@ class _Candidate:
     deadline: bool
 
 
-def _promise_in(sentence: str, language: _Language, local_now: datetime) -> DetectedPromise | None:
+def _promise_in(
+    sentence: str, language: _Language, local_now: datetime, calendar: BusinessCalendar | None
+) -> DetectedPromise | None:
     """A time expression counts when the sentence commits to it, or when it is a deadline ("by",
     "до", "within") in a sentence that does not tell of the past ("we fixed it within an hour")."""
     folded = sentence.replace("ё", "е").replace("Ё", "Е").replace("’", "'")
@@ -305,11 +345,31 @@ def _promise_in(sentence: str, language: _Language, local_now: datetime) -> Dete
     for candidate in _candidates(folded, language):
         if not (committed or (candidate.deadline and not past)):
             continue
-        due = _resolve(candidate, language, local_now)
+        due = _resolve(candidate, language, local_now, calendar)
         if due is not None and local_now < due <= local_now + HORIZON:
             start, end = candidate.match.span()
-            return DetectedPromise(due.astimezone(UTC), sentence[start:end], language.code)
+            phrase = sentence[start:end]
+            reason = None
+            if calendar is not None and candidate.kind != "duration":
+                due, reason = _on_a_working_day(due, calendar, phrase, language)
+            return DetectedPromise(due.astimezone(UTC), phrase, language.code, reason)
     return None
+
+
+def _on_a_working_day(
+    due: datetime, calendar: BusinessCalendar, phrase: str, language: _Language
+) -> tuple[datetime, str | None]:
+    """The same time on the first working day from the day named, and why it moved."""
+    day = closed = due.date()
+    for _ in range(HORIZON.days):
+        if calendar.is_working_day(day):
+            break
+        day += timedelta(days=1)
+    if day == closed:
+        return due, None
+    holiday = bool(calendar.weekly[closed.weekday()])
+    moved = datetime.combine(day, due.time(), tzinfo=due.tzinfo)
+    return moved, language.closed(phrase, closed, holiday)
 
 
 def _candidates(folded: str, language: _Language) -> list[_Candidate]:
@@ -330,33 +390,69 @@ def _candidates(folded: str, language: _Language) -> list[_Candidate]:
     return kept
 
 
-def _resolve(candidate: _Candidate, language: _Language, local_now: datetime) -> datetime | None:
+def _resolve(
+    candidate: _Candidate,
+    language: _Language,
+    local_now: datetime,
+    calendar: BusinessCalendar | None,
+) -> datetime | None:
     if candidate.kind == "duration":
-        return _duration_due(candidate.match, language, local_now)
+        return _duration_due(candidate.match, language, local_now, calendar)
     if candidate.kind == "end_of_week":
-        friday = local_now.date() + timedelta(days=_FRIDAY - local_now.weekday())
-        return datetime.combine(friday, END_OF_BUSINESS_DAY, tzinfo=local_now.tzinfo)
+        return _week_due(candidate.match.group(0).lower(), local_now)
     return _day_time_due(candidate.match, language, local_now)
 
 
-def _duration_due(match: re.Match[str], language: _Language, local_now: datetime) -> datetime:
+_NEXT_WEEK = re.compile(r"next|следующ")
+_WEEK_START = re.compile(r"early|start|beginning|начал")
+_BEFORE_WEEK = re.compile(r"^(?:by|before|до)\s+(?:next|следующ)")
+
+
+def _week_due(words: str, local_now: datetime) -> datetime:
+    """This or next week's Friday 17:00; its Tuesday 17:00 for its start (the coming one, once
+    Tuesday is here); its Monday 09:00 for "by next week"."""
+    monday = local_now.date() - timedelta(days=local_now.weekday())
+    if _NEXT_WEEK.search(words):
+        monday += timedelta(days=7)
+    if _BEFORE_WEEK.search(words):
+        return datetime.combine(monday, time(9, 0), tzinfo=local_now.tzinfo)
+    if _WEEK_START.search(words):
+        if not _NEXT_WEEK.search(words) and local_now.weekday() >= _TUESDAY:
+            monday += timedelta(days=7)
+        return datetime.combine(
+            monday + timedelta(days=_TUESDAY), END_OF_BUSINESS_DAY, tzinfo=local_now.tzinfo
+        )
+    friday = monday + timedelta(days=_FRIDAY)
+    return datetime.combine(friday, END_OF_BUSINESS_DAY, tzinfo=local_now.tzinfo)
+
+
+def _duration_due(
+    match: re.Match[str],
+    language: _Language,
+    local_now: datetime,
+    calendar: BusinessCalendar | None,
+) -> datetime:
     spelled = " ".join((match.group("n") or "1").lower().split())
     count = language.numbers.get(spelled) or float(spelled)
     unit, size = language.unit(match.group("unit").lower())
     if unit == "business_days":
-        return _add_business_days(local_now, int(min(count, HORIZON.days)))
+        return _add_business_days(local_now, int(min(count, HORIZON.days)), calendar)
     # Capped so "in 99999999999 days" is merely too far ahead rather than an OverflowError.
     return local_now.astimezone(UTC) + timedelta(**{unit: min(count * size, 1e6)})
 
 
-def _add_business_days(local_now: datetime, count: int) -> datetime:
-    """Weekends only: the workspace's holidays live in its SLA policy, which the agent's words
-    know nothing of. Whole days step the wall clock, so the hour survives a DST change."""
+def _add_business_days(
+    local_now: datetime, count: int, calendar: BusinessCalendar | None
+) -> datetime:
+    """Working days of the team's calendar (weekends only without one). Whole days step the
+    wall clock, so the hour survives a DST change."""
     due = local_now
-    while count > 0:
+    for _ in range(HORIZON.days * 3):
+        if count <= 0:
+            break
         due += timedelta(days=1)
-        if due.weekday() < 5:
-            count -= 1
+        working = calendar.is_working_day(due.date()) if calendar else due.weekday() < 5
+        count -= working
     return due
 
 

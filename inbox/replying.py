@@ -27,6 +27,7 @@ from inbox.presence import hold_double_reply
 from inbox.presend import hold_internal_context
 from inbox.promise_text import DetectedPromise, detect_promise
 from inbox.promises import make_promise
+from inbox.sla import calendar_for, policy_of
 from inbox.templates import render_for
 
 
@@ -143,7 +144,8 @@ def queue_agent_reply(
         return queued, None
     workspace = session.get(Workspace, user.workspace_id)
     zone = workspace.timezone if workspace else "UTC"
-    return queued, detect_promise(body.body_text, now=now, timezone=zone)
+    calendar = calendar_for(policy_of(session, user.workspace_id))
+    return queued, detect_promise(body.body_text, now=now, timezone=zone, calendar=calendar)
 
 
 def _with_template(

@@ -1,7 +1,8 @@
 """A conversation's activity: its audit trail as people read it, who did what and when (in the
-workspace's time zone), oldest first, from the rows `GET /api/v1/conversations/{id}/events`
-lists. The sentences are the template's (`activity.html`); this module only hands it the
-entries, the names of the people they mention and their times as times."""
+reader's time zone: their own, else the team's), oldest first, from the rows
+`GET /api/v1/conversations/{id}/events` lists. The sentences are the template's
+(`activity.html`); this module only hands it the entries, the names of the people they mention
+and their times as times."""
 
 from datetime import datetime
 from typing import Any
@@ -15,7 +16,7 @@ from app.core.db import get_scoped
 from app.core.models import AuditEvent, Conversation
 from app.http.auth import WebUser
 from app.http.dependencies import SessionDep
-from app.web.pages import render
+from app.web.pages import reader_zone, render
 
 router = APIRouter()
 
@@ -63,6 +64,6 @@ def activity(id: int, request: Request, user: WebUser, session: SessionDep) -> H
         "names": {
             member.id: member.name or member.email for member in team_of(session, user.workspace_id)
         },
-        "zone": workspace_of(session, user.workspace_id).timezone,
+        "zone": reader_zone(user, workspace_of(session, user.workspace_id)).key,
     }
     return render(request, session, user, "activity.html", context)

@@ -1,5 +1,6 @@
-"""Settings > Workspace: the team's name and the time zone its pages, business hours and picked
-times ("today 17:00") are read in, saved by `inbox.workspace_settings.change_workspace` with
+"""Settings > Workspace: the team's name, its time zone (times picked such as "today 17:00",
+reminder e-mails, and pages for members who chose no zone of their own) and the language it
+writes to clients in, saved by `inbox.workspace_settings.change_workspace` with
 `WorkspacePatchIn`, as `PATCH /api/v1/workspace` saves them. The zone is picked from the IANA
 names this server knows, so a typo cannot reach the check."""
 
@@ -11,6 +12,7 @@ from pydantic import BaseModel, ValidationError
 from sqlmodel import Session
 
 from app.core.accounts import workspace_of
+from app.core.i18n import LANGUAGES, language_name
 from app.core.models import User
 from app.http.dependencies import SessionDep
 from app.web.settings_pages import (
@@ -29,6 +31,7 @@ router = APIRouter()
 class WorkspaceForm(BaseModel):
     name: str = ""
     timezone: str = ""
+    language: str = ""
 
 
 def workspace_page(
@@ -41,12 +44,15 @@ def workspace_page(
 ) -> HTMLResponse:
     if form is None:
         workspace = workspace_of(session, admin.workspace_id)
-        form = WorkspaceForm(name=workspace.name, timezone=workspace.timezone)
+        form = WorkspaceForm(
+            name=workspace.name, timezone=workspace.timezone, language=workspace.language
+        )
     context = {
         "section": "workspace",
         "form": form.model_dump(),
         "errors": errors or {},
         "zones": zones(),
+        "languages": [(code, language_name(code)) for code in LANGUAGES],
     }
     return settings_page(request, session, admin, "settings_workspace.html", context, code)
 
@@ -64,7 +70,9 @@ def save_workspace(
     form: Annotated[WorkspaceForm, Form()],
 ) -> Response:
     try:
-        body = WorkspacePatchIn(name=form.name.strip(), timezone=form.timezone)
+        body = WorkspacePatchIn(
+            name=form.name.strip(), timezone=form.timezone, language=form.language or None
+        )
     except ValidationError as exc:
         return workspace_page(request, session, admin, form, validation_errors(exc), 422)
     change_workspace(session=session, workspace_id=admin.workspace_id, body=body)

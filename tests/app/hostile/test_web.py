@@ -63,6 +63,7 @@ VALID: dict[str, dict[str, str]] = {
         "new_password": "a new password",
         "repeat_password": "a new password",
     },
+    "/account/preferences": {"language": "en", "timezone": "Europe/Berlin"},
     "/tokens": {"name": "CRM"},
     "/settings/tokens": {"name": "CRM"},
     "/inbox/bulk": {"action": "close", "ids": "{conversation}", "back": "/inbox?view=open"},
@@ -99,6 +100,7 @@ VALID: dict[str, dict[str, str]] = {
         "display_name": "Acme Support",
         "auto_ack_text": "Thank you, we got your message.",
         "auto_ack_window_minutes": "1440",
+        "language": "",
     },
     "/settings/team": {
         "email": "new@acme.test",
@@ -117,6 +119,9 @@ VALID: dict[str, dict[str, str]] = {
         "sat": "",
         "sun": "",
         "holidays": "2026-12-25",
+        "holiday_country": "DE",
+        "working_days": "2026-12-27",
+        "max_response_clock": "working_days",
     },
     "/settings/templates/preview": {
         "id": "",
@@ -131,7 +136,7 @@ VALID: dict[str, dict[str, str]] = {
         "body_text": "Hello",
         "body_html": "",
     },
-    "/settings/workspace": {"name": "Acme", "timezone": "Europe/Berlin"},
+    "/settings/workspace": {"name": "Acme", "timezone": "Europe/Berlin", "language": "en"},
     "/settings/mail": {
         "host": "smtp.acme.test",
         "port": "587",

@@ -53,7 +53,7 @@ def test_who_did_what_reads_as_sentences_in_the_workspace_zone(
     answer = client.get(f"/c/{inbox.conversation_id}/activity")
     assert answer.status_code == 200
     assert "times in Asia/Tokyo" in answer.text
-    assert "2026-11-20 18:30" in answer.text  # 09:30 UTC in Tokyo
+    assert "Nov 20, 2026, 18:30" in answer.text  # 09:30 UTC in Tokyo
     entries = _entries(answer.text)
     assert (
         "Ben replied to the sender only: Private salary question (leaving out "

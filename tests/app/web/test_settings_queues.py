@@ -42,7 +42,7 @@ def test_failed_replies_are_listed_with_their_reasons(
     row = page.split('id="queue-replies"')[1].split("</tr>")[0]
     assert "Replies to clients" in row
     assert '<td data-label="Failed">1</td>' in row
-    assert "2026-11-20 10:00" in row  # 09:00 UTC in Berlin
+    assert "Nov 20, 2026, 10:00" in row  # 09:00 UTC in Berlin
     assert "Gmail refused the reply: invalid To header" in row
     assert "their own failure" not in page
     assert "Times are in Europe/Berlin" in page

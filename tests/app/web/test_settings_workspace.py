@@ -23,7 +23,12 @@ def test_name_and_time_zone_are_saved_and_shown(
     assert 'value="Acme"' in page and '<option value="Europe/Berlin">' in page
     saved = client.post(
         "/settings/workspace",
-        data={"csrf_token": csrf, "name": "Acme Support", "timezone": "Europe/Berlin"},
+        data={
+            "csrf_token": csrf,
+            "name": "Acme Support",
+            "timezone": "Europe/Berlin",
+            "language": "ru",
+        },
         follow_redirects=False,
     )
     assert saved.status_code == 303
@@ -31,8 +36,13 @@ def test_name_and_time_zone_are_saved_and_shown(
     assert "Workspace settings saved." in again
     assert 'value="Acme Support"' in again
     assert '<option value="Europe/Berlin" selected>' in again
+    assert '<option value="ru" selected>Русский</option>' in again
     workspace = _workspace(engine, admin.workspace_id)
-    assert (workspace.name, workspace.timezone) == ("Acme Support", "Europe/Berlin")
+    assert (workspace.name, workspace.timezone, workspace.language) == (
+        "Acme Support",
+        "Europe/Berlin",
+        "ru",
+    )
     api = client.get("/api/v1/workspace", headers=admin.headers).json()
     assert (api["name"], api["timezone"]) == ("Acme Support", "Europe/Berlin")
 
