@@ -17,6 +17,7 @@ from app.core.models import AuditEvent, Conversation
 from app.http.auth import WebUser
 from app.http.dependencies import SessionDep
 from app.web.pages import reader_zone, render
+from inbox.changes import CHANGEABLE
 
 router = APIRouter()
 
@@ -39,8 +40,15 @@ def _entry(event: AuditEvent) -> dict[str, Any]:
         "action": event.action,
         "before": timed(event.before),
         "after": timed(event.after),
+        "changed": sorted(event.after, key=_reading_order),
         "details": event.details,
     }
+
+
+def _reading_order(field: str) -> tuple[int, str]:
+    """Who has it, what state, then the rest: the order a change is told in, whatever order
+    the database keeps a JSON object's keys in."""
+    return (CHANGEABLE.index(field) if field in CHANGEABLE else len(CHANGEABLE), field)
 
 
 def activity_of(session: Session, conversation: Conversation) -> list[dict[str, Any]]:
