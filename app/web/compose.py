@@ -11,7 +11,7 @@ says to choose them again. Nothing here sends, commits or imports the API.
 
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Form, Request, status
 from fastapi.responses import (
@@ -40,6 +40,7 @@ from gmail_sync.compose import OutgoingAttachment
 from gmail_sync.send import cancel_reply, outgoing_message, retry_reply
 from gmail_sync.thread_people import ANSWERABLE
 from inbox import note_taking
+from inbox.presence import TeammateSending
 from inbox.replying import ReplyIn, queue_agent_reply
 from inbox.templates import render_for
 
@@ -55,12 +56,13 @@ class ReplyForm(BaseModel):
     template_id: str = ""
     promise: str = ""
     promise_custom: str = ""
+    then: Literal["", "pending", "closed"] = ""
     confirm: bool = False
     seen_at: AwareDatetime | None = None
 
-    def draft(self, *, held: bool = False) -> Draft:
+    def draft(self, *, held: bool = False, sending: list[str] | None = None) -> Draft:
         fields = self.model_dump(exclude={"confirm", "seen_at", "exclude"})
-        return Draft(**fields, held=held, extra={"exclude": self.exclude})
+        return Draft(**fields, held=held, sending=sending or [], extra={"exclude": self.exclude})
 
     def reply_in(self) -> ReplyIn:
         """The API's validation of the same fields (`ReplyIn`); raises Invalid with every
@@ -96,6 +98,8 @@ async def posted_reply(request: Request) -> PostedReply:
     route parameter makes FastAPI close it."""
     async with request.form() as form:
         values: dict[str, Any] = {"exclude": []}
+        if "then" in request.query_params:  # "Send anyway" after "Send and close" was held
+            values["then"] = request.query_params["then"]
         for name, value in text_fields(form):
             if name == "exclude":
                 values["exclude"].append(value)
@@ -199,10 +203,14 @@ def _refused_reply(
     posted: PostedReply,
     exc: ValueError | TandemError,
 ) -> Response:
-    error = refused(session, exc)
-    if posted.files or posted.file_problem:
-        error = f"{error}. Your text is kept, but attached files are not: choose them again."
-    draft = posted.form.draft(held=isinstance(exc, Conflict))
+    error: str | None = refused(session, exc)
+    sending = exc.names if isinstance(exc, TeammateSending) else None
+    files_lost = "Your text is kept, but attached files are not: choose them again."
+    if sending:  # the composer asks "… is sending a reply: send anyway?" in its own words
+        error = files_lost if posted.files or posted.file_problem else None
+    elif posted.files or posted.file_problem:
+        error = f"{error}. {files_lost}"
+    draft = posted.form.draft(held=isinstance(exc, Conflict), sending=sending)
     code = refusal_status(exc)
     return conversation_page(request, session, user, id, draft=draft, error=error, status_code=code)
 

@@ -61,7 +61,9 @@ OUTBOX = (MessageState.QUEUED, MessageState.SENDING, MessageState.FAILED)
 
 @dataclass
 class Draft:
-    """What the agent typed, shown back when a send is refused so nothing is lost."""
+    """What the agent typed, shown back when a send is refused so nothing is lost; `held` when
+    the pre-send check asks first, `sending` naming the teammates whose replies are about to
+    go when that is why."""
 
     body_text: str = ""
     mode: str = "all"
@@ -71,7 +73,9 @@ class Draft:
     promise: str = ""
     promise_custom: str = ""
     note: str = ""
+    then: str = ""
     held: bool = False
+    sending: list[str] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)
 
 
