@@ -119,6 +119,20 @@ def _outbox(timeline: Timeline) -> list[Message]:
     ]
 
 
+def _shown(session: Session, user: User, conversation: Conversation) -> dict[str, Any]:
+    """What the timeline fragment shows, on the page and when fetched again alone."""
+    timeline = read_timeline(session=session, conversation=conversation)
+    team = members(session, user)
+    return {
+        "c": conversation,
+        "timeline": _timeline(timeline),
+        "outbox": _outbox(timeline),
+        "team": team,
+        "people": {member.id: member for member in team},
+        "now": utcnow(),
+    }
+
+
 def conversation_page(
     request: Request,
     session: Session,
@@ -131,21 +145,15 @@ def conversation_page(
 ) -> HTMLResponse:
     conversation = get_scoped(session, Conversation, id, user.workspace_id)
     contact = session.get(Contact, conversation.contact_id) if conversation.contact_id else None
-    timeline = read_timeline(session=session, conversation=conversation)
-    team = members(session, user)
     flash: dict[str, Any] = request.session.pop("flash", None) or {}
     templates = session.exec(
         select(Template).where(Template.workspace_id == user.workspace_id).order_by(Template.name)
     ).all()
     context = {
-        "c": conversation,
+        **_shown(session, user, conversation),
         "contact": contact,
-        "timeline": _timeline(timeline),
         "recipients": _recipients(session, conversation),
         "history": contact_history(session=session, conversation=conversation),
-        "outbox": _outbox(timeline),
-        "team": team,
-        "people": {member.id: member for member in team},
         "templates": templates,
         "statuses": list(ConversationStatus),
         "priorities": list(Priority),
@@ -160,8 +168,8 @@ def conversation_page(
         "draft": draft or Draft(),
         "flash": flash,
         "sent": session.get(Message, flash["sent"]) if flash.get("sent") else None,
+        "sent_id": flash.get("sent"),
         "error": error,
-        "now": utcnow(),
     }
     return render(request, session, user, "conversation.html", context, status_code)
 
@@ -171,6 +179,17 @@ def show(id: int, request: Request, user: WebUser, session: SessionDep) -> HTMLR
     """Opening it is reading it, for the whole team (see `inbox.reading`)."""
     mark_read(session, get_scoped(session, Conversation, id, user.workspace_id))
     return conversation_page(request, session, user, id)
+
+
+@router.get("/c/{id}/timeline")
+def timeline_part(
+    id: int, request: Request, user: WebUser, session: SessionDep, sent: int | None = None
+) -> HTMLResponse:
+    """The timeline alone, fetched again by the open page when a message, a note or a reply's
+    step arrives; `sent` is the reply the page's outcome box already shows."""
+    conversation = get_scoped(session, Conversation, id, user.workspace_id)
+    context = {**_shown(session, user, conversation), "sent_id": sent}
+    return render(request, session, user, "_timeline.html", context)
 
 
 @router.post("/c/{id}/unread")

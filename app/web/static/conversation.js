@@ -70,6 +70,73 @@
     navigator.sendBeacon("/c/" + conversationId + "/presence", form);
   });
 
+  // ---- the timeline, fetched again (GET /c/{id}/timeline) when a message, a note or a reply's
+  // step arrives; entries already shown stay as they are (a mail's frame is not reloaded), new
+  // ones are marked ("New message from Lea"), and the reply and note boxes, outside it, keep
+  // what is typed. The page then counts as having seen what arrived (the reply's `seen_at`).
+  const timelineKinds = new Set([
+    "message.stored", "note.created", "note.edited", "note.deleted", "note.restored",
+    "reply.queued", "reply.cancelled", "reply.sent", "reply.failed",
+  ]);
+  const news = document.getElementById("timeline-news");
+  let fetching = false;
+  let again = false;
+  async function refreshTimeline() {
+    const current = document.getElementById("timeline");
+    if (!current) return;
+    if (fetching) { again = true; return; }
+    fetching = true;
+    try {
+      const answer = await fetch(current.dataset.src, { credentials: "same-origin" });
+      if (answer.ok) swapTimeline(current, await answer.text());
+    } finally {
+      fetching = false;
+      if (again) { again = false; refreshTimeline(); }
+    }
+  }
+  function swapTimeline(current, html) {
+    const next = new DOMParser().parseFromString(html, "text/html").getElementById("timeline");
+    if (!next) return;
+    const list = current.querySelector("ol.timeline");
+    const old = new Map(Array.from(list.children).map((item) => [item.id, item]));
+    const known = new Set(old.keys());
+    const arrived = [];
+    function drop(item) { old.delete(item.id); item.remove(); }
+    let place = list.firstElementChild;
+    Array.from(next.querySelector("ol.timeline").children).forEach(function (item) {
+      const kept = item.id && old.get(item.id);
+      if (kept && kept.dataset.version === item.dataset.version) {
+        old.delete(item.id);
+        while (place && place !== kept) { const gone = place; place = place.nextElementSibling; drop(gone); }
+        place = kept.nextElementSibling;
+        return;
+      }
+      const adopted = document.adoptNode(item);
+      list.insertBefore(adopted, place);
+      if (kept) { if (place === kept) place = adopted.nextElementSibling; drop(kept); }
+      if (item.id && !known.has(item.id)) arrived.push(adopted);
+      setUp(adopted);
+    });
+    while (place) { const gone = place; place = place.nextElementSibling; drop(gone); }
+    current.querySelector(".outbox-list").replaceWith(document.adoptNode(next.querySelector(".outbox-list")));
+    current.dataset.seenAt = next.dataset.seenAt;
+    const seen = replyForm && replyForm.querySelector("input[name=seen_at]");
+    if (seen) seen.value = next.dataset.seenAt;
+    const said = [];
+    arrived.forEach(function (item) {
+      const marker = item.querySelector(".new-marker");
+      if (!marker) return;
+      marker.hidden = false;
+      item.classList.add("fresh");
+      said.push(marker.textContent);
+    });
+    if (news && said.length) news.textContent = said.join(" · ");
+  }
+  document.addEventListener("tandem:live", function (event) {
+    const detail = event.detail;
+    if (timelineKinds.has(detail.kind) && detail.data.conversation_id === conversationId) refreshTimeline();
+  });
+
   // ---- reply-all chips: a struck-out chip is posted as `exclude`; say who will not get it
   const removedWarning = document.getElementById("removed-warning");
   const chipBoxes = Array.from(document.querySelectorAll("#recipients-all input.chip-remove"));
@@ -128,13 +195,18 @@
   }
 
   // ---- remote images only when asked
-  document.querySelectorAll("button.show-images").forEach(function (button) {
-    button.addEventListener("click", function () {
-      const frame = document.getElementById(button.dataset.frame).querySelector("iframe");
-      frame.src = frame.dataset.imagesSrc;
-      button.disabled = true;
+  // ---- each timeline entry as it is shown (on load, and as it arrives): remote images only
+  // when asked
+  function setUp(item) {
+    item.querySelectorAll("button.show-images").forEach(function (button) {
+      button.addEventListener("click", function () {
+        const frame = item.querySelector("iframe");
+        frame.src = frame.dataset.imagesSrc;
+        button.disabled = true;
+      });
     });
-  });
+  }
+  document.querySelectorAll("ol.timeline > li").forEach(setUp);
 
   // ---- @mention autocomplete in the note box
   const note = document.getElementById("note-body");

@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
-from app.core.models import Message, MessageState, Role
+from app.core.models import Message, MessageState, Role, utcnow
 from tests.app.web.conftest import Inbox, sign_in
 from tests.conftest import Member, Team
 
@@ -75,3 +75,57 @@ def test_a_send_while_a_teammates_reply_is_queued_asks_first_and_sends_on_confir
     with Session(engine) as session:
         states = session.exec(select(Message.state).where(Message.direction == "outbound")).all()
     assert sorted(states) == [MessageState.QUEUED, MessageState.QUEUED]
+
+
+def test_the_timeline_fragment_shows_a_new_message_and_note_with_their_markers(
+    client: TestClient, csrf: str, inbox: Inbox, engine: Engine, admin: Member
+) -> None:
+    """What the open page fetches again when a `message.stored` or `note.created` event comes:
+    the timeline alone (the boxes with typed text are outside it), each inbound message and
+    note with a marker the page shows on the ones it did not have."""
+    with Session(engine) as session:
+        first = session.get(Message, inbox.message_id)
+        assert first is not None
+        later = Message(
+            workspace_id=first.workspace_id,
+            conversation_id=inbox.conversation_id,
+            mailbox_id=first.mailbox_id,
+            gmail_id="g2",
+            from_address="lea@client.test",
+            from_name="Lea",
+            to=first.to,
+            subject="Re: Invoice is wrong",
+            date=utcnow(),
+            visible_text="Any news?",
+            rfc_message_id="m2@client.test",
+        )
+        session.add(later)
+        session.commit()
+        later_id = later.id
+    client.post(
+        f"/c/{inbox.conversation_id}/notes", data={"csrf_token": csrf, "body": "Calling her now"}
+    )
+    part = client.get(f"/c/{inbox.conversation_id}/timeline")
+    assert part.status_code == 200
+    assert part.text.lstrip().startswith('<div id="timeline"'), "the fragment alone, no page"
+    assert f'id="message-{later_id}"' in part.text and "Any news?" in part.text
+    assert '<p class="new-marker" hidden>New message from Lea</p>' in part.text
+    assert "Calling her now" in part.text
+    assert "New note from admin" in part.text
+    assert 'id="reply-body"' not in part.text and 'id="note-body"' not in part.text
+    page = client.get(f"/c/{inbox.conversation_id}").text
+    assert page.index('id="timeline"') < page.index('id="reply-body"')
+    assert page.count('id="timeline"') == 1
+
+
+def test_the_timeline_fragment_leaves_out_the_reply_the_outcome_box_shows(
+    client: TestClient, csrf: str, inbox: Inbox, engine: Engine
+) -> None:
+    client.post(
+        f"/c/{inbox.conversation_id}/reply", data={"csrf_token": csrf, "body_text": "On it."}
+    )
+    with Session(engine) as session:
+        reply = session.exec(select(Message).where(Message.direction == "outbound")).one()
+    path = f"/c/{inbox.conversation_id}/timeline"
+    assert f"/outbox/{reply.id}/cancel" in client.get(path).text
+    assert f"/outbox/{reply.id}/cancel" not in client.get(f"{path}?sent={reply.id}").text
