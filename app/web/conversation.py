@@ -1,12 +1,22 @@
-"""The conversation page: the timeline of messages and internal notes, the controls (assignee,
-status, priority, tags, snooze, promise), the contact's other conversations, the sandboxed
-frame that shows an email's HTML (who else is looking is `app.web.presence`'s).
+"""The conversation page: the timeline of messages and internal notes (also alone, for the
+open page to fetch again as things arrive), the controls (assignee, status, priority, tags,
+snooze, promise), the contact's other conversations, the sandboxed frame that shows an email's
+HTML (who else is looking is `app.web.presence`'s).
 
 The timeline is read by `inbox.timeline`, as the API and the add-on read it, and changes go
 through `inbox.changes` and `inbox.promises`, as in the API; this module never imports the API
-nor commits (the request does). Email HTML is never put in Tandem's page: it is served to a
-`sandbox=""` frame under a policy of its own that runs no script and loads no remote image until
-the agent asks for them.
+nor commits (the request does).
+
+Email HTML is never put in Tandem's page: it is served to a frame under a policy of its own that
+runs no script and loads no remote image until the agent asks for them. The frame is sized to
+its content by the page (conversation.js reads the framed document's height), which needs the
+frame's document to be same-origin: the frame is `sandbox="allow-same-origin"` and never
+`allow-scripts`, so the mail's own script stays dead by the sandbox as well as by the policy
+(`script-src` falls back to `default-src 'none'`), and only Tandem's page reaches in. A size
+worked out on the server could not know the fonts, the width or the images. The framed
+document gets Tandem's font and a base style that keeps images and tables inside the width,
+and shows only the new part of a reply (`new_part`) when the rest is the quoted history the
+page offers under "Show quoted history", so the history shows once.
 """
 
 from dataclasses import dataclass, field
@@ -39,6 +49,7 @@ from app.http.refusals import refusal_status, refused
 from app.web.inbox import members
 from app.web.pages import render
 from app.web.when import PRESETS, picked_time
+from gmail_sync.html_text import new_part
 from gmail_sync.mime_headers import bare_address
 from gmail_sync.thread_people import reply_preview
 from inbox.changes import change_conversation
@@ -79,10 +90,33 @@ class Draft:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
+def framed_html(message: Message) -> str | None:
+    """The HTML the frame shows: without the quoted history when the message has one the page
+    shows apart (`quoted_text`) and it can be cut off the HTML; the whole HTML otherwise."""
+    if not message.html_body:
+        return None
+    if message.quoted_text:
+        return new_part(message.html_body) or message.html_body
+    return message.html_body
+
+
+def _quote_apart(message: Message) -> bool:
+    """Whether "Show quoted history" adds anything: the history is not in the frame."""
+    if not message.quoted_text:
+        return False
+    return not message.html_body or framed_html(message) != message.html_body
+
+
 def _timeline(timeline: Timeline) -> list[dict[str, Any]]:
     """The template's entries, in the order they happened; notes carry their rendered HTML."""
     return [
-        {"kind": "message", "at": entry.at, "item": entry.message, "files": entry.attachments}
+        {
+            "kind": "message",
+            "at": entry.at,
+            "item": entry.message,
+            "files": entry.attachments,
+            "quote_apart": _quote_apart(entry.message),
+        }
         if isinstance(entry, TimelineMessage)
         else {
             "kind": "note",
@@ -278,13 +312,22 @@ def promise(
     return RedirectResponse(f"/c/{id}", status_code=status.HTTP_303_SEE_OTHER)
 
 
+#: The framed mail's defaults, before its own styles: the page's font and colour, no margin to
+#: leave a blank band, nothing wider than the frame.
+_FRAME_STYLE = (
+    'html{font:15px/1.5 system-ui,-apple-system,"Segoe UI",sans-serif;color:#1f2933;'
+    "background:#fff}body{margin:0;padding:1px 0;overflow-wrap:anywhere}"
+    "img{max-width:100%;height:auto}table{max-width:100%}pre{white-space:pre-wrap}"
+    "blockquote{margin:0 0 0 .8em;padding-left:.8em;border-left:3px solid #cbd2d9}"
+)
+
+
 def _frame_document(html: str, policy: str) -> str:
     return (
         '<!doctype html><html><head><meta charset="utf-8">'
         f'<meta http-equiv="Content-Security-Policy" content="{policy}">'
-        "<style>body{font:14px/1.5 system-ui,sans-serif;margin:8px;color:#1f2933;"
-        "overflow-wrap:anywhere}img{max-width:100%}</style></head>"
-        f"<body>{html}</body></html>"
+        f'<meta name="viewport" content="width=device-width"><style>{_FRAME_STYLE}</style>'
+        f"</head><body>{html}</body></html>"
     )
 
 
@@ -294,11 +337,13 @@ def message_html(
 ) -> HTMLResponse:
     """The sanitized HTML for the sandboxed frame; remote images only with `images=1`."""
     message = get_scoped(session, Message, message_id, user.workspace_id)
-    if message.conversation_id != id or not message.html_body:
+    html = framed_html(message)
+    if message.conversation_id != id or html is None:
         raise NotFound(f"message {message_id} has no HTML in conversation {id}")
     policy = FRAME_POLICY_WITH_IMAGES if images else FRAME_POLICY
-    response = HTMLResponse(_frame_document(message.html_body, policy))
-    response.headers["Content-Security-Policy"] = policy + "; frame-ancestors 'self'; sandbox"
+    response = HTMLResponse(_frame_document(html, policy))
+    sandbox = "; frame-ancestors 'self'; sandbox allow-same-origin"
+    response.headers["Content-Security-Policy"] = policy + sandbox
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Referrer-Policy"] = "no-referrer"
     return response

@@ -195,9 +195,34 @@
   }
 
   // ---- remote images only when asked
-  // ---- each timeline entry as it is shown (on load, and as it arrives): remote images only
+  // ---- each timeline entry as it is shown (on load, and as it arrives): a mail's frame is as
+  // tall as its content (the framed document is same-origin, see app/web/conversation.py, and
+  // runs no script of its own), again when it reflows (width, images); remote images only
   // when asked
+  function fit(frame) {
+    if (!frame.isConnected) { frames.delete(frame); return; }
+    const framed = frame.contentDocument;
+    if (!framed || !framed.documentElement || !framed.body) return;
+    frame.style.height = Math.ceil(framed.documentElement.getBoundingClientRect().height) + "px";
+    frame.classList.add("fitted");
+  }
+  function watch(frame) {
+    const framed = frame.contentDocument;
+    if (!framed || framed.URL === "about:blank" || !framed.documentElement) return;
+    fit(frame);
+    if (typeof ResizeObserver !== "undefined") {
+      new ResizeObserver(() => fit(frame)).observe(framed.documentElement);
+    }
+    framed.querySelectorAll("img").forEach((image) => image.addEventListener("load", () => fit(frame)));
+  }
+  const frames = new Set();
+  window.addEventListener("resize", () => frames.forEach(fit));
   function setUp(item) {
+    item.querySelectorAll("iframe.mail-html").forEach(function (frame) {
+      frames.add(frame);
+      frame.addEventListener("load", () => watch(frame));
+      if (frame.contentDocument && frame.contentDocument.readyState === "complete") watch(frame);
+    });
     item.querySelectorAll("button.show-images").forEach(function (button) {
       button.addEventListener("click", function () {
         const frame = item.querySelector("iframe");
