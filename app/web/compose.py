@@ -26,7 +26,16 @@ from sqlmodel import Session, col, select
 
 from app.core.db import get_scoped
 from app.core.errors import Conflict, Invalid, TandemError
-from app.core.models import Conversation, Message, Template, User, Workspace, id_of, utcnow
+from app.core.models import (
+    Conversation,
+    ConversationStatus,
+    Message,
+    Template,
+    User,
+    Workspace,
+    id_of,
+    utcnow,
+)
 from app.http.auth import WebUser
 from app.http.dependencies import SessionDep
 from app.http.outbox import OutboxDep
@@ -37,11 +46,12 @@ from app.web.inbox import members
 from app.web.pages import render
 from app.web.when import picked_time
 from gmail_sync.compose import OutgoingAttachment
-from gmail_sync.send import cancel_reply, outgoing_message, retry_reply
+from gmail_sync.send import outgoing_message, retry_reply
 from gmail_sync.thread_people import ANSWERABLE
 from inbox import note_taking
 from inbox.presence import TeammateSending
 from inbox.replying import ReplyIn, queue_agent_reply
+from inbox.send_and_mark import cancel_and_unmark, mark_with_reply
 from inbox.templates import render_for
 
 router = APIRouter()
@@ -170,7 +180,20 @@ def _queue(
         now=now,
         delay=delay,
     )
-    outcome: dict[str, Any] = {"sent": id_of(queued.message), "dropped": queued.dropped}
+    if form.then:
+        mark_with_reply(
+            session,
+            conversation=conversation,
+            user=user,
+            message=queued.message,
+            status=ConversationStatus(form.then),
+            now=now,
+        )
+    outcome: dict[str, Any] = {
+        "sent": id_of(queued.message),
+        "dropped": queued.dropped,
+        "then": form.then,
+    }
     if found is not None:
         outcome["detected"] = {"due_at": found.due_at.isoformat(), "phrase": found.phrase}
     return outcome
@@ -258,11 +281,12 @@ def add_note(
 
 @router.post("/outbox/{id}/cancel")
 def undo(id: int, request: Request, user: WebUser, session: SessionDep) -> Response:
-    """Undo within the window: the reply is cancelled and its text comes back to the box."""
+    """Undo within the window: the reply is cancelled, its text comes back to the box and the
+    status it was sent with is undone too (`inbox.send_and_mark`)."""
     message = outgoing_message(session, id, user.workspace_id)
     conversation_id = message.conversation_id
     try:
-        cancel_reply(session=session, message=message, actor=user, now=utcnow())
+        cancel_and_unmark(session, message=message, actor=user, now=utcnow())
     except TandemError as exc:
         error = refused(session, exc)
         return conversation_page(

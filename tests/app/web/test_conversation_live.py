@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
-from app.core.models import Message, MessageState, Role, utcnow
+from app.core.models import Conversation, Message, MessageState, Role, utcnow
 from tests.app.web.conftest import Inbox, sign_in
 from tests.conftest import Member, Team
 
@@ -75,6 +75,9 @@ def test_a_send_while_a_teammates_reply_is_queued_asks_first_and_sends_on_confir
     with Session(engine) as session:
         states = session.exec(select(Message.state).where(Message.direction == "outbound")).all()
     assert sorted(states) == [MessageState.QUEUED, MessageState.QUEUED]
+    with Session(engine) as session:
+        conversation = session.get(Conversation, inbox.conversation_id)
+        assert conversation is not None and conversation.status == "closed", "as picked"
 
 
 def test_the_timeline_fragment_shows_a_new_message_and_note_with_their_markers(

@@ -1,0 +1,74 @@
+"""The conversation page's quick actions: a reply sent with a status ("Send and close", "Send
+and mark pending") and undone, snooze from its own control, and `e` (close) going on to the
+next conversation of the list the agent came from."""
+
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine
+from sqlmodel import Session, select
+
+from app.core.models import Conversation, Message, MessageState
+from tests.app.web.conftest import Inbox
+
+
+def _status(engine: Engine, conversation_id: int) -> str:
+    with Session(engine) as session:
+        conversation = session.get(Conversation, conversation_id)
+        assert conversation is not None
+        return conversation.status
+
+
+def _reply(engine: Engine) -> Message:
+    with Session(engine) as session:
+        return session.exec(select(Message).where(Message.direction == "outbound")).one()
+
+
+def test_send_and_close_closes_as_the_reply_is_queued_and_undo_reopens(
+    client: TestClient, csrf: str, inbox: Inbox, engine: Engine
+) -> None:
+    page = f"/c/{inbox.conversation_id}"
+    shown = client.get(page).text
+    assert 'name="then" value="closed"' in shown and "Send and close" in shown
+    assert "Send and mark pending" in shown
+    sent = client.post(
+        f"{page}/reply", data={"csrf_token": csrf, "body_text": "Fixed.", "then": "closed"}
+    )
+    assert sent.status_code == 200
+    assert "Closed with this reply; Undo puts the conversation back as it was." in sent.text
+    assert _status(engine, inbox.conversation_id) == "closed"
+    reply = _reply(engine)
+    assert reply.state == MessageState.QUEUED
+
+    undone = client.post(f"/outbox/{reply.id}/cancel", data={"csrf_token": csrf})
+    assert "Reply cancelled" in undone.text
+    assert _status(engine, inbox.conversation_id) == "open", "nothing was sent: still open"
+    assert _reply(engine).state == MessageState.CANCELLED
+
+
+def test_undo_keeps_a_status_a_teammate_set_after_the_send(
+    client: TestClient, csrf: str, inbox: Inbox, engine: Engine
+) -> None:
+    page = f"/c/{inbox.conversation_id}"
+    client.post(
+        f"{page}/reply", data={"csrf_token": csrf, "body_text": "Asked.", "then": "pending"}
+    )
+    assert _status(engine, inbox.conversation_id) == "pending"
+    client.post(
+        f"{page}/update",
+        data={"csrf_token": csrf, "status": "closed", "assignee": "", "priority": "normal"},
+    )
+    client.post(f"/outbox/{_reply(engine).id}/cancel", data={"csrf_token": csrf})
+    assert _status(engine, inbox.conversation_id) == "closed", "a later choice stands"
+
+
+def test_a_plain_send_changes_no_status_and_a_bad_one_is_refused(
+    client: TestClient, csrf: str, inbox: Inbox, engine: Engine
+) -> None:
+    page = f"/c/{inbox.conversation_id}"
+    client.post(f"{page}/reply", data={"csrf_token": csrf, "body_text": "Hello."})
+    assert _status(engine, inbox.conversation_id) == "open"
+    client.post(f"/outbox/{_reply(engine).id}/cancel", data={"csrf_token": csrf})
+    refused = client.post(
+        f"{page}/reply", data={"csrf_token": csrf, "body_text": "Hi.", "then": "snoozed"}
+    )
+    assert refused.status_code == 422
+    assert _status(engine, inbox.conversation_id) == "open"
