@@ -20,7 +20,6 @@ page offers under "Show quoted history", so the history shows once.
 """
 
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Request, status
@@ -48,7 +47,7 @@ from app.http.dependencies import SessionDep
 from app.http.refusals import refusal_status, refused
 from app.web.inbox import members
 from app.web.pages import render
-from app.web.when import PRESETS, picked_time
+from app.web.when import PRESETS, SNOOZE_PRESETS, picked_time
 from gmail_sync.html_text import new_part
 from gmail_sync.mime_headers import bare_address
 from gmail_sync.thread_people import reply_preview
@@ -192,6 +191,7 @@ def conversation_page(
         "statuses": list(ConversationStatus),
         "priorities": list(Priority),
         "presets": PRESETS,
+        "snooze_presets": SNOOZE_PRESETS,
         "reminders": find_reminders(
             session,
             workspace_id=user.workspace_id,
@@ -233,9 +233,7 @@ def unread(id: int, user: WebUser, session: SessionDep) -> RedirectResponse:
     return RedirectResponse("/inbox", status_code=status.HTTP_303_SEE_OTHER)
 
 
-def _changes(
-    form: dict[str, str], conversation: Conversation, zone: str, now: datetime
-) -> dict[str, Any]:
+def _changes(form: dict[str, str], conversation: Conversation) -> dict[str, Any]:
     """The controls form as `change_conversation` changes; raises ValueError on bad input."""
     assignee = form.get("assignee", "")
     if assignee and not assignee.isdigit():
@@ -246,10 +244,6 @@ def _changes(
         "priority": Priority(form.get("priority", conversation.priority)),
         "tags": [tag.strip() for tag in form.get("tags", "").split(",")],
     }
-    if form.get("snooze"):
-        changes["snoozed_until"] = picked_time(
-            form["snooze"], form.get("snooze_custom", ""), zone_name=zone, now=now
-        )
     return changes
 
 
@@ -267,11 +261,11 @@ def update(
     session: SessionDep,
     form: Annotated[dict[str, str], Depends(_controls)],
 ) -> Response:
-    """Assignee, status, priority, tags and snooze in one form; only real changes are audited."""
+    """Assignee, status, priority and tags in one form; only real changes are audited."""
     conversation = get_scoped(session, Conversation, id, user.workspace_id)
     now = utcnow()
     try:
-        changes = _changes(form, conversation, workspace_zone(session, user), now)
+        changes = _changes(form, conversation)
         change_conversation(
             session=session, conversation=conversation, actor=user, changes=changes, now=now
         )
@@ -279,6 +273,37 @@ def update(
         error = refused(session, exc)
         return conversation_page(
             request, session, user, id, error=error, status_code=refusal_status(exc)
+        )
+    return RedirectResponse(f"/c/{id}", status_code=status.HTTP_303_SEE_OTHER)
+
+
+@router.post("/c/{id}/snooze")
+def snooze(
+    id: int,
+    request: Request,
+    user: WebUser,
+    session: SessionDep,
+    when: Annotated[str, Form()] = "",
+    custom: Annotated[str, Form()] = "",
+) -> Response:
+    """Its own small form, so a snooze never depends on the status picked beside it: snoozed
+    until the preset (read in the workspace's zone) or the custom time."""
+    conversation = get_scoped(session, Conversation, id, user.workspace_id)
+    now = utcnow()
+    try:
+        until = picked_time(when, custom, zone_name=workspace_zone(session, user), now=now)
+        change_conversation(
+            session=session,
+            conversation=conversation,
+            actor=user,
+            changes={"snoozed_until": until},
+            now=now,
+        )
+    except (ValueError, TandemError) as exc:
+        error = refused(session, exc)
+        draft = Draft(extra={"snooze": when, "snooze_custom": custom})
+        return conversation_page(
+            request, session, user, id, draft=draft, error=error, status_code=refusal_status(exc)
         )
     return RedirectResponse(f"/c/{id}", status_code=status.HTTP_303_SEE_OTHER)
 

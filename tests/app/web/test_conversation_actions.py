@@ -2,12 +2,16 @@
 and mark pending") and undone, snooze from its own control, and `e` (close) going on to the
 next conversation of the list the agent came from."""
 
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
-from app.core.models import Conversation, Message, MessageState
+from app.core.models import Conversation, Message, MessageState, Workspace
 from tests.app.web.conftest import Inbox
+from tests.conftest import Member
 
 
 def _status(engine: Engine, conversation_id: int) -> str:
@@ -71,4 +75,48 @@ def test_a_plain_send_changes_no_status_and_a_bad_one_is_refused(
         f"{page}/reply", data={"csrf_token": csrf, "body_text": "Hi.", "then": "snoozed"}
     )
     assert refused.status_code == 422
+    assert _status(engine, inbox.conversation_id) == "open"
+
+
+def _zone(engine: Engine, workspace_id: int, name: str) -> None:
+    with Session(engine) as session:
+        workspace = session.get(Workspace, workspace_id)
+        assert workspace is not None
+        workspace.timezone = name
+        session.add(workspace)
+        session.commit()
+
+
+def test_snooze_works_from_its_own_control_in_the_workspaces_zone(
+    client: TestClient, csrf: str, inbox: Inbox, engine: Engine, admin: Member
+) -> None:
+    """Before, "Snooze until" did nothing unless Status said Snoozed too."""
+    _zone(engine, admin.workspace_id, "Europe/Berlin")
+    page = client.get(f"/c/{inbox.conversation_id}").text
+    assert f'action="/c/{inbox.conversation_id}/snooze"' in page
+    for label in ("Later today (in 3 hours)", "Tomorrow 9:00", "Next Monday 9:00", "Custom…"):
+        assert label in page
+    done = client.post(
+        f"/c/{inbox.conversation_id}/snooze", data={"csrf_token": csrf, "when": "monday9"}
+    )
+    assert done.status_code == 200 and "Snoozed until" in done.text
+    with Session(engine) as session:
+        conversation = session.get(Conversation, inbox.conversation_id)
+        assert conversation is not None and conversation.status == "snoozed"
+        assert conversation.snoozed_until is not None
+        until = conversation.snoozed_until.astimezone(ZoneInfo("Europe/Berlin"))
+    assert (until.weekday(), until.hour, until.minute) == (0, 9, 0)
+    assert timedelta(0) < until - datetime.now(UTC) <= timedelta(days=7)
+
+
+def test_a_snooze_in_the_past_is_refused_with_the_time_kept(
+    client: TestClient, csrf: str, inbox: Inbox, engine: Engine
+) -> None:
+    refused = client.post(
+        f"/c/{inbox.conversation_id}/snooze",
+        data={"csrf_token": csrf, "when": "custom", "custom": "2020-01-02T10:00"},
+    )
+    assert refused.status_code == 422
+    assert "must be in the future" in refused.text
+    assert 'value="2020-01-02T10:00"' in refused.text
     assert _status(engine, inbox.conversation_id) == "open"
