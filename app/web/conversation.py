@@ -46,6 +46,7 @@ from app.http.auth import WebUser
 from app.http.dependencies import SessionDep
 from app.http.refusals import refusal_status, refused
 from app.web.inbox import members
+from app.web.next_conversation import came_from
 from app.web.pages import render
 from app.web.when import PRESETS, SNOOZE_PRESETS, picked_time
 from gmail_sync.html_text import new_part
@@ -203,6 +204,7 @@ def conversation_page(
         "flash": flash,
         "sent": session.get(Message, flash["sent"]) if flash.get("sent") else None,
         "sent_id": flash.get("sent"),
+        "came_from": came_from(request),
         "error": error,
     }
     return render(request, session, user, "conversation.html", context, status_code)

@@ -120,3 +120,77 @@ def test_a_snooze_in_the_past_is_refused_with_the_time_kept(
     assert "must be in the future" in refused.text
     assert 'value="2020-01-02T10:00"' in refused.text
     assert _status(engine, inbox.conversation_id) == "open"
+
+
+def _queue(engine: Engine, inbox: Inbox, subjects: list[str]) -> list[int]:
+    """More open conversations of Olga's mailbox, newest activity first."""
+    with Session(engine) as session:
+        first = session.get(Conversation, inbox.conversation_id)
+        assert first is not None and first.last_message_at is not None
+        made = []
+        for age, subject in enumerate(subjects, start=1):
+            conversation = Conversation(
+                workspace_id=first.workspace_id,
+                mailbox_id=first.mailbox_id,
+                contact_id=first.contact_id,
+                gmail_thread_id=f"queue-{age}",
+                subject=subject,
+                message_count=1,
+                last_message_at=first.last_message_at - timedelta(minutes=age),
+            )
+            session.add(conversation)
+            session.flush()
+            made.append(conversation.id)
+        session.commit()
+    return [found for found in made if found is not None]
+
+
+def test_e_closes_and_opens_the_next_of_the_list_the_agent_came_from(
+    client: TestClient, csrf: str, inbox: Inbox, engine: Engine
+) -> None:
+    second, third = _queue(engine, inbox, ["Second", "Third"])
+    page = client.get(
+        f"/c/{inbox.conversation_id}",
+        headers={"Referer": "http://testserver/inbox?view=all&priority="},
+    ).text
+    assert f'action="/c/{inbox.conversation_id}/close"' in page
+    assert '<input type="hidden" name="from" value="view=all">' in page
+    assert '<a href="/inbox?view=all">← Inbox</a>' in page
+
+    closed = client.post(
+        f"/c/{inbox.conversation_id}/close",
+        data={"csrf_token": csrf, "from": "view=all"},
+        follow_redirects=False,
+    )
+    assert closed.status_code == 303
+    assert closed.headers["location"] == f"/c/{second}?from=view%3Dall"
+    assert _status(engine, inbox.conversation_id) == "closed"
+    following = client.get(closed.headers["location"]).text
+    assert '<input type="hidden" name="from" value="view=all">' in following, "kept for the next e"
+
+    client.post(f"/c/{second}/close", data={"csrf_token": csrf, "from": "view=all"})
+    last = client.post(
+        f"/c/{third}/close",
+        data={"csrf_token": csrf, "from": "view=all"},
+        follow_redirects=False,
+    )
+    nothing_after = last.headers["location"]
+    assert nothing_after == f"/c/{inbox.other_id}?from=view%3Dall", (
+        "the closed one is in Everything"
+    )
+
+
+def test_e_without_a_list_goes_to_the_next_open_one_and_then_back_to_the_inbox(
+    client: TestClient, csrf: str, inbox: Inbox, engine: Engine
+) -> None:
+    (second,) = _queue(engine, inbox, ["Second"])
+    page = client.get(f"/c/{inbox.conversation_id}").text
+    assert '<input type="hidden" name="from" value="">' in page
+    closed = client.post(
+        f"/c/{inbox.conversation_id}/close",
+        data={"csrf_token": csrf, "from": "https://evil.test/?view=bogus"},
+        follow_redirects=False,
+    )
+    assert closed.headers["location"] == f"/c/{second}"
+    last = client.post(f"/c/{second}/close", data={"csrf_token": csrf}, follow_redirects=False)
+    assert last.headers["location"] == "/inbox"
