@@ -7,9 +7,10 @@ actions: snooze from its own control, "Send and close", and `e` going on to the 
 import uuid
 from email.message import EmailMessage
 
-from playwright.sync_api import Browser, Page, Response, expect
+from playwright.sync_api import Browser, Response, expect
 
 from tests.ui.conftest import MAILBOX, Server, signed_in
+from tests.ui.test_journeys import _open_by_search
 from tests.ui.workers_server import workers_server
 
 __all__ = ["workers_server"]
@@ -25,16 +26,6 @@ def _mail(subject: str, word: str, reply_to: str | None = None) -> EmailMessage:
     return mail
 
 
-def _open(page: Page, server: Server, word: str) -> None:
-    for _ in range(60):
-        page.goto(f"{server.url}/inbox?view=all&q={word}")
-        if page.locator("a.row-link").count():
-            break
-        page.wait_for_timeout(500)
-    page.locator("a.row-link").first.click()
-    page.wait_for_url("**/c/*")
-
-
 def _new_conversation(server: Server) -> tuple[str, str]:
     word = uuid.uuid4().hex[:10]
     first = _mail(f"Parcel {word}", word)
@@ -45,9 +36,9 @@ def _new_conversation(server: Server) -> tuple[str, str]:
 def test_ben_replying_reaches_anna_within_two_seconds(browser: Browser, server: Server) -> None:
     word, _ = _new_conversation(server)
     anna = signed_in(browser, server, "anna@tandem.test")
-    _open(anna, server, word)
+    _open_by_search(anna, server, word)
     ben = signed_in(browser, server, "ben@tandem.test")
-    _open(ben, server, word)
+    _open_by_search(ben, server, word)
     expect(anna.locator("#presence")).to_contain_text("Ben Carter is viewing", timeout=2_000)
     ben.fill("#reply-body", "Hello Lea, it left today.")
     expect(anna.locator("#presence")).to_contain_text("Ben Carter is replying", timeout=2_000)
@@ -79,9 +70,9 @@ def test_ben_replying_reaches_anna_across_two_processes(
     for _attempt in range(12):
         anna = signed_in(browser, server, "anna@tandem.test")
         with anna.expect_response(lambda answer: "/events" in answer.url) as stream:
-            _open(anna, server, word)
+            _open_by_search(anna, server, word)
         ben = signed_in(browser, server, "ben@tandem.test")
-        _open(ben, server, word)
+        _open_by_search(ben, server, word)
         expect(anna.locator("#presence")).not_to_contain_text("replying", timeout=5_000)
         with ben.expect_response(_typing_told) as told:
             ben.fill("#reply-body", "Hello Lea, it left today.")
@@ -106,9 +97,9 @@ def test_anna_sending_while_bens_reply_is_queued_is_asked_first(
     server = workers_server
     word, _ = _new_conversation(server)
     anna = signed_in(browser, server, "anna@tandem.test")
-    _open(anna, server, word)
+    _open_by_search(anna, server, word)
     ben = signed_in(browser, server, "ben@tandem.test")
-    _open(ben, server, word)
+    _open_by_search(ben, server, word)
     anna.fill("#reply-body", "Hello Lea, Anna here: it left today.")
     ben.fill("#reply-body", "Hello Lea, Ben here: it left today.")
     ben.click("#send")
@@ -134,7 +125,7 @@ def test_a_new_message_arrives_with_its_marker_and_the_typed_text_stays(
 ) -> None:
     word, first_id = _new_conversation(server)
     anna = signed_in(browser, server, "anna@tandem.test")
-    _open(anna, server, word)
+    _open_by_search(anna, server, word)
     anna.fill("#reply-body", "Half-written answer")
     anna.fill("#note-body", "Half-written note")
     server.deliver(_mail(f"Re: Parcel {word}", f"{word} again, any news?", reply_to=first_id))
@@ -150,7 +141,7 @@ def test_a_new_message_arrives_with_its_marker_and_the_typed_text_stays(
 def test_snooze_from_its_own_control(browser: Browser, server: Server) -> None:
     word, _ = _new_conversation(server)
     anna = signed_in(browser, server, "anna@tandem.test")
-    _open(anna, server, word)
+    _open_by_search(anna, server, word)
     anna.select_option("#snooze-when", "tomorrow9")
     anna.locator("#snooze-form button[type=submit]").click()
     expect(anna.locator(".meta")).to_contain_text("Snoozed until")
@@ -161,7 +152,7 @@ def test_snooze_from_its_own_control(browser: Browser, server: Server) -> None:
 def test_send_and_close(browser: Browser, server: Server) -> None:
     word, _ = _new_conversation(server)
     anna = signed_in(browser, server, "anna@tandem.test")
-    _open(anna, server, word)
+    _open_by_search(anna, server, word)
     anna.fill("#reply-body", "Hello Lea, it arrives tomorrow.")
     anna.click("#send-close")
     expect(anna.locator("#outcome")).to_contain_text("Closed with this reply")

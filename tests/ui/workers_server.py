@@ -11,16 +11,16 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
 from pydantic import AnyHttpUrl, SecretStr
 
+from app.cli.demo import consent_over_emulator
 from app.core.db import get_engine, session_scope
 from app.core.models import utcnow
 from app.core.settings import Settings
-from gmail_sync.connect import claim_connection, finish_connection, start_connection
+from gmail_sync.connect import start_connection
 from gmail_sync.push import push_url
 from gmail_sync.sync import sync_mailbox
 from tests.conftest import demo_port
@@ -45,13 +45,26 @@ def _wait(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
     raise RuntimeError(f"did not answer:\n{log.read_text()[-3000:]}")
 
 
+def _both_workers(url: str, log: Path) -> None:
+    """Until two processes have answered (a worker slow to start on a busy machine is killed
+    and started again by uvicorn's supervisor), each request on a connection of its own."""
+    seen: set[str] = set()
+    deadline = time.monotonic() + 90
+    while len(seen) < 2:
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"one worker only ({seen}):\n{log.read_text()[-3000:]}")
+        with httpx.Client(timeout=5) as fresh:
+            seen.add(fresh.get(url).headers["x-served-by"])
+        time.sleep(0.05)
+
+
 def _cli(env: dict[str, str], *args: str) -> dict[str, object]:
     done = subprocess.run([TANDEM, *args], env=env, capture_output=True, text=True, check=True)
     return dict(json.loads(done.stdout)) if done.stdout.lstrip().startswith("{") else {}
 
 
 def _connect(settings: Settings, workspace_id: int, admin_id: int) -> None:
-    """What an admin's browser does on the mailbox settings page, over the emulator's OAuth."""
+    """What an admin does on the mailbox settings page, over the emulator's OAuth."""
     engine = get_engine(settings.database_url)
     with session_scope(engine) as session:
         _, url = start_connection(
@@ -62,15 +75,7 @@ def _connect(settings: Settings, workspace_id: int, admin_id: int) -> None:
             email=MAILBOX,
             now=utcnow(),
         )
-    consent = httpx.get(url, follow_redirects=False, timeout=10)
-    query = parse_qs(urlsplit(consent.headers["location"]).query)
-    with session_scope(engine) as session:
-        claimed = claim_connection(session=session, state=query["state"][0], now=utcnow())
-        mailbox = finish_connection(
-            session=session, settings=settings, claimed=claimed, code=query["code"][0], now=utcnow()
-        )
-        mailbox_id = mailbox.id
-    assert mailbox_id is not None
+    _, mailbox_id = consent_over_emulator(settings=settings, authorize_url=url)
     sync_mailbox(engine=engine, settings=settings, mailbox_id=mailbox_id)
 
 
@@ -140,6 +145,7 @@ def workers_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]
             )
             try:
                 _wait(f"{url}/healthz", serving, log)
+                _both_workers(f"{url}/healthz", log)
                 yield server
             finally:
                 serving.terminate()
