@@ -2,6 +2,7 @@
 and mark pending") and undone, snooze from its own control, and `e` (close) going on to the
 next conversation of the list the agent came from."""
 
+import re
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -194,3 +195,21 @@ def test_e_without_a_list_goes_to_the_next_open_one_and_then_back_to_the_inbox(
     assert closed.headers["location"] == f"/c/{second}"
     last = client.post(f"/c/{second}/close", data={"csrf_token": csrf}, follow_redirects=False)
     assert last.headers["location"] == "/inbox"
+
+
+def test_e_in_a_search_goes_to_the_next_hit_in_the_lists_order(
+    client: TestClient, csrf: str, inbox: Inbox, engine: Engine
+) -> None:
+    _queue(engine, inbox, ["Parcel one", "Parcel two"])
+    listing = client.get("/inbox", params={"view": "all", "q": "parcel"}).text
+    hits = list(dict.fromkeys(re.findall(r'class="row-link" href="/c/(\d+)"', listing)))
+    assert len(hits) == 2
+    came = "view=all&q=parcel"
+    first = client.post(
+        f"/c/{hits[0]}/close", data={"csrf_token": csrf, "from": came}, follow_redirects=False
+    )
+    assert first.headers["location"] == f"/c/{hits[1]}?from=view%3Dall%26q%3Dparcel"
+    last = client.post(
+        f"/c/{hits[1]}/close", data={"csrf_token": csrf, "from": came}, follow_redirects=False
+    )
+    assert last.headers["location"] == "/inbox?view=all&q=parcel"
