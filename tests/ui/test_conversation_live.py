@@ -9,7 +9,7 @@ from email.message import EmailMessage
 
 from playwright.sync_api import Browser, Response, expect
 
-from tests.ui.conftest import MAILBOX, Server, signed_in
+from tests.ui.conftest import MAILBOX, Server, shot, signed_in
 from tests.ui.test_journeys import _open_by_search
 from tests.ui.workers_server import workers_server
 
@@ -104,13 +104,16 @@ def test_anna_sending_while_bens_reply_is_queued_is_asked_first(
     ben.fill("#reply-body", "Hello Lea, Ben here: it left today.")
     ben.click("#send")
     expect(ben.locator("#outcome")).to_contain_text("Reply goes out")
-    expect(anna.locator("#timeline")).to_contain_text("A reply is queued", timeout=2_000)
+    expect(anna.locator("#timeline")).to_contain_text(
+        "A reply by Ben Carter is queued", timeout=2_000
+    )
     expect(anna.locator("#reply-body")).to_have_value("Hello Lea, Anna here: it left today.")
 
     anna.click("#send")
     expect(anna.locator("#held")).to_contain_text("Ben Carter is sending a reply: send anyway?")
     expect(anna.locator("#reply-body")).to_have_value("Hello Lea, Anna here: it left today.")
     assert anna.locator("#outcome").count() == 0, "nothing sent before she confirms"
+    shot(anna, "conversation-send-anyway")
     anna.click("#send-anyway")
     expect(anna.locator("#outcome")).to_contain_text("Reply goes out")
     for page in (anna, ben):

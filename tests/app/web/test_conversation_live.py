@@ -65,6 +65,7 @@ def test_a_send_while_a_teammates_reply_is_queued_asks_first_and_sends_on_confir
     assert "Anna&#39;s answer." in held.text, "the held text is shown again"
     assert f'formaction="/c/{inbox.conversation_id}/reply?then=closed"' in held.text
     assert '"confirm": true' not in held.text, "the API's wording stays the API's"
+    assert "A reply by ben is queued" in held.text, "whose reply waits, in the outbox lines"
     with Session(engine) as session:
         assert len(session.exec(select(Message).where(Message.direction == "outbound")).all()) == 1
     sent = client.post(
