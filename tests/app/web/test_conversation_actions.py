@@ -213,3 +213,21 @@ def test_e_in_a_search_goes_to_the_next_hit_in_the_lists_order(
         f"/c/{hits[1]}/close", data={"csrf_token": csrf, "from": came}, follow_redirects=False
     )
     assert last.headers["location"] == "/inbox?view=all&q=parcel"
+
+
+def test_undoing_send_and_close_on_a_snoozed_conversation_snoozes_it_again(
+    client: TestClient, csrf: str, inbox: Inbox, engine: Engine
+) -> None:
+    page = f"/c/{inbox.conversation_id}"
+    client.post(f"{page}/snooze", data={"csrf_token": csrf, "when": "tomorrow9"})
+    with Session(engine) as session:
+        snoozed = session.get(Conversation, inbox.conversation_id)
+        assert snoozed is not None and snoozed.snoozed_until is not None
+        until = snoozed.snoozed_until
+    client.post(f"{page}/reply", data={"csrf_token": csrf, "body_text": "Done.", "then": "closed"})
+    assert _status(engine, inbox.conversation_id) == "closed"
+    client.post(f"/outbox/{_reply(engine).id}/cancel", data={"csrf_token": csrf})
+    with Session(engine) as session:
+        back = session.get(Conversation, inbox.conversation_id)
+        assert back is not None
+        assert (back.status, back.snoozed_until) == ("snoozed", until)
