@@ -3,10 +3,13 @@
 A reply takes the path of `POST /api/v1/conversations/{id}/reply`, through the same use case
 (`inbox.replying.queue_agent_reply`): `ReplyIn` validates it (the reply-all chips the agent
 struck out become its `exclude`), `app.http.uploads` takes its files, the pre-send check holds
-one that looks internal (409) until the agent confirms, and a reply with no undo window goes to
-the outbox job after the response (`app.http.outbox`). A refused send shows the page again with
-everything typed, so no draft is lost; files cannot be put back in a file input, so the error
-says to choose them again. Nothing here sends, commits or imports the API.
+one that looks internal, or that a teammate's reply still waiting to go out would double (409),
+until the agent confirms ("Ben Carter is sending a reply: send anyway?"), and a reply with no
+undo window goes to the outbox job after the response (`app.http.outbox`). "Send and close" and
+"Send and mark pending" set the status with the reply, and Undo takes it back
+(`inbox.send_and_mark`). A refused send shows the page again with everything typed, so no draft
+is lost; files cannot be put back in a file input, so the error says to choose them again.
+Nothing here sends, commits or imports the API.
 """
 
 from dataclasses import dataclass

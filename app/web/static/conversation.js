@@ -62,6 +62,7 @@
     const detail = event.detail;
     if (detail.kind === "presence" && detail.data.conversation_id === conversationId) refreshSoon(50);
   });
+  window.addEventListener("pageshow", function (event) { if (event.persisted) refreshPresence(); });
   window.addEventListener("pagehide", function () {
     const form = new FormData();
     form.append("csrf_token", body.dataset.csrf || "");
