@@ -17,6 +17,7 @@ from fastapi.responses import RedirectResponse
 from sqlmodel import Session
 
 from app.core.db import get_scoped
+from app.core.errors import Invalid
 from app.core.models import Conversation, ConversationStatus, User, id_of, utcnow
 from app.http.auth import WebUser
 from app.http.dependencies import SessionDep
@@ -77,9 +78,12 @@ def next_in(
     inbox = query.to_filter()
     current = id_of(conversation)
     if query.q.strip():
-        rows = search_conversations(
-            session=session, user=user, inbox=inbox, q=query.q[:200], limit=PAGE_SIZE, offset=0
-        ).items
+        try:
+            rows = search_conversations(
+                session=session, user=user, inbox=inbox, q=query.q[:200], limit=PAGE_SIZE, offset=0
+            ).items
+        except Invalid:  # a search with nothing to search for lists nothing
+            return None
         ids = [id_of(row) for row in rows]
         rest = ids[ids.index(current) + 1 :] if current in ids else ids
         return next((found for found in rest if found != current), None)

@@ -213,6 +213,12 @@ def test_e_in_a_search_goes_to_the_next_hit_in_the_lists_order(
         f"/c/{hits[1]}/close", data={"csrf_token": csrf, "from": came}, follow_redirects=False
     )
     assert last.headers["location"] == "/inbox?view=all&q=parcel"
+    nothing = client.post(
+        f"/c/{inbox.conversation_id}/close",
+        data={"csrf_token": csrf, "from": "view=all&q=!!!"},
+        follow_redirects=False,
+    )
+    assert nothing.headers["location"] == "/inbox?view=all&q=%21%21%21", "back to that list"
 
 
 def test_undoing_send_and_close_on_a_snoozed_conversation_snoozes_it_again(
