@@ -35,7 +35,6 @@ from app.core.models import (
     Message,
     Template,
     User,
-    Workspace,
     id_of,
     utcnow,
 )
@@ -44,7 +43,7 @@ from app.http.dependencies import SessionDep
 from app.http.outbox import OutboxDep
 from app.http.refusals import refusal_status, refused
 from app.http.uploads import read_attachments, text_fields
-from app.web.conversation import Draft, conversation_page
+from app.web.conversation import Draft, agent_zone, conversation_page
 from app.web.inbox import members
 from app.web.pages import render
 from app.web.when import picked_time
@@ -170,8 +169,7 @@ def _queue(
     _check_news(session, conversation, form)
     now = utcnow()
     if form.promise:
-        workspace = session.get(Workspace, user.workspace_id)
-        zone = workspace.timezone if workspace else "UTC"
+        zone = agent_zone(session, user)
         promised = picked_time(form.promise, form.promise_custom, zone_name=zone, now=now)
         body = body.model_copy(update={"promise_by": promised})
     queued, found = queue_agent_reply(

@@ -47,7 +47,7 @@ from app.http.dependencies import SessionDep
 from app.http.refusals import refusal_status, refused
 from app.web.inbox import members
 from app.web.next_conversation import came_from
-from app.web.pages import render
+from app.web.pages import reader_zone, render
 from app.web.when import PRESETS, SNOOZE_PRESETS, picked_time
 from gmail_sync.html_text import new_part
 from gmail_sync.mime_headers import bare_address
@@ -289,11 +289,11 @@ def snooze(
     custom: Annotated[str, Form()] = "",
 ) -> Response:
     """Its own small form, so a snooze never depends on the status picked beside it: snoozed
-    until the preset (read in the workspace's zone) or the custom time."""
+    until the preset or the custom time, read in the agent's zone."""
     conversation = get_scoped(session, Conversation, id, user.workspace_id)
     now = utcnow()
     try:
-        until = picked_time(when, custom, zone_name=workspace_zone(session, user), now=now)
+        until = picked_time(when, custom, zone_name=agent_zone(session, user), now=now)
         change_conversation(
             session=session,
             conversation=conversation,
@@ -310,10 +310,10 @@ def snooze(
     return RedirectResponse(f"/c/{id}", status_code=status.HTTP_303_SEE_OTHER)
 
 
-def workspace_zone(session: Session, user: User) -> str:
-    """Where the picked times (\"today 17:00\") are read."""
-    workspace = session.get(Workspace, user.workspace_id)
-    return workspace.timezone if workspace else "UTC"
+def agent_zone(session: Session, user: User) -> str:
+    """Where the picked times ("today 17:00", a custom time) are read: the agent's own zone,
+    else the team's, the zone the page shows times in (`reader_zone`)."""
+    return reader_zone(user, session.get(Workspace, user.workspace_id)).key
 
 
 @router.post("/c/{id}/promise")
@@ -329,7 +329,7 @@ def promise(
     conversation = get_scoped(session, Conversation, id, user.workspace_id)
     now = utcnow()
     try:
-        due = picked_time(when, custom, zone_name=workspace_zone(session, user), now=now)
+        due = picked_time(when, custom, zone_name=agent_zone(session, user), now=now)
         make_promise(session, conversation=conversation, user=user, due_at=due, now=now)
     except (ValueError, TandemError) as exc:
         error = refused(session, exc)

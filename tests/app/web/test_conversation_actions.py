@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
-from app.core.models import Conversation, Message, MessageState, Workspace
+from app.core.models import Conversation, Message, MessageState, User, Workspace
 from tests.app.web.conftest import Inbox
 from tests.conftest import Member
 
@@ -88,11 +88,18 @@ def _zone(engine: Engine, workspace_id: int, name: str) -> None:
         session.commit()
 
 
-def test_snooze_works_from_its_own_control_in_the_workspaces_zone(
+def test_snooze_works_from_its_own_control_in_the_agents_zone(
     client: TestClient, csrf: str, inbox: Inbox, engine: Engine, admin: Member
 ) -> None:
-    """Before, "Snooze until" did nothing unless Status said Snoozed too."""
-    _zone(engine, admin.workspace_id, "Europe/Berlin")
+    """Before, "Snooze until" did nothing unless Status said Snoozed too. The agent's own zone
+    wins over the team's."""
+    _zone(engine, admin.workspace_id, "Asia/Tokyo")
+    with Session(engine) as session:
+        agent = session.get(User, admin.user_id)
+        assert agent is not None
+        agent.timezone = "Europe/Berlin"
+        session.add(agent)
+        session.commit()
     page = client.get(f"/c/{inbox.conversation_id}").text
     assert f'action="/c/{inbox.conversation_id}/snooze"' in page
     for label in ("Later today (in 3 hours)", "Tomorrow 9:00", "Next Monday 9:00", "Custom…"):
