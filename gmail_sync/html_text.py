@@ -32,7 +32,21 @@ MAX_HTML_FOR_TEXT = 1024 * 1024
 _TAGS = (nh3.ALLOWED_TAGS - {"map", "area"}) | {"font", "tfoot", "big", "section", "main"}
 _DROPPED_WITH_CONTENT = {"script", "style", "title", "noscript", "template", "iframe", "object"}
 _ATTRIBUTES = {
-    "*": {"style", "align", "valign", "dir", "lang", "title", "width", "height", "bgcolor"},
+    # `class` and `id` only as the quote markers `_keep_attribute` lets through
+    "*": {
+        "style",
+        "align",
+        "valign",
+        "dir",
+        "lang",
+        "title",
+        "width",
+        "height",
+        "bgcolor",
+        "class",
+        "id",
+    },
+    "blockquote": {"type"},
     "a": {"href"},
     "img": {"src", "alt", "border"},
     "table": {"border", "cellpadding", "cellspacing"},
@@ -74,9 +88,17 @@ _DISPLAYABLE = {
 
 
 def _keep_attribute(tag: str, attribute: str, value: str) -> str | None:
-    """nh3 calls this for every attribute; it must never raise."""
+    """nh3 calls this for every attribute; it must never raise. Of `class`, `id` and
+    blockquote's `type` only what marks quoted history is kept, so the stored HTML can still
+    be shown without it (`new_part`)."""
     if attribute in ("href", "src") and value.lstrip()[:5].lower() == "data:":
         return value if tag == "img" and _INLINE_IMAGE.match(value) else None
+    if attribute == "class":
+        return " ".join(name for name in value.split() if name in _QUOTE_CLASSES) or None
+    if attribute == "id":
+        return value if value.lower() in _QUOTE_IDS else None
+    if attribute == "type" and tag == "blockquote":
+        return value if value.lower() == "cite" else None
     return value
 
 
@@ -163,6 +185,44 @@ _QUOTE_CLASSES = frozenset(
 _QUOTE_IDS = frozenset({"divrplyfwdmsg", "appendonsend"})
 _SPACES = re.compile(r"\s+")
 _BLANK_LINES = re.compile(r"\n{3,}")
+
+
+def new_part(html: str) -> str | None:
+    """The HTML before the first quoted-history marker (everything from the marker on is the
+    quote: Outlook's history follows its marker as siblings), for showing a reply without the
+    history it quotes; None when there is no marker or nothing readable comes before it. The
+    browser closes the tags the cut leaves open."""
+    finder = _QuoteFinder()
+    try:
+        finder.feed(html[:MAX_HTML_FOR_TEXT])
+        finder.close()
+    except _QuoteFound as found:
+        line, column = found.position
+        start = 0
+        for _ in range(line - 1):
+            start = html.index("\n", start) + 1
+        cut = html[: start + column]
+        return cut if html_to_text(cut).visible.strip() else None
+    except Exception:  # html.parser is lenient, but this must hold for any input
+        return None
+    return None
+
+
+class _QuoteFound(Exception):
+    def __init__(self, position: tuple[int, int]) -> None:
+        self.position = position
+
+
+class _QuoteFinder(HTMLParser):
+    """Stops at the first quote marker's start tag, where `getpos()` is that tag's line and
+    column."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if _is_quote_marker(tag, {name: value or "" for name, value in attrs}):
+            raise _QuoteFound(self.getpos())
 
 
 def _is_quote_marker(tag: str, attrs: dict[str, str]) -> bool:

@@ -35,6 +35,15 @@ class Viewer:
     typing: bool
 
 
+class TeammateSending(Conflict):
+    """The double-reply hold: names whose replies are about to go, so a page can ask in its
+    own words ("Ben Carter is sending a reply: send anyway?")."""
+
+    def __init__(self, message: str, names: list[str]) -> None:
+        super().__init__(message)
+        self.names = names
+
+
 @dataclass(frozen=True)
 class PendingReply:
     message_id: int
@@ -149,17 +158,19 @@ def teammates_sending(
 def hold_double_reply(
     session: Session, *, conversation_id: int | None, user: User, confirmed: bool = False
 ) -> None:
-    """Raises Conflict (409) naming the teammate whose reply is about to go, unless the agent
-    confirmed (the same `confirm` that lets a reply past the internal-context check)."""
+    """Raises TeammateSending (a Conflict, 409) naming the teammate whose reply is about to go,
+    unless the agent confirmed (the same `confirm` that lets a reply past the internal-context
+    check)."""
     if confirmed or conversation_id is None:
         return
     pending = teammates_sending(session, conversation_id=conversation_id, user_id=id_of(user))
     if pending:
-        names = ", ".join(dict.fromkeys(reply.author_name for reply in pending))
-        verb = "is" if len({reply.author_id for reply in pending}) == 1 else "are"
-        raise Conflict(
-            f"{names} {verb} sending a reply to this conversation: send yours anyway? "
-            'If so, send it again with "confirm": true.'
+        names = list(dict.fromkeys(reply.author_name for reply in pending))
+        verb = "is" if len(names) == 1 else "are"
+        raise TeammateSending(
+            f"{', '.join(names)} {verb} sending a reply to this conversation: send yours "
+            'anyway? If so, send it again with "confirm": true.',
+            names,
         )
 
 

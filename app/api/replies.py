@@ -41,10 +41,11 @@ from app.http.dependencies import SessionDep
 from app.http.outbox import OutboxDep
 from app.http.uploads import MAX_FILES, read_attachments, text_fields
 from gmail_sync.compose import OutgoingAttachment
-from gmail_sync.send import QueuedReply, cancel_reply, outgoing_message, retry_reply
+from gmail_sync.send import QueuedReply, outgoing_message, retry_reply
 from inbox.promise_text import DetectedPromise
 from inbox.promises import make_promise
 from inbox.replying import ReplyIn, queue_agent_reply
+from inbox.send_and_mark import cancel_and_unmark
 
 router = APIRouter(tags=["replies"])
 
@@ -318,7 +319,7 @@ def read_outgoing(id: int, user: CurrentUser, session: SessionDep) -> OutgoingOu
 def cancel_outgoing(id: int, user: CurrentUser, session: SessionDep) -> OutgoingOut:
     """Cancels a reply in its undo window (409 once it is on its way); its text stays."""
     message = outgoing_message(session, id, user.workspace_id)
-    cancel_reply(session=session, message=message, actor=user, now=utcnow())
+    cancel_and_unmark(session, message=message, actor=user, now=utcnow())
     return outgoing_out(session, message)
 
 

@@ -119,15 +119,27 @@ def connect_demo_mailbox(*, settings: Settings, language: str = "en") -> None:
             email=DEMO_MAILBOX,
             now=utcnow(),
         )
-    consent = httpx.get(url, follow_redirects=False, timeout=10)
-    query = parse_qs(urlsplit(consent.headers["location"]).query)
+    workspace_id, mailbox_id = consent_over_emulator(
+        settings=settings, authorize_url=url, display_name=DEMO_MAILBOX_NAME
+    )
+    sync_mailbox(engine=engine, settings=settings, mailbox_id=mailbox_id)
     with session_scope(engine) as session:
+        stage_demo_inbox(session, workspace_id=workspace_id, now=utcnow())
+
+
+def consent_over_emulator(
+    *, settings: Settings, authorize_url: str, display_name: str = ""
+) -> tuple[int, int]:
+    """The rest of a connection `start_connection` began: the emulator consents at once for
+    the mailbox named in `authorize_url`, as an admin's browser would on Google's page, and the
+    mailbox is connected with the code it hands back. Returns (workspace id, mailbox id)."""
+    consent = httpx.get(authorize_url, follow_redirects=False, timeout=10)
+    query = parse_qs(urlsplit(consent.headers["location"]).query)
+    with session_scope(get_engine(settings.database_url)) as session:
         claimed = claim_connection(session=session, state=query["state"][0], now=utcnow())
         mailbox = finish_connection(
             session=session, settings=settings, claimed=claimed, code=query["code"][0], now=utcnow()
         )
-        mailbox.display_name = DEMO_MAILBOX_NAME
-        workspace_id, mailbox_id = mailbox.workspace_id, id_of(mailbox)
-    sync_mailbox(engine=engine, settings=settings, mailbox_id=mailbox_id)
-    with session_scope(engine) as session:
-        stage_demo_inbox(session, workspace_id=workspace_id, now=utcnow())
+        if display_name:
+            mailbox.display_name = display_name
+        return mailbox.workspace_id, id_of(mailbox)

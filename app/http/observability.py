@@ -1,9 +1,11 @@
 """Structured logs: every log record is one JSON line, and every request logs one record with
 method, path, status, duration and a request id (taken from `X-Request-ID` or made up, and sent
-back in the response)."""
+back in the response). The response also says which process answered (`X-Served-By`, its pid,
+also in the log record), so with `tandem serve --workers N` one can tell the workers apart."""
 
 import json
 import logging
+import os
 import sys
 import time
 import uuid
@@ -70,6 +72,7 @@ class RequestLogMiddleware:
                 status_code = message["status"]
                 message.setdefault("headers", [])
                 message["headers"].append((b"x-request-id", request_id.encode("latin-1")))
+                message["headers"].append((b"x-served-by", str(os.getpid()).encode()))
             await send(message)
 
         try:
@@ -83,5 +86,6 @@ class RequestLogMiddleware:
                     "status": status_code,
                     "duration_ms": round((time.perf_counter() - started) * 1000, 2),
                     "request_id": request_id,
+                    "pid": os.getpid(),
                 },
             )

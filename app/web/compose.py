@@ -3,15 +3,18 @@
 A reply takes the path of `POST /api/v1/conversations/{id}/reply`, through the same use case
 (`inbox.replying.queue_agent_reply`): `ReplyIn` validates it (the reply-all chips the agent
 struck out become its `exclude`), `app.http.uploads` takes its files, the pre-send check holds
-one that looks internal (409) until the agent confirms, and a reply with no undo window goes to
-the outbox job after the response (`app.http.outbox`). A refused send shows the page again with
-everything typed, so no draft is lost; files cannot be put back in a file input, so the error
-says to choose them again. Nothing here sends, commits or imports the API.
+one that looks internal, or that a teammate's reply still waiting to go out would double (409),
+until the agent confirms ("Ben Carter is sending a reply: send anyway?"), and a reply with no
+undo window goes to the outbox job after the response (`app.http.outbox`). "Send and close" and
+"Send and mark pending" set the status with the reply, and Undo takes it back
+(`inbox.send_and_mark`). A refused send shows the page again with everything typed, so no draft
+is lost; files cannot be put back in a file input, so the error says to choose them again.
+Nothing here sends, commits or imports the API.
 """
 
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Form, Request, status
 from fastapi.responses import (
@@ -26,21 +29,31 @@ from sqlmodel import Session, col, select
 
 from app.core.db import get_scoped
 from app.core.errors import Conflict, Invalid, TandemError
-from app.core.models import Conversation, Message, Template, User, Workspace, id_of, utcnow
+from app.core.models import (
+    Conversation,
+    ConversationStatus,
+    Message,
+    Template,
+    User,
+    id_of,
+    utcnow,
+)
 from app.http.auth import WebUser
 from app.http.dependencies import SessionDep
 from app.http.outbox import OutboxDep
 from app.http.refusals import refusal_status, refused
 from app.http.uploads import read_attachments, text_fields
-from app.web.conversation import Draft, conversation_page
+from app.web.conversation import Draft, agent_zone, conversation_page
 from app.web.inbox import members
 from app.web.pages import render
 from app.web.when import picked_time
 from gmail_sync.compose import OutgoingAttachment
-from gmail_sync.send import cancel_reply, outgoing_message, retry_reply
+from gmail_sync.send import outgoing_message, retry_reply
 from gmail_sync.thread_people import ANSWERABLE
 from inbox import note_taking
+from inbox.presence import TeammateSending
 from inbox.replying import ReplyIn, queue_agent_reply
+from inbox.send_and_mark import cancel_and_unmark, mark_with_reply
 from inbox.templates import render_for
 
 router = APIRouter()
@@ -55,12 +68,13 @@ class ReplyForm(BaseModel):
     template_id: str = ""
     promise: str = ""
     promise_custom: str = ""
+    then: Literal["", "pending", "closed"] = ""
     confirm: bool = False
     seen_at: AwareDatetime | None = None
 
-    def draft(self, *, held: bool = False) -> Draft:
+    def draft(self, *, held: bool = False, sending: list[str] | None = None) -> Draft:
         fields = self.model_dump(exclude={"confirm", "seen_at", "exclude"})
-        return Draft(**fields, held=held, extra={"exclude": self.exclude})
+        return Draft(**fields, held=held, sending=sending or [], extra={"exclude": self.exclude})
 
     def reply_in(self) -> ReplyIn:
         """The API's validation of the same fields (`ReplyIn`); raises Invalid with every
@@ -96,6 +110,8 @@ async def posted_reply(request: Request) -> PostedReply:
     route parameter makes FastAPI close it."""
     async with request.form() as form:
         values: dict[str, Any] = {"exclude": []}
+        if "then" in request.query_params:  # "Send anyway" after "Send and close" was held
+            values["then"] = request.query_params["then"]
         for name, value in text_fields(form):
             if name == "exclude":
                 values["exclude"].append(value)
@@ -153,8 +169,7 @@ def _queue(
     _check_news(session, conversation, form)
     now = utcnow()
     if form.promise:
-        workspace = session.get(Workspace, user.workspace_id)
-        zone = workspace.timezone if workspace else "UTC"
+        zone = agent_zone(session, user)
         promised = picked_time(form.promise, form.promise_custom, zone_name=zone, now=now)
         body = body.model_copy(update={"promise_by": promised})
     queued, found = queue_agent_reply(
@@ -166,7 +181,20 @@ def _queue(
         now=now,
         delay=delay,
     )
-    outcome: dict[str, Any] = {"sent": id_of(queued.message), "dropped": queued.dropped}
+    if form.then:
+        mark_with_reply(
+            session,
+            conversation=conversation,
+            user=user,
+            message=queued.message,
+            status=ConversationStatus(form.then),
+            now=now,
+        )
+    outcome: dict[str, Any] = {
+        "sent": id_of(queued.message),
+        "dropped": queued.dropped,
+        "then": form.then,
+    }
     if found is not None:
         outcome["detected"] = {"due_at": found.due_at.isoformat(), "phrase": found.phrase}
     return outcome
@@ -199,10 +227,14 @@ def _refused_reply(
     posted: PostedReply,
     exc: ValueError | TandemError,
 ) -> Response:
-    error = refused(session, exc)
-    if posted.files or posted.file_problem:
-        error = f"{error}. Your text is kept, but attached files are not: choose them again."
-    draft = posted.form.draft(held=isinstance(exc, Conflict))
+    error: str | None = refused(session, exc)
+    sending = exc.names if isinstance(exc, TeammateSending) else None
+    files_lost = "Your text is kept, but attached files are not: choose them again."
+    if sending:  # the composer asks "… is sending a reply: send anyway?" in its own words
+        error = files_lost if posted.files or posted.file_problem else None
+    elif posted.files or posted.file_problem:
+        error = f"{error}. {files_lost}"
+    draft = posted.form.draft(held=isinstance(exc, Conflict), sending=sending)
     code = refusal_status(exc)
     return conversation_page(request, session, user, id, draft=draft, error=error, status_code=code)
 
@@ -250,11 +282,12 @@ def add_note(
 
 @router.post("/outbox/{id}/cancel")
 def undo(id: int, request: Request, user: WebUser, session: SessionDep) -> Response:
-    """Undo within the window: the reply is cancelled and its text comes back to the box."""
+    """Undo within the window: the reply is cancelled, its text comes back to the box and the
+    status it was sent with is undone too (`inbox.send_and_mark`)."""
     message = outgoing_message(session, id, user.workspace_id)
     conversation_id = message.conversation_id
     try:
-        cancel_reply(session=session, message=message, actor=user, now=utcnow())
+        cancel_and_unmark(session, message=message, actor=user, now=utcnow())
     except TandemError as exc:
         error = refused(session, exc)
         return conversation_page(

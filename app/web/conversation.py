@@ -1,16 +1,25 @@
-"""The conversation page: the timeline of messages and internal notes, the controls (assignee,
-status, priority, tags, snooze, promise), the contact's other conversations, the sandboxed
-frame that shows an email's HTML (who else is looking is `app.web.presence`'s).
+"""The conversation page: the timeline of messages and internal notes (also alone, for the
+open page to fetch again as things arrive), the controls (assignee, status, priority, tags,
+snooze, promise), the contact's other conversations, the sandboxed frame that shows an email's
+HTML (who else is looking is `app.web.presence`'s).
 
 The timeline is read by `inbox.timeline`, as the API and the add-on read it, and changes go
 through `inbox.changes` and `inbox.promises`, as in the API; this module never imports the API
-nor commits (the request does). Email HTML is never put in Tandem's page: it is served to a
-`sandbox=""` frame under a policy of its own that runs no script and loads no remote image until
-the agent asks for them.
+nor commits (the request does).
+
+Email HTML is never put in Tandem's page: it is served to a frame under a policy of its own that
+runs no script and loads no remote image until the agent asks for them. The frame is sized to
+its content by the page (conversation.js reads the framed document's height), which needs the
+frame's document to be same-origin: the frame is `sandbox="allow-same-origin"` and never
+`allow-scripts`, so the mail's own script stays dead by the sandbox as well as by the policy
+(`script-src` falls back to `default-src 'none'`), and only Tandem's page reaches in. A size
+worked out on the server could not know the fonts, the width or the images. The framed
+document gets Tandem's font and a base style that keeps images and tables inside the width,
+and shows only the new part of a reply (`new_part`) when the rest is the quoted history the
+page offers under "Show quoted history", so the history shows once.
 """
 
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Request, status
@@ -37,8 +46,10 @@ from app.http.auth import WebUser
 from app.http.dependencies import SessionDep
 from app.http.refusals import refusal_status, refused
 from app.web.inbox import members
-from app.web.pages import render
-from app.web.when import PRESETS, picked_time
+from app.web.next_conversation import came_from
+from app.web.pages import reader_zone, render
+from app.web.when import PRESETS, SNOOZE_PRESETS, picked_time
+from gmail_sync.html_text import new_part
 from gmail_sync.mime_headers import bare_address
 from gmail_sync.thread_people import reply_preview
 from inbox.changes import change_conversation
@@ -61,7 +72,9 @@ OUTBOX = (MessageState.QUEUED, MessageState.SENDING, MessageState.FAILED)
 
 @dataclass
 class Draft:
-    """What the agent typed, shown back when a send is refused so nothing is lost."""
+    """What the agent typed, shown back when a send is refused so nothing is lost; `held` when
+    the pre-send check asks first, `sending` naming the teammates whose replies are about to
+    go when that is why."""
 
     body_text: str = ""
     mode: str = "all"
@@ -71,14 +84,39 @@ class Draft:
     promise: str = ""
     promise_custom: str = ""
     note: str = ""
+    then: str = ""
     held: bool = False
+    sending: list[str] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)
+
+
+def framed_html(message: Message) -> str | None:
+    """The HTML the frame shows: without the quoted history when the message has one the page
+    shows apart (`quoted_text`) and it can be cut off the HTML; the whole HTML otherwise."""
+    if not message.html_body:
+        return None
+    if message.quoted_text:
+        return new_part(message.html_body) or message.html_body
+    return message.html_body
+
+
+def _quote_apart(message: Message) -> bool:
+    """Whether "Show quoted history" adds anything: the history is not in the frame."""
+    if not message.quoted_text:
+        return False
+    return not message.html_body or framed_html(message) != message.html_body
 
 
 def _timeline(timeline: Timeline) -> list[dict[str, Any]]:
     """The template's entries, in the order they happened; notes carry their rendered HTML."""
     return [
-        {"kind": "message", "at": entry.at, "item": entry.message, "files": entry.attachments}
+        {
+            "kind": "message",
+            "at": entry.at,
+            "item": entry.message,
+            "files": entry.attachments,
+            "quote_apart": _quote_apart(entry.message),
+        }
         if isinstance(entry, TimelineMessage)
         else {
             "kind": "note",
@@ -115,6 +153,20 @@ def _outbox(timeline: Timeline) -> list[Message]:
     ]
 
 
+def _shown(session: Session, user: User, conversation: Conversation) -> dict[str, Any]:
+    """What the timeline fragment shows, on the page and when fetched again alone."""
+    timeline = read_timeline(session=session, conversation=conversation)
+    team = members(session, user)
+    return {
+        "c": conversation,
+        "timeline": _timeline(timeline),
+        "outbox": _outbox(timeline),
+        "team": team,
+        "people": {member.id: member for member in team},
+        "now": utcnow(),
+    }
+
+
 def conversation_page(
     request: Request,
     session: Session,
@@ -127,25 +179,20 @@ def conversation_page(
 ) -> HTMLResponse:
     conversation = get_scoped(session, Conversation, id, user.workspace_id)
     contact = session.get(Contact, conversation.contact_id) if conversation.contact_id else None
-    timeline = read_timeline(session=session, conversation=conversation)
-    team = members(session, user)
     flash: dict[str, Any] = request.session.pop("flash", None) or {}
     templates = session.exec(
         select(Template).where(Template.workspace_id == user.workspace_id).order_by(Template.name)
     ).all()
     context = {
-        "c": conversation,
+        **_shown(session, user, conversation),
         "contact": contact,
-        "timeline": _timeline(timeline),
         "recipients": _recipients(session, conversation),
         "history": contact_history(session=session, conversation=conversation),
-        "outbox": _outbox(timeline),
-        "team": team,
-        "people": {member.id: member for member in team},
         "templates": templates,
         "statuses": list(ConversationStatus),
         "priorities": list(Priority),
         "presets": PRESETS,
+        "snooze_presets": SNOOZE_PRESETS,
         "reminders": find_reminders(
             session,
             workspace_id=user.workspace_id,
@@ -156,8 +203,9 @@ def conversation_page(
         "draft": draft or Draft(),
         "flash": flash,
         "sent": session.get(Message, flash["sent"]) if flash.get("sent") else None,
+        "sent_id": flash.get("sent"),
+        "came_from": came_from(request),
         "error": error,
-        "now": utcnow(),
     }
     return render(request, session, user, "conversation.html", context, status_code)
 
@@ -169,6 +217,17 @@ def show(id: int, request: Request, user: WebUser, session: SessionDep) -> HTMLR
     return conversation_page(request, session, user, id)
 
 
+@router.get("/c/{id}/timeline")
+def timeline_part(
+    id: int, request: Request, user: WebUser, session: SessionDep, sent: int | None = None
+) -> HTMLResponse:
+    """The timeline alone, fetched again by the open page when a message, a note or a reply's
+    step arrives; `sent` is the reply the page's outcome box already shows."""
+    conversation = get_scoped(session, Conversation, id, user.workspace_id)
+    context = {**_shown(session, user, conversation), "sent_id": sent}
+    return render(request, session, user, "_timeline.html", context)
+
+
 @router.post("/c/{id}/unread")
 def unread(id: int, user: WebUser, session: SessionDep) -> RedirectResponse:
     """Leaves it for a teammate to pick up: unread again, and back to the inbox."""
@@ -176,9 +235,7 @@ def unread(id: int, user: WebUser, session: SessionDep) -> RedirectResponse:
     return RedirectResponse("/inbox", status_code=status.HTTP_303_SEE_OTHER)
 
 
-def _changes(
-    form: dict[str, str], conversation: Conversation, zone: str, now: datetime
-) -> dict[str, Any]:
+def _changes(form: dict[str, str], conversation: Conversation) -> dict[str, Any]:
     """The controls form as `change_conversation` changes; raises ValueError on bad input."""
     assignee = form.get("assignee", "")
     if assignee and not assignee.isdigit():
@@ -189,10 +246,6 @@ def _changes(
         "priority": Priority(form.get("priority", conversation.priority)),
         "tags": [tag.strip() for tag in form.get("tags", "").split(",")],
     }
-    if form.get("snooze"):
-        changes["snoozed_until"] = picked_time(
-            form["snooze"], form.get("snooze_custom", ""), zone_name=zone, now=now
-        )
     return changes
 
 
@@ -210,11 +263,11 @@ def update(
     session: SessionDep,
     form: Annotated[dict[str, str], Depends(_controls)],
 ) -> Response:
-    """Assignee, status, priority, tags and snooze in one form; only real changes are audited."""
+    """Assignee, status, priority and tags in one form; only real changes are audited."""
     conversation = get_scoped(session, Conversation, id, user.workspace_id)
     now = utcnow()
     try:
-        changes = _changes(form, conversation, workspace_zone(session, user), now)
+        changes = _changes(form, conversation)
         change_conversation(
             session=session, conversation=conversation, actor=user, changes=changes, now=now
         )
@@ -226,10 +279,41 @@ def update(
     return RedirectResponse(f"/c/{id}", status_code=status.HTTP_303_SEE_OTHER)
 
 
-def workspace_zone(session: Session, user: User) -> str:
-    """Where the picked times (\"today 17:00\") are read."""
-    workspace = session.get(Workspace, user.workspace_id)
-    return workspace.timezone if workspace else "UTC"
+@router.post("/c/{id}/snooze")
+def snooze(
+    id: int,
+    request: Request,
+    user: WebUser,
+    session: SessionDep,
+    when: Annotated[str, Form()] = "",
+    custom: Annotated[str, Form()] = "",
+) -> Response:
+    """Its own small form, so a snooze never depends on the status picked beside it: snoozed
+    until the preset or the custom time, read in the agent's zone."""
+    conversation = get_scoped(session, Conversation, id, user.workspace_id)
+    now = utcnow()
+    try:
+        until = picked_time(when, custom, zone_name=agent_zone(session, user), now=now)
+        change_conversation(
+            session=session,
+            conversation=conversation,
+            actor=user,
+            changes={"snoozed_until": until},
+            now=now,
+        )
+    except (ValueError, TandemError) as exc:
+        error = refused(session, exc)
+        draft = Draft(extra={"snooze": when, "snooze_custom": custom})
+        return conversation_page(
+            request, session, user, id, draft=draft, error=error, status_code=refusal_status(exc)
+        )
+    return RedirectResponse(f"/c/{id}", status_code=status.HTTP_303_SEE_OTHER)
+
+
+def agent_zone(session: Session, user: User) -> str:
+    """Where the picked times ("today 17:00", a custom time) are read: the agent's own zone,
+    else the team's, the zone the page shows times in (`reader_zone`)."""
+    return reader_zone(user, session.get(Workspace, user.workspace_id)).key
 
 
 @router.post("/c/{id}/promise")
@@ -245,7 +329,7 @@ def promise(
     conversation = get_scoped(session, Conversation, id, user.workspace_id)
     now = utcnow()
     try:
-        due = picked_time(when, custom, zone_name=workspace_zone(session, user), now=now)
+        due = picked_time(when, custom, zone_name=agent_zone(session, user), now=now)
         make_promise(session, conversation=conversation, user=user, due_at=due, now=now)
     except (ValueError, TandemError) as exc:
         error = refused(session, exc)
@@ -255,13 +339,22 @@ def promise(
     return RedirectResponse(f"/c/{id}", status_code=status.HTTP_303_SEE_OTHER)
 
 
+#: The framed mail's defaults, before its own styles: the page's font and colour, no margin to
+#: leave a blank band, nothing wider than the frame.
+_FRAME_STYLE = (
+    'html{font:15px/1.5 system-ui,-apple-system,"Segoe UI",sans-serif;color:#1f2933;'
+    "background:#fff}body{margin:0;padding:1px 0;overflow-wrap:anywhere}"
+    "img{max-width:100%;height:auto}table{max-width:100%}pre{white-space:pre-wrap}"
+    "blockquote{margin:0 0 0 .8em;padding-left:.8em;border-left:3px solid #cbd2d9}"
+)
+
+
 def _frame_document(html: str, policy: str) -> str:
     return (
         '<!doctype html><html><head><meta charset="utf-8">'
         f'<meta http-equiv="Content-Security-Policy" content="{policy}">'
-        "<style>body{font:14px/1.5 system-ui,sans-serif;margin:8px;color:#1f2933;"
-        "overflow-wrap:anywhere}img{max-width:100%}</style></head>"
-        f"<body>{html}</body></html>"
+        f'<meta name="viewport" content="width=device-width"><style>{_FRAME_STYLE}</style>'
+        f"</head><body>{html}</body></html>"
     )
 
 
@@ -271,11 +364,13 @@ def message_html(
 ) -> HTMLResponse:
     """The sanitized HTML for the sandboxed frame; remote images only with `images=1`."""
     message = get_scoped(session, Message, message_id, user.workspace_id)
-    if message.conversation_id != id or not message.html_body:
+    html = framed_html(message)
+    if message.conversation_id != id or html is None:
         raise NotFound(f"message {message_id} has no HTML in conversation {id}")
     policy = FRAME_POLICY_WITH_IMAGES if images else FRAME_POLICY
-    response = HTMLResponse(_frame_document(message.html_body, policy))
-    response.headers["Content-Security-Policy"] = policy + "; frame-ancestors 'self'; sandbox"
+    response = HTMLResponse(_frame_document(html, policy))
+    sandbox = "; frame-ancestors 'self'; sandbox allow-same-origin"
+    response.headers["Content-Security-Policy"] = policy + sandbox
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Referrer-Policy"] = "no-referrer"
     return response

@@ -30,7 +30,8 @@ def here(
     tab: Annotated[str, Form(max_length=32), ONE_LINE] = "",
     leaving: Annotated[bool, Form()] = False,
 ) -> HTMLResponse:
-    """Refreshed by the page every few seconds (and once more, `leaving`, when it closes)."""
+    """Refreshed by the page at once when its reply box fills or empties or a `presence` event
+    comes, every 10 s anyway, and once more, `leaving`, when it closes; answers the line."""
     conversation = get_scoped(session, Conversation, id, user.workspace_id)
     others: list[Viewer] = []
     if leaving:
@@ -39,4 +40,5 @@ def here(
         others = refresh(
             session, conversation=conversation, user=user, tab=tab, typing=typing, now=utcnow()
         )
-    return render(request, session, user, "_presence.html", {"others": others, "cid": id})
+    context = {"others": others, "line_only": True}
+    return render(request, session, user, "_presence.html", context)

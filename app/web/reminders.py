@@ -17,7 +17,7 @@ from app.core.models import Conversation, Reminder, utcnow
 from app.http.auth import WebUser
 from app.http.dependencies import SessionDep
 from app.http.refusals import refusal_status, refused
-from app.web.conversation import conversation_page, workspace_zone
+from app.web.conversation import agent_zone, conversation_page
 from app.web.when import picked_time
 from inbox.reminders import ReminderIn, cancel_reminder, schedule_reminder
 
@@ -42,7 +42,7 @@ def remind(
         if whom and not whom.isdigit():
             raise ValueError("Choose whom to remind.")
         body = ReminderIn(
-            due_at=picked_time(when, custom, zone_name=workspace_zone(session, user), now=now),
+            due_at=picked_time(when, custom, zone_name=agent_zone(session, user), now=now),
             text=text,
             user_id=int(whom) if whom.isdigit() else None,
             kind="followup" if unless_answered else "custom",

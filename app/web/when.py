@@ -1,5 +1,6 @@
-"""Times people pick in forms ("in 1 h", "today 17:00", "tomorrow 10:00", a custom local time),
-read in the workspace's time zone and returned in UTC.
+"""Times people pick in forms ("in 1 h", "today 17:00", "tomorrow 10:00", a custom local time;
+for a snooze "later today", "tomorrow 9:00", "next Monday 9:00"), read in the workspace's time
+zone and returned in UTC.
 
 Pure and UI-only: whether such a time is acceptable (in the future, within limits) is decided
 by the domain functions the pages then call.
@@ -15,6 +16,14 @@ PRESETS = {
     "tomorrow10": "Tomorrow 10:00",
     "custom": "Custom…",
 }
+#: A snooze's presets: the times a conversation is usually put away until.
+SNOOZE_PRESETS = {
+    "later": "Later today (in 3 hours)",
+    "tomorrow9": "Tomorrow 9:00",
+    "monday9": "Next Monday 9:00",
+    "custom": "Custom…",
+}
+LATER_TODAY = timedelta(hours=3)
 
 
 def picked_time(preset: str, custom: str, *, zone_name: str, now: datetime) -> datetime:
@@ -25,9 +34,15 @@ def picked_time(preset: str, custom: str, *, zone_name: str, now: datetime) -> d
         return now + timedelta(hours=1)
     if preset == "today17":
         return datetime.combine(local_now.date(), time(17), zone).astimezone(UTC)
-    if preset == "tomorrow10":
+    if preset == "later":
+        return now + LATER_TODAY
+    if preset in ("tomorrow10", "tomorrow9"):
         tomorrow = local_now.date() + timedelta(days=1)
-        return datetime.combine(tomorrow, time(10), zone).astimezone(UTC)
+        hour = 10 if preset == "tomorrow10" else 9
+        return datetime.combine(tomorrow, time(hour), zone).astimezone(UTC)
+    if preset == "monday9":
+        monday = local_now.date() + timedelta(days=7 - local_now.weekday())
+        return datetime.combine(monday, time(9), zone).astimezone(UTC)
     if preset == "custom":
         try:
             wall = datetime.fromisoformat(custom.strip())

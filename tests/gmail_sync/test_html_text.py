@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from gmail_sync.html_text import REMOTE_IMAGE_ATTRIBUTE, html_to_text, sanitize_html
+from gmail_sync.html_text import REMOTE_IMAGE_ATTRIBUTE, html_to_text, new_part, sanitize_html
 
 
 @pytest.mark.parametrize(
@@ -142,3 +142,34 @@ def test_malformed_html_never_raises(html: str) -> None:
 
 def test_a_head_without_its_end_tag_does_not_hide_the_body() -> None:
     assert html_to_text("<head><title>x</title><body>Body text").visible == "Body text"
+
+
+@pytest.mark.parametrize(
+    ("html", "new"),
+    [
+        (
+            '<div dir="ltr">Thanks!<br>\nSee you</div>\n<div class="gmail_quote">'
+            "<div>On Mon, Anna wrote:</div><blockquote>old</blockquote></div>",
+            '<div dir="ltr">Thanks!<br>\nSee you</div>\n',
+        ),
+        (
+            '<p>Fine.</p><div id="divRplyFwdMsg"><b>From:</b> Anna</div><div>old text</div>',
+            "<p>Fine.</p>",
+        ),
+        ('<p>Yes.</p>\n\n<blockquote type="cite">old</blockquote>', "<p>Yes.</p>\n\n"),
+    ],
+)
+def test_new_part_is_the_html_before_the_quote_marker(html: str, new: str) -> None:
+    assert new_part(html) == new
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        "<p>No history here.</p>",
+        '<div class="gmail_quote">only history</div>',
+        '<p>&nbsp;</p><blockquote type="cite">only history</blockquote>',
+    ],
+)
+def test_new_part_is_none_without_a_marker_or_without_a_new_part(html: str) -> None:
+    assert new_part(html) is None

@@ -65,7 +65,7 @@ def test_nothing_runs_and_nothing_loads(browser: Browser, server: Server, tracke
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
     _open_by_search(page, server, word)
     frame_element = page.locator("iframe.mail-html").last
-    expect(frame_element).to_have_attribute("sandbox", "")
+    expect(frame_element).to_have_attribute("sandbox", "allow-same-origin")
     frame = frame_element.content_frame
     expect(frame.locator("body")).to_contain_text("Please pay the invoice.")
     page.wait_for_timeout(1500)

@@ -1,6 +1,7 @@
 """The main journeys of an agent's day in a real browser against a live Tandem."""
 
 import base64
+import re
 import uuid
 from email.message import EmailMessage
 
@@ -76,7 +77,10 @@ def test_agent_day(browser: Browser, server: Server) -> None:
     expect(page.locator("#assignee")).to_have_value(
         page.locator("#assignee option", has_text="Anna Petrova").get_attribute("value") or ""
     )
+    closed = page.url.split("#")[0]
     page.keyboard.press("e")
+    expect(page).not_to_have_url(re.compile(re.escape(closed) + "(#.*)?$"))
+    page.goto(closed)
     expect(page.locator("#status")).to_have_value("closed")
     shot(page, "conversation-closed")
 

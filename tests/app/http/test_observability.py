@@ -2,6 +2,7 @@
 
 import json
 import logging
+import os
 
 import pytest
 from fastapi.testclient import TestClient
@@ -23,6 +24,7 @@ def test_each_request_logs_one_json_line(
     assert line["status"] == 200
     assert line["request_id"] == "req-42"
     assert isinstance(line["duration_ms"], float)
+    assert line["pid"] == os.getpid() == int(response.headers["x-served-by"]), "which worker"
 
 
 def test_a_request_id_is_made_up_when_none_is_sent(client: TestClient) -> None:

@@ -17,7 +17,8 @@ def test_page_shows_messages_notes_and_history(client: TestClient, csrf: str, in
     assert "Internal note — not visible to the client" in page.text
     assert "VIP client, be quick" in page.text
     assert "Old login question" in page.text, "the contact's other conversation"
-    assert 'sandbox=""' in page.text
+    assert 'sandbox="allow-same-origin"' in page.text, "sized by the page, never scripted"
+    assert "allow-scripts" not in page.text
     assert "tracker.example" not in page.text, "email HTML never enters Tandem's page"
     assert "Piotr &lt;piotr@client.test&gt;" in page.text, "reply-all keeps the Cc"
 
@@ -28,7 +29,8 @@ def test_email_frame_runs_nothing_and_blocks_remote_images(
     url = f"/c/{inbox.conversation_id}/messages/{inbox.message_id}/html"
     frame = client.get(url)
     policy = frame.headers["Content-Security-Policy"]
-    assert "default-src 'none'" in policy and "sandbox" in policy
+    assert "default-src 'none'" in policy and "sandbox allow-same-origin" in policy
+    assert "script-src" not in policy and "allow-scripts" not in policy
     assert "https:" not in policy.split("img-src")[1]
     assert "https:" in client.get(url, params={"images": "1"}).headers["Content-Security-Policy"]
     assert client.get(f"/c/{inbox.other_id}/messages/{inbox.message_id}/html").status_code == 404
@@ -176,3 +178,59 @@ def test_note_with_mention_notifies_the_teammate(
 )
 def test_attachment_sizes_read_naturally(size: int, shown: str) -> None:
     assert file_size(size) == shown
+
+
+def _html_reply(engine: Engine, inbox: Inbox, html: str, quoted: str) -> int:
+    with Session(engine) as session:
+        first = session.get(Message, inbox.message_id)
+        assert first is not None
+        reply = Message(
+            workspace_id=first.workspace_id,
+            conversation_id=inbox.conversation_id,
+            mailbox_id=first.mailbox_id,
+            gmail_id=f"g-{len(html)}",
+            from_address="olga@client.test",
+            subject="Re: Invoice is wrong",
+            date=first.date,
+            visible_text="Thanks, that works.",
+            quoted_text=quoted,
+            html_body=html,
+            rfc_message_id=f"r{len(html)}@client.test",
+        )
+        session.add(reply)
+        session.commit()
+        assert reply.id is not None
+        return reply.id
+
+
+def test_an_html_reply_shows_its_quoted_history_once(
+    client: TestClient, csrf: str, inbox: Inbox, engine: Engine
+) -> None:
+    """The frame shows the new part; the history is under "Show quoted history" only."""
+    html = (
+        '<div dir="ltr">Thanks, that works.</div>'
+        '<div class="gmail_quote"><div>On Mon, Anna wrote:</div>'
+        "<blockquote>Please try the new invoice.</blockquote></div>"
+    )
+    reply_id = _html_reply(
+        engine, inbox, html, "On Mon, Anna wrote:\n> Please try the new invoice."
+    )
+    framed = client.get(f"/c/{inbox.conversation_id}/messages/{reply_id}/html").text
+    assert "Thanks, that works." in framed
+    assert "Please try the new invoice." not in framed
+    assert "font:15px/1.5 system-ui" in framed and "img{max-width:100%" in framed
+    page = client.get(f"/c/{inbox.conversation_id}").text
+    history = page.split(f'id="message-{reply_id}"')[1].split("</li>")[0]
+    assert "Show quoted history" in history and "Please try the new invoice." in history
+
+
+def test_a_quote_the_frame_cannot_cut_off_is_shown_in_the_frame_only(
+    client: TestClient, csrf: str, inbox: Inbox, engine: Engine
+) -> None:
+    html = "<p>Thanks, that works.</p><p>&gt; Please try the new invoice.</p>"
+    reply_id = _html_reply(engine, inbox, html, "> Please try the new invoice.")
+    framed = client.get(f"/c/{inbox.conversation_id}/messages/{reply_id}/html").text
+    assert "Please try the new invoice." in framed
+    page = client.get(f"/c/{inbox.conversation_id}").text
+    entry = page.split(f'id="message-{reply_id}"')[1].split("</li>")[0]
+    assert "Show quoted history" not in entry
