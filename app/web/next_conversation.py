@@ -19,6 +19,7 @@ from sqlmodel import Session
 from app.core.db import get_scoped
 from app.core.errors import Invalid
 from app.core.models import Conversation, ConversationStatus, User, id_of, utcnow
+from app.core.plain_text import ONE_LINE
 from app.http.auth import WebUser
 from app.http.dependencies import SessionDep
 from app.web.inbox import PAGE_SIZE, InboxQuery
@@ -97,7 +98,7 @@ def close_and_next(
     id: int,
     user: WebUser,
     session: SessionDep,
-    came: Annotated[str, Form(alias="from", max_length=2000)] = "",
+    came: Annotated[str, Form(alias="from", max_length=2000), ONE_LINE] = "",
 ) -> RedirectResponse:
     """Closes the conversation and opens the next of the list (keeping the list for the next
     `e`), or goes back to the list when it was the last."""

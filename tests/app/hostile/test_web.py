@@ -34,7 +34,7 @@ LATER = "2099-01-01T10:00"
 
 #: Forms a route reads itself rather than through `Form()` parameters: their text fields.
 READ_BY_THE_ROUTE = {
-    "/c/{id}/update": ("assignee", "status", "priority", "tags", "snooze", "snooze_custom"),
+    "/c/{id}/update": ("assignee", "status", "priority", "tags"),
     "/c/{id}/reply": (
         "body_text",
         "mode",
@@ -45,6 +45,7 @@ READ_BY_THE_ROUTE = {
         "promise",
         "promise_custom",
         "seen_at",
+        "then",
     ),
 }
 
@@ -69,12 +70,12 @@ VALID: dict[str, dict[str, str]] = {
     "/inbox/bulk": {"action": "close", "ids": "{conversation}", "back": "/inbox?view=open"},
     "/c/{id}/update": {
         "assignee": "",
-        "status": "snoozed",
+        "status": "pending",
         "priority": "high",
         "tags": "billing, vip",
-        "snooze": "custom",
-        "snooze_custom": LATER,
     },
+    "/c/{id}/snooze": {"when": "custom", "custom": LATER},
+    "/c/{id}/close": {"from": "view=open"},
     "/c/{id}/promise": {"when": "custom", "custom": LATER},
     "/c/{id}/reminders": {
         "when": "custom",
@@ -92,6 +93,7 @@ VALID: dict[str, dict[str, str]] = {
         "promise": "custom",
         "promise_custom": LATER,
         "seen_at": "2026-11-20T09:00:00+00:00",
+        "then": "pending",
     },
     "/c/{id}/notes": {"body": "Client wants a call on Monday."},
     "/c/{id}/presence": {"tab": "tab-1"},
@@ -184,7 +186,7 @@ def _text_fields(route: APIRoute) -> list[str]:
             fields = annotation.model_fields.items()
             names += [name for name, field in fields if _is_text(field.annotation)]
         elif _is_text(annotation):
-            names.append(param.name)
+            names.append(param.alias or param.name)
     return names
 
 
