@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Form, Request, status
+from fastapi import APIRouter, Form, Query, Request, status
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlmodel import Session, col, select
 
@@ -36,6 +36,8 @@ from inbox.views import InboxFilter, View, counts
 router = APIRouter()
 
 PAGE_SIZE = 50
+#: The most rows the live list asks for at once: the first page and the pages appended to it.
+MAX_ROWS = 500
 VIEW_LABELS = {
     View.MINE: "Mine",
     View.UNASSIGNED: "Unassigned",
@@ -123,14 +125,16 @@ class Rows:
     next_cursor: str | None
 
 
-def _rows(session: Session, user: User, query: InboxQuery, cursor: str | None) -> Rows:
+def _rows(
+    session: Session, user: User, query: InboxQuery, cursor: str | None, size: int = PAGE_SIZE
+) -> Rows:
     found = list_page(
         session=session,
         user=user,
         inbox=query.to_filter(),
         q=query.q[:200].strip() or None,
         cursor=cursor or None,
-        limit=PAGE_SIZE,
+        limit=size,
     )
     ids = [id_of(row) for row in found.items]
     return Rows(
@@ -246,12 +250,13 @@ def inbox_rows(
     since: str = "",
     until: str = "",
     cursor: str = "",
+    size: Annotated[int, Query(ge=1, le=MAX_ROWS)] = PAGE_SIZE,
 ) -> HTMLResponse:
-    """A page of rows alone, for htmx to append after "Load more" (and for the live list to
-    refresh its first page); a bad query or cursor is a 422 with the reason."""
+    """A page of rows alone, for htmx to append after "Load more"; the live list asks for as
+    many rows as it shows (`size`) to refresh them. A bad query or cursor is a 422."""
     query = InboxQuery(view, q, status, assignee, tag, priority, mailbox, since, until)
     try:
-        rows = _rows(session, user, query, cursor)
+        rows = _rows(session, user, query, cursor, size)
     except (ValueError, TandemError) as exc:
         return render(request, session, user, "_inbox_rows.html", {"rows_error": str(exc)}, 422)
     context = _row_context(session, user, query, rows)
