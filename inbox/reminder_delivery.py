@@ -142,6 +142,7 @@ def _email_row(
         "workspace_id": reminder.workspace_id,
         "user_id": id_of(user),
         "reminder_id": id_of(reminder),
+        "conversation_id": reminder.conversation_id,
         "to_address": user.email,
         "subject": one_line(f"Tandem reminder: {text}")[:300],
         "body": body,
