@@ -15,8 +15,9 @@ from fastapi.templating import Jinja2Templates
 from sqlmodel import Session, col, func, select
 
 from app.core.live import newest_id
-from app.core.models import Notification, User, Workspace, utcnow
+from app.core.models import Mailbox, MailboxStatus, Notification, User, Workspace, utcnow
 from app.http.auth import csrf_token
+from inbox.sla import zone_or_utc
 
 #: Tandem's own pages run only Tandem's own script and style; email HTML never reaches them
 #: (it is served to a sandboxed frame with a policy of its own, see `conversation.py`).
@@ -58,9 +59,16 @@ def file_size(size: int) -> str:
     return f"{size / 1024 / 1024:.1f} MB"
 
 
+def on_day(moment: datetime, zone_name: str) -> str:
+    """ "4 Dec at 09:12" in the workspace's zone: when something happened, in plain words."""
+    local = moment.astimezone(zone_or_utc(zone_name))
+    return f"{local.day} {local:%b} at {local:%H:%M}"
+
+
 templates.env.filters["ago"] = ago
 templates.env.filters["stamp"] = stamp
 templates.env.filters["file_size"] = file_size
+templates.env.filters["on_day"] = on_day
 
 
 def unread_notifications(session: Session, user: User) -> int:
@@ -70,6 +78,20 @@ def unread_notifications(session: Session, user: User) -> int:
                 Notification.user_id == user.id, col(Notification.read_at).is_(None)
             )
         ).one()
+    )
+
+
+def stopped_mailboxes(session: Session, user: User) -> list[Mailbox]:
+    """The workspace's mailboxes that need an admin to reconnect them: every page says so."""
+    return list(
+        session.exec(
+            select(Mailbox)
+            .where(
+                Mailbox.workspace_id == user.workspace_id,
+                Mailbox.status == MailboxStatus.NEEDS_REAUTH,
+            )
+            .order_by(col(Mailbox.email))
+        )
     )
 
 
@@ -87,6 +109,7 @@ def render(
         full.setdefault("workspace", session.get(Workspace, user.workspace_id))
         full.setdefault("unread", unread_notifications(session, user))
         full.setdefault("live_after", newest_id(session.connection()))
+        full.setdefault("stopped_mailboxes", stopped_mailboxes(session, user))
     response = templates.TemplateResponse(request, name, full, status_code=status_code)
     response.headers["Content-Security-Policy"] = PAGE_POLICY
     return response
