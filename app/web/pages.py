@@ -15,7 +15,15 @@ from fastapi.templating import Jinja2Templates
 from sqlmodel import Session, col, func, select
 
 from app.core.live import newest_id
-from app.core.models import Mailbox, MailboxStatus, Notification, User, Workspace, utcnow
+from app.core.models import (
+    Mailbox,
+    MailboxStatus,
+    Notification,
+    Role,
+    User,
+    Workspace,
+    utcnow,
+)
 from app.http.auth import csrf_token
 from inbox.sla import zone_or_utc
 
@@ -82,13 +90,15 @@ def unread_notifications(session: Session, user: User) -> int:
 
 
 def stopped_mailboxes(session: Session, user: User) -> list[Mailbox]:
-    """The workspace's mailboxes that need an admin to reconnect them: every page says so."""
+    """The workspace's mailboxes that need an admin to reconnect them, every page says so; a
+    mailbox still waiting for its first authorization has not stopped anything."""
     return list(
         session.exec(
             select(Mailbox)
             .where(
                 Mailbox.workspace_id == user.workspace_id,
                 Mailbox.status == MailboxStatus.NEEDS_REAUTH,
+                col(Mailbox.connected_at).is_not(None),
             )
             .order_by(col(Mailbox.email))
         )
@@ -112,7 +122,20 @@ def render(
         full.setdefault("stopped_mailboxes", stopped_mailboxes(session, user))
     response = templates.TemplateResponse(request, name, full, status_code=status_code)
     response.headers["Content-Security-Policy"] = PAGE_POLICY
+    if user is not None and user.role == Role.ADMIN and full.get("stopped_mailboxes"):
+        allow_consent_form(request, response)
     return response
+
+
+def allow_consent_form(request: Request, response: HTMLResponse) -> None:
+    """Lets the page's Connect (or Reconnect) form lead on to the consent page: Google's, or
+    the emulator's in the demo."""
+    emulator = request.app.state.settings.gmail_emulator_url
+    consent = str(emulator).rstrip("/") if emulator else "https://accounts.google.com"
+    policy = response.headers["Content-Security-Policy"]
+    response.headers["Content-Security-Policy"] = policy.replace(
+        "form-action 'self';", f"form-action 'self' {consent};"
+    )
 
 
 def is_htmx(request: Request) -> bool:

@@ -30,6 +30,7 @@ def stop(engine: Engine, member: Member) -> int:
             email="support@acme.test",
             credentials_encrypted="sealed",
             status=MailboxStatus.CONNECTED,
+            connected_at=STOPPED_AT,
             last_synced_at=STOPPED_AT,
         )
         reason = "Google refused the mailbox's token: invalid_grant: Token has been revoked."
@@ -49,7 +50,10 @@ def test_admins_see_the_banner_with_reconnect_on_every_page(
         assert SAID in page, path
         assert 'action="/settings/mailboxes"' in page
         assert "Reconnect support@acme.test</button>" in page
-    assert "An admin needs to reconnect it" not in client.get("/inbox").text
+    inbox = client.get("/inbox")
+    assert "An admin needs to reconnect it" not in inbox.text
+    policy = inbox.headers["Content-Security-Policy"]
+    assert "form-action 'self' https://accounts.google.com;" in policy, "Reconnect may go on"
 
 
 def test_agents_see_the_banner_without_the_button(
@@ -62,6 +66,22 @@ def test_agents_see_the_banner_without_the_button(
     assert SAID in page
     assert "An admin needs to reconnect it." in page
     assert "Reconnect support@acme.test</button>" not in page
+    assert "form-action 'self';" in client.get("/inbox").headers["Content-Security-Policy"]
+
+
+def test_a_mailbox_waiting_for_its_first_authorization_is_no_banner(
+    client: TestClient, csrf: str, engine: Engine, admin: Member
+) -> None:
+    with session_scope(engine) as session:
+        session.add(
+            Mailbox(
+                workspace_id=admin.workspace_id,
+                email="new@acme.test",
+                status=MailboxStatus.NEEDS_REAUTH,
+                last_error="Waiting for Google authorization",
+            )
+        )
+    assert 'id="mailbox-banner"' not in client.get("/inbox").text
 
 
 def test_another_workspace_never_sees_the_banner(
