@@ -11,6 +11,8 @@ from playwright.sync_api import Browser, Page, expect
 
 from tests.ui.conftest import ARTIFACTS, MAILBOX, Server, shot, signed_in
 
+NO_SIDEWAYS_SCROLL = "document.documentElement.scrollWidth <= window.innerWidth"
+
 
 def mail(
     subject: str, *, sender: str = "Lea <lea@client.test>", reply_to: str = ""
@@ -61,6 +63,46 @@ def test_every_open_conversation_is_reachable_and_the_last_page_ends_at_the_coun
     assert len(seen) == len(set(seen)) == open_count(page), "the last page ends at the count"
     listed = set(page.locator("li.conversation .subject").all_inner_texts())
     assert subjects <= listed, "every one of the 120 is reachable"
+    page.locator("main").click(position={"x": 2, "y": 2})
+    for _ in range(55):
+        page.keyboard.press("j")
+    appended = page.locator("li.conversation").nth(54)
+    expect(appended).to_have_class(re.compile(r"\bfocused\b"))
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"**/c/{seen[54]}")
+    page.context.close()
+
+
+def test_bulk_actions_reach_appended_rows_and_updates_wait_while_rows_are_checked(
+    browser: Browser, server: Server
+) -> None:
+    word = uuid.uuid4().hex[:8]
+    for index in range(55):
+        server.deliver(mail(f"Refund {word} {index:02d}"))
+    page = signed_in(browser, server, "anna@tandem.test", width=1366)
+    for _ in range(60):
+        page.goto(f"{server.url}/inbox?view=open&q={word}")
+        load_everything(page)
+        if page.locator("li.conversation").count() >= 55:
+            break
+        page.wait_for_timeout(1000)
+    page.goto(f"{server.url}/inbox?view=open")
+    load_everything(page)
+    last = page.locator("li.conversation", has_text=f"Refund {word} 00")
+    last.locator("input[name=ids]").check()
+    newcomer = f"Lost key {word}"
+    server.deliver(mail(newcomer))
+    expect(page.locator("#live-bar")).to_contain_text("1 update", timeout=5_000)
+    expect(page.locator("li.conversation", has_text=newcomer)).to_have_count(0)
+    page.locator("#live-bar button").click()
+    expect(page.locator("li.conversation", has_text=newcomer)).to_be_visible()
+    expect(last.locator("input[name=ids]")).to_be_checked()
+    page.select_option("#bulk-action", label="Assign to Anna Petrova")
+    page.locator("#bulk button[type=submit]").click()
+    page.wait_for_load_state()
+    page.goto(f"{server.url}/inbox?view=mine&q={word}")
+    expect(page.locator("li.conversation")).to_have_count(1)
+    expect(page.locator("li.conversation")).to_contain_text(f"Refund {word} 00")
     page.context.close()
 
 
@@ -80,6 +122,7 @@ def test_new_mail_appears_in_an_open_inbox_within_2_s_without_a_reload(
     assert page.evaluate("window.tandemNotReloaded") is True
     shot(page, "inbox-1366")
     page.set_viewport_size({"width": 390, "height": 844})
+    assert page.evaluate(NO_SIDEWAYS_SCROLL), "the list fits a phone"
     shot(page, "inbox-390")
     page.locator("li.conversation").first.scroll_into_view_if_needed()
     page.screenshot(path=str(ARTIFACTS / "inbox-390-rows.png"))
@@ -135,6 +178,7 @@ def test_a_mailbox_google_stopped_accepting_shows_a_banner_and_reconnects(
         agent.reload()
         expect(agent.locator("#mailbox-banner")).to_contain_text("An admin needs to reconnect it.")
         expect(agent.locator("#mailbox-banner button")).to_have_count(0)
+        assert agent.evaluate(NO_SIDEWAYS_SCROLL), "the banner fits a phone"
         shot(agent, "banner-390")
         expect(admin.locator("#unread-count")).not_to_have_text("0")
         admin.locator("#mailbox-banner button", has_text="Reconnect support@acme.test").click()
