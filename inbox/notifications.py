@@ -1,6 +1,7 @@
-"""A team member's in-app notifications (mentions, assignments, reminders): reading their own
-and marking them read. Whoever decides to notify writes the row; this module only reads and
-marks, and never reaches another user's notifications. Flushes, never commits.
+"""A team member's in-app notifications (mentions, assignments, reminders, a client's reply,
+a mailbox that stopped syncing): reading their own and marking them read. Whoever decides to
+notify writes the row (through `app.core.notices`); this module only reads and marks, and
+never reaches another user's notifications. Flushes, never commits.
 """
 
 from datetime import datetime

@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Form, Query, Request, status
+from fastapi import APIRouter, Depends, Form, Query, Request, status
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlmodel import Session, col, select
 
@@ -213,25 +213,16 @@ def home(_user: WebUser) -> RedirectResponse:
     return RedirectResponse("/inbox", status_code=status.HTTP_303_SEE_OTHER)
 
 
+#: The query string of the list (FastAPI reads InboxQuery's fields as query parameters).
+QueryDep = Annotated[InboxQuery, Depends()]
+
+
 @router.get("/inbox")
 def inbox(
-    request: Request,
-    user: WebUser,
-    session: SessionDep,
-    view: str = View.OPEN.value,
-    q: str = "",
-    status: str = "",
-    assignee: str = "",
-    tag: str = "",
-    priority: str = "",
-    mailbox: str = "",
-    since: str = "",
-    until: str = "",
-    cursor: str = "",
+    request: Request, user: WebUser, session: SessionDep, query: QueryDep, cursor: str = ""
 ) -> HTMLResponse:
     """The list's first page, or (`cursor`, the "Load more" link without JavaScript) a later
     one on its own."""
-    query = InboxQuery(view, q, status, assignee, tag, priority, mailbox, since, until)
     return inbox_page(request, session, user, query, cursor=cursor)
 
 
@@ -240,21 +231,12 @@ def inbox_rows(
     request: Request,
     user: WebUser,
     session: SessionDep,
-    view: str = View.OPEN.value,
-    q: str = "",
-    status: str = "",
-    assignee: str = "",
-    tag: str = "",
-    priority: str = "",
-    mailbox: str = "",
-    since: str = "",
-    until: str = "",
+    query: QueryDep,
     cursor: str = "",
     size: Annotated[int, Query(ge=1, le=MAX_ROWS)] = PAGE_SIZE,
 ) -> HTMLResponse:
     """A page of rows alone, for htmx to append after "Load more"; the live list asks for as
     many rows as it shows (`size`) to refresh them. A bad query or cursor is a 422."""
-    query = InboxQuery(view, q, status, assignee, tag, priority, mailbox, since, until)
     try:
         rows = _rows(session, user, query, cursor, size)
     except (ValueError, TandemError) as exc:
