@@ -189,3 +189,21 @@ def test_a_mailbox_google_stopped_accepting_shows_a_banner_and_reconnects(
     expect(admin.locator("#mailbox-banner")).to_have_count(0)
     agent.context.close()
     admin.context.close()
+
+
+def test_a_conversation_a_teammate_closes_leaves_the_open_list_without_a_reload(
+    browser: Browser, server: Server
+) -> None:
+    subject = f"Cancel order {uuid.uuid4().hex[:8]}"
+    server.deliver(mail(subject))
+    anna = signed_in(browser, server, "anna@tandem.test", width=1366)
+    expect(anna.locator("li.conversation", has_text=subject)).to_be_visible(timeout=10_000)
+    anna.evaluate("window.tandemNotReloaded = true")
+    ben = signed_in(browser, server, "ben@tandem.test", width=1366)
+    ben.locator("li.conversation", has_text=subject).locator("input[name=ids]").check()
+    ben.select_option("#bulk-action", label="Close")
+    ben.locator("#bulk button[type=submit]").click()
+    expect(anna.locator("li.conversation", has_text=subject)).to_have_count(0, timeout=2_000)
+    assert anna.evaluate("window.tandemNotReloaded") is True
+    ben.context.close()
+    anna.context.close()
