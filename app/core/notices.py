@@ -18,13 +18,13 @@ from app.core.plain_text import one_line
 
 def notify(session: Session, notice: Notification, *, now: datetime) -> None:
     """Writes `notice`, tells its user's tabs, and queues its e-mail when the workspace mails
-    its agents."""
+    its agents and the user has not turned e-mail off."""
     session.add(notice)
     session.flush()
     publish_notification(session, notice)
     if mails_agents(session, notice.workspace_id):
         user = session.get(User, notice.user_id)
-        if user is not None and user.is_active:
+        if user is not None and user.is_active and user.email_notifications:
             session.add(notice_email(notice, user.email, now))
 
 

@@ -33,6 +33,8 @@ class User(SQLModel, table=True):
     is_active: bool = Field(default=True, nullable=False)
     is_available: bool = Field(default=True, nullable=False)
     signature: str = Field(default="", sa_type=Text, nullable=False)
+    #: Their notifications also by e-mail, when the workspace has an SMTP server.
+    email_notifications: bool = Field(default=True, nullable=False)
     created_at: datetime = created_field()
     last_login_at: datetime | None = time_field()
 

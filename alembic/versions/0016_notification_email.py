@@ -1,5 +1,6 @@
-"""agent email conversation: the conversation an e-mail to a team member is about, so the
-mail job writes the link to it with the server's public address when it sends
+"""notification email: the conversation an e-mail to a team member is about (the mail job
+writes the link to it with the server's public address when it sends), and whether each
+person wants their notifications by e-mail
 
 Revision ID: 0016
 Revises: 0015
@@ -27,9 +28,14 @@ def upgrade() -> None:
             ["id"],
             ondelete="SET NULL",
         )
+    op.add_column(
+        "user",
+        sa.Column("email_notifications", sa.Boolean(), nullable=False, server_default=sa.true()),
+    )
 
 
 def downgrade() -> None:
+    op.drop_column("user", "email_notifications")
     with op.batch_alter_table("agent_email", schema=None) as batch_op:
         batch_op.drop_constraint(
             batch_op.f("fk_agent_email_conversation_id_conversation"), type_="foreignkey"
