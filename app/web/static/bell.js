@@ -1,6 +1,7 @@
 // The notification bell on every signed-in page follows the user's notifications live: the
 // unread count is fetched again when a notification arrives or is read (in any of the user's
-// tabs), and a new one shows as a small toast linking to its conversation. Text is set as
+// tabs), and a new one shows as a small toast linking to its conversation (or, for a mailbox
+// that stopped syncing, to Settings, where an admin reconnects it). Text is set as
 // text, never as HTML. Events come from live.js (`tandem:live`).
 "use strict";
 
@@ -20,8 +21,10 @@
     const item = document.createElement("div");
     item.className = "toast";
     item.setAttribute("role", "status");
-    const text = data.conversation_id ? document.createElement("a") : document.createElement("span");
-    if (data.conversation_id) text.href = "/c/" + encodeURIComponent(data.conversation_id);
+    const target = data.conversation_id ? "/c/" + encodeURIComponent(data.conversation_id)
+      : data.kind === "mailbox_reauth" ? "/settings" : null;
+    const text = document.createElement(target ? "a" : "span");
+    if (target) text.href = target;
     text.textContent = data.text || "New notification";
     const close = document.createElement("button");
     close.type = "button";

@@ -56,3 +56,20 @@ def test_opening_a_conversation_reads_its_notifications_only(
 def test_the_badge_needs_a_signed_in_user(client: TestClient) -> None:
     answer = client.get("/notifications/badge", follow_redirects=False)
     assert answer.status_code in (303, 401)
+
+
+def test_a_mailbox_alert_in_the_menu_leads_to_settings(
+    client: TestClient, csrf: str, engine: Engine, admin: Member
+) -> None:
+    with session_scope(engine) as session:
+        session.add(
+            Notification(
+                workspace_id=admin.workspace_id,
+                user_id=admin.user_id,
+                kind="mailbox_reauth",
+                text="Mail to support@acme.test stopped arriving",
+                created_at=utcnow(),
+            )
+        )
+    menu = client.get("/notifications").text
+    assert '<a href="/settings">Mail to support@acme.test stopped arriving</a>' in menu
