@@ -153,6 +153,8 @@ def test_rows_show_a_plain_one_line_preview_number_initials_and_due_badge(
     assert '<span aria-hidden="true">AK</span>' in row
     assert "Assigned to Anna Kowalska" in row
     assert 'class="badge due"' in row and "Due in 1 d" in row
+    due = START + timedelta(days=2)
+    assert f'title="Reply due {due.day} {due:%b} at {due:%H:%M}"' in row, "in the workspace's zone"
 
 
 def test_a_conversation_without_messages_has_no_preview(
