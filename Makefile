@@ -4,7 +4,7 @@ BIN := $(VENV)/bin
 PYTHON ?= python3
 POSTGRES_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 
-.PHONY: install run test test-sqlite test-postgres lint format chromium
+.PHONY: install run test test-sqlite test-postgres lint format chromium catalogs messages
 
 # Re-installs only when pyproject.toml changes.
 $(VENV)/.installed: pyproject.toml
@@ -15,12 +15,25 @@ $(VENV)/.installed: pyproject.toml
 
 install: $(VENV)/.installed
 
-run: install
+# Translations: each catalog (app/locales/<code>/LC_MESSAGES/tandem.po) is compiled when it
+# changes; `make messages` extracts the marked strings and merges them into every catalog.
+CATALOGS := $(wildcard app/locales/*/LC_MESSAGES/tandem.po)
+
+%.mo: %.po $(VENV)/.installed
+	$(BIN)/pybabel compile --statistics -D tandem -i $< -o $@
+
+catalogs: $(CATALOGS:.po=.mo)
+
+messages: install
+	$(BIN)/pybabel extract -F babel.cfg --no-location --sort-output -o app/locales/tandem.pot .
+	$(BIN)/pybabel update --no-fuzzy-matching -D tandem -i app/locales/tandem.pot -d app/locales
+
+run: install catalogs
 	$(BIN)/tandem serve --demo
 
 # The whole suite on SQLite and, side by side, on PostgreSQL when a server answers (or
 # TANDEM_TEST_POSTGRES_URL names one); each run's output is printed when it ends.
-test: install chromium
+test: install chromium catalogs
 	$(MAKE) -j2 --output-sync=target test-sqlite test-postgres
 
 # The browser tests (tests/ui) drive Debian's chromium through Playwright; never a downloaded
@@ -28,10 +41,10 @@ test: install chromium
 chromium:
 	test -x /usr/bin/chromium || (apt-get update && apt-get install -y chromium)
 
-test-sqlite: install
+test-sqlite: install catalogs
 	env -u TANDEM_TEST_POSTGRES_URL $(BIN)/pytest
 
-test-postgres: install
+test-postgres: install catalogs
 	@url="$${TANDEM_TEST_POSTGRES_URL:-$(POSTGRES_URL)}"; \
 	if $(BIN)/python -c "import psycopg, sys; psycopg.connect(sys.argv[1].replace('+psycopg', ''), connect_timeout=3).close()" "$$url" 2>/dev/null; then \
 		echo "== PostgreSQL: $$url"; TANDEM_TEST_POSTGRES_URL="$$url" $(BIN)/pytest --ignore=tests/ui; \

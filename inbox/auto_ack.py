@@ -37,7 +37,11 @@ from inbox.templates import TemplateError, context_for, render_text
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_TEXT = """Hello {{ contact.first_name }},
+#: The acknowledgement a mailbox sends until its admins write their own, by client language.
+#: The Russian text names the time on a line of its own ("Срок ответа: …"), so the time's
+#: nominative form reads right.
+DEFAULT_TEXTS = {
+    "en": """Hello {{ contact.first_name }},
 
 thank you for writing to us. This is an automatic confirmation that your message arrived: \
 it is conversation #{{ conversation.number }}.
@@ -46,7 +50,30 @@ We will answer by {{ reply_due }} at the latest.
 {% endif %}
 
 {{ mailbox.name }}
-"""
+""",
+    "ru": """Здравствуйте, {{ contact.first_name }}!
+
+Спасибо, что написали нам. Это автоматическое подтверждение: ваше письмо получено, \
+номер обращения #{{ conversation.number }}.
+{% if reply_due %}
+Срок ответа: {{ reply_due }}.
+{% endif %}
+
+{{ mailbox.name }}
+""",
+}
+
+
+def acknowledgement_text(mailbox: Mailbox, language: str) -> str:
+    """The text acknowledgements are written from: the mailbox's own, else the default in the
+    mailbox's client language."""
+    return mailbox.auto_ack_text or DEFAULT_TEXTS.get(language, DEFAULT_TEXTS["en"])
+
+
+def is_default_text(text: str) -> bool:
+    """A default saved unchanged stays the default, so a later, better default applies."""
+    return text.strip() in {default.strip() for default in DEFAULT_TEXTS.values()}
+
 
 _ROBOT = re.compile(
     r"^(no[-_.]?reply|do[-_.]?not[-_.]?reply|mailer[-_.]?daemon|postmaster|bounces?|"
@@ -118,9 +145,9 @@ def _acknowledge(session: Session, mailbox: Mailbox, message: Message, now: date
     assert conversation is not None, "messages cascade with their conversation"
     received = message.date or now
     due = first_response_due(policy_of(session, mailbox.workspace_id), received)
-    variables = context_for(session, conversation, None, reply_due=due).variables()
+    values = context_for(session, conversation, None, reply_due=due)
     try:
-        text = render_text(mailbox.auto_ack_text or DEFAULT_TEXT, variables)
+        text = render_text(acknowledgement_text(mailbox, values.language), values.variables())
     except TemplateError as exc:
         logger.warning(
             "acknowledgement text fails", extra={"mailbox_id": mailbox.id, "error": str(exc)}

@@ -12,8 +12,8 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from sqlmodel import Session
 
 from app.core.db import get_scoped
+from app.core.i18n import check_language
 from app.core.models import AuditEvent, Mailbox, User
-from inbox.auto_ack import DEFAULT_TEXT
 from inbox.templates import check_template
 
 #: Fields a null leaves unchanged; a null `auto_ack_text` restores the default text instead.
@@ -34,6 +34,7 @@ class MailboxPatchIn(BaseModel):
                     "(#{{ conversation.number }}) and will answer by {{ reply_due }}.",
                     "auto_ack_window_minutes": 1440,
                     "use_agent_name": True,
+                    "language": "ru",
                 }
             ]
         },
@@ -44,6 +45,17 @@ class MailboxPatchIn(BaseModel):
     auto_ack_text: str | None = Field(default=None, max_length=10_000)
     auto_ack_window_minutes: int | None = Field(default=None, ge=1, le=60 * 24 * 366)
     use_agent_name: bool | None = None
+    language: str | None = Field(
+        default=None,
+        max_length=8,
+        description='The language of its mail to clients (en, ru); null or "" follows the '
+        "workspace.",
+    )
+
+    @field_validator("language")
+    @classmethod
+    def _known_language(cls, value: str | None) -> str | None:
+        return check_language(value) if value else None
 
     @field_validator("auto_ack_text")
     @classmethod
@@ -51,11 +63,6 @@ class MailboxPatchIn(BaseModel):
         if value is not None and value.strip():
             check_template(value)
         return value or None
-
-
-def acknowledgement_text(mailbox: Mailbox) -> str:
-    """The text acknowledgements are written from: the mailbox's own, else the default."""
-    return mailbox.auto_ack_text or DEFAULT_TEXT
 
 
 def change_mailbox(

@@ -6,7 +6,6 @@ agent email queued as outbox rows when the workspace has SMTP, and the internal-
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import insert
 from sqlmodel import Session, col, select
@@ -26,7 +25,8 @@ from app.core.models import (
     id_of,
 )
 from app.core.plain_text import one_line
-from inbox.templates import format_time
+from app.core.zones import zone_or_utc
+from inbox.client_time import client_time
 from webhooks.events import Event, emit
 
 DEFAULT_TEXTS = {
@@ -131,11 +131,7 @@ def _queue_emails(
 def _email_row(
     reminder: Reminder, user: User, text: str, zone_name: str, now: datetime
 ) -> dict[str, Any]:
-    try:
-        zone = ZoneInfo(zone_name)
-    except (ZoneInfoNotFoundError, ValueError):
-        zone = ZoneInfo("UTC")
-    due = format_time(reminder.due_at, zone)
+    due = client_time(reminder.due_at, zone_or_utc(zone_name), "en")
     body = f"{text}\n\nDue {due}.\n"
     if reminder.conversation_id is not None:
         body += f"Conversation #{reminder.conversation_id} in Tandem.\n"

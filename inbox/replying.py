@@ -26,6 +26,8 @@ from inbox.presence import hold_double_reply
 from inbox.presend import hold_internal_context
 from inbox.promise_text import DetectedPromise, detect_promise
 from inbox.promises import make_promise
+from inbox.reply_language import hold_other_language
+from inbox.sla import calendar_for, policy_of
 from inbox.templates import render_for
 
 
@@ -124,6 +126,9 @@ def queue_agent_reply(
         html=body.body_html,
         confirmed=body.confirm,
     )
+    hold_other_language(
+        session, conversation=conversation, text=body.body_text, confirmed=body.confirm
+    )
     hold_double_reply(session, conversation_id=conversation.id, user=user, confirmed=body.confirm)
     queued = queue_reply(
         session=session,
@@ -138,7 +143,8 @@ def queue_agent_reply(
         return queued, None
     workspace = session.get(Workspace, user.workspace_id)
     zone = workspace.timezone if workspace else "UTC"
-    return queued, detect_promise(body.body_text, now=now, timezone=zone)
+    calendar = calendar_for(policy_of(session, user.workspace_id))
+    return queued, detect_promise(body.body_text, now=now, timezone=zone, calendar=calendar)
 
 
 def _with_template(

@@ -4,8 +4,12 @@ saves a policy with them).
 
 Opening hours are wall-clock times in the policy's zone, turned into real (UTC) intervals one
 local day at a time, so a 09:00-17:00 day is 8 hours also on a DST day and an overnight span
-counts only the hours that really elapsed. Imports only the kernel: gmail_sync and the
-scheduler compute due times with it.
+counts only the hours that really elapsed. The closed days are the team's holidays and, when
+the policy names a country, its official days off; a moved working day (the team's own, or a
+country's working Saturday) opens with the hours of the team's first working weekday. The hard
+cap on a client's wait runs on working days only (whole days, midnight to midnight), unless
+the policy counts it in calendar time: a Friday-evening mail is never due on Saturday. Imports
+only the kernel: gmail_sync and the scheduler compute due times with it.
 """
 
 import re
@@ -14,18 +18,23 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from itertools import pairwise
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, select
 
 from app.core.errors import NotFound
 from app.core.models import SlaPolicy, Workspace
+from app.core.zones import parse_zone
+from inbox.public_holidays import country_year
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 POLICY_FIELDS = (
     "timezone",
     "business_hours",
     "holidays",
+    "holiday_country",
+    "working_days",
+    "max_response_clock",
     "first_response_minutes",
     "next_response_minutes",
     "max_response_minutes",
@@ -37,24 +46,6 @@ Interval = tuple[int, int]
 """[start, end) in minutes after local midnight; end may be 1440 ("24:00")."""
 WeeklyHours = tuple[tuple[Interval, ...], ...]
 """Seven days of sorted, non-overlapping intervals, indexed like `date.weekday()`."""
-
-
-def parse_zone(name: str) -> ZoneInfo:
-    """An IANA zone; OSError too, because a tzdata directory name such as "Europe" is not a zone
-    but fails as one."""
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError, OSError):
-        raise ValueError(f"unknown time zone {name!r} (an IANA name, e.g. Europe/Berlin)") from None
-
-
-def zone_or_utc(name: str) -> ZoneInfo:
-    """The zone to show or read times in; a name that is no zone (never stored by the API, but
-    tzdata changes) falls back to UTC rather than stopping mail or suggestions."""
-    try:
-        return parse_zone(name)
-    except ValueError:
-        return ZoneInfo("UTC")
 
 
 def parse_business_hours(raw: Mapping[str, Sequence[Sequence[str]]]) -> WeeklyHours:
@@ -104,7 +95,7 @@ def business_hours_json(weekly: WeeklyHours) -> dict[str, list[list[str]]]:
     }
 
 
-def parse_holidays(raw: Sequence[str]) -> frozenset[date]:
+def parse_holidays(raw: Sequence[str], what: str = "holiday") -> frozenset[date]:
     """Only the strict YYYY-MM-DD form, so what is stored reads the same everywhere."""
     days: set[date] = set()
     for text in raw:
@@ -113,7 +104,7 @@ def parse_holidays(raw: Sequence[str]) -> frozenset[date]:
         except ValueError:
             day = None
         if day is None or day.isoformat() != text:
-            raise ValueError(f"holiday {text!r} is not a date (YYYY-MM-DD)")
+            raise ValueError(f"{what} {text!r} is not a date (YYYY-MM-DD)")
         days.add(day)
     return frozenset(days)
 
@@ -148,6 +139,8 @@ class BusinessCalendar:
     zone: ZoneInfo
     weekly: WeeklyHours
     holidays: frozenset[date] = frozenset()
+    country: str | None = None
+    working_days: frozenset[date] = frozenset()
 
     @property
     def ever_open(self) -> bool:
@@ -172,6 +165,24 @@ class BusinessCalendar:
                 return opens + left
             left -= closes - opens
 
+    def add_on_working_days(self, start: datetime, minutes: int) -> datetime:
+        """`minutes` of real time that runs only on working days (any day with opening hours,
+        counted whole, midnight to midnight): how "within 24 hours, except on days off" reads.
+        Raises ValueError when never open."""
+        if not self.ever_open:
+            raise ValueError("the calendar has no business hours, so it has no working days")
+        left = timedelta(minutes=minutes)
+        at = _utc(start)
+        day = self._local_date(at)
+        while True:
+            next_day = day + timedelta(days=1)
+            midnight = _wall_to_utc(datetime.combine(next_day, time()), self.zone)
+            if self._hours_on(day):
+                if left <= midnight - at:
+                    return at + left
+                left -= midnight - at
+            day, at = next_day, midnight
+
     def between(self, start: datetime, end: datetime) -> int:
         """Whole business minutes from `start` to `end` (0 when end is not after start)."""
         start, end = _utc(start), _utc(end)
@@ -194,16 +205,28 @@ class BusinessCalendar:
                     yield max(opens, at), closes
             day += timedelta(days=1)
 
+    def is_working_day(self, day: date) -> bool:
+        """A local day with opening hours (holidays and country days off have none)."""
+        return bool(self._hours_on(day))
+
+    def _hours_on(self, day: date) -> tuple[Interval, ...]:
+        """The team's own dates win over the country's; a moved working day that is normally
+        closed takes the first working weekday's hours."""
+        official = country_year(self.country, day.year) if self.country else None
+        if day in self.working_days or (official and day in official.working_weekend_days):
+            return self.weekly[day.weekday()] or next((hours for hours in self.weekly if hours), ())
+        if day in self.holidays or (official and day in official.days_off):
+            return ()
+        return self.weekly[day.weekday()]
+
     def _open_on(self, day: date) -> list[tuple[datetime, datetime]]:
-        if day in self.holidays:
-            return []
         midnight = datetime.combine(day, time())
         instants = [
             (
                 _wall_to_utc(midnight + start * _MINUTE, self.zone),
                 _wall_to_utc(midnight + end * _MINUTE, self.zone),
             )
-            for start, end in self.weekly[day.weekday()]
+            for start, end in self._hours_on(day)
         ]
         return [(opens, closes) for opens, closes in instants if opens < closes]
 
@@ -216,6 +239,8 @@ def calendar_for(policy: SlaPolicy) -> BusinessCalendar:
         zone=parse_zone(policy.timezone),
         weekly=parse_business_hours(policy.business_hours),
         holidays=parse_holidays(policy.holidays),
+        country=policy.holiday_country,
+        working_days=parse_holidays(policy.working_days, "working day"),
     )
 
 
@@ -240,12 +265,18 @@ def next_response_due(policy: SlaPolicy, received_at: datetime) -> datetime:
 
 
 def _due(policy: SlaPolicy, received_at: datetime, minutes: int) -> datetime:
-    """The business-time target, but never later than the hard cap: whatever the opening
-    hours (a long weekend, none at all), a client waits at most `max_response_minutes`.
-    Counting only up to the cap first keeps sparse hours from walking far past it."""
-    cap = _utc(received_at) + timedelta(minutes=policy.max_response_minutes)
+    """The business-time target, but never later than the hard cap: a client waits at most
+    `max_response_minutes` of working days (or of calendar time, if the policy says so; and
+    always of calendar time when there are no hours at all). Counting only up to the cap first
+    keeps sparse hours from walking far past it."""
     calendar = calendar_for(policy)
-    if not calendar.ever_open or calendar.between(received_at, cap) < minutes:
+    if not calendar.ever_open:
+        return _utc(received_at) + timedelta(minutes=policy.max_response_minutes)
+    if policy.max_response_clock == "calendar":
+        cap = _utc(received_at) + timedelta(minutes=policy.max_response_minutes)
+    else:
+        cap = calendar.add_on_working_days(received_at, policy.max_response_minutes)
+    if calendar.between(received_at, cap) < minutes:
         return cap
     return calendar.add(received_at, minutes)
 

@@ -7,18 +7,19 @@ policy is. Flushes, never commits.
 """
 
 from datetime import datetime
-from typing import Annotated, Any, Self
+from typing import Annotated, Any, Literal, Self
 
 from pydantic import BaseModel, Field, field_validator, model_validator
 from sqlmodel import Session
 
 from app.core.models import AuditEvent, SlaPolicy
+from app.core.zones import parse_zone
+from inbox.public_holidays import check_country
 from inbox.sla import (
     POLICY_FIELDS,
     business_hours_json,
     parse_business_hours,
     parse_holidays,
-    parse_zone,
     policy_fields,
     policy_of,
 )
@@ -39,10 +40,13 @@ EXAMPLE: dict[str, Any] = {
         "sat": [],
         "sun": [],
     },
-    "holidays": ["2026-12-24", "2026-12-25", "2026-12-31"],
+    "holidays": ["2026-12-24", "2026-12-31"],
+    "holiday_country": "DE",
+    "working_days": [],
     "first_response_minutes": 120,
     "next_response_minutes": 240,
     "max_response_minutes": 1440,
+    "max_response_clock": "working_days",
 }
 
 
@@ -57,9 +61,26 @@ class SlaPolicyIn(BaseModel):
     holidays: list[str] = Field(
         default_factory=list, max_length=1000, description="Closed all day (YYYY-MM-DD)."
     )
+    holiday_country: str | None = Field(
+        default=None,
+        max_length=8,
+        description="ISO 3166 country whose official days off close the calendar and whose "
+        "moved working days (Russia's working Saturdays) open it.",
+    )
+    working_days: list[str] = Field(
+        default_factory=list,
+        max_length=1000,
+        description="Open although normally closed (YYYY-MM-DD), with the first working "
+        "weekday's hours; these win over holidays.",
+    )
     first_response_minutes: Minutes = Field(description="Business minutes to the first reply.")
     next_response_minutes: Minutes = Field(description="Business minutes to each later reply.")
-    max_response_minutes: Minutes = Field(description="Real minutes a client waits at most.")
+    max_response_minutes: Minutes = Field(description="Minutes a client waits at most.")
+    max_response_clock: Literal["working_days", "calendar"] = Field(
+        default="working_days",
+        description="working_days: the maximum runs only on working days (whole days), so it "
+        "never lands on a weekend or holiday; calendar: it runs every day.",
+    )
 
     model_config = {"json_schema_extra": {"examples": [EXAMPLE]}}
 
@@ -78,6 +99,16 @@ class SlaPolicyIn(BaseModel):
     @classmethod
     def _valid_holidays(cls, value: list[str]) -> list[str]:
         return sorted(day.isoformat() for day in parse_holidays(value))
+
+    @field_validator("working_days")
+    @classmethod
+    def _valid_working_days(cls, value: list[str]) -> list[str]:
+        return sorted(day.isoformat() for day in parse_holidays(value, "working day"))
+
+    @field_validator("holiday_country")
+    @classmethod
+    def _known_country(cls, value: str | None) -> str | None:
+        return check_country(value.upper()) if value else None
 
     @model_validator(mode="after")
     def _targets_within_cap(self) -> Self:

@@ -1,3 +1,4 @@
+# ruff: noqa: RUF002 - the docstring shows a Russian time
 """Renders canned replies, the automatic acknowledgement and the resolution message from the
 variables of one conversation; it owns the template language and must never know the web layer.
 
@@ -19,8 +20,10 @@ The variables (`VARIABLES` holds them with their descriptions for the API and th
   `conversation.subject`.
 - `mailbox.email`, `mailbox.name` (its display name, or the workspace's name).
 - `promised_time`, `reply_due`: the promised reply time and the SLA due time given by the caller,
-  as "Tuesday 24 November, 15:00" in the workspace's time zone; empty when there is none, so
-  `{% if promised_time %}` works.
+  in the mailbox's language and the workspace's time zone, the zone named ("Tuesday 24
+  November, 15:00 (CET)", «вторник, 24 ноября, 15:00 (МСК)»). When there is none the variable
+  is false, so `{% if reply_due %}` works, and printing it is an error: the preview says so, and
+  a sentence like «Ответим до .» never goes out.
 
 Block tags swallow their own line (trim_blocks, lstrip_blocks), so an `{% if %}` on a line of its
 own leaves no blank line in a plain-text mail.
@@ -28,7 +31,7 @@ own leaves no blank line in a plain-text mail.
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime, tzinfo
+from datetime import datetime
 from functools import lru_cache
 
 import jinja2
@@ -38,7 +41,8 @@ from sqlmodel import Session
 
 from app.core.errors import Invalid
 from app.core.models import Contact, Conversation, Mailbox, Template, User, Workspace, id_of
-from inbox.sla import zone_or_utc
+from app.core.zones import zone_or_utc
+from inbox.client_time import client_time
 
 VARIABLES: Mapping[str, str] = {
     "contact.name": "The client's name, or the local part of their email when it is unknown",
@@ -51,10 +55,11 @@ VARIABLES: Mapping[str, str] = {
     "conversation.subject": "The conversation's subject",
     "mailbox.email": "The support mailbox's address",
     "mailbox.name": "The support mailbox's display name (or the workspace's name)",
-    "promised_time": "The reply time promised to the client, e.g. 'Tuesday 24 November, 15:00'; "
-    "empty when nothing was promised",
+    "promised_time": "The reply time promised to the client, e.g. 'Tuesday 24 November, 15:00 "
+    "(CET)', in the mailbox's language; without a promise, use it inside "
+    "{% if promised_time %}…{% endif %}",
     "reply_due": "When the client will hear back at the latest (the SLA), in the same format; "
-    "empty when unknown",
+    "without a due time, use it inside {% if reply_due %}…{% endif %}",
 }
 
 FILTERS = ("capitalize", "default", "lower", "title", "trim", "truncate", "upper")
@@ -86,16 +91,29 @@ REFUSED_NAMES = {
     nodes.FromImport: "{% from %}",
 }
 
-DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-MONTHS = (
-    "January", "February", "March", "April", "May", "June",
-    "July", "August", "September", "October", "November", "December",
-)  # fmt: skip
-
 
 class TemplateError(Invalid, ValueError):
     """A template that cannot be saved or rendered; the message is shown to the user as is
     (a 422 through the API, since it is an `Invalid`)."""
+
+
+class NoTime:
+    """A time this conversation does not have: false in `{% if %}`, and an error when printed,
+    so a sentence never goes out with a hole where the time should be."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __bool__(self) -> bool:
+        return False
+
+    def __str__(self) -> str:
+        raise TemplateError(
+            f"{{{{ {self.name} }}}} has no value for this conversation: put the sentence that "
+            f"uses it inside {{% if {self.name} %}}…{{% endif %}}"
+        )
+
+    __html__ = __str__
 
 
 def _environment(*, html: bool) -> SandboxedEnvironment:
@@ -202,14 +220,6 @@ def render_html(html: str, variables: Mapping[str, object]) -> str:
     return _render(_compile(html, html=True), variables)
 
 
-def format_time(when: datetime | None, zone: tzinfo) -> str:
-    """'Tuesday 24 November, 15:00' in `zone`, with English names whatever the process locale."""
-    if when is None:
-        return ""
-    local = when.astimezone(zone)
-    return f"{DAYS[local.weekday()]} {local.day} {MONTHS[local.month - 1]}, {local:%H:%M}"
-
-
 def _local_part(email: str) -> str:
     return email.partition("@")[0]
 
@@ -241,6 +251,7 @@ class TemplateContext:
     promised_at: datetime | None
     reply_due: datetime | None
     timezone: str
+    language: str = "en"
 
     def variables(self) -> dict[str, object]:
         contact_name = self.contact_name.strip() or _local_part(self.contact_email)
@@ -249,7 +260,6 @@ class TemplateContext:
             agent = _person(agent_name, _first_word(agent_name), self.agent_email)
         else:
             agent = _person(self.mailbox_name, self.mailbox_name, self.mailbox_email)
-        zone = zone_or_utc(self.timezone)
         return {
             "contact": _person(contact_name, _first_word(contact_name), self.contact_email),
             "agent": agent,
@@ -258,9 +268,22 @@ class TemplateContext:
                 "subject": self.conversation_subject,
             },
             "mailbox": {"email": self.mailbox_email, "name": self.mailbox_name},
-            "promised_time": format_time(self.promised_at, zone),
-            "reply_due": format_time(self.reply_due, zone),
+            "promised_time": self._time("promised_time", self.promised_at),
+            "reply_due": self._time("reply_due", self.reply_due),
         }
+
+    def _time(self, name: str, when: datetime | None) -> object:
+        if when is None:
+            return NoTime(name)
+        return client_time(when, zone_or_utc(self.timezone), self.language)
+
+
+def client_language(session: Session, mailbox: Mailbox) -> str:
+    """The language the mailbox writes to clients in: its own, else its workspace's."""
+    if mailbox.language:
+        return mailbox.language
+    workspace = session.get(Workspace, mailbox.workspace_id)
+    return workspace.language if workspace else "en"
 
 
 def context_for(
@@ -288,6 +311,7 @@ def context_for(
         promised_at=conversation.promised_at,
         reply_due=reply_due,
         timezone=workspace.timezone,
+        language=client_language(session, mailbox),
     )
 
 

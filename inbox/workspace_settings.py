@@ -1,5 +1,6 @@
 """The workspace's own settings as admins change them: its name, its time zone (the default of
-the SLA policy and of times shown to clients) and whether new mail is assigned in turn.
+the SLA policy and of times shown to clients), the language of its mail to clients and whether
+new mail is assigned in turn.
 
 The REST API and the team settings page both validate with `WorkspacePatchIn` and save through
 `change_workspace`, so both accept and refuse the same input. Flushes, never commits.
@@ -7,19 +8,34 @@ The REST API and the team settings page both validate with `WorkspacePatchIn` an
 
 from typing import Annotated
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 from sqlmodel import Session
 
 from app.core.accounts import workspace_of
 from app.core.errors import Invalid
+from app.core.i18n import check_language
 from app.core.models import Workspace
-from inbox.sla import parse_zone
+from app.core.zones import parse_zone
 
 
 class WorkspacePatchIn(BaseModel):
     name: Annotated[str | None, Field(min_length=1, max_length=200)] = None
     timezone: Annotated[str | None, Field(examples=["Europe/Moscow"])] = None
+    language: Annotated[
+        str | None,
+        Field(
+            max_length=8,
+            examples=["ru"],
+            description="The language of the team's mail to clients (en, ru), unless a mailbox "
+            "sets its own.",
+        ),
+    ] = None
     auto_assign: bool | None = None
+
+    @field_validator("language")
+    @classmethod
+    def _known_language(cls, value: str | None) -> str | None:
+        return check_language(value) if value is not None else None
 
 
 def change_workspace(*, session: Session, workspace_id: int, body: WorkspacePatchIn) -> Workspace:

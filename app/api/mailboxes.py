@@ -6,7 +6,7 @@ from typing import Literal
 from fastapi import APIRouter, BackgroundTasks, Request, status
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.config import JsonDict
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
 from app.core.db import get_scoped
 from app.core.models import Mailbox, MailboxStatus, id_of, utcnow
@@ -14,7 +14,9 @@ from app.http.auth import AdminUser, CurrentUser
 from app.http.dependencies import SessionDep, SettingsDep
 from gmail_sync.connect import disconnect, start_connection
 from gmail_sync.mailboxes import request_sync
-from inbox.mailbox_settings import MailboxPatchIn, acknowledgement_text, change_mailbox
+from inbox.auto_ack import acknowledgement_text
+from inbox.mailbox_settings import MailboxPatchIn, change_mailbox
+from inbox.templates import client_language
 
 router = APIRouter(tags=["mailboxes"])
 
@@ -56,6 +58,8 @@ MAILBOX_EXAMPLE: JsonDict = {
         "window_minutes": 1440,
     },
     "use_agent_name": False,
+    "language": None,
+    "client_language": "en",
 }
 
 
@@ -99,6 +103,10 @@ class MailboxOut(BaseModel):
     health: HealthOut
     auto_ack: AutoAckOut
     use_agent_name: bool = Field(description="Replies show the agent's name as the sender name.")
+    language: str | None = Field(
+        description="The language set for its mail to clients; null follows the workspace."
+    )
+    client_language: str = Field(description="The language its mail to clients is written in.")
 
 
 class MailboxConnectOut(MailboxOut):
@@ -123,8 +131,9 @@ def _grant_state(mailbox: Mailbox) -> TokenState:
     return "valid" if mailbox.credentials_encrypted else "missing"
 
 
-def mailbox_out(mailbox: Mailbox, now: datetime) -> MailboxOut:
+def mailbox_out(session: Session, mailbox: Mailbox, now: datetime) -> MailboxOut:
     today = now.date().isoformat()
+    language = client_language(session, mailbox)
     return MailboxOut(
         id=id_of(mailbox),
         email=mailbox.email,
@@ -149,11 +158,13 @@ def mailbox_out(mailbox: Mailbox, now: datetime) -> MailboxOut:
         ),
         auto_ack=AutoAckOut(
             enabled=mailbox.auto_ack_enabled,
-            text=acknowledgement_text(mailbox),
+            text=acknowledgement_text(mailbox, language),
             is_default_text=mailbox.auto_ack_text is None,
             window_minutes=mailbox.auto_ack_window_minutes,
         ),
         use_agent_name=mailbox.use_agent_name,
+        language=mailbox.language,
+        client_language=language,
     )
 
 
@@ -171,7 +182,7 @@ def connect_mailbox(
         email=body.email,
         now=now,
     )
-    return MailboxConnectOut(**mailbox_out(mailbox, now).model_dump(), authorize_url=url)
+    return MailboxConnectOut(**mailbox_out(session, mailbox, now).model_dump(), authorize_url=url)
 
 
 @router.get("/mailboxes")
@@ -180,12 +191,12 @@ def list_mailboxes(user: CurrentUser, session: SessionDep) -> list[MailboxOut]:
         select(Mailbox).where(Mailbox.workspace_id == user.workspace_id).order_by(col(Mailbox.id))
     )
     now = utcnow()
-    return [mailbox_out(row, now) for row in rows]
+    return [mailbox_out(session, row, now) for row in rows]
 
 
 @router.get("/mailboxes/{id}")
 def read_mailbox(id: int, user: CurrentUser, session: SessionDep) -> MailboxOut:
-    return mailbox_out(get_scoped(session, Mailbox, id, user.workspace_id), utcnow())
+    return mailbox_out(session, get_scoped(session, Mailbox, id, user.workspace_id), utcnow())
 
 
 @router.patch("/mailboxes/{id}")
@@ -195,7 +206,7 @@ def update_mailbox(
     """The mailbox's sender name and automatic acknowledgement (admins)."""
     now = utcnow()
     mailbox = change_mailbox(session=session, mailbox_id=id, actor=admin, body=body, now=now)
-    return mailbox_out(mailbox, now)
+    return mailbox_out(session, mailbox, now)
 
 
 @router.post("/mailboxes/{id}/sync", status_code=status.HTTP_202_ACCEPTED)
@@ -213,7 +224,7 @@ def sync_now(
     request_sync(session=session, mailbox=mailbox, now=now, full=bool(body and body.full))
     # After the response, so the request's commit is there for the woken sync to see.
     background.add_task(request.app.state.wake_sync)
-    return mailbox_out(mailbox, now)
+    return mailbox_out(session, mailbox, now)
 
 
 @router.delete("/mailboxes/{id}")
@@ -223,4 +234,4 @@ def disconnect_mailbox(
     """Revokes Tandem's access and forgets the tokens; conversations stay."""
     mailbox = get_scoped(session, Mailbox, id, admin.workspace_id)
     disconnect(session=session, settings=settings, mailbox=mailbox)
-    return mailbox_out(mailbox, utcnow())
+    return mailbox_out(session, mailbox, utcnow())

@@ -60,6 +60,11 @@ class DetectedPromiseOut(BaseModel):
     due_at: datetime
     phrase: str = Field(description="The words of the reply that promise it.")
     language: str
+    reason: str | None = Field(
+        default=None,
+        description="Why the time differs from the words: the day they name is closed "
+        "(«завтра — суббота, выходной»), so the next working day is proposed.",
+    )
 
 
 class OutgoingOut(BaseModel):
@@ -90,6 +95,7 @@ class OutgoingOut(BaseModel):
                         "due_at": "2026-11-27T16:00:00Z",
                         "phrase": "by Friday",
                         "language": "en",
+                        "reason": None,
                     },
                 }
             ]
@@ -253,7 +259,7 @@ def _reply_out(session: Session, queued: QueuedReply, found: DetectedPromise | N
     )
     if found is not None:
         answer.detected_promise = DetectedPromiseOut(
-            due_at=found.due_at, phrase=found.phrase, language=found.language
+            due_at=found.due_at, phrase=found.phrase, language=found.language, reason=found.reason
         )
     return answer
 

@@ -36,9 +36,12 @@ class SlaPolicyOut(BaseModel):
     timezone: str
     business_hours: dict[str, list[list[str]]]
     holidays: list[str]
+    holiday_country: str | None
+    working_days: list[str]
     first_response_minutes: int
     next_response_minutes: int
     max_response_minutes: int
+    max_response_clock: str
     is_default: bool = Field(description="No policy saved yet: these are the defaults.")
     updated_at: datetime | None
 

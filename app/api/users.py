@@ -29,6 +29,8 @@ USER_EXAMPLE: JsonDict = {
     "is_available": True,
     "created_at": "2026-11-02T09:15:00Z",
     "last_login_at": "2026-11-20T08:01:12Z",
+    "language": "ru",
+    "timezone": None,
 }
 
 
@@ -49,6 +51,8 @@ class UserOut(BaseModel):
     is_available: bool
     created_at: datetime
     last_login_at: datetime | None
+    language: str | None = Field(description="The interface language; null follows the browser.")
+    timezone: str | None = Field(description="The zone times are shown in; null: the workspace's.")
 
 
 class MeOut(UserOut):

@@ -15,7 +15,13 @@ class WorkspaceSettingsOut(BaseModel):
     model_config = ConfigDict(
         json_schema_extra={
             "examples": [
-                {"id": 1, "name": "Acme", "timezone": "Europe/Berlin", "auto_assign": True}
+                {
+                    "id": 1,
+                    "name": "Acme",
+                    "timezone": "Europe/Berlin",
+                    "language": "en",
+                    "auto_assign": True,
+                }
             ]
         }
     )
@@ -23,6 +29,7 @@ class WorkspaceSettingsOut(BaseModel):
     id: int
     name: str
     timezone: str
+    language: str = Field(description="The language of the team's mail to clients.")
     auto_assign: bool = Field(
         description="New mail in an unassigned conversation goes to the next available agent."
     )

@@ -25,6 +25,7 @@ from app.cli.demo import (
     demo_settings,
     start_emulator,
 )
+from app.cli.demo_language import LANGUAGES as DEMO_LANGUAGES
 from app.cli.workers import serve_workers
 from app.core.accounts import (
     bootstrap,
@@ -72,12 +73,18 @@ def serve(
     workers: Annotated[
         int, typer.Option(min=1, max=64, help="Worker processes answering on the port.")
     ] = 1,
+    lang: Annotated[
+        str | None,
+        typer.Option(help="With --demo: the language the demo team works in (en, ru)."),
+    ] = None,
 ) -> None:
     """Serve the web UI and the REST API (migrating the database first)."""
     from app.main import create_app
 
     if demo and workers > 1:
         raise Invalid("--demo serves from one worker: its Gmail emulator runs in that process")
+    if lang is not None and (not demo or lang not in DEMO_LANGUAGES):
+        raise Invalid(f"--lang is for --demo, one of {', '.join(DEMO_LANGUAGES)}; got {lang!r}")
     settings = get_settings()
     if demo:
         emulator = start_emulator(database_url=settings.database_url, port=port + 25)
@@ -86,7 +93,7 @@ def serve(
     configure_logging(settings.log_level)
     _migrated_settings(settings)
     if demo:
-        connect_demo_mailbox(settings=settings)
+        connect_demo_mailbox(settings=settings, language=lang or "en")
         typer.echo(
             f"Demo ready: open http://{host}:{port}/login and sign in as "
             f"{DEMO_ADMIN} / {DEMO_PASSWORD}\n"

@@ -14,6 +14,7 @@ from sqlalchemy.engine import make_url
 from sqlmodel import Session, select
 
 from app.cli.demo_inbox import stage_demo_inbox
+from app.cli.demo_language import speak
 from app.core.accounts import create_user, create_workspace, hash_password
 from app.core.db import get_engine, session_scope
 from app.core.models import Mailbox, Role, User, id_of, utcnow
@@ -92,10 +93,10 @@ def add_google_accounts(emulator: str) -> None:
         ).raise_for_status()
 
 
-def connect_demo_mailbox(*, settings: Settings) -> None:
+def connect_demo_mailbox(*, settings: Settings, language: str = "en") -> None:
     """Connects support@acme.test through the emulator's OAuth, as an admin's browser would,
-    unless it is connected already, syncs it once and puts the demo team to work on it; the
-    scheduler keeps it in sync from then on."""
+    unless it is connected already, syncs it once and puts the demo team to work on it, in
+    `language`; the scheduler keeps it in sync from then on."""
     engine = get_engine(settings.database_url)
     emulator = str(settings.gmail_emulator_url).rstrip("/")
     httpx.post(
@@ -106,6 +107,7 @@ def connect_demo_mailbox(*, settings: Settings) -> None:
     add_google_accounts(emulator)
     with session_scope(engine) as session:
         admin = ensure_demo_workspace(session=session)
+        speak(session, admin=admin, language=language)
         mailbox = session.exec(select(Mailbox).where(Mailbox.email == DEMO_MAILBOX)).first()
         if mailbox is not None and mailbox.credentials_encrypted:
             return

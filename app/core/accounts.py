@@ -16,12 +16,14 @@ from typing import Annotated
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from email_validator import EmailNotValidError, validate_email
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 from sqlmodel import Session, col, select
 
 from app.core.db import get_scoped
 from app.core.errors import Conflict, Forbidden, Invalid
+from app.core.i18n import check_language
 from app.core.models import ApiToken, Role, User, Workspace, id_of
+from app.core.zones import parse_zone
 
 TOKEN_PREFIX = "tdm_"  # noqa: S105 (a marker that makes leaked tokens greppable)
 _hasher = PasswordHasher()
@@ -77,6 +79,26 @@ class UserPatchIn(BaseModel):
     is_available: bool | None = None
     signature: str | None = None
     password: Annotated[str | None, Field(min_length=8)] = None
+    language: Annotated[
+        str | None,
+        Field(max_length=8, description='The interface language (en, ru); "" follows the browser.'),
+    ] = None
+    timezone: Annotated[
+        str | None,
+        Field(max_length=64, description='The zone times are shown in; "" follows the workspace.'),
+    ] = None
+
+    @field_validator("language")
+    @classmethod
+    def _known_language(cls, value: str | None) -> str | None:
+        return check_language(value) if value else value
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str | None) -> str | None:
+        if value:
+            parse_zone(value)
+        return value
 
 
 class TokenIn(BaseModel):
@@ -158,7 +180,7 @@ def change_user(*, session: Session, actor: User, user_id: int, body: UserPatchI
     if "password" in changes:
         target.password_hash = hash_password(changes.pop("password"))
     for field, value in changes.items():
-        setattr(target, field, value)
+        setattr(target, field, value or None if field in ("language", "timezone") else value)
     session.add(target)
     session.flush()
     return target

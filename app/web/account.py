@@ -2,15 +2,17 @@
 e-mail too, their API tokens and who is on the team."""
 
 from typing import Annotated
+from zoneinfo import available_timezones
 
 from fastapi import APIRouter, Form, Request, status
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, ValidationError
 from sqlmodel import Session, col, select
 
-from app.core.accounts import create_api_token, revoke_api_token
+from app.core.accounts import UserPatchIn, change_user, create_api_token, revoke_api_token
 from app.core.errors import TandemError
-from app.core.models import ApiToken, User, utcnow
+from app.core.i18n import LANGUAGES, language_name
+from app.core.models import ApiToken, User, id_of, utcnow
 from app.core.passwords import PasswordChangeIn, change_password
 from app.http.auth import WebUser
 from app.http.dependencies import SessionDep
@@ -30,6 +32,8 @@ def _account_page(
     new_token: str | None = None,
     errors: Errors | None = None,
     code: int = status.HTTP_200_OK,
+    preferences_saved: bool = False,
+    timezone_typed: str | None = None,
 ) -> HTMLResponse:
     tokens = session.exec(
         select(ApiToken).where(ApiToken.user_id == user.id).order_by(col(ApiToken.id).desc())
@@ -43,6 +47,10 @@ def _account_page(
         "new_token": new_token,
         "errors": errors or {},
         "flash": request.session.pop(ACCOUNT_FLASH, None),
+        "languages": [(code, language_name(code)) for code in LANGUAGES],
+        "zones": sorted(available_timezones()),
+        "preferences_saved": preferences_saved,
+        "timezone_typed": timezone_typed,
     }
     return render(request, session, user, "account.html", context, code)
 
@@ -50,6 +58,30 @@ def _account_page(
 @router.get("/account")
 def account(request: Request, user: WebUser, session: SessionDep) -> HTMLResponse:
     return _account_page(request, session, user)
+
+
+class PreferencesForm(BaseModel):
+    language: str = ""
+    timezone: str = ""
+
+
+@router.post("/account/preferences")
+def save_preferences(
+    request: Request,
+    user: WebUser,
+    session: SessionDep,
+    form: Annotated[PreferencesForm, Form()],
+) -> HTMLResponse:
+    """Through the same rules as `PATCH /api/v1/users/{id}`; the page answers in the new
+    language at once."""
+    typed = form.timezone.strip()
+    try:
+        body = UserPatchIn(language=form.language, timezone=typed)
+    except ValidationError as exc:
+        errors = validation_errors(exc)
+        return _account_page(request, session, user, errors=errors, code=422, timezone_typed=typed)
+    changed = change_user(session=session, actor=user, user_id=id_of(user), body=body)
+    return _account_page(request, session, changed, preferences_saved=True)
 
 
 class PasswordForm(BaseModel):

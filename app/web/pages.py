@@ -8,12 +8,15 @@ shape the answers for people.
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
+import jinja2
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from sqlmodel import Session, col, func, select
 
+from app.core.i18n import gettext, moment, ngettext, preferred_language, reading_as
 from app.core.live import newest_id
 from app.core.models import (
     Mailbox,
@@ -24,8 +27,8 @@ from app.core.models import (
     Workspace,
     utcnow,
 )
+from app.core.zones import zone_or_utc
 from app.http.auth import csrf_token
-from inbox.sla import zone_or_utc
 
 #: Tandem's own pages run only Tandem's own script and style; email HTML never reaches them
 #: (it is served to a sandboxed frame with a policy of its own, see `conversation.py`).
@@ -35,7 +38,13 @@ PAGE_POLICY = (
     "frame-ancestors 'none'"
 )
 
-templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
+_environment = jinja2.Environment(
+    loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates"),
+    autoescape=True,
+    extensions=["jinja2.ext.i18n"],
+)
+_environment.install_gettext_callables(gettext, ngettext, newstyle=True)  # type: ignore[attr-defined]
+templates = Jinja2Templates(env=_environment)
 templates.env.globals["csrf_token"] = csrf_token
 
 
@@ -67,16 +76,10 @@ def file_size(size: int) -> str:
     return f"{size / 1024 / 1024:.1f} MB"
 
 
-def on_day(moment: datetime, zone_name: str) -> str:
-    """ "4 Dec at 09:12" in the workspace's zone: when something happened, in plain words."""
-    local = moment.astimezone(zone_or_utc(zone_name))
-    return f"{local.day} {local:%b} at {local:%H:%M}"
-
-
 templates.env.filters["ago"] = ago
 templates.env.filters["stamp"] = stamp
 templates.env.filters["file_size"] = file_size
-templates.env.filters["on_day"] = on_day
+templates.env.filters["moment"] = moment
 
 
 def unread_notifications(session: Session, user: User) -> int:
@@ -113,15 +116,22 @@ def render(
     context: dict[str, Any],
     status_code: int = 200,
 ) -> HTMLResponse:
-    """A page (or an htmx fragment) with the signed-in user's top-bar context."""
+    """A page (or an htmx fragment) with the signed-in user's top-bar context, in the reader's
+    language."""
     full = {"user": user, **context}
+    workspace = None
     if user is not None and session is not None:
-        full.setdefault("workspace", session.get(Workspace, user.workspace_id))
+        workspace = session.get(Workspace, user.workspace_id)
+        full.setdefault("workspace", workspace)
         full.setdefault("unread", unread_notifications(session, user))
         full.setdefault("live_after", newest_id(session.connection()))
         full.setdefault("stopped_mailboxes", stopped_mailboxes(session, user))
-    response = templates.TemplateResponse(request, name, full, status_code=status_code)
+    language = reader_language(request, user, workspace)
+    full["language"] = language
+    with reading_as(language, reader_zone(user, workspace)):
+        response = templates.TemplateResponse(request, name, full, status_code=status_code)
     response.headers["Content-Security-Policy"] = PAGE_POLICY
+    response.headers["Content-Language"] = language
     if user is not None and user.role == Role.ADMIN and full.get("stopped_mailboxes"):
         allow_consent_form(request, response)
     return response
@@ -136,6 +146,24 @@ def allow_consent_form(request: Request, response: HTMLResponse) -> None:
     response.headers["Content-Security-Policy"] = policy.replace(
         "form-action 'self';", f"form-action 'self' {consent};"
     )
+
+
+def reader_zone(user: User | None, workspace: Workspace | None) -> ZoneInfo:
+    """The person's own zone, else their team's."""
+    chosen = (user.timezone if user is not None else None) or (
+        workspace.timezone if workspace else ""
+    )
+    return zone_or_utc(chosen or "UTC")
+
+
+def reader_language(request: Request, user: User | None, workspace: Workspace | None) -> str:
+    """The person's own choice, else their browser's, else the language their team writes in."""
+    if user is not None and user.language:
+        return user.language
+    browser = preferred_language(request.headers.get("accept-language"))
+    if browser is not None:
+        return browser
+    return workspace.language if workspace is not None else "en"
 
 
 def is_htmx(request: Request) -> bool:

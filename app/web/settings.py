@@ -15,8 +15,10 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, ValidationError
 from sqlmodel import Session, col, select
 
+from app.core.accounts import workspace_of
 from app.core.db import get_scoped
 from app.core.errors import TandemError
+from app.core.i18n import LANGUAGES, language_name
 from app.core.models import Mailbox, User, id_of, utcnow
 from app.http.dependencies import SessionDep, SettingsDep
 from app.http.refusals import refused
@@ -37,9 +39,9 @@ from app.web.settings_pages import (
     validation_errors,
 )
 from gmail_sync.connect import start_connection
-from inbox.auto_ack import DEFAULT_TEXT
-from inbox.mailbox_settings import MailboxPatchIn, acknowledgement_text, change_mailbox
-from inbox.templates import VARIABLES
+from inbox.auto_ack import acknowledgement_text, is_default_text
+from inbox.mailbox_settings import MailboxPatchIn, change_mailbox
+from inbox.templates import VARIABLES, client_language
 
 router = APIRouter()
 
@@ -106,6 +108,7 @@ class MailboxForm(BaseModel):
     auto_ack_enabled: bool = False
     auto_ack_text: str = ""
     auto_ack_window_minutes: str = ""
+    language: str = ""
 
 
 def _mailbox_page(
@@ -123,8 +126,9 @@ def _mailbox_page(
             display_name=mailbox.display_name,
             use_agent_name=mailbox.use_agent_name,
             auto_ack_enabled=mailbox.auto_ack_enabled,
-            auto_ack_text=acknowledgement_text(mailbox),
+            auto_ack_text=acknowledgement_text(mailbox, client_language(session, mailbox)),
             auto_ack_window_minutes=str(mailbox.auto_ack_window_minutes),
+            language=mailbox.language or "",
         )
     context = {
         "section": "mailboxes",
@@ -132,6 +136,9 @@ def _mailbox_page(
         "form": form.model_dump(),
         "errors": errors or {},
         "variables": VARIABLES,
+        "languages": LANGUAGES,
+        "language_names": {code: language_name(code) for code in LANGUAGES},
+        "workspace_language": workspace_of(session, user.workspace_id).language,
     }
     return settings_page(request, session, user, "settings_mailbox.html", context, code)
 
@@ -151,9 +158,10 @@ def save_mailbox(
     session: SessionDep,
     form: Annotated[MailboxForm, Form()],
 ) -> Response:
-    """The default text saved unchanged stays the default, so a later better default applies."""
+    """A default text saved unchanged stays the default, so a later better default (or the
+    default of another language) applies."""
     fields = form.model_dump()
-    if form.auto_ack_text.strip() == DEFAULT_TEXT.strip():
+    if is_default_text(form.auto_ack_text):
         fields["auto_ack_text"] = None
     try:
         body = MailboxPatchIn.model_validate(fields)

@@ -17,6 +17,7 @@ from sqlmodel import Session
 from app.core.models import User, id_of, utcnow
 from app.http.dependencies import SessionDep
 from app.web.settings_pages import Errors, WebAdmin, done, settings_page, validation_errors
+from inbox.public_holidays import country_choices
 from inbox.sla import WEEKDAYS, parse_business_hours, policy_fields, policy_of
 from inbox.sla_policy import SlaPolicyIn, is_default, save_policy
 
@@ -46,6 +47,9 @@ class SlaForm(BaseModel):
     sat: str = ""
     sun: str = ""
     holidays: str = ""
+    holiday_country: str = ""
+    working_days: str = ""
+    max_response_clock: str = "working_days"
 
 
 def _time(text: str) -> str:
@@ -76,6 +80,9 @@ def _form_of(fields: dict[str, Any]) -> SlaForm:
             **hours,
             "timezone": fields["timezone"],
             "holidays": "\n".join(fields["holidays"]),
+            "holiday_country": fields["holiday_country"] or "",
+            "working_days": "\n".join(fields["working_days"]),
+            "max_response_clock": fields["max_response_clock"],
             **{name: str(fields[name]) for name in TARGETS},
         }
     )
@@ -96,6 +103,7 @@ def sla_page(
         "errors": errors or {},
         "days": DAY_NAMES,
         "zones": sorted(available_timezones()),
+        "countries": country_choices(),
         "is_default": is_default(policy),
     }
     return settings_page(request, session, admin, "settings_sla.html", context, code)
@@ -126,6 +134,9 @@ def _fields(form: SlaForm, errors: Errors) -> dict[str, Any]:
         "timezone": form.timezone.strip(),
         "business_hours": _hours(form, errors),
         "holidays": form.holidays.replace(",", " ").split(),
+        "holiday_country": form.holiday_country.strip() or None,
+        "working_days": form.working_days.replace(",", " ").split(),
+        "max_response_clock": form.max_response_clock,
         **{name: getattr(form, name) for name in TARGETS},
     }
 

@@ -7,7 +7,7 @@ by the domain functions the pages then call.
 
 from datetime import UTC, datetime, time, timedelta
 
-from inbox.sla import zone_or_utc
+from app.core.zones import zone_or_utc
 
 PRESETS = {
     "1h": "In 1 hour",

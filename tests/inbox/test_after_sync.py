@@ -123,3 +123,9 @@ def test_workspace_settings_are_for_admins(admin: Member, team: Team, tandem: Te
     assert moscow["timezone"] == "Europe/Moscow"
     seen: Any = tandem.get("/api/v1/workspace", headers=agent.headers).json()
     assert (seen["timezone"], seen["auto_assign"]) == ("Europe/Moscow", False)
+    assert seen["language"] == "en"
+    bad_language = tandem.patch("/api/v1/workspace", json={"language": "fr"}, headers=admin.headers)
+    assert bad_language.status_code == 422
+    assert "unknown language 'fr'" in str(bad_language.json()["detail"])
+    russian = tandem.patch("/api/v1/workspace", json={"language": "ru"}, headers=admin.headers)
+    assert russian.json()["language"] == "ru"

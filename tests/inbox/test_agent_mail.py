@@ -127,7 +127,7 @@ def test_a_reminder_email_reaches_the_agent_through_smtp(
     assert mail["From"] == SENDER and mail["Auto-Submitted"] == "auto-generated"
     assert mail["Subject"] == "Tandem reminder: call back #0 — “Invoice 1042”"
     assert mail["Message-ID"] == f"<tandem-agent-email-{queued.id}@acme.test>"
-    assert "Due Tuesday 24 November, 09:00." in mail.get_content()
+    assert "Due Tuesday 24 November, 09:00 (UTC)." in mail.get_content()
     [sent] = emails(engine)
     assert sent.state == AgentEmailState.SENT and sent.sent_at == T0 and sent.attempts == 1
 

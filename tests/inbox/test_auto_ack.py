@@ -1,7 +1,9 @@
+# ruff: noqa: RUF001 - Russian acknowledgements are the point
 """Automatic acknowledgements against the emulator: once to a real client who starts a
 conversation, never to robots, lists, the team itself or history."""
 
 import base64
+import re
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from email import policy
@@ -14,9 +16,19 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
-from app.core.models import AuditEvent, Conversation, Mailbox, Message, MessageKind, utcnow
+from app.core.models import (
+    AuditEvent,
+    Conversation,
+    Mailbox,
+    Message,
+    MessageKind,
+    SlaPolicy,
+    utcnow,
+)
 from app.core.settings import Settings
-from inbox.auto_ack import acknowledge_new_mail
+from inbox.auto_ack import DEFAULT_TEXTS, acknowledge_new_mail
+from inbox.sla import first_response_due
+from inbox.templates import TemplateContext, render_text
 from scheduler.jobs import send_replies, sync_due_mailboxes
 from tests.conftest import Member, Team
 from tests.gmail_sync.sync_fixtures import connect_via_api, deliver
@@ -240,6 +252,8 @@ def test_a_mailbox_can_switch_acknowledgements_off_or_word_them_itself(
         ({"auto_ack_window_minutes": 0}, "auto_ack_window_minutes"),
         ({"auto_ack_enabled": "sometimes"}, "auto_ack_enabled"),
         ({"loop": True}, "loop"),
+        ({"language": "klingon"}, "language"),
+        ({"language": "de"}, "unknown language 'de'"),
     ],
 )
 def test_bad_mailbox_settings_are_refused_and_change_nothing(
@@ -268,3 +282,64 @@ def test_only_admins_change_a_mailbox(
     )
 
     assert refused.status_code == 403
+
+
+def test_a_russian_mailbox_acknowledges_in_russian_with_moscow_time(
+    connected: int,
+    tandem: TestClient,
+    admin: Member,
+    engine: Engine,
+    sync_settings: Settings,
+    control: httpx.Client,
+    make_mail: Callable[..., bytes],
+) -> None:
+    tandem.patch("/api/v1/workspace", json={"timezone": "Europe/Moscow"}, headers=admin.headers)
+    url = f"/api/v1/mailboxes/{connected}"
+    english = tandem.get(url, headers=admin.headers).json()
+    assert (english["language"], english["client_language"]) == (None, "en")
+    answer = tandem.patch(url, json={"language": "ru"}, headers=admin.headers)
+    assert answer.status_code == 200, answer.text
+    mailbox = answer.json()
+    assert (mailbox["language"], mailbox["client_language"]) == ("ru", "ru")
+    assert mailbox["auto_ack"]["is_default_text"] is True
+    assert mailbox["auto_ack"]["text"].startswith("Здравствуйте, {{ contact.first_name }}!")
+    raw = make_mail("Вопрос", "?", sender="Ольга Петрова <olga@client.test>", date=just_now())
+    write_in(control, raw, tandem, connected)
+    settle(engine, sync_settings)
+    [ack] = acknowledgements(control)
+    text = ack.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+    assert text.startswith("Здравствуйте, Ольга!")
+    assert re.search(r"Срок ответа: [а-я]+, \d+ [а-я]+, \d\d:\d\d \(МСК\)\.", text), text
+    back = tandem.patch(url, json={"language": ""}, headers=admin.headers).json()
+    assert (back["language"], back["client_language"]) == (None, "en")
+
+
+def test_the_acknowledgement_names_the_due_time_of_a_friday_evening_mail_in_russian() -> None:
+    """Friday 18:30 in Moscow, open 9-18 on weekdays, a day to answer: due on Monday, and the
+    Russian acknowledgement says so in Moscow time."""
+    hours = {day: [["09:00", "18:00"]] for day in ("mon", "tue", "wed", "thu", "fri")}
+    moscow = SlaPolicy(
+        workspace_id=1,
+        timezone="Europe/Moscow",
+        business_hours=hours,
+        first_response_minutes=1440,
+        next_response_minutes=1440,
+    )
+    friday = datetime(2026, 12, 4, 15, 30, tzinfo=UTC)
+    due = first_response_due(moscow, friday)
+    context = TemplateContext(
+        contact_name="Ольга",
+        contact_email="olga@client.test",
+        agent_name="",
+        agent_email="",
+        conversation_number=7,
+        conversation_subject="Вопрос",
+        mailbox_email=SUPPORT,
+        mailbox_name="Acme",
+        promised_at=None,
+        reply_due=due,
+        timezone="Europe/Moscow",
+        language="ru",
+    )
+    text = render_text(DEFAULT_TEXTS["ru"], context.variables())
+    assert "Срок ответа: понедельник, 7 декабря, 18:30 (МСК)." in text

@@ -7,7 +7,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from app.core.models import SlaPolicy
 from inbox.promise_text import DetectedPromise, detect_promise
+from inbox.sla import BusinessCalendar, calendar_for
 
 MOSCOW = "Europe/Moscow"
 NEW_YORK = "America/New_York"
@@ -40,6 +42,11 @@ ENGLISH = [
     ("We will reply by noon", "2026-11-18 12:00", "by noon"),
     ("I'm going to send it by December 1", "2026-12-01 17:00", "by December 1"),
     ("We will have an update this week", "2026-11-20 17:00", "this week"),
+    ("I'll get back to you next week", "2026-11-27 17:00", "next week"),
+    ("We will send it by next week", "2026-11-23 09:00", "by next week"),
+    ("We'll have it early next week", "2026-11-24 17:00", "early next week"),
+    ("I'll finish it by the end of next week", "2026-11-27 17:00", "by the end of next week"),
+    ("I'll get back to you by lunch", "2026-11-18 13:00", "by lunch"),
     ("Thanks for your patience! I'll get back to you within 4 hours.", "2026-11-18 14:15",
      "within 4 hours"),
     ("We received your order on Friday", None, None),
@@ -82,6 +89,11 @@ RUSSIAN = [
      "в течение трёх часов"),
     ("Ответ будет завтра к 18:00", "2026-11-19 18:00", "завтра к 18:00"),
     ("Перезвоню через час", "2026-11-18 11:15", "через час"),
+    ("Ответим до обеда", "2026-11-18 13:00", "до обеда"),
+    ("Ответим на следующей неделе", "2026-11-27 17:00", "на следующей неделе"),
+    ("Пришлём в начале недели", "2026-11-24 17:00", "в начале недели"),
+    ("Сделаем в начале следующей недели", "2026-11-24 17:00", "в начале следующей недели"),
+    ("Пришлём до следующей недели", "2026-11-23 09:00", "до следующей недели"),
     ("Мы получили ваш заказ в пятницу", None, None),
     ("Счёт от 12 марта во вложении", None, None),
     ("Спасибо, хороших выходных", None, None),
@@ -209,3 +221,44 @@ def test_detection_reads_no_wall_clock() -> None:
     )
     soon = detect_promise("Перезвоню через час", now=now, timezone="UTC")
     assert soon is not None and soon.due_at == now + timedelta(hours=1)
+
+
+def _russian_calendar(**fields: object) -> BusinessCalendar:
+    return calendar_for(SlaPolicy(workspace_id=1, timezone=MOSCOW, **fields))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected", "reason"),
+    [
+        ("Ответим завтра.", "2026-12-07 17:00", "завтра — суббота, выходной"),
+        ("I'll reply tomorrow morning.", "2026-12-07 09:00", "tomorrow is Saturday, a day off"),
+        ("Пришлю в субботу", "2026-12-07 17:00", "5 декабря — суббота, выходной"),
+        ("Ответим в понедельник", "2026-12-07 17:00", None),
+        ("Ответим в течение двух рабочих дней", "2026-12-08 18:30", None),
+        ("Ответим в течение двух часов", "2026-12-04 20:30", None),
+    ],
+)
+def test_a_day_the_team_is_closed_moves_to_the_next_working_day_and_says_why(
+    text: str, expected: str, reason: str | None
+) -> None:
+    friday_evening = datetime(2026, 12, 4, 18, 30, tzinfo=ZoneInfo(MOSCOW))
+    promise = detect_promise(
+        text, now=friday_evening, timezone=MOSCOW, calendar=_russian_calendar()
+    )
+    assert promise is not None
+    assert (_local(promise, MOSCOW), promise.reason) == (expected, reason)
+
+
+def test_a_countrys_holiday_is_named_as_one() -> None:
+    """Monday 9 March 2026 is the day off for International Women's Day (a Sunday)."""
+    friday = datetime(2026, 3, 6, 12, 0, tzinfo=ZoneInfo(MOSCOW))
+    text = "Ответим в понедельник"
+    plain = detect_promise(text, now=friday, timezone=MOSCOW, calendar=_russian_calendar())
+    assert plain is not None and (_local(plain, MOSCOW), plain.reason) == ("2026-03-09 17:00", None)
+    russia = _russian_calendar(holiday_country="RU")
+    promise = detect_promise(text, now=friday, timezone=MOSCOW, calendar=russia)
+    assert promise is not None
+    assert (_local(promise, MOSCOW), promise.reason) == (
+        "2026-03-10 17:00",
+        "9 марта — понедельник, праздник",
+    )

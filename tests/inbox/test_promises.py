@@ -118,10 +118,10 @@ def reminders(engine: Engine, kind: ReminderKind) -> list[tuple[datetime, str]]:
     [
         (MONDAY_10, datetime(2026, 11, 23, 12, 0, tzinfo=UTC)),
         (datetime(2026, 11, 23, 16, 30, tzinfo=UTC), datetime(2026, 11, 24, 10, 30, tzinfo=UTC)),
-        (FRIDAY_1630, FRIDAY_1630 + timedelta(hours=24)),
-        (datetime(2026, 11, 28, 11, 0, tzinfo=UTC), datetime(2026, 11, 29, 11, 0, tzinfo=UTC)),
+        (FRIDAY_1630, datetime(2026, 11, 30, 10, 30, tzinfo=UTC)),
+        (datetime(2026, 11, 28, 11, 0, tzinfo=UTC), datetime(2026, 11, 30, 11, 0, tzinfo=UTC)),
     ],
-    ids=["weekday", "overnight", "friday-evening-capped-at-24h", "saturday-capped-at-24h"],
+    ids=["weekday", "overnight", "friday-evening-due-monday", "saturday-due-monday"],
 )
 def test_a_client_writing_starts_the_first_response_clock_in_business_hours(
     received: datetime, due: datetime, engine: Engine, admin: Member

@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from app.core.models import SlaPolicy
+from app.core.zones import parse_zone
 from inbox.sla import (
     BusinessCalendar,
     calendar_for,
@@ -16,7 +17,6 @@ from inbox.sla import (
     next_response_due,
     parse_business_hours,
     parse_holidays,
-    parse_zone,
 )
 
 OFFICE = [["09:00", "17:00"]]
@@ -177,13 +177,73 @@ def test_naive_times_and_negative_minutes_are_refused() -> None:
     assert office.between(utc("2026-01-06 10:00"), utc("2026-01-05 10:00")) == 0
 
 
-def test_first_reply_due_in_two_business_hours_but_never_after_a_day() -> None:
+def test_first_reply_due_in_two_business_hours_and_a_friday_evening_mail_on_monday() -> None:
     default = policy(timezone="Europe/Berlin")
     tuesday = local("Europe/Berlin", "2026-01-06 10:00")
     assert first_response_due(default, tuesday) == local("Europe/Berlin", "2026-01-06 12:00")
     friday_evening = local("Europe/Berlin", "2026-01-09 16:30")
-    assert first_response_due(default, friday_evening) == friday_evening + timedelta(hours=24)
+    assert first_response_due(default, friday_evening) == local("Europe/Berlin", "2026-01-12 10:30")
     assert first_response_due(default, friday_evening).tzinfo is UTC
+
+
+def test_a_cap_in_calendar_hours_still_lands_on_the_weekend() -> None:
+    calendar_hours = policy(timezone="Europe/Berlin", max_response_clock="calendar")
+    friday_evening = local("Europe/Berlin", "2026-01-09 16:30")
+    assert first_response_due(calendar_hours, friday_evening) == friday_evening + timedelta(
+        hours=24
+    )
+
+
+MOSCOW_NINE_TO_SIX = {day: [["09:00", "18:00"]] for day in ("mon", "tue", "wed", "thu", "fri")}
+
+
+def moscow(**fields: object) -> SlaPolicy:
+    """24 h for every reply, all of it a cap: the Russian "answer within a day" practice."""
+    targets = {"first_response_minutes": 1440, "next_response_minutes": 1440}
+    return policy(timezone="Europe/Moscow", business_hours=MOSCOW_NINE_TO_SIX, **targets, **fields)
+
+
+def test_a_day_to_answer_skips_the_weekend_whole() -> None:
+    friday = local("Europe/Moscow", "2026-12-04 18:30")
+    due = first_response_due(moscow(), friday)
+    assert due == local("Europe/Moscow", "2026-12-07 18:30")
+    assert due.astimezone(ZoneInfo("Europe/Moscow")).strftime("%A") == "Monday"
+    thursday = local("Europe/Moscow", "2026-12-03 10:00")
+    assert next_response_due(moscow(), thursday) == local("Europe/Moscow", "2026-12-04 10:00")
+
+
+def test_a_countrys_days_off_and_its_working_saturday_move_the_due_time() -> None:
+    before_unity_day = local("Europe/Moscow", "2026-11-03 12:00")  # Tuesday; Wednesday is off
+    assert first_response_due(moscow(), before_unity_day) == local(
+        "Europe/Moscow", "2026-11-04 12:00"
+    )
+    assert first_response_due(moscow(holiday_country="RU"), before_unity_day) == local(
+        "Europe/Moscow", "2026-11-05 12:00"
+    )
+    friday = local("Europe/Moscow", "2025-10-31 12:00")  # Saturday 1 November 2025 was worked
+    assert first_response_due(moscow(holiday_country="RU"), friday) == local(
+        "Europe/Moscow", "2025-11-01 12:00"
+    )
+    russia = calendar_for(moscow(holiday_country="RU"))
+    assert russia.is_open(local("Europe/Moscow", "2025-11-01 10:00")), "Monday's hours"
+    assert not russia.is_open(local("Europe/Moscow", "2026-01-05 10:00")), "New Year holidays"
+
+
+def test_the_teams_own_working_day_wins_over_the_countrys_day_off() -> None:
+    team = moscow(holiday_country="RU", working_days=["2026-11-04"], holidays=["2026-11-05"])
+    tuesday = local("Europe/Moscow", "2026-11-03 12:00")
+    assert first_response_due(team, tuesday) == local("Europe/Moscow", "2026-11-04 12:00")
+    wednesday = local("Europe/Moscow", "2026-11-04 12:00")
+    assert first_response_due(team, wednesday) == local("Europe/Moscow", "2026-11-06 12:00")
+
+
+def test_working_time_crosses_a_dst_night_in_real_hours() -> None:
+    office = calendar(EVERY_DAY, "Europe/Berlin")
+    saturday = local("Europe/Berlin", "2026-03-28 12:00")  # the clocks go forward that night
+    real_day_later = saturday.astimezone(UTC) + timedelta(hours=24)
+    assert office.add_on_working_days(saturday, 24 * 60) == real_day_later
+    with pytest.raises(ValueError, match="no working days"):
+        calendar({}).add_on_working_days(utc("2026-01-05 10:00"), 1)
 
 
 def test_next_reply_uses_its_own_target() -> None:
@@ -273,9 +333,12 @@ def test_sparse_hours_and_a_year_long_target_stop_at_the_cap() -> None:
         business_hours={"sun": [["12:00", "12:01"]]},
         first_response_minutes=527_040,
         max_response_minutes=527_040,
+        max_response_clock="calendar",
     )
     received = utc("2026-01-05 10:00")
     assert first_response_due(sparse, received) == received + timedelta(minutes=527_040)
+    sundays_only = policy(**{**sparse.model_dump(), "max_response_clock": "working_days"})
+    assert first_response_due(sundays_only, received) == utc("2033-01-10 00:00"), "366 Sundays"
     always = policy(
         business_hours=ROUND_THE_CLOCK, first_response_minutes=60, max_response_minutes=60
     )

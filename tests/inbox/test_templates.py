@@ -3,6 +3,7 @@
 and an unknown variable or unsupported syntax is an error with a message, never an empty
 string."""
 
+import re
 from dataclasses import replace
 from datetime import UTC, datetime
 
@@ -39,23 +40,65 @@ EVERY_VARIABLE = " ".join(f"[{{{{ {name} }}}}]" for name in VARIABLES)
 
 
 def test_every_variable_renders() -> None:
-    rendered = render_text(EVERY_VARIABLE, CONTEXT.variables())
+    due = replace(CONTEXT, reply_due=datetime(2026, 11, 25, 6, 0, tzinfo=UTC))
+    rendered = render_text(EVERY_VARIABLE, due.variables())
 
     assert rendered == (
         "[Anna Petrova] [Anna] [anna@client.test] [Boris Ivanov] [Boris] [boris@acme.test] "
         "[123] [Invoice question] [support@acme.test] [Acme Support] "
-        "[Tuesday 24 November, 15:00] []"
+        "[Tuesday 24 November, 15:00 (MSK)] [Wednesday 25 November, 09:00 (MSK)]"
     )
 
 
-def test_promised_time_is_shown_in_the_workspace_zone() -> None:
+def test_promised_time_is_shown_in_the_workspace_zone_and_names_it() -> None:
     """12:00 UTC is 15:00 in Moscow and 04:00 in Los Angeles, where it is still Tuesday."""
     los_angeles = replace(CONTEXT, timezone="America/Los_Angeles", reply_due=PROMISED)
-    assert render_text("{{ reply_due }}", los_angeles.variables()) == "Tuesday 24 November, 04:00"
+    assert render_text("{{ reply_due }}", los_angeles.variables()) == (
+        "Tuesday 24 November, 04:00 (PST)"
+    )
     tokyo = replace(CONTEXT, timezone="Asia/Tokyo")
-    assert render_text("{{ promised_time }}", tokyo.variables()) == "Tuesday 24 November, 21:00"
+    assert render_text("{{ promised_time }}", tokyo.variables()) == (
+        "Tuesday 24 November, 21:00 (JST)"
+    )
+    kolkata = replace(CONTEXT, timezone="Asia/Kolkata")
+    assert render_text("{{ promised_time }}", kolkata.variables()) == (
+        "Tuesday 24 November, 17:30 (IST)"
+    )
+    sao_paulo = replace(CONTEXT, timezone="America/Sao_Paulo")
+    assert render_text("{{ promised_time }}", sao_paulo.variables()) == (
+        "Tuesday 24 November, 09:00 (UTC\u22123)"
+    )
     broken = replace(CONTEXT, timezone="Mars/Olympus")
-    assert render_text("{{ promised_time }}", broken.variables()) == "Tuesday 24 November, 12:00"
+    assert render_text("{{ promised_time }}", broken.variables()) == (
+        "Tuesday 24 November, 12:00 (UTC)"
+    )
+
+
+def test_times_are_written_in_the_mailboxs_language_and_russian_zones_from_moscow() -> None:
+    russian = replace(CONTEXT, language="ru", reply_due=datetime(2026, 12, 4, 15, tzinfo=UTC))
+    text = "Ответим до {{ reply_due }}; обещали: {{ promised_time }}"
+    assert render_text(text, russian.variables()) == (
+        "Ответим до пятница, 4 декабря, 18:00 (МСК); обещали: вторник, 24 ноября, 15:00 (МСК)"
+    )
+    yekaterinburg = replace(russian, timezone="Asia/Yekaterinburg")
+    assert render_text("{{ reply_due }}", yekaterinburg.variables()) == (
+        "пятница, 4 декабря, 20:00 (МСК+2)"
+    )
+    kaliningrad = replace(CONTEXT, timezone="Europe/Kaliningrad")
+    assert render_text("{{ promised_time }}", kaliningrad.variables()) == (
+        "Tuesday 24 November, 14:00 (MSK\u22121)"
+    )
+
+
+def test_a_time_the_conversation_lacks_is_an_error_when_printed_never_a_hole() -> None:
+    """«Ответим до .» must never reach a client: the preview and the send refuse it."""
+    undue = replace(CONTEXT, language="ru")
+    with pytest.raises(TemplateError, match=r"\{\{ reply_due \}\} has no value"):
+        render_text("Ответим до {{ reply_due }}.", undue.variables())
+    with pytest.raises(TemplateError, match=re.escape("inside {% if reply_due %}")):
+        render_html("<p>До {{ reply_due | upper }}</p>", undue.variables())
+    guarded = "{% if reply_due %}Ответим до {{ reply_due }}.{% else %}Ответим скоро.{% endif %}"
+    assert render_text(guarded, undue.variables()) == "Ответим скоро."
 
 
 def test_an_if_block_leaves_no_blank_line_in_plain_text() -> None:
@@ -69,7 +112,9 @@ def test_an_if_block_leaves_no_blank_line_in_plain_text() -> None:
         "#{{ conversation.number }}\n"
     )
     promised = render_text(text, CONTEXT.variables())
-    assert promised == ("Hello Anna,\nI will come back by Tuesday 24 November, 15:00.\n#123\n")
+    assert promised == (
+        "Hello Anna,\nI will come back by Tuesday 24 November, 15:00 (MSK).\n#123\n"
+    )
     unpromised = render_text(text, replace(CONTEXT, promised_at=None).variables())
     assert unpromised == "Hello Anna,\nWe will answer soon.\n#123\n"
 

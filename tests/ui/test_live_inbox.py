@@ -172,7 +172,7 @@ def test_a_mailbox_google_stopped_accepting_shows_a_banner_and_reconnects(
                 break
             admin.wait_for_timeout(1000)
         expect(banner).to_contain_text(
-            re.compile(r"Mail to support@acme\.test stopped arriving on \d+ \w+ at \d\d:\d\d")
+            re.compile(r"Mail to support@acme\.test stopped arriving on \w+ \d+, \d{4}, \d\d:\d\d")
         )
         expect(banner).to_contain_text("Google no longer accepts Tandem\u2019s access.")
         agent.reload()

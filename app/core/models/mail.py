@@ -62,6 +62,8 @@ class Mailbox(SQLModel, table=True):
     auto_ack_text: str | None = Field(default=None, sa_type=Text)
     auto_ack_window_minutes: int = Field(default=1440, nullable=False)
     use_agent_name: bool = Field(default=False, nullable=False)
+    #: The language its mail to clients is written in; None follows the workspace.
+    language: str | None = Field(default=None, sa_type=String(8))
     created_at: datetime = created_field()
 
 

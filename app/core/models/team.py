@@ -16,6 +16,8 @@ class Workspace(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(sa_type=String(200), nullable=False)
     timezone: str = Field(default="UTC", sa_type=String(64), nullable=False)
+    #: The language of the team's mail to clients, unless a mailbox says otherwise.
+    language: str = Field(default="en", sa_type=String(8), nullable=False)
     auto_assign: bool = Field(default=False, nullable=False)
     created_at: datetime = created_field()
 
@@ -35,6 +37,10 @@ class User(SQLModel, table=True):
     signature: str = Field(default="", sa_type=Text, nullable=False)
     #: Their notifications also by e-mail, when the workspace has an SMTP server.
     email_notifications: bool = Field(default=True, nullable=False)
+    #: The interface language and time zone the person chose; None follows the browser (for
+    #: the language) and the workspace.
+    language: str | None = Field(default=None, sa_type=String(8))
+    timezone: str | None = Field(default=None, sa_type=String(64))
     created_at: datetime = created_field()
     last_login_at: datetime | None = time_field()
 

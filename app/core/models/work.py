@@ -115,7 +115,10 @@ class SlaPolicy(SQLModel, table=True):
     """A workspace's response-time targets, counted in its business hours.
 
     `business_hours` maps mon..sun to [start, end] "HH:MM" intervals in `timezone`; a day
-    without intervals is closed; `holidays` are ISO dates.
+    without intervals is closed; `holidays` are ISO dates, closed on top of `holiday_country`'s
+    official days off; `working_days` are ISO dates open although normally closed. The cap
+    (`max_response_minutes`) runs on working days or, with `max_response_clock` "calendar",
+    in calendar time.
     """
 
     __tablename__ = "sla_policy"
@@ -128,9 +131,12 @@ class SlaPolicy(SQLModel, table=True):
         default_factory=_default_business_hours, sa_type=JSONType, nullable=False
     )
     holidays: list[str] = json_field(list)
+    holiday_country: str | None = Field(default=None, sa_type=String(8))
+    working_days: list[str] = json_field(list)
     first_response_minutes: int = Field(default=120, nullable=False)
     next_response_minutes: int = Field(default=120, nullable=False)
     max_response_minutes: int = Field(default=1440, nullable=False)
+    max_response_clock: str = enum_field("working_days")
     updated_at: datetime = created_field()
 
 

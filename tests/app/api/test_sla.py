@@ -57,8 +57,13 @@ def test_admin_saves_and_reads_back_in_canonical_form(client: TestClient, admin:
     }
     assert body["holidays"] == ["2026-12-24", "2026-12-25"]
     assert body["next_response_minutes"] == 240
+    assert (body["holiday_country"], body["working_days"]) == (None, [])
+    assert body["max_response_clock"] == "working_days", "the default for a policy sent without it"
     again = client.put("/api/v1/sla-policy", json={**POLICY, "holidays": []}, headers=admin.headers)
     assert again.json()["holidays"] == []
+    russian = {**POLICY, "holiday_country": "ru", "working_days": ["2025-11-01"]}
+    russia = client.put("/api/v1/sla-policy", json=russian, headers=admin.headers).json()
+    assert (russia["holiday_country"], russia["working_days"]) == ("RU", ["2025-11-01"])
 
 
 def test_agents_cannot_change_the_policy(client: TestClient, admin: Member, team: Team) -> None:
@@ -90,6 +95,10 @@ def test_each_workspace_has_its_own_policy(client: TestClient, admin: Member, te
         ({"business_hours": {"caturday": []}}, "business_hours", "unknown weekday 'caturday'"),
         ({"business_hours": {"mon": [["09:00"]]}}, "business_hours", "an interval is [start, end]"),
         ({"holidays": ["2026-02-30"]}, "holidays", "holiday '2026-02-30' is not a date"),
+        ({"working_days": ["2026-1-3"]}, "working_days", "working day '2026-1-3' is not a date"),
+        ({"holiday_country": "Kingdom of Narnia"}, "holiday_country", "at most 8 characters"),
+        ({"holiday_country": "XX"}, "holiday_country", "unknown country 'XX'"),
+        ({"max_response_clock": "lunar"}, "max_response_clock", "'working_days' or 'calendar'"),
         ({"first_response_minutes": 0}, "first_response_minutes", "greater than 0"),
         ({"next_response_minutes": -5}, "next_response_minutes", "greater than 0"),
         ({"max_response_minutes": 10**9}, "max_response_minutes", "less than or equal"),

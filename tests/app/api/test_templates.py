@@ -195,7 +195,8 @@ def test_a_preview_renders_for_a_conversation_with_the_caller_as_agent(
     assert preview.status_code == 200
     assert preview.json() == {
         "body_text": (
-            f"Hi Tom & <Jerry>, #{conversation_id} (Invoice): by Tuesday 24 November, 15:00. boris"
+            f"Hi Tom & <Jerry>, #{conversation_id} (Invoice): "
+            "by Tuesday 24 November, 15:00 (MSK). boris"
         ),
         "body_html": "<p>Hi Tom &amp; &lt;Jerry&gt;</p>",
     }
@@ -203,3 +204,14 @@ def test_a_preview_renders_for_a_conversation_with_the_caller_as_agent(
         f"{URL}/{template['id']}/render", json={"conversation_id": 999}, headers=agent.headers
     )
     assert missing.status_code == 404
+    with session_scope(engine) as session:
+        unpromised = session.get(Conversation, conversation_id)
+        assert unpromised is not None
+        unpromised.promised_at = None
+    hole = client.post(
+        f"{URL}/{template['id']}/render",
+        json={"conversation_id": conversation_id},
+        headers=agent.headers,
+    )
+    assert hole.status_code == 422, "never 'by .' in a mail"
+    assert "{{ promised_time }} has no value for this conversation" in hole.json()["detail"]

@@ -140,14 +140,21 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-@pytest.mark.parametrize("demo", [False, True], ids=["serve", "serve-demo"])
-def test_serve_migrates_and_answers_health_checks(tmp_path: Path, demo: bool) -> None:
+@pytest.mark.parametrize(
+    ("demo", "lang"),
+    [(False, None), (True, None), (True, "ru")],
+    ids=["serve", "serve-demo", "serve-demo-ru"],
+)
+def test_serve_migrates_and_answers_health_checks(
+    tmp_path: Path, demo: bool, lang: str | None
+) -> None:
     port = demo_port()
     env = {**os.environ, "TANDEM_DATABASE_URL": f"sqlite:///{tmp_path}/served.db"}
     env.pop("TANDEM_SECRET_KEY", None)
     if not demo:
         env["TANDEM_SECRET_KEY"] = "a-long-enough-secret-for-tests"
     args = [TANDEM, "serve", "--port", str(port), *(["--demo"] if demo else [])]
+    args += ["--lang", lang] if lang else []
     with subprocess.Popen(
         args, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
     ) as server:
@@ -165,6 +172,8 @@ def test_serve_migrates_and_answers_health_checks(tmp_path: Path, demo: bool) ->
                 _assert_can_sign_in(f"http://127.0.0.1:{port}", agents[0], password)
                 _assert_demo_mail_is_synced(tmp_path / "served.db")
                 _assert_the_team_is_at_work(tmp_path / "served.db")
+                base = f"http://127.0.0.1:{port}"
+                _assert_the_team_speaks(tmp_path / "served.db", base, agents[0], password, lang)
         finally:
             server.terminate()
 
@@ -199,6 +208,26 @@ def _assert_the_team_is_at_work(database: Path) -> None:
     assert {email for (email,) in owners} == {"anna@tandem.test", "ben@tandem.test"}
     assert {"open", "pending", "snoozed", "closed"} <= statuses
     assert promised >= 2 and mentioned >= 2 and name == "Acme Support"
+
+
+def _assert_the_team_speaks(
+    database: Path, base: str, email: str, password: str, lang: str | None
+) -> None:
+    """`--lang ru`: the agents' pages, the team's zone and its canned replies are Russian; the
+    default demo leaves the interface to the (English) browser."""
+    with httpx.Client(base_url=base, headers={"Accept-Language": "en-US,en"}) as browser:
+        page = browser.get("/login").text
+        csrf = page.split('name="csrf_token" value="')[1].split('"')[0]
+        browser.post("/login", data={"email": email, "password": password, "csrf_token": csrf})
+        account = browser.get("/account").text
+    assert f'<html lang="{lang or "en"}">' in account
+    with closing(sqlite3.connect(database)) as connection:
+        names = {row[0] for row in connection.execute("SELECT name FROM template")}
+        zone, language = connection.execute("SELECT timezone, language FROM workspace").fetchone()
+    if lang == "ru":
+        assert "Взяли в работу" in names and (zone, language) == ("Europe/Moscow", "ru")
+    else:
+        assert "Got it — we are on it" in names and language == "en"
 
 
 def _wait_ready(base: str) -> httpx.Response:
@@ -270,6 +299,10 @@ def test_serve_with_workers_answers_from_several_processes(tmp_path: Path) -> No
         [TANDEM, "serve", "--demo", "--workers", "2"], env=env, capture_output=True, text=True
     )
     assert refused.returncode != 0 and "--demo serves from one worker" in refused.stderr
+    without_demo = subprocess.run(
+        [TANDEM, "serve", "--lang", "ru"], env=env, capture_output=True, text=True
+    )
+    assert without_demo.returncode != 0 and "--lang is for --demo" in without_demo.stderr
 
 
 def test_the_workers_listener_turns_nagle_off_for_each_connection() -> None:

@@ -154,7 +154,7 @@ def test_rows_show_a_plain_one_line_preview_number_initials_and_due_badge(
     assert "Assigned to Anna Kowalska" in row
     assert 'class="badge due"' in row and "Due in 1 d" in row
     due = START + timedelta(days=2)
-    assert f'title="Reply due {due.day} {due:%b} at {due:%H:%M}"' in row, "in the workspace's zone"
+    assert f'title="Reply due {due:%b} {due.day}, {due:%Y}, {due:%H:%M}"' in row, "reader's zone"
 
 
 def test_a_conversation_without_messages_has_no_preview(

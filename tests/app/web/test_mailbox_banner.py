@@ -14,7 +14,7 @@ from tests.conftest import Member, Team
 
 STOPPED_AT = datetime(2026, 12, 4, 8, 12, tzinfo=UTC)
 SAID = (
-    "Mail to support@acme.test stopped arriving on 4 Dec at 09:12:\n"
+    "Mail to support@acme.test stopped arriving on Dec 4, 2026, 09:12:\n"
     "Google no longer accepts Tandem\u2019s access."
 )
 

@@ -100,3 +100,27 @@ def test_another_workspace_mailbox_is_not_found(
         data={"csrf_token": csrf, "display_name": "Mine now", "auto_ack_window_minutes": "5"},
     )
     assert answer.status_code == 404
+
+
+def test_a_mailbox_writes_to_clients_in_russian_and_its_default_text_follows(
+    client: TestClient, csrf: str, admin: Member, mailbox_id: int
+) -> None:
+    page = client.get(f"/settings/mailboxes/{mailbox_id}").text
+    assert '<option value="">as the workspace (English)</option>' in page
+    english = page.split('id="auto_ack_text" rows="8">')[1].split("</textarea>")[0]
+    form = {
+        "csrf_token": csrf,
+        "auto_ack_enabled": "true",
+        "auto_ack_text": html.unescape(english),
+        "auto_ack_window_minutes": "1440",
+        "language": "ru",
+    }
+    answer = client.post(f"/settings/mailboxes/{mailbox_id}", data=form)
+    assert (
+        answer.status_code == 200 and '<option value="ru" selected>Русский</option>' in answer.text
+    )
+    shown = client.get(f"/api/v1/mailboxes/{mailbox_id}", headers=admin.headers).json()
+    assert shown["language"] == "ru" and shown["auto_ack"]["is_default_text"] is True
+    assert "Спасибо, что написали нам." in html.unescape(answer.text)
+    refused = client.post(f"/settings/mailboxes/{mailbox_id}", data={**form, "language": "xx"})
+    assert refused.status_code == 422 and "unknown language &#39;xx&#39;" in refused.text

@@ -80,3 +80,28 @@ def test_overlapping_hours_are_refused(client: TestClient, csrf: str) -> None:
     )
     assert answer.status_code == 422
     assert "overlaps" in answer.text.split('id="thu-error">')[1].split("<")[0]
+
+
+def test_a_country_extra_working_days_and_the_clock_of_the_longest_wait_are_saved(
+    client: TestClient, csrf: str, admin: Member
+) -> None:
+    russian = {
+        **GOOD,
+        "timezone": "Europe/Moscow",
+        "holiday_country": "RU",
+        "working_days": "2026-12-26",
+        "max_response_clock": "calendar",
+    }
+    answer = client.post("/settings/sla", data={"csrf_token": csrf, **russian})
+    assert answer.status_code == 200 and "SLA policy and business hours saved." in answer.text
+    assert '<option value="RU" selected>Russia</option>' in answer.text
+    assert '<option value="calendar" selected>' in answer.text
+    policy = client.get("/api/v1/sla-policy", headers=admin.headers).json()
+    assert (policy["holiday_country"], policy["working_days"]) == ("RU", ["2026-12-26"])
+    assert policy["max_response_clock"] == "calendar"
+    wrong = {**russian, "holiday_country": "XX", "working_days": "26.12.2026"}
+    refused = client.post("/settings/sla", data={"csrf_token": csrf, **wrong})
+    assert refused.status_code == 422
+    assert "unknown country &#39;XX&#39;" in refused.text
+    assert "working day &#39;26.12.2026&#39; is not a date" in refused.text
+    assert ">26.12.2026</textarea>" in refused.text

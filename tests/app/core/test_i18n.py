@@ -1,0 +1,59 @@
+"""The translation catalogs against the code: every message marked in the code and templates is
+translated in every language's catalog, and the catalogs hold nothing the code no longer says."""
+
+from pathlib import Path
+
+import pytest
+from babel.messages.extract import extract_from_dir
+from babel.messages.frontend import parse_mapping_cfg
+from babel.messages.pofile import read_po
+
+from app.core.i18n import LANGUAGES, LOCALES, preferred_language
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+def extracted() -> set[str]:
+    """What `make messages` extracts, read with the same mapping."""
+    with (ROOT / "babel.cfg").open() as mapping:
+        method_map, options_map = parse_mapping_cfg(mapping)
+    found = extract_from_dir(str(ROOT), method_map, options_map)
+    return {message if isinstance(message, str) else message[0] for _, _, message, _, _ in found}
+
+
+@pytest.mark.parametrize("language", [code for code in LANGUAGES if code != "en"])
+def test_every_marked_message_is_translated_and_none_is_stale(language: str) -> None:
+    with (LOCALES / language / "LC_MESSAGES" / "tandem.po").open("rb") as file:
+        catalog = read_po(file, locale=language)
+    translated = {
+        (message.id if isinstance(message.id, str) else message.id[0]): message
+        for message in catalog
+        if message.id
+    }
+    marked = extracted()
+    assert len(marked) > 40
+    untranslated = sorted(
+        key
+        for key in marked
+        if key not in translated or not translated[key].string or translated[key].fuzzy
+    )
+    assert untranslated == [], f"run `make messages` and translate: {untranslated}"
+    assert sorted(set(translated) - marked) == [], "messages the code no longer has"
+
+
+@pytest.mark.parametrize(
+    ("header", "language"),
+    [
+        ("ru-RU,ru;q=0.9,en-US;q=0.8,en;q=0.7", "ru"),
+        ("en-GB,en;q=0.9,ru;q=0.8", "en"),
+        ("de-DE,de;q=0.9,ru;q=0.5,en;q=0.4", "ru"),
+        ("en;q=0.3, ru;q=0.7", "ru"),
+        ("fr, de", None),
+        ("ru;q=0", None),
+        ("ru;q=banana, en", "en"),
+        ("", None),
+        (None, None),
+    ],
+)
+def test_the_browsers_first_language_tandem_speaks(header: str | None, language: str) -> None:
+    assert preferred_language(header) == language
