@@ -30,7 +30,7 @@ from app.http.observability import RequestLogMiddleware
 from app.http.security_headers import SecurityHeaders
 from app.http.text_input import TextInputGuard
 from app.web import routes as web
-from app.web.error_pages import error_page, for_a_person
+from app.web.error_pages import error_page, for_a_person, malformed_page
 from app.web.settings_pages import AdminOnly, admin_only_page
 from inbox.assignment import assign_new_mail
 from inbox.auto_ack import acknowledge_new_mail
@@ -57,10 +57,10 @@ def _install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def malformed(request: Request, exc: RequestValidationError) -> Response:
-        """A page address with a malformed part, like /c/abc: people get a page, callers the
-        list of what is wrong where."""
+        """A page address with a malformed part, like /c/abc, or a form field no form of the
+        page would send: people get a page, callers the list of what is wrong where."""
         if for_a_person(request):
-            return error_page(request, 404, f"There is no page at {request.url.path}.")
+            return malformed_page(request, exc)
         return await request_validation_exception_handler(request, exc)
 
     @app.exception_handler(OverflowError)

@@ -14,6 +14,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
+from app.core.accounts import normalize_email
 from app.core.errors import Conflict, Invalid, NotFound
 from app.core.models import Mailbox, MailboxStatus, OAuthState, SyncState, id_of
 from app.core.settings import Settings
@@ -43,9 +44,7 @@ def start_connection(
     now: datetime,
 ) -> tuple[Mailbox, str]:
     """The mailbox row (new, or the one to reconnect) and Google's authorize URL for it."""
-    email = email.strip().lower()
-    if "@" not in email or email.startswith("@") or email.endswith("@"):
-        raise Invalid(f"invalid mailbox address {email!r}")
+    email = normalize_email(email)
     mailbox = session.exec(select(Mailbox).where(Mailbox.email == email)).first()
     if mailbox is not None and mailbox.workspace_id != workspace_id:
         raise Conflict(f"{email} is already connected to another workspace")

@@ -19,6 +19,7 @@ from sqlmodel import Session, col, select
 from app.core.db import get_scoped
 from app.core.errors import Conflict, Forbidden, Invalid
 from app.core.models import Role, Template, User
+from app.core.plain_text import ONE_LINE
 from inbox.presend import hold_internal_context
 from inbox.templates import TemplateError, check_template
 
@@ -27,6 +28,7 @@ MAX_BODY = 50_000
 Name = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=200),
+    ONE_LINE,
     Field(examples=["Promise a reply"]),
 ]
 Body = Annotated[str, Field(min_length=1, max_length=MAX_BODY)]

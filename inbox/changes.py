@@ -21,6 +21,7 @@ from app.core.models import (
     id_of,
 )
 from app.core.notices import notify
+from app.core.plain_text import is_one_line
 from webhooks.events import Event, emit
 from webhooks.payloads import conversation_data
 
@@ -158,6 +159,8 @@ def _clean_tags(tags: list[str]) -> list[str]:
     cleaned = list(dict.fromkeys(tag.strip() for tag in tags if tag.strip()))
     if len(cleaned) > MAX_TAGS or any(len(tag) > MAX_TAG_LENGTH for tag in cleaned):
         raise Invalid(f"at most {MAX_TAGS} tags of at most {MAX_TAG_LENGTH} characters each")
+    if not all(is_one_line(tag) for tag in cleaned):
+        raise Invalid("a tag must be one line, without line breaks or control characters")
     return cleaned
 
 

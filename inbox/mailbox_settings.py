@@ -7,6 +7,7 @@ and syncing are gmail_sync's; this module never talks to Gmail. Flushes, never c
 """
 
 from datetime import datetime
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from sqlmodel import Session
@@ -14,6 +15,7 @@ from sqlmodel import Session
 from app.core.db import get_scoped
 from app.core.i18n import check_language
 from app.core.models import AuditEvent, Mailbox, User
+from app.core.plain_text import ONE_LINE
 from inbox.templates import check_template
 
 #: Fields a null leaves unchanged; a null `auto_ack_text` restores the default text instead.
@@ -40,7 +42,7 @@ class MailboxPatchIn(BaseModel):
         },
     )
 
-    display_name: str | None = Field(default=None, max_length=200)
+    display_name: Annotated[str, Field(max_length=200), ONE_LINE] | None = None
     auto_ack_enabled: bool | None = None
     auto_ack_text: str | None = Field(default=None, max_length=10_000)
     auto_ack_window_minutes: int | None = Field(default=None, ge=1, le=60 * 24 * 366)

@@ -8,7 +8,7 @@ never commit.
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 from sqlalchemy import or_, update
@@ -26,6 +26,7 @@ from app.core.models import (
     User,
     id_of,
 )
+from app.core.plain_text import ONE_LINE
 
 
 def create_reminder(
@@ -110,7 +111,7 @@ class ReminderIn(BaseModel):
         default="custom",
         description="`followup` acts only if the client has not written since it was set.",
     )
-    text: str = Field(default="", max_length=2000)
+    text: Annotated[str, Field(max_length=2000), ONE_LINE] = ""
     user_id: int | None = Field(
         default=None, description="Whom to remind, an active member; by default the caller."
     )

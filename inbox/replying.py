@@ -10,7 +10,7 @@ undo window ends, so a reply is stored before anything leaves.
 
 from collections.abc import Sequence
 from datetime import datetime, timedelta
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from sqlmodel import Session
@@ -19,6 +19,7 @@ from app.core.accounts import normalize_email
 from app.core.db import get_scoped
 from app.core.errors import Invalid
 from app.core.models import Conversation, MessageKind, Template, User, Workspace
+from app.core.plain_text import ONE_LINE
 from gmail_sync.compose import OutgoingAttachment
 from gmail_sync.mime_headers import parse_addresses
 from gmail_sync.send import QueuedReply, ReplyRequest, queue_reply
@@ -43,6 +44,10 @@ def _checked_address(value: str) -> str:
     return value.strip()
 
 
+Address = Annotated[str, Field(max_length=1000), ONE_LINE]
+"""`addr` or `Name <addr>`: one line, a name and an address at most."""
+
+
 class ReplyIn(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
@@ -65,10 +70,10 @@ class ReplyIn(BaseModel):
         description="`all` (default) answers everyone on the thread; `sender` only the sender "
         "and needs a `reason`, which is recorded with whom it leaves out.",
     )
-    reason: str | None = Field(default=None, max_length=1000)
-    cc: list[str] = Field(default_factory=list, max_length=50)
-    bcc: list[str] = Field(default_factory=list, max_length=50)
-    exclude: list[str] = Field(
+    reason: Annotated[str, Field(max_length=1000), ONE_LINE] | None = None
+    cc: list[Address] = Field(default_factory=list, max_length=50)
+    bcc: list[Address] = Field(default_factory=list, max_length=50)
+    exclude: list[Address] = Field(
         default_factory=list,
         max_length=50,
         description="Reply-all recipients to leave out of this reply (each must be one the "

@@ -28,6 +28,8 @@ MAX_TARGET_MINUTES = 366 * 24 * 60
 """A year: any longer is a typo, and it keeps due-time arithmetic far from datetime's range."""
 
 Minutes = Annotated[int, Field(gt=0, le=MAX_TARGET_MINUTES)]
+Clock = Annotated[str, Field(max_length=5)]
+"""HH:MM"""
 
 EXAMPLE: dict[str, Any] = {
     "timezone": "Europe/Berlin",
@@ -54,11 +56,11 @@ class SlaPolicyIn(BaseModel):
     """The whole policy; what is not sent takes no default except `holidays`."""
 
     timezone: str = Field(max_length=64, description="IANA zone the business hours are in.")
-    business_hours: dict[str, list[list[str]]] = Field(
+    business_hours: dict[str, list[list[Clock]]] = Field(
         description='mon..sun to ["HH:MM", "HH:MM"] intervals (end may be "24:00"); '
         "a missing or empty day is closed."
     )
-    holidays: list[str] = Field(
+    holidays: list[Annotated[str, Field(max_length=10)]] = Field(
         default_factory=list, max_length=1000, description="Closed all day (YYYY-MM-DD)."
     )
     holiday_country: str | None = Field(
@@ -67,7 +69,7 @@ class SlaPolicyIn(BaseModel):
         description="ISO 3166 country whose official days off close the calendar and whose "
         "moved working days (Russia's working Saturdays) open it.",
     )
-    working_days: list[str] = Field(
+    working_days: list[Annotated[str, Field(max_length=10)]] = Field(
         default_factory=list,
         max_length=1000,
         description="Open although normally closed (YYYY-MM-DD), with the first working "
@@ -92,7 +94,7 @@ class SlaPolicyIn(BaseModel):
 
     @field_validator("business_hours")
     @classmethod
-    def _valid_hours(cls, value: dict[str, list[list[str]]]) -> dict[str, list[list[str]]]:
+    def _valid_hours(cls, value: dict[str, list[list[Clock]]]) -> dict[str, list[list[str]]]:
         return business_hours_json(parse_business_hours(value))
 
     @field_validator("holidays")

@@ -12,15 +12,15 @@ from pydantic import BaseModel, Field, field_validator
 from sqlmodel import Session
 
 from app.core.accounts import workspace_of
-from app.core.errors import Invalid
 from app.core.i18n import check_language
 from app.core.models import Workspace
+from app.core.plain_text import ONE_LINE
 from app.core.zones import parse_zone
 
 
 class WorkspacePatchIn(BaseModel):
-    name: Annotated[str | None, Field(min_length=1, max_length=200)] = None
-    timezone: Annotated[str | None, Field(examples=["Europe/Moscow"])] = None
+    name: Annotated[str, Field(min_length=1, max_length=200), ONE_LINE] | None = None
+    timezone: Annotated[str | None, Field(max_length=64, examples=["Europe/Moscow"])] = None
     language: Annotated[
         str | None,
         Field(
@@ -32,6 +32,13 @@ class WorkspacePatchIn(BaseModel):
     ] = None
     auto_assign: bool | None = None
 
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str | None) -> str | None:
+        if value is not None:
+            parse_zone(value)
+        return value
+
     @field_validator("language")
     @classmethod
     def _known_language(cls, value: str | None) -> str | None:
@@ -39,14 +46,10 @@ class WorkspacePatchIn(BaseModel):
 
 
 def change_workspace(*, session: Session, workspace_id: int, body: WorkspacePatchIn) -> Workspace:
-    """Only the fields sent (and not null) change; an unknown time zone is refused."""
+    """Only the fields sent (and not null) change; `WorkspacePatchIn` refused an unknown time
+    zone."""
     workspace = workspace_of(session, workspace_id)
     changes = {k: v for k, v in body.model_dump(exclude_unset=True).items() if v is not None}
-    if "timezone" in changes:
-        try:
-            parse_zone(changes["timezone"])
-        except ValueError as exc:
-            raise Invalid(str(exc)) from None
     for name, value in changes.items():
         setattr(workspace, name, value)
     session.add(workspace)

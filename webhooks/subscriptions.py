@@ -11,6 +11,7 @@ accept and refuse the same subscriptions. Never commits.
 import secrets
 from collections.abc import Iterable
 from datetime import datetime
+from typing import Annotated
 from urllib.parse import urlsplit
 
 from pydantic import BaseModel, Field
@@ -18,6 +19,7 @@ from sqlmodel import Session, col, select
 
 from app.core.errors import Conflict, Invalid
 from app.core.models import WebhookDelivery, WebhookSubscription
+from app.core.plain_text import ONE_LINE
 from webhooks.events import EVENTS, Event, queue_ping
 from webhooks.targets import check_target
 
@@ -26,21 +28,20 @@ URL_EXAMPLE = "https://hooks.example.com/tandem"
 
 
 class WebhookIn(BaseModel):
-    url: str = Field(max_length=2000, examples=[URL_EXAMPLE])
+    url: Annotated[str, Field(max_length=2048), ONE_LINE] = Field(examples=[URL_EXAMPLE])
     events: list[Event] = Field(min_length=1, examples=[["conversation.created"]])
     is_internal: bool = Field(
         default=False, description="Internal webhooks also receive note.created (internal notes)."
     )
-    secret: str | None = Field(
-        default=None,
-        min_length=MIN_SECRET_LENGTH,
-        max_length=128,
-        description="The HMAC key; generated when not given.",
+    secret: Annotated[str, Field(min_length=MIN_SECRET_LENGTH, max_length=128), ONE_LINE] | None = (
+        Field(default=None, description="The HMAC key; generated when not given.")
     )
 
 
 class WebhookPatchIn(BaseModel):
-    url: str | None = Field(default=None, max_length=2000, examples=[URL_EXAMPLE])
+    url: Annotated[str, Field(max_length=2048), ONE_LINE] | None = Field(
+        default=None, examples=[URL_EXAMPLE]
+    )
     events: list[Event] | None = Field(default=None, min_length=1)
     is_internal: bool | None = None
     is_active: bool | None = None

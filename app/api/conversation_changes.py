@@ -22,6 +22,7 @@ from app.core.models import (
     id_of,
     utcnow,
 )
+from app.core.plain_text import ONE_LINE
 from app.http.auth import CurrentUser
 from app.http.dependencies import SessionDep
 from app.http.outbox import Outbox, OutboxDep
@@ -40,7 +41,9 @@ class ConversationPatchIn(BaseModel):
     status: ConversationStatus | None = None
     assignee_id: int | None = None
     priority: Priority | None = None
-    tags: list[Annotated[str, Field(max_length=50)]] | None = Field(default=None, max_length=20)
+    tags: list[Annotated[str, Field(max_length=50), ONE_LINE]] | None = Field(
+        default=None, max_length=20
+    )
     snoozed_until: AwareDatetime | None = Field(
         default=None, description="Needed (in the future) when status is snoozed."
     )

@@ -228,7 +228,7 @@ def list_conversations(
     user: CurrentUser,
     session: SessionDep,
     inbox: FilterDep,
-    cursor: str | None = None,
+    cursor: Annotated[str | None, Query(max_length=500)] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     q: Annotated[str | None, Query(max_length=200, description="Full-text search.")] = None,
 ) -> ConversationPage:

@@ -4,11 +4,13 @@ from datetime import datetime
 from typing import Literal
 
 from fastapi import APIRouter, BackgroundTasks, Request, status
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic.config import JsonDict
 from sqlmodel import Session, col, select
 
+from app.core.accounts import normalize_email
 from app.core.db import get_scoped
+from app.core.errors import Invalid
 from app.core.models import Mailbox, MailboxStatus, id_of, utcnow
 from app.http.auth import AdminUser, CurrentUser
 from app.http.dependencies import SessionDep, SettingsDep
@@ -23,6 +25,16 @@ router = APIRouter(tags=["mailboxes"])
 
 class MailboxIn(BaseModel):
     email: str = Field(min_length=3, max_length=320, examples=["support@company.com"])
+
+    @field_validator("email")
+    @classmethod
+    def _address(cls, value: str) -> str:
+        """Refused before any OAuth flow starts, naming the field."""
+        try:
+            normalize_email(value)
+        except Invalid as exc:
+            raise ValueError(str(exc)) from None
+        return value
 
 
 class SyncIn(BaseModel):

@@ -153,7 +153,7 @@ _REPLY_BODY: dict[str, Any] = {
     "requestBody": {
         "required": True,
         "content": {
-            "application/json": {"schema": {"$ref": "#/components/schemas/ReplyIn"}},
+            "application/json": {"schema": ReplyIn.model_json_schema()},
             "multipart/form-data": {
                 "schema": {
                     "type": "object",

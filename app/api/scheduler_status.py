@@ -8,22 +8,22 @@ a scheduler; without one the list is empty and `running` is false (another proce
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Any
 
 from fastapi import APIRouter, Request, Response, status
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from app.api.reminders import REMINDER_EXAMPLE, ReminderOut, reminder_out
-from app.core.accounts import normalize_email
-from app.core.errors import Invalid, NotFound
-from app.core.models import Reminder, ReminderState, SmtpSecurity, SmtpServer, utcnow
+from app.core.errors import NotFound
+from app.core.models import Reminder, ReminderState, SmtpServer, utcnow
 from app.http.auth import AdminUser
 from app.http.dependencies import SessionDep, SettingsDep
 from gmail_sync.oauth import TokenCipher
-from inbox.agent_mail import SmtpSettings, configure_smtp
+from inbox import smtp_settings
 from inbox.queue_health import queue_health
+from inbox.smtp_settings import NOT_CONFIGURED, SmtpIn, smtp_server_of
 from scheduler.runner import JobInfo
 
 router = APIRouter(prefix="/scheduler", tags=["scheduler"])
@@ -90,41 +90,6 @@ class SchedulerOut(BaseModel):
     overdue: int = Field(description="Pending reminders whose time has passed (should be 0).")
     next_due: list[ReminderOut]
     queues: list[QueueOut] = Field(description="Each queue's waiting and failed rows.")
-
-
-class SmtpIn(BaseModel):
-    model_config = ConfigDict(
-        extra="forbid",
-        json_schema_extra={
-            "examples": [
-                {
-                    "host": "smtp.acme.example",
-                    "port": 587,
-                    "security": "starttls",
-                    "username": "tandem@acme.example",
-                    "password": "app-password",
-                    "sender": "tandem@acme.example",
-                }
-            ]
-        },
-    )
-
-    host: str = Field(min_length=1, max_length=255)
-    port: Annotated[int, Field(ge=1, le=65535)] = 587
-    security: SmtpSecurity = SmtpSecurity.STARTTLS
-    username: str = Field(default="", max_length=320)
-    password: str | None = Field(
-        default=None, max_length=1000, description='Omit to keep the stored one; "" removes it.'
-    )
-    sender: str = Field(max_length=320, description="The From address of reminder email.")
-
-    @field_validator("sender")
-    @classmethod
-    def _address(cls, value: str) -> str:
-        try:
-            return normalize_email(value)
-        except Invalid as exc:
-            raise ValueError(str(exc)) from None
 
 
 class SmtpOut(BaseModel):
@@ -196,9 +161,9 @@ def _smtp_out(server: SmtpServer) -> SmtpOut:
 
 
 def _server(session: Session, workspace_id: int) -> SmtpServer:
-    server = session.exec(select(SmtpServer).where(SmtpServer.workspace_id == workspace_id)).first()
+    server = smtp_server_of(session, workspace_id)
     if server is None:
-        raise NotFound("no SMTP server is configured: reminders are not emailed")
+        raise NotFound(NOT_CONFIGURED)
     return server
 
 
@@ -212,11 +177,10 @@ def save_smtp(
     body: SmtpIn, admin: AdminUser, session: SessionDep, settings: SettingsDep
 ) -> SmtpOut:
     """Reminders are then also emailed to each agent's login address through this server."""
-    smtp = SmtpSettings(**body.model_dump())
-    server = configure_smtp(
+    server = smtp_settings.save_smtp(
         session,
         workspace_id=admin.workspace_id,
-        smtp=smtp,
+        body=body,
         cipher=TokenCipher(settings),
         now=utcnow(),
     )
@@ -225,5 +189,5 @@ def save_smtp(
 
 @router.delete("/smtp", status_code=status.HTTP_204_NO_CONTENT)
 def remove_smtp(admin: AdminUser, session: SessionDep) -> Response:
-    session.delete(_server(session, admin.workspace_id))
+    smtp_settings.remove_smtp(session, workspace_id=admin.workspace_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

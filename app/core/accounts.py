@@ -23,6 +23,7 @@ from app.core.db import get_scoped
 from app.core.errors import Conflict, Forbidden, Invalid
 from app.core.i18n import check_language
 from app.core.models import ApiToken, Role, User, Workspace, id_of
+from app.core.plain_text import ONE_LINE
 from app.core.zones import parse_zone
 
 TOKEN_PREFIX = "tdm_"  # noqa: S105 (a marker that makes leaked tokens greppable)
@@ -66,19 +67,21 @@ def normalize_email(email: str) -> str:
 
 
 class UserIn(BaseModel):
-    email: str = Field(examples=["anna@company.com"])
-    name: str = Field(default="", examples=["Anna Petrova"])
+    email: str = Field(max_length=320, examples=["anna@company.com"])
+    name: Annotated[str, Field(max_length=200), ONE_LINE] = Field(
+        default="", examples=["Anna Petrova"]
+    )
     role: Role = Role.AGENT
-    password: Annotated[str | None, Field(min_length=8)] = None
+    password: Annotated[str, Field(min_length=8, max_length=1000), ONE_LINE] | None = None
 
 
 class UserPatchIn(BaseModel):
-    name: Annotated[str | None, Field(min_length=1, max_length=200)] = None
+    name: Annotated[str, Field(min_length=1, max_length=200), ONE_LINE] | None = None
     role: Role | None = None
     is_active: bool | None = None
     is_available: bool | None = None
-    signature: str | None = None
-    password: Annotated[str | None, Field(min_length=8)] = None
+    signature: Annotated[str | None, Field(max_length=10_000)] = None
+    password: Annotated[str, Field(min_length=8, max_length=1000), ONE_LINE] | None = None
     language: Annotated[
         str | None,
         Field(max_length=8, description='The interface language (en, ru); "" follows the browser.'),
@@ -102,7 +105,9 @@ class UserPatchIn(BaseModel):
 
 
 class TokenIn(BaseModel):
-    name: str = Field(default="", max_length=200, examples=["CRM integration"])
+    name: Annotated[str, Field(max_length=200), ONE_LINE] = Field(
+        default="", examples=["CRM integration"]
+    )
 
 
 def create_workspace(*, session: Session, name: str) -> Workspace:

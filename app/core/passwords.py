@@ -31,6 +31,7 @@ from app.core.accounts import (
 from app.core.claims import claim
 from app.core.errors import Invalid
 from app.core.models import AgentEmail, PasswordReset, SmtpServer, User, id_of
+from app.core.plain_text import ONE_LINE
 from app.core.sign_in_throttle import admit, engine_of, forgive, login_key
 
 RESET_LINK_LIFETIME = timedelta(minutes=30)
@@ -43,7 +44,7 @@ LINK_SPENT = "This link has expired or was already used: ask for a new one."
 class NewPasswordIn(BaseModel):
     """A new password, typed twice so a slip of the finger does not lock its owner out."""
 
-    new_password: Annotated[str, Field(max_length=1000)]
+    new_password: Annotated[str, Field(max_length=1000), ONE_LINE]
     repeat_password: Annotated[str, Field(max_length=1000)]
 
     @field_validator("new_password")

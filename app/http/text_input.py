@@ -1,8 +1,9 @@
 """Text no database can store is refused at the door: a lone UTF-16 surrogate (JSON's
-`"\\ud800"`) or a NUL character in a JSON body, a form body or the query string is a 422 naming
-the field, before any route runs, so nothing is stored half-way and no storage error surfaces
-as a 500. Multipart bodies carry files, whose bytes are no text: their text fields are checked
-where they are read.
+`"\\ud800"`, or its bytes percent-encoded in a form or a URL, which are no UTF-8) or a NUL
+character in a JSON body, a form body or the query string is a 422 naming the field, before any
+route runs, so nothing is stored half-way, no storage error surfaces as a 500, and no such text
+is quietly turned into replacement characters. Multipart bodies carry files, whose bytes are
+no text: their text fields are checked where they are read.
 
 A pure ASGI middleware: it reads a JSON or form body once, checks it, and hands the same bytes
 on.
@@ -33,22 +34,34 @@ def _strings(value: Any, loc: tuple[str | int, ...]) -> Iterator[tuple[tuple[str
             yield from _strings(item, (*loc, index))
 
 
+def _encoded_problems(where: str, encoded: bytes) -> Iterator[tuple[tuple[str, str], str]]:
+    """What is wrong with each field of a query string or form body, percent-decoded to the
+    bytes it carries and read as UTF-8 (a lone surrogate's bytes are no UTF-8)."""
+    pairs = parse_qsl(encoded.decode("latin-1"), keep_blank_values=True, encoding="latin-1")
+    for raw_name, raw_value in pairs:
+        loc = (where, raw_name.encode("latin-1").decode("utf-8", "replace"))
+        try:
+            reason = why_unstorable(raw_value.encode("latin-1").decode("utf-8"))
+        except UnicodeDecodeError:
+            reason = "contains bytes that are no UTF-8 text"
+        if reason is not None:
+            yield loc, reason
+
+
 def _problems(scope: Scope, content_type: str, body: bytes) -> list[dict[str, Any]]:
-    found: list[tuple[tuple[str | int, ...], str]] = [
-        (("query", name), value)
-        for name, value in parse_qsl(scope.get("query_string", b"").decode("latin-1"))
-    ]
+    found: list[tuple[tuple[str | int, ...], str]] = list(
+        _encoded_problems("query", scope.get("query_string", b""))
+    )
     if content_type.startswith("application/json"):
         with suppress(ValueError):  # the route's own parsing reports malformed JSON
-            found += _strings(json.loads(body), ("body",))
+            found += [
+                (loc, reason)
+                for loc, value in _strings(json.loads(body), ("body",))
+                if (reason := why_unstorable(value)) is not None
+            ]
     elif content_type.startswith("application/x-www-form-urlencoded"):
-        fields = parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True)
-        found += [(("body", name), value) for name, value in fields]
-    return [
-        {"loc": list(loc), "msg": reason, "type": "string_unstorable"}
-        for loc, value in found
-        if (reason := why_unstorable(value)) is not None
-    ]
+        found += _encoded_problems("body", body)
+    return [{"loc": list(loc), "msg": reason, "type": "string_unstorable"} for loc, reason in found]
 
 
 class TextInputGuard:

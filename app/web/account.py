@@ -9,7 +9,13 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, ValidationError
 from sqlmodel import Session, col, select
 
-from app.core.accounts import UserPatchIn, change_user, create_api_token, revoke_api_token
+from app.core.accounts import (
+    TokenIn,
+    UserPatchIn,
+    change_user,
+    create_api_token,
+    revoke_api_token,
+)
 from app.core.errors import TandemError
 from app.core.i18n import LANGUAGES, language_name
 from app.core.models import ApiToken, User, id_of, utcnow
@@ -30,6 +36,7 @@ def _account_page(
     user: User,
     *,
     new_token: str | None = None,
+    token_name: str = "",
     errors: Errors | None = None,
     code: int = status.HTTP_200_OK,
     preferences_saved: bool = False,
@@ -45,6 +52,7 @@ def _account_page(
         "tokens": tokens,
         "team": team,
         "new_token": new_token,
+        "token_name": token_name,
         "errors": errors or {},
         "flash": request.session.pop(ACCOUNT_FLASH, None),
         "languages": [(code, language_name(code)) for code in LANGUAGES],
@@ -125,7 +133,12 @@ def notification_email(
 def create_token(
     request: Request, user: WebUser, session: SessionDep, name: Annotated[str, Form()] = ""
 ) -> HTMLResponse:
-    _, token = create_api_token(session=session, user=user, name=name)
+    try:
+        body = TokenIn(name=name)
+    except ValidationError as exc:
+        errors = validation_errors(exc)
+        return _account_page(request, session, user, token_name=name, errors=errors, code=422)
+    _, token = create_api_token(session=session, user=user, name=body.name)
     return _account_page(request, session, user, new_token=token)
 
 

@@ -3,6 +3,7 @@ a page with the way back to the inbox, not the JSON meant for integrations, whic
 add-on and htmx requests keep getting."""
 
 from fastapi import Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse
 
 from app.web.pages import is_htmx, render
@@ -12,7 +13,7 @@ _TITLES = {
     404: "Not found",
     405: "Not found",
     409: "Not possible right now",
-    422: "That address is not right",
+    422: "That is not right",
     500: "Something went wrong",
 }
 
@@ -29,3 +30,20 @@ def error_page(request: Request, status_code: int, message: str) -> HTMLResponse
     sentence = message[:1].upper() + message[1:].rstrip(".") + "."
     context = {"title": title, "message": sentence, "status_code": status_code}
     return render(request, None, None, "error.html", context, status_code)
+
+
+def malformed_page(request: Request, exc: RequestValidationError) -> HTMLResponse:
+    """A field of a posted form that no page would send so (a hidden field changed, a value
+    longer than its input allows) is a 422 naming it; a malformed address is no page (404)."""
+    for error in exc.errors():
+        loc = error.get("loc", ())
+        if len(loc) > 1 and loc[0] == "body":
+            message = str(error["msg"]).removeprefix("Value error, ")
+            return error_page(request, 422, f"the form's field “{loc[1]}” {_as_clause(message)}")
+    return error_page(request, 404, f"There is no page at {request.url.path}.")
+
+
+def _as_clause(message: str) -> str:
+    """Pydantic's "String should have at most 32 characters" as "should have at most..."."""
+    first, _, rest = message.partition(" ")
+    return rest if first in ("String", "Input", "Value") else message

@@ -24,6 +24,7 @@ from app.core.models import (
     id_of,
     utcnow,
 )
+from app.core.plain_text import ONE_LINE
 from app.http.auth import WebUser
 from app.http.dependencies import SessionDep
 from app.http.refusals import refused
@@ -261,9 +262,9 @@ def bulk(
     request: Request,
     user: WebUser,
     session: SessionDep,
-    action: Annotated[str, Form()],
+    action: Annotated[str, Form(max_length=64)],
     ids: Annotated[list[int] | None, Form()] = None,
-    back: Annotated[str, Form()] = "/inbox",
+    back: Annotated[str, Form(max_length=2048), ONE_LINE] = "/inbox",
 ) -> Response:
     """Assign or close many at once, all or nothing (`change_many`, as the bulk API)."""
     if not ids:

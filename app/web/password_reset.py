@@ -14,7 +14,8 @@ from fastapi import APIRouter, Form, Request, status
 from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel, ValidationError
 
-from app.core.errors import TandemError
+from app.core.accounts import normalize_email
+from app.core.errors import Invalid, TandemError
 from app.core.models import utcnow
 from app.core.passwords import (
     LINK_SPENT,
@@ -32,6 +33,7 @@ from app.web.settings_pages import Errors, validation_errors
 router = APIRouter()
 
 RESET_PAGE = "/password/reset"
+NOT_AN_ADDRESS = "That is not an email address: type the one you sign in with."
 
 
 @router.get("/password/forgot")
@@ -46,6 +48,12 @@ def forgot(
     app_settings: SettingsDep,
     email: Annotated[str, Form()] = "",
 ) -> HTMLResponse:
+    """A malformed address is refused (that tells nothing about who has an account)."""
+    try:
+        normalize_email(email)
+    except Invalid:
+        context = {"sent_to": None, "email": email, "error": NOT_AN_ADDRESS}
+        return render(request, None, None, "password_forgot.html", context, 422)
     reset_page = str(app_settings.public_url).rstrip("/") + RESET_PAGE
     request_reset(session=session, email=email, reset_page=reset_page, now=utcnow())
     return render(request, None, None, "password_forgot.html", {"sent_to": email.strip()})

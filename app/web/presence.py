@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse
 
 from app.core.db import get_scoped
 from app.core.models import Conversation, utcnow
+from app.core.plain_text import ONE_LINE
 from app.http.auth import WebUser
 from app.http.dependencies import SessionDep
 from app.web.pages import render
@@ -26,7 +27,7 @@ def here(
     user: WebUser,
     session: SessionDep,
     typing: Annotated[bool, Form()] = False,
-    tab: Annotated[str, Form(max_length=32)] = "",
+    tab: Annotated[str, Form(max_length=32), ONE_LINE] = "",
     leaving: Annotated[bool, Form()] = False,
 ) -> HTMLResponse:
     """Refreshed by the page every few seconds (and once more, `leaving`, when it closes)."""

@@ -30,15 +30,17 @@ def remind(
     request: Request,
     user: WebUser,
     session: SessionDep,
-    when: Annotated[str, Form()] = "",
-    custom: Annotated[str, Form()] = "",
-    whom: Annotated[str, Form()] = "",
+    when: Annotated[str, Form(max_length=32)] = "",
+    custom: Annotated[str, Form(max_length=64)] = "",
+    whom: Annotated[str, Form(max_length=20)] = "",
     text: Annotated[str, Form()] = "",
     unless_answered: Annotated[bool, Form()] = False,
 ) -> Response:
     conversation = get_scoped(session, Conversation, id, user.workspace_id)
     now = utcnow()
     try:
+        if whom and not whom.isdigit():
+            raise ValueError("Choose whom to remind.")
         body = ReminderIn(
             due_at=picked_time(when, custom, zone_name=workspace_zone(session, user), now=now),
             text=text,

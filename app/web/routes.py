@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends
 from app.http.auth import check_csrf, web_user
 from app.web import (
     account,
+    activity,
     attachments,
     compose,
     conversation,
@@ -29,6 +30,7 @@ SIGNED_IN = (
     account,
     inbox,
     conversation,
+    activity,
     reminders,
     compose,
     attachments,

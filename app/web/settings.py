@@ -1,11 +1,12 @@
 """Settings for admins: the mailboxes (connect, status, live sync progress, reconnect, sender
-name and automatic acknowledgement); the other sections live in the `settings_*` modules,
-whose routers this one includes.
+name and automatic acknowledgement, disconnect after a confirmation); the other sections live in
+the `settings_*` modules, whose routers this one includes.
 
 Connecting starts the same OAuth flow as `POST /api/v1/mailboxes` (`start_connection`) and
 sends the admin's browser to the consent page; Google's callback finishes it. A mailbox's
 settings are saved by `inbox.mailbox_settings.change_mailbox`, the service
-`PATCH /api/v1/mailboxes/{id}` calls, with the same `MailboxPatchIn`.
+`PATCH /api/v1/mailboxes/{id}` calls, with the same `MailboxPatchIn`; disconnecting is
+`gmail_sync.connect.disconnect`, as `DELETE /api/v1/mailboxes/{id}`.
 """
 
 from typing import Annotated
@@ -23,11 +24,14 @@ from app.core.models import Mailbox, User, id_of, utcnow
 from app.http.dependencies import SessionDep, SettingsDep
 from app.http.refusals import refused
 from app.web import (
+    settings_mail,
+    settings_queues,
     settings_sla,
     settings_team,
     settings_templates,
     settings_tokens,
     settings_webhooks,
+    settings_workspace,
 )
 from app.web.pages import allow_consent_form, render
 from app.web.settings_pages import (
@@ -38,7 +42,7 @@ from app.web.settings_pages import (
     settings_page,
     validation_errors,
 )
-from gmail_sync.connect import start_connection
+from gmail_sync.connect import disconnect, start_connection
 from inbox.auto_ack import acknowledgement_text, is_default_text
 from inbox.mailbox_settings import MailboxPatchIn, change_mailbox
 from inbox.templates import VARIABLES, client_language
@@ -177,7 +181,30 @@ def save_mailbox(
     return done(request, f"/settings/mailboxes/{id}", f"Settings of {mailbox.email} saved.")
 
 
+@router.get("/settings/mailboxes/{id}/disconnect")
+def confirm_disconnect(
+    id: int, request: Request, user: WebAdmin, session: SessionDep
+) -> HTMLResponse:
+    """The confirmation step: a link cannot disconnect a mailbox, only this page's form."""
+    mailbox = get_scoped(session, Mailbox, id, user.workspace_id)
+    context = {"section": "mailboxes", "m": mailbox}
+    return settings_page(request, session, user, "settings_disconnect.html", context)
+
+
+@router.post("/settings/mailboxes/{id}/disconnect")
+def disconnect_mailbox(
+    id: int, request: Request, user: WebAdmin, session: SessionDep, app_settings: SettingsDep
+) -> Response:
+    """Revokes Tandem's access and forgets the tokens; its conversations and notes stay."""
+    mailbox = get_scoped(session, Mailbox, id, user.workspace_id)
+    disconnect(session=session, settings=app_settings, mailbox=mailbox)
+    return done(request, "/settings", f"{mailbox.email} is disconnected; its conversations stay.")
+
+
 for _module in (
+    settings_workspace,
+    settings_mail,
+    settings_queues,
     settings_team,
     settings_sla,
     settings_templates,

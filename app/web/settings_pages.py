@@ -10,7 +10,9 @@ and refuse exactly the same input.
 """
 
 from collections.abc import Iterable
+from functools import cache
 from typing import Annotated, Any
+from zoneinfo import available_timezones
 
 from fastapi import Depends, Request, status
 from fastapi.responses import HTMLResponse, RedirectResponse
@@ -24,12 +26,15 @@ from app.http.auth import WebUser
 from app.web.pages import render
 
 SECTIONS = (
+    ("workspace", "/settings/workspace", "Workspace"),
     ("mailboxes", "/settings", "Mailboxes"),
     ("team", "/settings/team", "Team"),
     ("sla", "/settings/sla", "SLA & hours"),
     ("templates", "/settings/templates", "Templates"),
+    ("mail", "/settings/mail", "Outgoing mail"),
     ("webhooks", "/settings/webhooks", "Webhooks"),
     ("tokens", "/settings/tokens", "API tokens"),
+    ("queues", "/settings/queues", "Queues"),
 )
 FLASH_KEY = "settings_flash"
 FORM_ERROR = "form"
@@ -94,6 +99,13 @@ def done(request: Request, url: str, message: str) -> RedirectResponse:
     """Post/redirect/get: the page reloads without resubmitting and says what changed."""
     request.session[FLASH_KEY] = message
     return RedirectResponse(url, status_code=status.HTTP_303_SEE_OTHER)
+
+
+@cache
+def zones() -> list[str]:
+    """The IANA zones a select offers: Region/City names and UTC, not aliases like
+    "posixrules"."""
+    return sorted(zone for zone in available_timezones() if "/" in zone or zone == "UTC")
 
 
 def validation_errors(exc: ValidationError, fields: Iterable[str] = ()) -> Errors:

@@ -7,7 +7,6 @@ a lunch break survives an edit; each day is checked on its own so its error show
 
 import re
 from typing import Annotated, Any
-from zoneinfo import available_timezones
 
 from fastapi import APIRouter, Form, Request, status
 from fastapi.responses import HTMLResponse, Response
@@ -16,7 +15,14 @@ from sqlmodel import Session
 
 from app.core.models import User, id_of, utcnow
 from app.http.dependencies import SessionDep
-from app.web.settings_pages import Errors, WebAdmin, done, settings_page, validation_errors
+from app.web.settings_pages import (
+    Errors,
+    WebAdmin,
+    done,
+    settings_page,
+    validation_errors,
+    zones,
+)
 from inbox.public_holidays import country_choices
 from inbox.sla import WEEKDAYS, parse_business_hours, policy_fields, policy_of
 from inbox.sla_policy import SlaPolicyIn, is_default, save_policy
@@ -102,7 +108,7 @@ def sla_page(
         "form": (form or _form_of(policy_fields(policy))).model_dump(),
         "errors": errors or {},
         "days": DAY_NAMES,
-        "zones": sorted(available_timezones()),
+        "zones": zones(),
         "countries": country_choices(),
         "is_default": is_default(policy),
     }

@@ -11,7 +11,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request, status
 from fastapi.responses import HTMLResponse, Response
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, Field, ValidationError
 from sqlmodel import Session, col, select
 
 from app.core.db import get_scoped
@@ -46,7 +46,7 @@ BODIES = ("body_text", "body_html")
 class TemplateForm(BaseModel):
     """`id` is set when an existing template is edited."""
 
-    id: str = ""
+    id: Annotated[str, Field(pattern=r"^[0-9]*$")] = ""
     name: str = ""
     body_text: str = ""
     body_html: str = ""
@@ -116,6 +116,11 @@ def _rendered(
 def _preview(session: Session, admin: User, form: TemplateForm) -> tuple[dict[str, Any], Errors]:
     conversation = _newest_conversation(session, admin)
     errors: Errors = {}
+    if form.name:
+        try:
+            TemplatePatchIn(name=form.name)
+        except ValidationError as exc:
+            errors.update(validation_errors(exc))
     shown: dict[str, Any] = {"conversation": conversation, "body_text": None, "body_html": None}
     for field in BODIES:
         body = getattr(form, field)

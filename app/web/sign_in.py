@@ -7,6 +7,7 @@ from fastapi import APIRouter, Form, Request, status
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from app.core.models import utcnow
+from app.core.plain_text import ONE_LINE
 from app.core.sign_in_throttle import TooManyAttempts, sign_in_with_password
 from app.http.auth import sign_in, sign_out
 from app.http.dependencies import SessionDep, SettingsDep
@@ -29,7 +30,7 @@ def login(
     app_settings: SettingsDep,
     email: Annotated[str, Form()],
     password: Annotated[str, Form()],
-    next: Annotated[str, Form()] = "/",
+    next: Annotated[str, Form(max_length=2048), ONE_LINE] = "/",
 ) -> Response:
     """A wrong password is a 401; too many of them make the next attempts wait (a 429 that
     says how long, with Retry-After), whatever the password."""

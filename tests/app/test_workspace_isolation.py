@@ -55,7 +55,7 @@ OBJECT_ROUTES: dict[str, type[SQLModel]] = {
 }
 
 
-def _populate(engine: Engine, owner: Member) -> dict[type[SQLModel], int]:
+def populate(engine: Engine, owner: Member) -> dict[type[SQLModel], int]:
     """One row of every table in the owner's workspace."""
     ws, now = owner.workspace_id, datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
     with session_scope(engine) as session:
@@ -143,7 +143,7 @@ def test_every_object_route_answers_404_across_workspaces(
     app: FastAPI, client: TestClient, engine: Engine, two_workspaces: tuple[Member, Member]
 ) -> None:
     a, b = two_workspaces
-    b_ids = _populate(engine, b)
+    b_ids = populate(engine, b)
     routes = _routes_with_ids(app)
     assert routes, "the app has object routes"
     sign_in(client, a)
@@ -166,7 +166,7 @@ def test_lists_show_only_the_callers_workspace(
     client: TestClient, engine: Engine, two_workspaces: tuple[Member, Member]
 ) -> None:
     a, b = two_workspaces
-    _populate(engine, b)
+    populate(engine, b)
     users = client.get("/api/v1/users", headers=a.headers).json()
     assert [user["email"] for user in users] == ["admin@a.test"]
     tokens = client.get("/api/v1/tokens", headers=a.headers).json()

@@ -54,8 +54,10 @@ _LOW_CONTRAST = """() => {
 def _pages(page: Page, server: Server) -> list[str]:
     page.goto(f"{server.url}/inbox?view=all")
     conversation = page.locator("a.row-link").first.get_attribute("href")
-    settings = [f"/settings/{part}" for part in ("team", "sla", "templates", "webhooks", "tokens")]
-    return ["/inbox?view=all", str(conversation), "/settings", *settings, "/account"]
+    parts = ("workspace", "team", "sla", "templates", "mail", "webhooks", "tokens", "queues")
+    settings = [f"/settings/{part}" for part in parts]
+    activity = f"{conversation}/activity"
+    return ["/inbox?view=all", str(conversation), activity, "/settings", *settings, "/account"]
 
 
 @pytest.mark.parametrize("width", [1280, 390], ids=["desktop", "phone"])

@@ -1,12 +1,15 @@
 """An admin's settings in a real browser against a live Tandem: change a role, set business
 hours, write a template and find it in the composer, create a webhook and an API token (each
-secret shown once) and call the API with that token."""
+secret shown once) and call the API with that token; name the workspace and pick its time zone;
+set up outgoing mail and send a test message through a local SMTP server."""
 
+import time
 import uuid
 
 import httpx
 from playwright.sync_api import Browser, Page, expect
 
+from tests.inbox.test_agent_mail import Inbox, free_port, smtp_server
 from tests.ui.conftest import Server, shot, signed_in
 
 
@@ -111,3 +114,54 @@ def test_settings_at_phone_width_and_for_agents(browser: Browser, server: Server
     response = agent.goto(f"{server.url}/settings/webhooks")
     assert response is not None and response.status == 403
     expect(agent.locator("h1")).to_have_text("Admins only")
+
+
+def _save_workspace(page: Page, name: str, zone: str) -> None:
+    page.fill("#name", name)
+    page.select_option("#timezone", zone)
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator(".flash")).to_have_text("Workspace settings saved.")
+
+
+def _mail_to(inbox: Inbox, email: str) -> int:
+    """How many test messages reached `email`, waiting up to 10 s for the first."""
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and not inbox.mail:
+        time.sleep(0.2)
+    return sum(recipients == [email] for recipients, _ in inbox.mail)
+
+
+def test_workspace_name_zone_and_a_test_message(browser: Browser, server: Server) -> None:
+    page = signed_in(browser, server, "demo@tandem.test")
+    page.goto(f"{server.url}/settings")
+    page.locator(".settings-nav").get_by_role("link", name="Workspace").click()
+    before = page.locator("#name").input_value(), page.locator("#timezone").input_value()
+    _save_workspace(page, "Acme Support Desk", "Asia/Tokyo")
+    expect(page.locator("#name")).to_have_value("Acme Support Desk")
+    expect(page.locator("#timezone")).to_have_value("Asia/Tokyo")
+    page.fill("#name", "")
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator("#name-error")).to_contain_text("at least 1 character")
+    shot(page, "settings-workspace-refused")
+    _save_workspace(page, *before)
+
+    port = free_port()
+    page.locator(".settings-nav").get_by_role("link", name="Outgoing mail").click()
+    page.fill("#host", "127.0.0.1")
+    page.fill("#port", str(port))
+    page.select_option("#security", "none")
+    page.fill("#sender", "tandem@acme.test")
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator(".flash")).to_contain_text("Outgoing mail saved")
+    with smtp_server(port) as inbox:
+        page.get_by_role("button", name="Send test message").click()
+        expect(page.locator(".flash")).to_have_text(
+            "The test message went out to demo@tandem.test.", timeout=5_000
+        )
+        assert _mail_to(inbox, "demo@tandem.test") == 1
+    shot(page, "settings-mail-test-sent")
+    page.get_by_role("button", name="Send test message").click()
+    expect(page.locator("#form-error")).to_contain_text("The test message could not be sent")
+    page.get_by_role("button", name="Remove outgoing mail").click()
+    expect(page.locator(".flash")).to_contain_text("Outgoing mail removed")
+    page.context.close()

@@ -77,3 +77,24 @@ def test_a_nul_in_a_multipart_reply_is_refused_naming_the_field(
     )
     assert refused.status_code == 422
     assert "body_text: contains a NUL character" in refused.json()["detail"]
+
+
+def test_bytes_that_are_no_utf8_in_a_form_or_the_query_string_are_refused(
+    client: TestClient, admin: Member
+) -> None:
+    """A browser can only send a lone surrogate as bytes that are no UTF-8 (%ED%A0%80); they
+    are refused naming the field, not quietly turned into replacement characters."""
+    form = client.post(
+        "/login",
+        content=b"email=admin%40acme.test&password=%ED%A0%80",
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
+    assert form.status_code == 422
+    [error] = form.json()["detail"]
+    assert error["loc"] == ["body", "password"]
+    assert "no UTF-8" in error["msg"]
+    query = client.get("/api/v1/conversations?q=caf%E9", headers=admin.headers)
+    assert query.status_code == 422
+    assert query.json()["detail"][0]["loc"] == ["query", "q"]
+    fine = client.get("/api/v1/conversations?q=caf%C3%A9+%2B1", headers=admin.headers)
+    assert fine.status_code == 200, fine.text

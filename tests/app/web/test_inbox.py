@@ -66,6 +66,23 @@ def test_bulk_on_another_workspace_changes_nothing(
         assert conversation is not None and conversation.status == "open"
 
 
+def test_a_form_field_no_page_sends_is_a_page_naming_it(
+    client: TestClient, csrf: str, inbox: Inbox, engine: Engine
+) -> None:
+    """A changed hidden field (here where to go back to) is refused before anything changes."""
+    data = {"ids": [str(inbox.conversation_id)], "action": "close", "csrf_token": csrf}
+    answer = client.post(
+        "/inbox/bulk",
+        data={**data, "back": "/inbox\r\nSet-Cookie: x=1"},
+        headers={"Accept": "text/html"},
+    )
+    assert answer.status_code == 422
+    assert "field “back” must be one line" in answer.text
+    with Session(engine) as session:
+        conversation = session.get(Conversation, inbox.conversation_id)
+        assert conversation is not None and conversation.status == "open"
+
+
 def test_bulk_without_selection_says_so(client: TestClient, csrf: str, admin: Member) -> None:
     answer = client.post("/inbox/bulk", data={"action": "close", "csrf_token": csrf})
     assert answer.status_code == 422

@@ -198,10 +198,22 @@ def test_the_answer_never_tells_whether_an_address_has_an_account(
     elsewhere = team.admin_of_new_workspace("No mail", "boss@nomail.test")
     answers = {
         email: ask_for_link(client, email).replace(email, "EMAIL")
-        for email in (admin.email, "nobody@acme.test", elsewhere.email, "not an address")
+        for email in (admin.email, "nobody@acme.test", elsewhere.email)
     }
     assert len(set(answers.values())) == 1, answers
     assert [mail.to_address for mail in mails(engine)] == [admin.email]
+
+
+def test_what_is_no_email_address_is_refused_with_the_form_kept(
+    engine: Engine, smtp_port: int, client: TestClient
+) -> None:
+    token = csrf_of(client.get("/password/forgot").text)
+    for typed in ("not an address", "anna@acme.test\r\nBcc: x@evil.test"):
+        answer = client.post("/password/forgot", data={"email": typed, "csrf_token": token})
+        assert answer.status_code == 422
+        assert "That is not an email address" in answer.text
+        assert f'value="{typed}"' in answer.text
+    assert mails(engine) == []
 
 
 def test_a_second_request_soon_after_mails_nothing(

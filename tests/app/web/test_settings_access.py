@@ -14,6 +14,9 @@ PAGES = (
     "/settings/templates",
     "/settings/webhooks",
     "/settings/tokens",
+    "/settings/workspace",
+    "/settings/mail",
+    "/settings/queues",
 )
 FORMS = (
     "/settings/team",
@@ -30,6 +33,11 @@ FORMS = (
     "/settings/webhooks/1/delete",
     "/settings/tokens",
     "/settings/tokens/1/revoke",
+    "/settings/workspace",
+    "/settings/mail",
+    "/settings/mail/test",
+    "/settings/mail/remove",
+    "/settings/mailboxes/1/disconnect",
 )
 
 

@@ -102,6 +102,52 @@ def test_another_workspace_mailbox_is_not_found(
     assert answer.status_code == 404
 
 
+def test_disconnecting_asks_first_then_forgets_the_tokens(
+    client: TestClient, csrf: str, admin: Member, engine: Engine, mailbox_id: int
+) -> None:
+    with session_scope(engine) as session:
+        mailbox = session.get(Mailbox, mailbox_id)
+        assert mailbox is not None
+        mailbox.credentials_encrypted = "not-decryptable"
+        mailbox.status = "connected"
+    settings_page = client.get(f"/settings/mailboxes/{mailbox_id}").text
+    assert f'href="/settings/mailboxes/{mailbox_id}/disconnect"' in settings_page
+    confirm = client.get(f"/settings/mailboxes/{mailbox_id}/disconnect")
+    assert "Disconnect support@acme.test?" in confirm.text
+    assert "conversations, notes and their history stay" in confirm.text
+    with session_scope(engine) as session:
+        assert session.get(Mailbox, mailbox_id).credentials_encrypted  # type: ignore[union-attr]
+    done = client.post(
+        f"/settings/mailboxes/{mailbox_id}/disconnect",
+        data={"csrf_token": csrf},
+        follow_redirects=False,
+    )
+    assert done.status_code == 303 and done.headers["location"] == "/settings"
+    assert "support@acme.test is disconnected" in client.get("/settings").text
+    with session_scope(engine) as session:
+        mailbox = session.get(Mailbox, mailbox_id)
+        assert mailbox is not None
+        assert mailbox.credentials_encrypted is None and mailbox.status == "needs_reauth"
+
+
+def test_another_workspaces_mailbox_cannot_be_disconnected(
+    client: TestClient, csrf: str, team: Team, engine: Engine
+) -> None:
+    other = team.admin_of_new_workspace("Other", "boss@other.test")
+    with session_scope(engine) as session:
+        theirs = Mailbox(
+            workspace_id=other.workspace_id, email="help@other.test", credentials_encrypted="x"
+        )
+        session.add(theirs)
+        session.flush()
+        theirs_id = id_of(theirs)
+    assert client.get(f"/settings/mailboxes/{theirs_id}/disconnect").status_code == 404
+    answer = client.post(f"/settings/mailboxes/{theirs_id}/disconnect", data={"csrf_token": csrf})
+    assert answer.status_code == 404
+    with session_scope(engine) as session:
+        assert session.get(Mailbox, theirs_id).credentials_encrypted == "x"  # type: ignore[union-attr]
+
+
 def test_a_mailbox_writes_to_clients_in_russian_and_its_default_text_follows(
     client: TestClient, csrf: str, admin: Member, mailbox_id: int
 ) -> None:

@@ -46,3 +46,11 @@ def test_too_long_a_name_is_explained_and_kept(client: TestClient, csrf: str) ->
     answer = client.post("/settings/tokens", data={"csrf_token": csrf, "name": name})
     assert answer.status_code == 422
     assert 'id="name-error"' in answer.text and f'value="{name}"' in answer.text
+
+
+def test_a_token_name_on_the_account_page_is_one_line(client: TestClient, csrf: str) -> None:
+    answer = client.post("/tokens", data={"csrf_token": csrf, "name": "CRM\r\nBcc: x@evil.test"})
+    assert answer.status_code == 422
+    assert "must be one line" in answer.text
+    assert 'value="CRM\r\nBcc: x@evil.test"' in answer.text
+    assert 'id="new-token"' not in answer.text
