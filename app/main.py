@@ -34,6 +34,7 @@ from app.web.error_pages import error_page, for_a_person, malformed_page
 from app.web.settings_pages import AdminOnly, admin_only_page
 from inbox.assignment import assign_new_mail
 from inbox.auto_ack import acknowledge_new_mail
+from inbox.client_replies import notify_client_replies
 from inbox.promises import run_reply_clocks
 from scheduler.runner import TandemScheduler
 
@@ -120,7 +121,8 @@ def _start_scheduler(app: FastAPI, settings: Settings) -> TandemScheduler:
     scheduler = TandemScheduler(
         app.state.engine,
         settings,
-        after_sync=[assign_new_mail, run_reply_clocks, acknowledge_new_mail],
+        # A client's reply is told to its owner before new conversations get owners.
+        after_sync=[notify_client_replies, assign_new_mail, run_reply_clocks, acknowledge_new_mail],
     )
     scheduler.start()
     app.state.wake_sync = scheduler.wake_sync

@@ -124,7 +124,9 @@ def _reason(exc: HttpError) -> str:
 def _classify(exc: Exception, method: str) -> _Failure:
     """Decides retry or give up, and turns the library's error into Tandem's category."""
     if isinstance(exc, RefreshError):
-        return _Failure(False, ReauthRequired(f"Google refused the mailbox's token: {exc}"))
+        # RefreshError's text is the tuple of its args: say its message, not the tuple.
+        said = exc.args[0] if exc.args and isinstance(exc.args[0], str) else str(exc)
+        return _Failure(False, ReauthRequired(f"Google refused the mailbox's token: {said}"))
     if isinstance(exc, TRANSPORT_ERRORS):
         return _Failure(True, GmailUnavailable(f"network error talking to Gmail: {exc}"))
     if not isinstance(exc, HttpError):

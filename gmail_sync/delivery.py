@@ -29,12 +29,14 @@ from app.core.models import (
     MessageState,
     User,
     id_of,
+    utcnow,
 )
 from app.core.settings import Settings
 from gmail_sync.client import mailbox_client
 from gmail_sync.compose import OutgoingAttachment, build_reply
 from gmail_sync.live_mail import announce_reply
-from gmail_sync.mailboxes import mark_needs_reauth, record_quota
+from gmail_sync.mailbox_alerts import access_refused
+from gmail_sync.mailboxes import record_quota
 from gmail_sync.oauth import ReauthRequired
 from gmail_sync.thread_people import ANSWERABLE
 
@@ -195,7 +197,7 @@ def _record_failure(engine: Engine, message_id: int, error: str, *, reauth: bool
         if reauth:
             mailbox = session.get(Mailbox, message.mailbox_id)
             if mailbox is not None:
-                mark_needs_reauth(mailbox=mailbox, reason=error)
+                access_refused(session=session, mailbox=mailbox, reason=error, now=utcnow())
 
 
 def record_sent(

@@ -20,7 +20,8 @@ from app.core.models import Mailbox
 from app.core.settings import Settings
 from gmail_sync.client import mailbox_client
 from gmail_sync.connect import start_watch
-from gmail_sync.mailboxes import mark_needs_reauth, record_quota, request_sync
+from gmail_sync.mailbox_alerts import access_refused
+from gmail_sync.mailboxes import record_quota, request_sync
 from gmail_sync.oauth import (
     ReauthRequired,
     verify_push_identity,
@@ -93,6 +94,6 @@ def renew_watch(*, session: Session, settings: Settings, mailbox: Mailbox, now: 
         finally:
             client.close()
     except ReauthRequired as exc:
-        mark_needs_reauth(mailbox=mailbox, reason=str(exc))
+        access_refused(session=session, mailbox=mailbox, reason=str(exc), now=now)
     session.add(mailbox)
     session.flush()

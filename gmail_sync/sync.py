@@ -29,10 +29,10 @@ from gmail_sync.fetcher import ThreadBatch, ThreadFetcher
 from gmail_sync.ingest import Ingested, ingest_messages, ingest_threads, known_thread_history
 from gmail_sync.label_mirror import apply_labels, remove_messages
 from gmail_sync.live_mail import announce_stored
+from gmail_sync.mailbox_alerts import access_refused
 from gmail_sync.mailboxes import (
     claim,
     mark_failed,
-    mark_needs_reauth,
     mark_synced,
     record_quota,
     release,
@@ -83,10 +83,14 @@ def sync_mailbox(
         report = run.sync()
     except ReauthRequired as exc:
         report.error = reason = str(exc)
-        run.update(lambda mailbox: mark_needs_reauth(mailbox=mailbox, reason=reason))
+        run.update(
+            lambda session, mailbox: access_refused(
+                session=session, mailbox=mailbox, reason=reason, now=clock()
+            )
+        )
     except (Unavailable, Invalid) as exc:
         report.error = reason = str(exc)
-        run.update(lambda mailbox: mark_failed(mailbox=mailbox, reason=reason))
+        run.update(lambda _, mailbox: mark_failed(mailbox=mailbox, reason=reason))
     except LeaseLost:
         logger.warning("sync lease lost", extra={"mailbox_id": mailbox_id})
         return report
@@ -120,11 +124,11 @@ class _Run:
             assert mailbox is not None, "a leased mailbox exists"
             yield session, mailbox
 
-    def update(self, change: Callable[[Mailbox], None]) -> None:
+    def update(self, change: Callable[[Session, Mailbox], None]) -> None:
         with session_scope(self.engine) as session:
             mailbox = session.get(Mailbox, self.mailbox_id)
             if mailbox is not None:
-                change(mailbox)
+                change(session, mailbox)
                 session.add(mailbox)
 
     def open_client(self, retry: RetryPolicy) -> None:

@@ -1,5 +1,6 @@
-"""Email to team members (fired reminders) through the workspace's own SMTP server, to the
-agent's login address; never into a client's Gmail thread, and never with client recipients.
+"""Email to team members (their notifications, fired reminders among them) through the
+workspace's own SMTP server, to the agent's login address; never into a client's Gmail
+thread, and never with client recipients.
 
 Rows are written by the transaction that decided to send them, and sent here after it committed:
 claimed with a lease (conditional UPDATE), sent, then marked sent; failures are retried with
@@ -95,8 +96,9 @@ def smtp_login(server: SmtpServer, cipher: TokenCipher) -> SmtpLogin:
     )
 
 
-def build_email(row: AgentEmail, sender: str) -> EmailMessage:
-    """The same Message-ID on every attempt, so a resent copy is recognisably one mail."""
+def build_email(row: AgentEmail, sender: str, public_url: str) -> EmailMessage:
+    """The same Message-ID on every attempt, so a resent copy is recognisably one mail. The
+    link to the conversation is written here, with the address Tandem is served at now."""
     message = EmailMessage()
     message["From"] = sender
     message["To"] = row.to_address
@@ -104,7 +106,10 @@ def build_email(row: AgentEmail, sender: str) -> EmailMessage:
     domain = sender.rpartition("@")[2].strip("> ") or "tandem.invalid"
     message["Message-ID"] = f"<tandem-agent-email-{id_of(row)}@{domain}>"
     message["Auto-Submitted"] = "auto-generated"
-    message.set_content(row.body)
+    body = row.body
+    if row.conversation_id is not None:
+        body += f"\nOpen the conversation: {public_url.rstrip('/')}/c/{row.conversation_id}\n"
+    message.set_content(body)
     return message
 
 
@@ -154,7 +159,7 @@ def claim_email(engine: Engine, *, email_id: int, worker: str, now: datetime) ->
         return bool(claimed)
 
 
-def _attempt(engine: Engine, cipher: TokenCipher, email_id: int) -> str | None:
+def _attempt(engine: Engine, cipher: TokenCipher, public_url: str, email_id: int) -> str | None:
     """Sends one claimed email; the error, or None when the server took it. Whatever goes
     wrong with this row is recorded on it (and retried with backoff, then failed), so it never
     stops the emails behind it."""
@@ -169,7 +174,7 @@ def _attempt(engine: Engine, cipher: TokenCipher, email_id: int) -> str | None:
         return "the workspace has no SMTP server any more"
     try:
         login = smtp_login(server, cipher)
-        send_email(login, build_email(row, login.sender))
+        send_email(login, build_email(row, login.sender, public_url))
     except Exception as exc:  # one row's failure (a refusal, a mail it cannot write) is its own
         return f"{type(exc).__name__}: {exc}"
     return None
@@ -203,12 +208,12 @@ def send_due_emails(
     ids = due_email_ids(engine, now=now, limit=limit)
     if not ids:
         return 0
-    cipher = TokenCipher(settings)
+    cipher, public_url = TokenCipher(settings), str(settings.public_url)
     sent = 0
     for email_id in ids:
         if not claim_email(engine, email_id=email_id, worker=worker, now=now):
             continue
-        error = _attempt(engine, cipher, email_id)
+        error = _attempt(engine, cipher, public_url, email_id)
         _record(engine, email_id=email_id, worker=worker, error=error, now=now)
         sent += error is None
     return sent

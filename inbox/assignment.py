@@ -11,7 +11,7 @@ from datetime import datetime
 from sqlalchemy import not_
 from sqlmodel import Session, col, select
 
-from app.core.live import publish_change, publish_notification
+from app.core.live import publish_change
 from app.core.models import (
     AuditEvent,
     Conversation,
@@ -26,6 +26,7 @@ from app.core.models import (
     id_of,
     utcnow,
 )
+from app.core.notices import notify
 from gmail_sync.sync import SyncReport
 
 AUTO_ASSIGNED = "conversation.auto_assigned"
@@ -113,8 +114,7 @@ def _assign(session: Session, conversation: Conversation, agent_id: int, now: da
         text=f"New conversation for you: “{conversation.subject}”",
         created_at=now,
     )
-    session.add(notice)
-    publish_notification(session, notice)
+    notify(session, notice, now=now)
     publish_change(session, conversation, {"assignee_id": [None, agent_id]})
 
 

@@ -11,7 +11,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from app.core.errors import Invalid, NotFound
-from app.core.live import publish_change, publish_notification
+from app.core.live import publish_change
 from app.core.models import (
     AuditEvent,
     Conversation,
@@ -20,6 +20,7 @@ from app.core.models import (
     User,
     id_of,
 )
+from app.core.notices import notify
 from app.core.plain_text import is_one_line
 from webhooks.events import Event, emit
 from webhooks.payloads import conversation_data
@@ -182,5 +183,4 @@ def _notify_new_owner(
         text=f"{actor.name} assigned you “{conversation.subject}”",
         created_at=now,
     )
-    session.add(notice)
-    publish_notification(session, notice)
+    notify(session, notice, now=now)

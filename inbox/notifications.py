@@ -1,6 +1,7 @@
-"""A team member's in-app notifications (mentions, assignments, reminders): reading their own
-and marking them read. Whoever decides to notify writes the row; this module only reads and
-marks, and never reaches another user's notifications. Flushes, never commits.
+"""A team member's in-app notifications (mentions, assignments, reminders, a client's reply,
+a mailbox that stopped syncing): reading their own and marking them read. Whoever decides to
+notify writes the row (through `app.core.notices`); this module only reads and marks, and
+never reaches another user's notifications. Flushes, never commits.
 """
 
 from datetime import datetime
@@ -42,13 +43,17 @@ def mark_read(*, session: Session, notification: Notification, now: datetime) ->
         _tell_tabs(session, user_id=notification.user_id, workspace_id=notification.workspace_id)
 
 
-def mark_all_read(*, session: Session, user: User, now: datetime) -> int:
-    """How many of the user's notifications were unread and now are read."""
-    result = session.execute(
-        update(Notification)
-        .where(col(Notification.user_id) == user.id, col(Notification.read_at).is_(None))
-        .values(read_at=now)
+def mark_all_read(
+    *, session: Session, user: User, now: datetime, conversation_id: int | None = None
+) -> int:
+    """How many of the user's notifications (only those about `conversation_id`, when given:
+    opening a conversation reads what told the user of it) were unread and now are read."""
+    query = update(Notification).where(
+        col(Notification.user_id) == user.id, col(Notification.read_at).is_(None)
     )
+    if conversation_id is not None:
+        query = query.where(col(Notification.conversation_id) == conversation_id)
+    result = session.execute(query.values(read_at=now))
     read = int(result.rowcount)  # type: ignore[attr-defined]
     if read:
         _tell_tabs(session, user_id=id_of(user), workspace_id=user.workspace_id)

@@ -106,8 +106,8 @@ def _queue_emails(
     texts: Mapping[int, str],
     now: datetime,
 ) -> None:
-    """One pending AgentEmail per person told, for workspaces with an SMTP server; the mail
-    job sends them after this transaction commits."""
+    """One pending AgentEmail per person told who wants e-mail, for workspaces with an SMTP
+    server; the mail job sends them after this transaction commits."""
     workspace_ids = {reminder.workspace_id for reminder in reminders}
     zones = {
         workspace.id: workspace.timezone
@@ -122,6 +122,7 @@ def _queue_emails(
         for reminder in reminders
         if reminder.workspace_id in zones
         for user in people[id_of(reminder)]
+        if user.email_notifications
     ]
     if emails:
         session.execute(insert(AgentEmail), emails)
@@ -138,6 +139,7 @@ def _email_row(
         "workspace_id": reminder.workspace_id,
         "user_id": id_of(user),
         "reminder_id": id_of(reminder),
+        "conversation_id": reminder.conversation_id,
         "to_address": user.email,
         "subject": one_line(f"Tandem reminder: {text}")[:300],
         "body": body,

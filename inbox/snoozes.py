@@ -13,8 +13,9 @@ from sqlmodel import Session, col, select
 
 from app.core.claims import claim
 from app.core.db import session_scope
-from app.core.live import publish_change, publish_notification
+from app.core.live import publish_change
 from app.core.models import AuditEvent, Conversation, ConversationStatus, Notification, id_of
+from app.core.notices import notify
 from webhooks.events import Event, emit
 from webhooks.payloads import conversation_data
 
@@ -98,5 +99,4 @@ def _tell_assignee(session: Session, conversation: Conversation, now: datetime) 
             text=f"“{conversation.subject}” is back from snooze",
             created_at=now,
         )
-        session.add(notice)
-        publish_notification(session, notice)
+        notify(session, notice, now=now)

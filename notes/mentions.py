@@ -13,8 +13,8 @@ from datetime import datetime
 from sqlmodel import Session, col, select
 
 from app.core.errors import Invalid
-from app.core.live import publish_notification
 from app.core.models import Note, Notification, User, id_of
+from app.core.notices import notify
 from notes.lookalikes import skeleton
 from notes.markup import Mention, find_mentions
 
@@ -102,5 +102,4 @@ def notify_mentioned(
             text=f"{author.name} mentioned you in a note on “{where}”",
             created_at=now,
         )
-        session.add(notice)
-        publish_notification(session, notice)
+        notify(session, notice, now=now)

@@ -4,8 +4,6 @@ timeline of messages and notes.
 Lists page with an opaque cursor over (last activity, id), stable while new mail arrives.
 """
 
-import base64
-import binascii
 from datetime import datetime
 from email.utils import formataddr
 from typing import Annotated
@@ -16,7 +14,6 @@ from pydantic.config import JsonDict
 
 from app.api.notes import NoteOut, note_out
 from app.core.db import get_scoped
-from app.core.errors import Invalid
 from app.core.models import (
     Contact,
     Conversation,
@@ -29,9 +26,9 @@ from app.core.models import (
 )
 from app.http.auth import CurrentUser
 from app.http.dependencies import SessionDep
-from inbox.search import search_conversations
+from inbox.list_pages import list_page
 from inbox.timeline import TimelineMessage, contact_history, read_timeline
-from inbox.views import InboxFilter, View, counts, list_view
+from inbox.views import InboxFilter, View, counts
 
 router = APIRouter(tags=["conversations"])
 
@@ -206,19 +203,6 @@ class ConversationDetailOut(ConversationOut):
     )
 
 
-def _encode_cursor(conversation: Conversation) -> str:
-    stamp = conversation.last_message_at.isoformat() if conversation.last_message_at else ""
-    return base64.urlsafe_b64encode(f"{stamp}|{conversation.id}".encode()).decode()
-
-
-def _decode_cursor(cursor: str) -> tuple[datetime, int]:
-    try:
-        stamp, _, ident = base64.urlsafe_b64decode(cursor.encode()).decode().partition("|")
-        return datetime.fromisoformat(stamp), int(ident)
-    except (ValueError, binascii.Error, UnicodeDecodeError):
-        raise Invalid("invalid cursor: pass back the next_cursor of a previous page") from None
-
-
 def inbox_filter(
     view: View = View.ALL,
     status: ConversationStatus | None = None,
@@ -253,52 +237,12 @@ def list_conversations(
     wrote into, which mine, unassigned, open, pending and overdue leave out.
 
     With `q`, the view's conversations that match it, best match first, each highlighted."""
-    if q:
-        return _search_page(session, user, inbox, q, cursor, limit)
-    after = _decode_cursor(cursor) if cursor else None
-    rows = list_view(session=session, user=user, inbox=inbox, limit=limit + 1, after=after)
-    page = rows[:limit]
-    return ConversationPage(
-        items=[_out(row) for row in page],
-        next_cursor=_encode_cursor(page[-1]) if len(rows) > limit else None,
-    )
-
-
-def _search_page(
-    session: SessionDep,
-    user: CurrentUser,
-    inbox: InboxFilter,
-    q: str,
-    cursor: str | None,
-    limit: int,
-) -> ConversationPage:
-    """Search results in rank order; the opaque cursor carries the offset of the next page."""
-    offset = _decode_search_cursor(cursor) if cursor else 0
-    found = search_conversations(
-        session=session, user=user, inbox=inbox, q=q, limit=limit, offset=offset
-    )
+    page = list_page(session=session, user=user, inbox=inbox, q=q, cursor=cursor, limit=limit)
     items = [
-        _out(row).model_copy(update={"highlight": found.highlights.get(row.id or 0)})
-        for row in found.items
+        _out(row).model_copy(update={"highlight": page.highlights.get(row.id or 0)})
+        for row in page.items
     ]
-    following = found.next_offset
-    return ConversationPage(
-        items=items, next_cursor=None if following is None else _encode_search_cursor(following)
-    )
-
-
-def _encode_search_cursor(offset: int) -> str:
-    return base64.urlsafe_b64encode(f"search|{offset}".encode()).decode()
-
-
-def _decode_search_cursor(cursor: str) -> int:
-    try:
-        kind, _, offset = base64.urlsafe_b64decode(cursor.encode()).decode().partition("|")
-        if kind == "search" and offset.isdigit() and len(offset) <= 9:
-            return int(offset)
-    except (ValueError, binascii.Error, UnicodeDecodeError):
-        pass
-    raise Invalid("invalid cursor: pass back the next_cursor of a previous search page")
+    return ConversationPage(items=items, next_cursor=page.next_cursor)
 
 
 @router.get(

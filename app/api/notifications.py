@@ -1,5 +1,5 @@
-"""`/api/v1/notifications`: the caller's own in-app notices (mentions, assignments) and marking
-them read.
+"""`/api/v1/notifications`: the caller's own in-app notices (mentions, assignments, reminders,
+a client's reply, a mailbox that stopped syncing) and marking them read.
 
 Notifications are private: another user's, even in the same workspace, is simply not found.
 Reading and marking are `inbox.notifications`' (the web's notification menu calls them too).
@@ -37,7 +37,9 @@ class NotificationOut(BaseModel):
 
     id: int
     conversation_id: int | None
-    kind: str = Field(description="`mention`, `assigned`, ...")
+    kind: str = Field(
+        description="`mention`, `assigned`, `client_reply`, `mailbox_reauth`, `reminder.…`, ..."
+    )
     text: str
     created_at: datetime
     read_at: datetime | None

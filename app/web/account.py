@@ -1,4 +1,5 @@
-"""The signed-in person's own page: their password, their API tokens and who is on the team."""
+"""The signed-in person's own page: their password, whether their notifications come by
+e-mail too, their API tokens and who is on the team."""
 
 from typing import Annotated
 from zoneinfo import available_timezones
@@ -116,6 +117,16 @@ def change_own_password(
         return _account_page(request, session, user, errors=errors, code=exc.status_code)
     said = "Your password is changed; your other sessions are signed out."
     return signed_in_afresh(request, user, said)
+
+
+@router.post("/account/notifications")
+def notification_email(
+    user: WebUser, session: SessionDep, email: Annotated[bool, Form()] = False
+) -> RedirectResponse:
+    """Notifications by e-mail or in Tandem only (an unticked box sends nothing: off)."""
+    user.email_notifications = email
+    session.add(user)
+    return RedirectResponse("/account", status_code=status.HTTP_303_SEE_OTHER)
 
 
 @router.post("/tokens")

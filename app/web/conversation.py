@@ -53,6 +53,7 @@ from gmail_sync.html_text import new_part
 from gmail_sync.mime_headers import bare_address
 from gmail_sync.thread_people import reply_preview
 from inbox.changes import change_conversation
+from inbox.notifications import mark_all_read
 from inbox.promises import make_promise
 from inbox.reading import mark_read, mark_unread
 from inbox.reminders import find_reminders
@@ -214,6 +215,7 @@ def conversation_page(
 def show(id: int, request: Request, user: WebUser, session: SessionDep) -> HTMLResponse:
     """Opening it is reading it, for the whole team (see `inbox.reading`)."""
     mark_read(session, get_scoped(session, Conversation, id, user.workspace_id))
+    mark_all_read(session=session, user=user, now=utcnow(), conversation_id=id)
     return conversation_page(request, session, user, id)
 
 

@@ -4,11 +4,12 @@ The list and the counts come from `inbox.views` and search from `inbox.search`, 
 very functions behind `GET /api/v1/conversations`, so the page and the API always agree.
 """
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Annotated
+from typing import Annotated, Any
+from urllib.parse import urlencode
 
-from fastapi import APIRouter, Form, Request, status
+from fastapi import APIRouter, Depends, Form, Query, Request, status
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlmodel import Session, col, select
 
@@ -20,6 +21,7 @@ from app.core.models import (
     Mailbox,
     Priority,
     User,
+    id_of,
     utcnow,
 )
 from app.core.plain_text import ONE_LINE
@@ -28,12 +30,15 @@ from app.http.dependencies import SessionDep
 from app.http.refusals import refused
 from app.web.pages import is_htmx, render
 from inbox.changes import change_many
-from inbox.search import search_conversations
-from inbox.views import InboxFilter, View, counts, list_view
+from inbox.list_pages import list_page
+from inbox.previews import last_message_previews
+from inbox.views import InboxFilter, View, counts
 
 router = APIRouter()
 
 PAGE_SIZE = 50
+#: The most rows the live list asks for at once: the first page and the pages appended to it.
+MAX_ROWS = 500
 VIEW_LABELS = {
     View.MINE: "Mine",
     View.UNASSIGNED: "Unassigned",
@@ -61,6 +66,10 @@ class InboxQuery:
     mailbox: str = ""
     since: str = ""
     until: str = ""
+
+    def params(self) -> dict[str, str]:
+        """The query string of this list (the fields given), for links to its pages."""
+        return {name: value for name, value in asdict(self).items() if value}
 
     def to_filter(self) -> InboxFilter:
         """Raises ValueError naming the field a person mistyped (a URL edited by hand)."""
@@ -106,16 +115,36 @@ def members(session: Session, user: User) -> list[User]:
     )
 
 
+@dataclass(frozen=True)
+class Rows:
+    """One page of the list as the page and its fragment draw it."""
+
+    items: list[Conversation]
+    highlights: dict[int, str]
+    previews: dict[int, str]
+    contacts: dict[int, Contact]
+    next_cursor: str | None
+
+
 def _rows(
-    session: Session, user: User, query: InboxQuery
-) -> tuple[list[Conversation], dict[int, str]]:
-    inbox = query.to_filter()
-    if query.q.strip():
-        found = search_conversations(
-            session=session, user=user, inbox=inbox, q=query.q[:200], limit=PAGE_SIZE, offset=0
-        )
-        return found.items, found.highlights
-    return list_view(session=session, user=user, inbox=inbox, limit=PAGE_SIZE), {}
+    session: Session, user: User, query: InboxQuery, cursor: str | None, size: int = PAGE_SIZE
+) -> Rows:
+    found = list_page(
+        session=session,
+        user=user,
+        inbox=query.to_filter(),
+        q=query.q[:200].strip() or None,
+        cursor=cursor or None,
+        limit=size,
+    )
+    ids = [id_of(row) for row in found.items]
+    return Rows(
+        found.items,
+        found.highlights,
+        last_message_previews(session, ids),
+        _contacts(session, found.items),
+        found.next_cursor,
+    )
 
 
 def _contacts(session: Session, rows: list[Conversation]) -> dict[int, Contact]:
@@ -126,6 +155,28 @@ def _contacts(session: Session, rows: list[Conversation]) -> dict[int, Contact]:
     return {contact.id or 0: contact for contact in found}
 
 
+def initials(person: User) -> str:
+    """ "AK" for Anna Kowalska, "A" for anna@…: the list's narrow owner column."""
+    words = (person.name or person.email.partition("@")[0]).split()
+    return "".join(word[0] for word in words[:2]).upper() or "?"
+
+
+def _row_context(session: Session, user: User, query: InboxQuery, rows: Rows) -> dict[str, Any]:
+    """What `_inbox_rows.html` draws: the rows, who owns them and the link to the next page."""
+    team = members(session, user)
+    more = None
+    if rows.next_cursor is not None:
+        more = urlencode({**query.params(), "cursor": rows.next_cursor})
+    return {
+        "query": query,
+        "rows": rows,
+        "people": {member.id: member for member in team},
+        "initials": {member.id: initials(member) for member in team},
+        "more": more,
+        "now": utcnow(),
+    }
+
+
 def inbox_page(
     request: Request,
     session: Session,
@@ -133,22 +184,19 @@ def inbox_page(
     query: InboxQuery,
     error: str | None = None,
     code: int = status.HTTP_422_UNPROCESSABLE_CONTENT,
+    cursor: str = "",
 ) -> HTMLResponse:
-    rows: list[Conversation] = []
-    highlights: dict[int, str] = {}
+    rows = Rows([], {}, {}, {}, None)
     if error is None:
         try:
-            rows, highlights = _rows(session, user, query)
+            rows = _rows(session, user, query, cursor)
         except (ValueError, TandemError) as exc:
             error = str(exc)
-    team = members(session, user)
     context = {
-        "query": query,
-        "rows": rows,
-        "highlights": highlights,
-        "contacts": _contacts(session, rows),
-        "people": {member.id: member for member in team},
-        "team": team,
+        **_row_context(session, user, query, rows),
+        "team": members(session, user),
+        "cursor": cursor,
+        "top": urlencode(query.params()),
         "counts": counts(session=session, user=user, now=utcnow()),
         "views": VIEW_LABELS,
         "statuses": list(ConversationStatus),
@@ -157,7 +205,6 @@ def inbox_page(
             select(Mailbox).where(Mailbox.workspace_id == user.workspace_id).order_by(Mailbox.email)
         ).all(),
         "error": error,
-        "now": utcnow(),
     }
     return render(request, session, user, "inbox.html", context, code if error else 200)
 
@@ -167,23 +214,36 @@ def home(_user: WebUser) -> RedirectResponse:
     return RedirectResponse("/inbox", status_code=status.HTTP_303_SEE_OTHER)
 
 
+#: The query string of the list (FastAPI reads InboxQuery's fields as query parameters).
+QueryDep = Annotated[InboxQuery, Depends()]
+
+
 @router.get("/inbox")
 def inbox(
+    request: Request, user: WebUser, session: SessionDep, query: QueryDep, cursor: str = ""
+) -> HTMLResponse:
+    """The list's first page, or (`cursor`, the "Load more" link without JavaScript) a later
+    one on its own."""
+    return inbox_page(request, session, user, query, cursor=cursor)
+
+
+@router.get("/inbox/rows")
+def inbox_rows(
     request: Request,
     user: WebUser,
     session: SessionDep,
-    view: str = View.OPEN.value,
-    q: str = "",
-    status: str = "",
-    assignee: str = "",
-    tag: str = "",
-    priority: str = "",
-    mailbox: str = "",
-    since: str = "",
-    until: str = "",
+    query: QueryDep,
+    cursor: str = "",
+    size: Annotated[int, Query(ge=1, le=MAX_ROWS)] = PAGE_SIZE,
 ) -> HTMLResponse:
-    query = InboxQuery(view, q, status, assignee, tag, priority, mailbox, since, until)
-    return inbox_page(request, session, user, query)
+    """A page of rows alone, for htmx to append after "Load more"; the live list asks for as
+    many rows as it shows (`size`) to refresh them. A bad query or cursor is a 422."""
+    try:
+        rows = _rows(session, user, query, cursor, size)
+    except (ValueError, TandemError) as exc:
+        return render(request, session, user, "_inbox_rows.html", {"rows_error": str(exc)}, 422)
+    context = _row_context(session, user, query, rows)
+    return render(request, session, user, "_inbox_rows.html", context)
 
 
 @router.get("/inbox/counts")

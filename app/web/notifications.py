@@ -18,6 +18,12 @@ def menu(request: Request, user: WebUser, session: SessionDep) -> HTMLResponse:
     return render(request, session, user, "_notifications.html", {"rows": rows})
 
 
+@router.get("/notifications/badge")
+def badge(request: Request, user: WebUser, session: SessionDep) -> HTMLResponse:
+    """The bell's unread count alone, fetched again when the tab hears of a change."""
+    return render(request, session, user, "_unread_count.html", {})
+
+
 @router.post("/notifications/read-all")
 def read_all(user: WebUser, session: SessionDep) -> RedirectResponse:
     mark_all_read(session=session, user=user, now=utcnow())

@@ -18,7 +18,15 @@ from sqlmodel import Session, col, func, select
 
 from app.core.i18n import gettext, moment, ngettext, preferred_language, reading_as
 from app.core.live import newest_id
-from app.core.models import Notification, User, Workspace, utcnow
+from app.core.models import (
+    Mailbox,
+    MailboxStatus,
+    Notification,
+    Role,
+    User,
+    Workspace,
+    utcnow,
+)
 from app.core.zones import zone_or_utc
 from app.http.auth import csrf_token
 
@@ -84,6 +92,22 @@ def unread_notifications(session: Session, user: User) -> int:
     )
 
 
+def stopped_mailboxes(session: Session, user: User) -> list[Mailbox]:
+    """The workspace's mailboxes that need an admin to reconnect them, every page says so; a
+    mailbox still waiting for its first authorization has not stopped anything."""
+    return list(
+        session.exec(
+            select(Mailbox)
+            .where(
+                Mailbox.workspace_id == user.workspace_id,
+                Mailbox.status == MailboxStatus.NEEDS_REAUTH,
+                col(Mailbox.connected_at).is_not(None),
+            )
+            .order_by(col(Mailbox.email))
+        )
+    )
+
+
 def render(
     request: Request,
     session: Session | None,
@@ -101,13 +125,27 @@ def render(
         full.setdefault("workspace", workspace)
         full.setdefault("unread", unread_notifications(session, user))
         full.setdefault("live_after", newest_id(session.connection()))
+        full.setdefault("stopped_mailboxes", stopped_mailboxes(session, user))
     language = reader_language(request, user, workspace)
     full["language"] = language
     with reading_as(language, reader_zone(user, workspace)):
         response = templates.TemplateResponse(request, name, full, status_code=status_code)
     response.headers["Content-Security-Policy"] = PAGE_POLICY
     response.headers["Content-Language"] = language
+    if user is not None and user.role == Role.ADMIN and full.get("stopped_mailboxes"):
+        allow_consent_form(request, response)
     return response
+
+
+def allow_consent_form(request: Request, response: HTMLResponse) -> None:
+    """Lets the page's Connect (or Reconnect) form lead on to the consent page: Google's, or
+    the emulator's in the demo."""
+    emulator = request.app.state.settings.gmail_emulator_url
+    consent = str(emulator).rstrip("/") if emulator else "https://accounts.google.com"
+    policy = response.headers["Content-Security-Policy"]
+    response.headers["Content-Security-Policy"] = policy.replace(
+        "form-action 'self';", f"form-action 'self' {consent};"
+    )
 
 
 def reader_zone(user: User | None, workspace: Workspace | None) -> ZoneInfo:

@@ -33,7 +33,7 @@ from app.web import (
     settings_webhooks,
     settings_workspace,
 )
-from app.web.pages import render
+from app.web.pages import allow_consent_form, render
 from app.web.settings_pages import (
     FORM_ERROR,
     Errors,
@@ -60,21 +60,12 @@ def _mailboxes(session: Session, user: User) -> list[Mailbox]:
     )
 
 
-def _consent_origin(request: Request) -> str:
-    """Where the Connect form's redirect leads: Google's consent page, or the emulator's."""
-    emulator = request.app.state.settings.gmail_emulator_url
-    return str(emulator).rstrip("/") if emulator else "https://accounts.google.com"
-
-
 def mailboxes_page(
     request: Request, session: Session, user: User, error: str | None = None, code: int = 200
 ) -> HTMLResponse:
     context = {"section": "mailboxes", "mailboxes": _mailboxes(session, user), "error": error}
     page = settings_page(request, session, user, "settings.html", context, code)
-    policy = page.headers["Content-Security-Policy"]
-    page.headers["Content-Security-Policy"] = policy.replace(
-        "form-action 'self'", f"form-action 'self' {_consent_origin(request)}"
-    )
+    allow_consent_form(request, page)
     return page
 
 

@@ -15,7 +15,15 @@ from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
 from app.core.db import session_scope
-from app.core.models import AgentEmail, AgentEmailState, Conversation, SmtpSecurity, SmtpServer
+from app.core.models import (
+    AgentEmail,
+    AgentEmailState,
+    Conversation,
+    Notification,
+    SmtpSecurity,
+    SmtpServer,
+    User,
+)
 from app.core.settings import Settings
 from gmail_sync.oauth import TokenCipher
 from inbox.agent_mail import (
@@ -150,6 +158,23 @@ def test_no_smtp_server_means_no_email(engine: Engine, team: Team) -> None:
     add_reminders(engine, world, [T0])
     fire_due(engine, clock=lambda: T0, worker="w1")
     assert emails(engine) == []
+
+
+def test_an_agent_who_turned_email_off_is_told_in_tandem_only(
+    engine: Engine, settings: Settings, team: Team
+) -> None:
+    world = build_world(engine, team)
+    configure(engine, settings, world, free_port())
+    with session_scope(engine) as session:
+        agent = session.get(User, world.agent.user_id)
+        assert agent is not None
+        agent.email_notifications = False
+        session.add(agent)
+    add_reminders(engine, world, [T0])
+    fire_due(engine, clock=lambda: T0, worker="w1")
+    assert emails(engine) == []
+    with Session(engine) as session:
+        assert len(session.exec(select(Notification)).all()) == 1
 
 
 def test_a_subject_with_line_breaks_is_mailed_on_one_line(

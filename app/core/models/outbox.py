@@ -80,8 +80,9 @@ class SmtpServer(SQLModel, table=True):
 
 
 class AgentEmail(SQLModel, table=True):
-    """An email to a team member (a fired reminder), written in the transaction that decided
-    to send it and sent after commit by a job that claims it with a lease and retries."""
+    """An email to a team member (a notification: a fired reminder, a mention...), written in
+    the transaction that decided to send it and sent after commit by a job that claims it with
+    a lease and retries."""
 
     __tablename__ = "agent_email"
     __table_args__ = (Index("ix_agent_email_due", "state", "next_attempt_at"),)
@@ -91,6 +92,10 @@ class AgentEmail(SQLModel, table=True):
     user_id: int | None = foreign_key("user.id", nullable=True, ondelete="SET NULL", index=False)
     reminder_id: int | None = foreign_key(
         "reminder.id", nullable=True, ondelete="SET NULL", index=False
+    )
+    #: What it is about: the mail job links to it with the server's public address.
+    conversation_id: int | None = foreign_key(
+        "conversation.id", nullable=True, ondelete="SET NULL", index=False
     )
     to_address: str = Field(sa_type=String(320), nullable=False)
     subject: str = Field(sa_type=Text, nullable=False)

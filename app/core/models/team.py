@@ -35,6 +35,8 @@ class User(SQLModel, table=True):
     is_active: bool = Field(default=True, nullable=False)
     is_available: bool = Field(default=True, nullable=False)
     signature: str = Field(default="", sa_type=Text, nullable=False)
+    #: Their notifications also by e-mail, when the workspace has an SMTP server.
+    email_notifications: bool = Field(default=True, nullable=False)
     #: The interface language and time zone the person chose; None follows the browser (for
     #: the language) and the workspace.
     language: str | None = Field(default=None, sa_type=String(8))

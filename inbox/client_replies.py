@@ -1,0 +1,50 @@
+"""Telling an agent that the client wrote again in a conversation they own: after a sync, one
+notification per conversation (the newest mail's sender names it), in the bell and, when the
+workspace mails its agents, by e-mail (`app.core.notices`).
+
+Only a person's new live mail counts: automated mail (bounces, auto-replies, newsletters), the
+team's own mail (sent from Tandem or from Gmail), a copy in a second mailbox and history
+imported at connection never notify. It runs before round-robin assignment
+(`app.main` wires it first): a conversation this sync created has no owner yet, and the
+assignment's own notice tells its new owner, so nobody hears of one mail twice.
+"""
+
+from sqlmodel import Session, col, select
+
+from app.core.models import Conversation, Direction, Message, Notification, id_of, utcnow
+from app.core.notices import notify
+from gmail_sync.sync import SyncReport
+
+KIND = "client_reply"
+
+
+def notify_client_replies(session: Session, report: SyncReport) -> None:
+    live = [item.message_id for item in report.ingested if item.created and item.live]
+    if not live:
+        return
+    rows = session.exec(
+        select(Message, Conversation)
+        .join(Conversation, col(Conversation.id) == col(Message.conversation_id))
+        .where(
+            col(Message.id).in_(live),
+            col(Message.direction) == Direction.INBOUND,
+            col(Message.automated).is_(None),
+            col(Message.duplicate_of_id).is_(None),
+            col(Conversation.assignee_id).is_not(None),
+        )
+        .order_by(col(Message.date), col(Message.id))
+    )
+    newest = {id_of(conversation): (message, conversation) for message, conversation in rows}
+    now = utcnow()
+    for message, conversation in newest.values():
+        assert conversation.assignee_id is not None
+        who = message.from_name or message.from_address or "The client"
+        notice = Notification(
+            workspace_id=conversation.workspace_id,
+            user_id=conversation.assignee_id,
+            conversation_id=id_of(conversation),
+            kind=KIND,
+            text=f"{who} replied to “{conversation.subject or '(no subject)'}”",
+            created_at=now,
+        )
+        notify(session, notice, now=now)
