@@ -186,11 +186,15 @@ EVENTS = {
 
 
 def act(scenario: Scenario, action: str, words: str) -> None:
+    """Random words mix English and Russian, which the language check would hold (409): they
+    are confirmed, as they hold nothing of a note."""
     if action == "reply_all":
-        assert scenario.reply({"body_text": words}).status_code == 201
+        assert scenario.reply({"body_text": words, "confirm": True}).status_code == 201
     elif action == "reply_sender":
         reason = f"only Anna may know; see note {scenario.markers[0]}"
-        answer = scenario.reply({"body_text": words, "mode": "sender", "reason": reason})
+        answer = scenario.reply(
+            {"body_text": words, "mode": "sender", "reason": reason, "confirm": True}
+        )
         assert answer.status_code == 201, answer.text
     elif action == "reply_template":
         template = scenario.template("Hi {{ contact.first_name }}, #{{ conversation.number }}.")
