@@ -3,15 +3,18 @@ business hours across a weekend and a holiday, a reopened conversation, a pendin
 repeat requests, promises kept and broken."""
 
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session
 
+from app.core.db import session_scope
 from app.core.errors import Invalid
+from app.core.models import Workspace
 from inbox.report_metrics import ReportRequest, Summary, summarize
 from tests.conftest import Member, Team
-from tests.inbox.report_history import History, build_history
+from tests.inbox.report_history import Builder, History, build_history
 
 NOW = datetime(2026, 12, 4, 12, 0, tzinfo=UTC)
 HOUR = 3600
@@ -150,3 +153,25 @@ def test_a_bad_date_an_empty_period_or_unknown_hours_is_refused_by_name(
 ) -> None:
     with pytest.raises(Invalid, match=named):
         report(engine, admin, **asked)
+
+
+def test_days_are_the_workspace_s_local_days_across_a_clock_change(
+    engine: Engine, admin: Member
+) -> None:
+    """Berlin leaves summer time at 03:00 on 25 October 2026: 00:30 that night is still the
+    25th at UTC+2 (22:30 UTC the day before), and 23:30 is the 25th at UTC+1."""
+    with session_scope(engine) as session:
+        workspace = session.get(Workspace, admin.workspace_id)
+        assert workspace is not None
+        workspace.timezone = "Europe/Berlin"
+        session.add(workspace)
+    world = Builder(engine, admin.workspace_id)
+    world.mailbox("support@acme.test")
+    berlin = ZoneInfo("Europe/Berlin")
+    for name, wall in (("x", (24, 23, 30)), ("y", (25, 0, 30)), ("z", (25, 23, 30))):
+        day, hour, minute = wall
+        world.begin(name, datetime(2026, 10, day, hour, minute, tzinfo=berlin))
+
+    days = report(engine, admin, from_day="2026-10-24", to_day="2026-10-26").by_day
+
+    assert [(row.date.day, row.created) for row in days] == [(24, 1), (25, 2), (26, 0)]
