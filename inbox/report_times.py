@@ -96,7 +96,8 @@ def first_responses(session: Session, scope: ReportScope, period: Period) -> lis
     begun = (
         select(col(Conversation.id).label("id"), first_in.label("first_in"))
         .where(*scope.conditions(), started() >= period.start, started() < period.end)
-        .subquery()
+        .cte("begun")
+        .prefix_with("MATERIALIZED")
     )
     reply_id = (
         select(Message.id)
