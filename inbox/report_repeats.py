@@ -16,7 +16,7 @@ from sqlmodel import Session, col, not_, select
 
 from app.core.models import AuditEvent, Conversation
 from inbox.report_clock import Period
-from inbox.report_scope import CLOSED, ReportScope, closes, started, status_before
+from inbox.report_scope import CLOSED, ReportScope, closes, rows_of, started, status_before
 
 WINDOW = timedelta(days=7)
 
@@ -33,7 +33,8 @@ class Repeats:
 
 def count_repeats(session: Session, scope: ReportScope, period: Period) -> Repeats:
     window = WINDOW.total_seconds()
-    closed = session.exec(
+    closed = rows_of(
+        session,
         select(
             AuditEvent.conversation_id, Conversation.contact_id, scope.epoch(AuditEvent.created_at)
         )
@@ -45,8 +46,8 @@ def count_repeats(session: Session, scope: ReportScope, period: Period) -> Repea
             col(AuditEvent.created_at) >= period.start - WINDOW,
             col(AuditEvent.created_at) < period.end,
         )
-        .order_by(scope.epoch(AuditEvent.created_at))
-    ).all()
+        .order_by(scope.epoch(AuditEvent.created_at)),
+    )
     by_conversation: dict[int, list[float]] = {}
     by_contact: dict[int, list[tuple[float, int]]] = {}
     for closed_id, contact_id, closed_at in closed:
@@ -96,12 +97,13 @@ def _client_reopenings(
 def _new_conversations(
     session: Session, scope: ReportScope, period: Period
 ) -> list[tuple[int, int, float]]:
-    rows = session.exec(
+    rows = rows_of(
+        session,
         select(Conversation.id, Conversation.contact_id, scope.epoch(started())).where(
             *scope.conditions(),
             col(Conversation.contact_id).is_not(None),
             started() >= period.start,
             started() < period.end,
-        )
-    ).all()
+        ),
+    )
     return [(int(cid or 0), int(contact or 0), float(at)) for cid, contact, at in rows]

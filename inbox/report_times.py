@@ -21,7 +21,6 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Subquery, and_, func
 from sqlalchemy import select as sa_select
-from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from app.core.models import AuditEvent, Conversation, Message, SlaPolicy
@@ -30,6 +29,7 @@ from inbox.report_scope import (
     ReportScope,
     client_messages,
     closes,
+    rows_of,
     started,
     status_after,
     status_changes,
@@ -99,30 +99,31 @@ def first_responses(session: Session, scope: ReportScope, period: Period) -> lis
         .cte("begun")
         .prefix_with("MATERIALIZED")
     )
-    reply_id = (
-        select(Message.id)
-        .where(
-            col(Message.conversation_id) == begun.c.id,
-            *team_replies(),
-            col(Message.date) >= begun.c.first_in,
-        )
-        .order_by(col(Message.date), col(Message.id))
+    replies = [
+        col(Message.conversation_id) == begun.c.id,
+        *team_replies(),
+        col(Message.date) >= begun.c.first_in,
+    ]
+    reply_at = select(func.min(Message.date)).where(*replies).correlate(begun).scalar_subquery()
+    replied_by = (
+        select(Message.sent_by_user_id)
+        .where(*replies, col(Message.date) == reply_at)
         .limit(1)
         .correlate(begun)
         .scalar_subquery()
     )
-    answered = select(begun.c.id, begun.c.first_in, reply_id.label("reply_id")).subquery()
-    reply = aliased(Message)
-    rows = session.exec(
+    answered = select(
+        begun.c.id, begun.c.first_in, reply_at.label("reply_at"), replied_by.label("replied_by")
+    ).subquery()
+    rows = rows_of(
+        session,
         select(
             answered.c.id,
             scope.epoch(answered.c.first_in),
-            scope.epoch(reply.date),
-            reply.sent_by_user_id,
-        )
-        .outerjoin(reply, col(reply.id) == answered.c.reply_id)
-        .where(answered.c.first_in.is_not(None))
-    ).all()
+            scope.epoch(answered.c.reply_at),
+            answered.c.replied_by,
+        ).where(answered.c.first_in.is_not(None)),
+    )
     return [
         FirstResponse(int(cid), float(at), None if r is None else float(r), by)
         for cid, at, r, by in rows
@@ -163,13 +164,14 @@ def closed_conversations(
     last = _last_closes(scope, period)
     closed = [
         Closed(int(cid), float(begun), float(at), actor)
-        for cid, at, actor, begun in session.exec(
+        for cid, at, actor, begun in rows_of(
+            session,
             select(
                 last.c.conversation_id,
                 scope.epoch(last.c.closed_at),
                 last.c.actor_id,
                 last.c.started,
-            )
+            ),
         )
     ]
     replies = session.exec(
@@ -192,7 +194,8 @@ def open_times(
 ) -> list[float]:
     """Each closed conversation's time open until its close, walking its audited statuses."""
     last = _last_closes(scope, period)
-    changes = session.exec(
+    changes = rows_of(
+        session,
         select(AuditEvent.conversation_id, scope.epoch(AuditEvent.created_at), status_after())
         .where(
             col(AuditEvent.workspace_id) == scope.workspace_id,
@@ -200,8 +203,8 @@ def open_times(
             col(AuditEvent.conversation_id).in_(select(last.c.conversation_id)),
             col(AuditEvent.created_at) < period.end,
         )
-        .order_by(col(AuditEvent.conversation_id), col(AuditEvent.created_at), col(AuditEvent.id))
-    ).all()
+        .order_by(col(AuditEvent.conversation_id), col(AuditEvent.created_at), col(AuditEvent.id)),
+    )
     history: dict[int, list[tuple[float, str]]] = {}
     for cid, at, status in changes:
         history.setdefault(int(cid or 0), []).append((float(at), status))
