@@ -69,6 +69,11 @@ class Clocks:
         self._working = IntervalClock(self.calendar.working_day_intervals(first, last))
         self.durations: Clock = self._open if business and self.calendar.ever_open else WallClock()
 
+    @property
+    def soonest_due(self) -> float:
+        """Seconds after a first message before which no first response is ever due."""
+        return min(self.policy.first_response_minutes, self.policy.max_response_minutes) * 60
+
     def first_response_due(self, first_in: float) -> float | None:
         """As `inbox.sla.first_response_due`; None when past the walked calendar."""
         target = self.policy.first_response_minutes * 60
