@@ -113,7 +113,12 @@ class SummaryOut(BaseModel):
     by_day: list[DayOut]
 
 
-@router.get("/reports/summary", response_model=SummaryOut, response_model_by_alias=True)
+@router.get(
+    "/reports/summary",
+    response_model=SummaryOut,
+    response_model_by_alias=True,
+    responses={200: {"content": {"text/csv": {}}}},
+)
 def report_summary(
     user: CurrentUser,
     session: SessionDep,
