@@ -131,6 +131,12 @@ def _wall_to_utc(wall: datetime, zone: ZoneInfo) -> datetime:
     return instant
 
 
+def local_midnight(day: date, zone: ZoneInfo) -> datetime:
+    """When local `day` begins, in UTC (the first instant it exists, where a zone skips
+    midnight)."""
+    return _wall_to_utc(datetime.combine(day, time()), zone)
+
+
 @dataclass(frozen=True)
 class BusinessCalendar:
     """Opening hours in one zone. Takes aware instants, returns UTC; business time is real
@@ -204,6 +210,22 @@ class BusinessCalendar:
                 if closes > at:
                     yield max(opens, at), closes
             day += timedelta(days=1)
+
+    def open_intervals(self, first: date, last: date) -> list[tuple[datetime, datetime]]:
+        """The opening hours of local days `first` through `last` as UTC intervals, in order:
+        a report measures thousands of spans against one walk of the calendar."""
+        days = (first + timedelta(days=n) for n in range((last - first).days + 1))
+        return [interval for day in days for interval in self._open_on(day)]
+
+    def working_day_intervals(self, first: date, last: date) -> list[tuple[datetime, datetime]]:
+        """Whole working days (midnight to midnight, local) of `first` through `last`: the
+        time the hard cap counts unless the policy says calendar time."""
+        days = (first + timedelta(days=n) for n in range((last - first).days + 1))
+        return [
+            (local_midnight(day, self.zone), local_midnight(day + timedelta(days=1), self.zone))
+            for day in days
+            if self._hours_on(day)
+        ]
 
     def is_working_day(self, day: date) -> bool:
         """A local day with opening hours (holidays and country days off have none)."""

@@ -97,11 +97,11 @@ def conditions(inbox: InboxFilter, user: User, dialect: str) -> list[ColumnEleme
     if inbox.until is not None:
         found.append(col(Conversation.last_message_at) < inbox.until)
     if inbox.tag is not None:
-        found.append(_has_tag(inbox.tag, dialect))
+        found.append(has_tag(inbox.tag, dialect))
     return found
 
 
-def _has_tag(tag: str, dialect: str) -> ColumnElement[bool]:
+def has_tag(tag: str, dialect: str) -> ColumnElement[bool]:
     """JSON containment on PostgreSQL (JSONB), json_each on SQLite."""
     if dialect == "postgresql":
         return col(Conversation.tags).op("@>")(func.jsonb_build_array(tag))

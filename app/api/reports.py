@@ -1,15 +1,19 @@
 """`/api/v1/reports`: how well the team keeps its word — promises made, kept and broken in a
-period, and the ones still open — counted by `inbox.promise_report` from the audit trail."""
+period, and the ones still open — counted by `inbox.promise_report` from the audit trail; and
+the period's summary (`inbox.report_metrics`) as JSON, or its tables as CSV."""
 
 from dataclasses import asdict
-from datetime import datetime
+from datetime import UTC, date, datetime
+from typing import Annotated
 
-from fastapi import APIRouter
-from pydantic import AwareDatetime, BaseModel, ConfigDict
+from fastapi import APIRouter, Query, Request, Response
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from app.http.auth import CurrentUser
 from app.http.dependencies import SessionDep
 from inbox.promise_report import count_promises
+from inbox.report_csv import summary_csv
+from inbox.report_metrics import ReportRequest, Summary, summarize
 
 router = APIRouter(tags=["reports"])
 
@@ -49,3 +53,137 @@ def promise_report(
     happened), and how many are pending now."""
     counts = count_promises(session, user.workspace_id, since, until)
     return PromiseReportOut(since=since, until=until, **asdict(counts))
+
+
+class DurationsOut(BaseModel):
+    count: int
+    median_seconds: int
+    p90_seconds: int
+
+
+class FirstResponseOut(DurationsOut):
+    within_sla: float
+
+
+class PromisesOut(BaseModel):
+    made: int
+    kept: int
+    broken: int
+    kept_ratio: float
+
+
+class AgentOut(BaseModel):
+    user_id: int
+    name: str
+    email: str
+    closed: int
+    replies_sent: int
+    first_response_median_seconds: int
+    promises_kept_ratio: float
+    csat: float | None
+
+
+class DayOut(BaseModel):
+    date: date
+    created: int
+    closed: int
+
+
+class SummaryOut(BaseModel):
+    """Durations in seconds, counts as integers, ratios 0..1; `csat` stays null until clients
+    can rate answers."""
+
+    model_config = ConfigDict(populate_by_name=True)
+
+    from_day: date = Field(serialization_alias="from")
+    to_day: date = Field(serialization_alias="to")
+    timezone: str
+    hours: str
+    created: int
+    closed: int
+    reopened: int
+    backlog: int
+    first_response: FirstResponseOut
+    resolution: DurationsOut
+    replies_to_resolution: float
+    repeat_requests: int
+    promises: PromisesOut
+    csat: float | None
+    by_agent: list[AgentOut]
+    by_day: list[DayOut]
+
+
+@router.get(
+    "/reports/summary",
+    response_model=SummaryOut,
+    response_model_by_alias=True,
+    responses={200: {"content": {"text/csv": {}}}},
+)
+def report_summary(
+    user: CurrentUser,
+    session: SessionDep,
+    request: Request,
+    from_day: Annotated[str | None, Query(alias="from")] = None,
+    to_day: Annotated[str | None, Query(alias="to")] = None,
+    mailbox_id: int | None = None,
+    assignee_id: int | None = None,
+    tag: str | None = None,
+    hours: str = "business",
+    format: str | None = None,
+) -> SummaryOut | Response:
+    """The period's metrics (local days of the workspace, `from` to `to` inclusive); with
+    `Accept: text/csv` or `format=csv`, the per-day and per-agent tables as a CSV file."""
+    asked = ReportRequest(from_day, to_day, mailbox_id, assignee_id, tag, hours)
+    summary = summarize(
+        session, workspace_id=user.workspace_id, request=asked, now=datetime.now(UTC)
+    )
+    if format == "csv" or "text/csv" in request.headers.get("accept", ""):
+        name = f"tandem-report-{summary.period.first}-{summary.period.last}.csv"
+        return Response(
+            summary_csv(summary),
+            media_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": f'attachment; filename="{name}"'},
+        )
+    return _shaped(summary)
+
+
+def _shaped(summary: Summary) -> SummaryOut:
+    first, resolution = summary.first_response, summary.resolution
+    return SummaryOut(
+        from_day=summary.period.first,
+        to_day=summary.period.last,
+        timezone=summary.period.zone.key,
+        hours=summary.hours,
+        created=summary.created,
+        closed=summary.closed,
+        reopened=summary.reopened,
+        backlog=summary.backlog,
+        first_response=FirstResponseOut(
+            count=first.count,
+            median_seconds=first.median,
+            p90_seconds=first.p90,
+            within_sla=summary.first_response_within_sla,
+        ),
+        resolution=DurationsOut(
+            count=resolution.count, median_seconds=resolution.median, p90_seconds=resolution.p90
+        ),
+        replies_to_resolution=summary.replies_to_resolution,
+        repeat_requests=summary.repeat_requests,
+        promises=PromisesOut(
+            made=summary.promises_made,
+            kept=summary.promises_kept,
+            broken=summary.promises_broken,
+            kept_ratio=summary.promises_kept_ratio,
+        ),
+        csat=summary.csat,
+        by_agent=[
+            AgentOut(
+                **{k: v for k, v in asdict(agent).items() if k != "first_response_median"},
+                first_response_median_seconds=agent.first_response_median,
+            )
+            for agent in summary.by_agent
+        ],
+        by_day=[
+            DayOut(date=row.date, created=row.created, closed=row.closed) for row in summary.by_day
+        ],
+    )

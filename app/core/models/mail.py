@@ -134,6 +134,18 @@ class Conversation(SQLModel, table=True):
         Index("ix_conversation_snoozed", "status", "snoozed_until"),
         Index("ix_conversation_promise", "promise_state", "promised_at"),
         Index("ix_conversation_overdue", "workspace_id", "status", "sla_due_at", "automated"),
+        # Reports read every conversation of a period: covered here, never the wide rows.
+        Index(
+            "ix_conversation_report",
+            "workspace_id",
+            "automated",
+            "first_message_at",
+            "created_at",
+            "status",
+            "contact_id",
+            "mailbox_id",
+            "assignee_id",
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -201,6 +213,31 @@ class Message(SQLModel, table=True):
         UniqueConstraint("mailbox_id", "gmail_id"),
         Index("ix_message_timeline", "conversation_id", "date"),
         Index("ix_message_outbox", "state", "send_after"),
+        # Reports: a conversation's first client message and first team reply, and the
+        # replies a period holds, found in the index without reading the messages' bodies.
+        Index(
+            "ix_message_report",
+            "conversation_id",
+            "direction",
+            "date",
+            "kind",
+            "state",
+            "automated",
+            "duplicate_of_id",
+            "sent_by_user_id",
+        ),
+        Index(
+            "ix_message_sent_report",
+            "workspace_id",
+            "direction",
+            "date",
+            "sent_by_user_id",
+            "kind",
+            "state",
+            "automated",
+            "duplicate_of_id",
+            "conversation_id",
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)

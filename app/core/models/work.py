@@ -146,6 +146,15 @@ class AuditEvent(SQLModel, table=True):
     __tablename__ = "audit_event"
     __table_args__ = (
         Index("ix_audit_event_timeline", "workspace_id", "conversation_id", "created_at"),
+        # Reports: a period's closes, reopenings and promise outcomes.
+        Index(
+            "ix_audit_event_report",
+            "workspace_id",
+            "action",
+            "created_at",
+            "conversation_id",
+            "actor_id",
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -1,0 +1,134 @@
+"""The time a report counts in: its period (whole local days of the workspace's zone) and the
+clocks that measure a span, in calendar time or in the SLA calendar's business time.
+
+Reports measure tens of thousands of spans, so times here are seconds since the epoch (as the
+queries return them) and a business clock walks the calendar once, into prefix sums, then
+answers each span with two binary searches instead of walking its days again.
+"""
+
+from bisect import bisect_left, bisect_right
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from itertools import accumulate, pairwise
+from typing import Protocol
+from zoneinfo import ZoneInfo
+
+from app.core.errors import Invalid
+from inbox.sla import local_midnight
+
+MAX_DAYS = 366
+
+
+@dataclass(frozen=True)
+class Period:
+    """Local days `first` through `last`; `start` and `end` (exclusive) are their UTC bounds."""
+
+    first: date
+    last: date
+    zone: ZoneInfo
+    start: datetime
+    end: datetime
+
+    @property
+    def days(self) -> list[date]:
+        return [self.first + timedelta(days=n) for n in range((self.last - self.first).days + 1)]
+
+    def offset_stretches(self) -> list[tuple[datetime, datetime, int]]:
+        """The period cut where the zone's UTC offset changes: (start, end, offset seconds).
+        Within a stretch a time's local day is floor((epoch + offset) / 86400), which lets a
+        query count by local day on SQLite and PostgreSQL alike."""
+        cuts = [self.start]
+        midnights = [local_midnight(day, self.zone) for day in [*self.days, self.last]]
+        for before, after in pairwise(midnights):
+            if _offset(before, self.zone) != _offset(after, self.zone):
+                cuts.append(_change_between(before, after, self.zone))
+        cuts.append(self.end)
+        return [(a, b, _offset(a, self.zone)) for a, b in pairwise(cuts)]
+
+
+def _offset(at: datetime, zone: ZoneInfo) -> int:
+    offset = at.astimezone(zone).utcoffset()
+    return int(offset.total_seconds()) if offset is not None else 0
+
+
+def _change_between(before: datetime, after: datetime, zone: ZoneInfo) -> datetime:
+    """The first instant with `after`'s offset (zones change on whole minutes or seconds)."""
+    wanted = _offset(after, zone)
+    while after - before > timedelta(seconds=1):
+        middle = before + (after - before) / 2
+        if _offset(middle, zone) == wanted:
+            after = middle
+        else:
+            before = middle
+    return after.replace(microsecond=0)
+
+
+def parse_day(text: str | None, field: str) -> date:
+    """Only YYYY-MM-DD; the message names the query parameter."""
+    try:
+        day = date.fromisoformat(text or "")
+    except ValueError:
+        day = None
+    if day is None or day.isoformat() != text:
+        raise Invalid(f"{field}: {text!r} is not a date (YYYY-MM-DD)")
+    return day
+
+
+def period_of(first: date, last: date, zone: ZoneInfo) -> Period:
+    if last < first:
+        raise Invalid("to: the period is empty (to is before from)")
+    if (last - first).days >= MAX_DAYS:
+        raise Invalid(f"to: a report covers at most {MAX_DAYS} days")
+    start = local_midnight(first, zone)
+    end = local_midnight(last + timedelta(days=1), zone)
+    return Period(first=first, last=last, zone=zone, start=start, end=end)
+
+
+def epoch(at: datetime) -> float:
+    return at.astimezone(UTC).timestamp()
+
+
+class Clock(Protocol):
+    def elapsed(self, start: float, end: float) -> float:
+        """Seconds this clock counts from `start` to `end` (0 when end is not after start)."""
+        ...
+
+
+class WallClock:
+    """Calendar time: every second counts."""
+
+    def elapsed(self, start: float, end: float) -> float:
+        return max(0.0, end - start)
+
+
+class IntervalClock:
+    """Time that runs only inside the given intervals (sorted, not overlapping)."""
+
+    def __init__(self, intervals: Sequence[tuple[datetime, datetime]]) -> None:
+        self._starts = [epoch(a) for a, _ in intervals]
+        self._ends = [epoch(b) for _, b in intervals]
+        lengths = [b - a for a, b in zip(self._starts, self._ends, strict=True)]
+        self._after = list(accumulate(lengths))
+        self._before = [total - length for total, length in zip(self._after, lengths, strict=True)]
+
+    def _counted(self, at: float) -> float:
+        """Seconds counted from the first interval to `at`."""
+        index = bisect_right(self._starts, at) - 1
+        if index < 0:
+            return 0.0
+        return self._before[index] + min(at, self._ends[index]) - self._starts[index]
+
+    def elapsed(self, start: float, end: float) -> float:
+        return max(0.0, self._counted(end) - self._counted(start))
+
+    def add(self, start: float, seconds: float) -> float | None:
+        """The instant `seconds` of counted time after `start` (the next opening when 0 and
+        closed); None past the intervals this clock was built with."""
+        target = self._counted(start) + seconds
+        index = bisect_left(self._after, target)
+        while index < len(self._ends) and self._ends[index] <= start:
+            index += 1
+        if index == len(self._ends):
+            return None
+        return self._starts[index] + target - self._before[index]
