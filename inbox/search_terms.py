@@ -51,7 +51,7 @@ def last_is_prefix(phrases: Sequence[tuple[str, ...]]) -> bool:
 def fts5_query(phrases: Sequence[tuple[str, ...]]) -> str:
     """An FTS5 MATCH expression: quoted phrases of stems, ANDed. The last phrase
     also matches with its last word as a prefix of what was typed: in the text columns, and
-    in the stems column, where a prefix of a longer word's stem is found too."""
+    in the stems columns, where a prefix of a longer word's stem is found too."""
     queries = []
     for index, words in enumerate(phrases):
         stems = [stem(word) for word in words]

@@ -4,11 +4,12 @@
 Rebuilds the search index of 0003 (its objects are dropped, and restored on downgrade, by
 0003's own code).
 
-SQLite: `conversation_search` gains a `stems` column: the Snowball stems of the document's
-subject, body, participants and note, in order, written by the triggers through
-`search_stems()` (`app.core.stemming`, registered on every connection by `app.core.db`, the
-migration's included). The text columns stay as they were: search marks passages in them and
-the word being typed matches them as a prefix.
+SQLite: each text column of `conversation_search` (subject, body, participants, note) gains a
+`_stems` twin holding the Snowball stems of its words, in order, written by the triggers
+through `search_stems()` (`app.core.stemming`, registered on every connection by
+`app.core.db`, the migration's included): a twin per column, so that ranking still knows a
+subject hit from a body one. The text columns stay as they were: search marks passages in them
+and the word being typed matches them as a prefix.
 
 PostgreSQL: each `search_vector` is the `russian` configuration's tsvector (Russian stems for
 Cyrillic words, English stems for ASCII ones, both languages' stop words left out) joined with
@@ -59,12 +60,12 @@ def _sqlite_documents(new: str, fts: ModuleType) -> dict[str, tuple[int, dict[st
 def _sqlite_row(table: str, new: str, fts: ModuleType, source: str = "") -> str:
     kind, columns, where = _sqlite_documents(new, fts)[table]
     owner = f"{new}.id" if table == "conversation" else f"{new}.conversation_id"
+    names = [*columns, *(f"{name}_stems" for name in columns)]
     texts = [fts._fold(expression) for expression in columns.values()]
-    whole = " || ' ' || ".join(f"coalesce({expression}, '')" for expression in columns.values())
+    stems = [f"search_stems({expression})" for expression in columns.values()]
     return (
-        f"INSERT INTO conversation_search (rowid, conversation_id, {', '.join(columns)}, stems) "
-        f"SELECT {new}.id * 4 + {kind}, {owner}, {', '.join(texts)}, search_stems({whole}) "
-        f"{source}{where}"
+        f"INSERT INTO conversation_search (rowid, conversation_id, {', '.join(names)}) "
+        f"SELECT {new}.id * 4 + {kind}, {owner}, {', '.join(texts + stems)} {source}{where}"
     )
 
 
@@ -72,7 +73,8 @@ def _sqlite_upgrade(fts: ModuleType) -> None:
     fts._sqlite_downgrade()
     op.execute(
         "CREATE VIRTUAL TABLE conversation_search USING fts5("
-        "conversation_id UNINDEXED, subject, body, participants, note, stems, "
+        "conversation_id UNINDEXED, subject, body, participants, note, "
+        "subject_stems, body_stems, participants_stems, note_stems, "
         "tokenize = 'unicode61 remove_diacritics 2')"
     )
     for table, (kind, _row, columns) in fts.SQLITE_SOURCES.items():

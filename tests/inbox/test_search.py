@@ -223,6 +223,19 @@ def test_a_subject_match_outranks_a_single_mention_in_a_long_body(
     assert ids(search(client, inbox.member, "invoice")) == [subject, mention]
 
 
+def test_an_inflected_form_in_a_subject_outranks_one_in_a_long_body(
+    client: TestClient, inbox: Inbox
+) -> None:
+    subject = inbox.conversation("Заказы не пришли", "Hello, we never got them.")
+    mention = inbox.conversation("Weekly status", FILLER + "Один заказ задержан. " + FILLER)
+    invoices = inbox.conversation("Invoices missing", "Hello, we never got them.")
+    invoice = inbox.conversation("Weekly status", FILLER + "The invoice. " + FILLER)
+    for q in ("заказам", "заказов заказы"):
+        assert ids(search(client, inbox.member, q)) == [subject, mention], q
+    for q in ("invoice", "invoice invoices"):
+        assert ids(search(client, inbox.member, q)) == [invoices, invoice], q
+
+
 def test_highlight_marks_matches_and_escapes_everything_else(
     client: TestClient, inbox: Inbox
 ) -> None:
