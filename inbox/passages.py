@@ -21,8 +21,8 @@ _TOKEN = re.compile(r"[^\W_]+")
 
 @dataclass(frozen=True)
 class Terms:
-    """The stems of the searched words; `prefixes` (in plain form) also match longer words
-    they start."""
+    """The stems of the searched words; `prefixes` (in plain form) also match words whose
+    stem they start, as the index does."""
 
     stems: frozenset[str]
     prefixes: frozenset[str]
@@ -34,9 +34,8 @@ class Terms:
         return cls(frozenset(stems), frozenset(prefixes))
 
     def match(self, word: str) -> bool:
-        return stem(word) in self.stems or any(
-            plain(word).startswith(prefix) for prefix in self.prefixes
-        )
+        stemmed = stem(word)
+        return stemmed in self.stems or any(stemmed.startswith(p) for p in self.prefixes)
 
 
 def passage(texts: Sequence[str], terms: Terms, start: str, end: str) -> str:

@@ -39,8 +39,9 @@ MARK_START, MARK_END = "\ue000", "\ue001"
 # participants, note, body) and then recency, so that a word found in every message costs about
 # what a rare one does; older matches beyond them are left out.
 MAX_CANDIDATES = 2000
-# conversation_id, subject, body, participants, note, then the same four columns' stems
-_SQLITE_WEIGHTS = "0.0, 10.0, 1.0, 4.0, 2.0, 10.0, 1.0, 4.0, 2.0"
+# conversation_id, then subject, body, participants and note (stored, not indexed), then the
+# stems of those four, which the index holds
+_SQLITE_WEIGHTS = "0.0, 0.0, 0.0, 0.0, 0.0, 10.0, 1.0, 4.0, 2.0"
 _STEMS = 4  # a text column's stems are this many columns after it
 
 
@@ -145,13 +146,11 @@ def _sqlite_ranked(match: str) -> Subquery:
 
 
 def _column_hit(column: int) -> str:
-    """Whether the match is in this text column or its stems: highlight() marks it, bm25's
-    column weights are given in the same order (the marker is stripped from indexed text, so
-    only a hit adds it)."""
-    return " OR ".join(
-        f"instr(highlight(conversation_search, {index}, char(57344), ''), char(57344)) > 0"
-        for index in (column, column + _STEMS)
-    )
+    """Whether the match is in this text column, that is in its stems: highlight() marks it,
+    bm25's column weights are given in the same order (stems hold no marker character, so only
+    a hit adds it)."""
+    stems = column + _STEMS
+    return f"instr(highlight(conversation_search, {stems}, char(57344), ''), char(57344)) > 0"
 
 
 _SQLITE_NEWEST = text(

@@ -2,8 +2,9 @@
 inflected form of a word finds the others (заказ, заказа, заказам; invoice, invoices).
 
 Raw input never reaches FTS syntax: only words of letters and digits survive, quoted. The last
-word typed also matches as a prefix of the raw word (search as you type): its stem alone would
-miss a word typed halfway past its stem ("заказо" on the way to "заказов").
+word typed matches by its stem and as a prefix of the stems in the index (search as you type):
+"зака" finds заказов through the stem заказ, and a word typed a little past its stem ("заказо")
+through its own stem.
 
 SQLite stems with `app.core.stemming`, as its index does; PostgreSQL stems on the server with
 the `russian` and `english` text search configurations of its `search_vector` (migration
@@ -49,9 +50,8 @@ def last_is_prefix(phrases: Sequence[tuple[str, ...]]) -> bool:
 
 
 def fts5_query(phrases: Sequence[tuple[str, ...]]) -> str:
-    """An FTS5 MATCH expression: quoted phrases of stems, ANDed. The last phrase
-    also matches with its last word as a prefix of what was typed: in the text columns, and
-    in the stems columns, where a prefix of a longer word's stem is found too."""
+    """An FTS5 MATCH expression over the stems columns: quoted phrases of stems, ANDed. The
+    last phrase also matches with its last word, as typed, a prefix of a stem."""
     queries = []
     for index, words in enumerate(phrases):
         stems = [stem(word) for word in words]

@@ -7,9 +7,10 @@ Rebuilds the search index of 0003 (its objects are dropped, and restored on down
 SQLite: each text column of `conversation_search` (subject, body, participants, note) gains a
 `_stems` twin holding the Snowball stems of its words, in order, written by the triggers
 through `search_stems()` (`app.core.stemming`, registered on every connection by
-`app.core.db`, the migration's included): a twin per column, so that ranking still knows a
-subject hit from a body one. The text columns stay as they were: search marks passages in them
-and the word being typed matches them as a prefix.
+`app.core.db`, the migration's included); a twin per column, so that ranking still knows a
+subject hit from a body one. Only the stems are indexed: the text columns become UNINDEXED,
+kept for the passages search marks. Indexing both would double the doclist a prefix query
+(every search's last word) merges, and with it the cost of a common word's search.
 
 PostgreSQL: each `search_vector` is the `russian` configuration's tsvector (Russian stems for
 Cyrillic words, English stems for ASCII ones, both languages' stop words left out) joined with
@@ -73,7 +74,8 @@ def _sqlite_upgrade(fts: ModuleType) -> None:
     fts._sqlite_downgrade()
     op.execute(
         "CREATE VIRTUAL TABLE conversation_search USING fts5("
-        "conversation_id UNINDEXED, subject, body, participants, note, "
+        "conversation_id UNINDEXED, subject UNINDEXED, body UNINDEXED, "
+        "participants UNINDEXED, note UNINDEXED, "
         "subject_stems, body_stems, participants_stems, note_stems, "
         "tokenize = 'unicode61 remove_diacritics 2')"
     )
