@@ -3,41 +3,39 @@
 SQLite's snippet() works only inside a MATCH scan, and for a prefix (every search's last word)
 FTS5 first merges the prefix's whole doclist: for a word in most messages that costs as much
 as the search itself, about 30 ms at 500,000 messages. The page's few documents are read by
-rowid instead, and marked here the way FTS5's unicode61 tokenizer reads words: letters and
-digits, lowercased, diacritics removed (so the Russian yo matches ye, and é matches e).
+rowid instead, and marked here the way the index reads words: letters and digits, lowercased,
+diacritics removed (so the Russian yo matches ye, and é matches e), compared by their stems
+(`app.core.stemming`), so that every inflected form the search found is marked.
 """
 
 import re
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
+
+from app.core.stemming import plain, stem
 
 WINDOW = 24  # words in a passage, as snippet(..., 24) gave
 _LEAD = 3  # words shown before the first match of the window
 _TOKEN = re.compile(r"[^\W_]+")
 
 
-def plain(word: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", word.lower())
-    return "".join(char for char in decomposed if not unicodedata.combining(char))
-
-
 @dataclass(frozen=True)
 class Terms:
-    """Searched words in plain form; `prefixes` also match longer words they start."""
+    """The stems of the searched words; `prefixes` (in plain form) also match words whose
+    stem they start, as the index does."""
 
-    words: frozenset[str]
+    stems: frozenset[str]
     prefixes: frozenset[str]
 
     @classmethod
     def of(cls, phrases: Sequence[tuple[str, ...]], last_is_prefix: bool) -> "Terms":
-        words = {plain(word) for phrase in phrases for word in phrase}
+        stems = {stem(word) for phrase in phrases for word in phrase}
         prefixes = {plain(phrases[-1][-1])} if phrases and last_is_prefix else set()
-        return cls(frozenset(words), frozenset(prefixes))
+        return cls(frozenset(stems), frozenset(prefixes))
 
     def match(self, word: str) -> bool:
-        word = plain(word)
-        return word in self.words or any(word.startswith(prefix) for prefix in self.prefixes)
+        stemmed = stem(word)
+        return stemmed in self.stems or any(stemmed.startswith(p) for p in self.prefixes)
 
 
 def passage(texts: Sequence[str], terms: Terms, start: str, end: str) -> str:

@@ -2,15 +2,14 @@
 """Full-text search of the team inbox: subjects, message bodies, participants and live notes,
 ranked, highlighted and narrowed by the same view conditions as the list.
 
-It owns turning what a user typed into safe search terms (raw input never reaches FTS syntax)
-and the queries over the search index of migration 0003: the FTS5 table on SQLite, the
-`search_vector` GIN indexes on PostgreSQL. It never scans the conversation table.
+It owns the queries over the search index of migrations 0003 and 0018: the FTS5 table on
+SQLite, the `search_vector` GIN indexes on PostgreSQL, both holding word stems so that any
+inflected form finds the others (`inbox.search_terms` turns what a user typed into safe, stemmed
+search terms). It never scans the conversation table.
 """
 
 import html
 import json
-import re
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -22,19 +21,28 @@ from app.core.errors import Invalid
 from app.core.models import Conversation, User, id_of
 from inbox.passages import Terms, passage
 from inbox.search_estimate import expected_matches
+from inbox.search_terms import (
+    Word,
+    fts5_query,
+    last_is_prefix,
+    postgres_words,
+    search_phrases,
+    tsquery,
+)
 from inbox.views import InboxFilter, conditions
 
 SEARCH_TABLE = "conversation_search"
 SEARCH_COLUMN = "search_vector"
 MARK_START, MARK_END = "\ue000", "\ue001"
-MAX_PHRASES, MAX_WORDS, MAX_WORD_LENGTH = 12, 8, 64
 # On SQLite, a query matching more documents than this is common: instead of bm25 over every
 # match, only the newest this many are ranked, by the best column they match in (subject,
 # participants, note, body) and then recency, so that a word found in every message costs about
 # what a rare one does; older matches beyond them are left out.
 MAX_CANDIDATES = 2000
-_WORD = re.compile(r"[^\W_]+")
-_SQLITE_WEIGHTS = "0.0, 10.0, 1.0, 4.0, 2.0"  # conversation_id, subject, body, participants, note
+# conversation_id, then subject, body, participants and note (stored, not indexed), then the
+# stems of those four, which the index holds
+_SQLITE_WEIGHTS = "0.0, 0.0, 0.0, 0.0, 0.0, 10.0, 1.0, 4.0, 2.0"
+_STEMS = 4  # a text column's stems are this many columns after it
 
 
 @dataclass(frozen=True)
@@ -62,49 +70,6 @@ def not_search_object(
     return not (type_ == "index" and name.endswith("_" + SEARCH_COLUMN))
 
 
-def search_phrases(q: str) -> list[tuple[str, ...]]:
-    """The words of each whitespace-separated chunk, lowercased, ё (U+0451) folded to U+0435.
-
-    A chunk like `anna@client.ru` becomes the phrase (anna, client, ru); every character that
-    is not a letter or digit only separates words, so no query syntax survives.
-    """
-    phrases: list[tuple[str, ...]] = []
-    for chunk in unicodedata.normalize("NFC", q).split():
-        words = tuple(_fold(word)[:MAX_WORD_LENGTH] for word in _WORD.findall(chunk))
-        if words and words[:MAX_WORDS] not in phrases:
-            phrases.append(words[:MAX_WORDS])
-    return phrases[:MAX_PHRASES]
-
-
-def _fold(word: str) -> str:
-    return word.lower().replace("\u0451", "\u0435")
-
-
-def _prefix(phrases: Sequence[tuple[str, ...]], index: int) -> bool:
-    """The last word typed matches as a prefix (search as you type, Russian endings); earlier
-    words match whole, because a prefix of a common word is costly to expand."""
-    return index == len(phrases) - 1 and len(phrases[index][-1]) >= 2
-
-
-def fts5_query(phrases: Sequence[tuple[str, ...]]) -> str:
-    """An FTS5 MATCH expression: quoted phrases, implicitly ANDed."""
-    return " ".join(
-        '"' + " ".join(words) + '"' + ("*" if _prefix(phrases, index) else "")
-        for index, words in enumerate(phrases)
-    )
-
-
-def tsquery(phrases: Sequence[tuple[str, ...]]) -> str:
-    """A `to_tsquery` expression: words of a phrase adjacent (<->), phrases ANDed."""
-    return " & ".join(
-        "("
-        + " <-> ".join(f"'{word}'" for word in words)
-        + (":*" if _prefix(phrases, index) else "")
-        + ")"
-        for index, words in enumerate(phrases)
-    )
-
-
 def search_conversations(
     *, session: Session, user: User, inbox: InboxFilter, q: str, limit: int, offset: int
 ) -> SearchPage:
@@ -116,9 +81,15 @@ def search_conversations(
     if not phrases:
         raise Invalid("q: nothing to search for; type at least one word of letters or digits")
     dialect = session.get_bind().dialect.name
-    postgres = dialect == "postgresql"
-    match = tsquery(phrases) if postgres else fts5_query(phrases)
-    hits = _postgres_hits(session, phrases) if postgres else _sqlite_hits(session, match)
+    if dialect == "postgresql":
+        words = postgres_words(session, phrases)
+        match = tsquery(words)
+        if not match:
+            return SearchPage([], {}, None)
+        hits = _postgres_hits(session, words, match)
+    else:
+        match = fts5_query(phrases)
+        hits = _sqlite_hits(session, match)
     statement = (
         select(Conversation, hits.c.doc)
         .join(hits, hits.c.conversation_id == col(Conversation.id))
@@ -175,9 +146,11 @@ def _sqlite_ranked(match: str) -> Subquery:
 
 
 def _column_hit(column: int) -> str:
-    """Whether the match is in this column: highlight() marks it, bm25's column weights are
-    given in the same order (the marker is stripped from indexed text, so only a hit adds it)."""
-    return f"instr(highlight(conversation_search, {column}, char(57344), ''), char(57344)) > 0"
+    """Whether the match is in this text column, that is in its stems: highlight() marks it,
+    bm25's column weights are given in the same order (stems hold no marker character, so only
+    a hit adds it)."""
+    stems = column + _STEMS
+    return f"instr(highlight(conversation_search, {stems}, char(57344), ''), char(57344)) > 0"
 
 
 _SQLITE_NEWEST = text(
@@ -188,12 +161,12 @@ _SQLITE_NEWEST = text(
 )
 
 
-_QUERY = "to_tsquery('simple'::regconfig, :match)"
+_QUERY = "CAST(:match AS tsquery)"
 _FOUND = "search_vector @@ " + _QUERY
 _LIVE = {"conversation": "", "message": "", "note": " AND deleted_at IS NULL"}
 
 
-def _postgres_hits(session: Session, phrases: Sequence[tuple[str, ...]]) -> Subquery:
+def _postgres_hits(session: Session, words: Sequence[Sequence[Word]], match: str) -> Subquery:
     """The newest MAX_CANDIDATES matching documents (subjects, messages, live notes; all of
     them for a rarer query), each conversation ranked by its best one: as on SQLite, ts_rank
     over most of a mailbox would cost seconds. The join to conversation then applies the
@@ -203,8 +176,7 @@ def _postgres_hits(session: Session, phrases: Sequence[tuple[str, ...]]) -> Subq
     few matches, or a walk of its primary key from the newest row for many, which a common
     word fills within a few thousand rows while its GIN bitmap would cover the table.
     """
-    terms = [(words, _prefix(phrases, index)) for index, words in enumerate(phrases)]
-    expected = expected_matches(session, list(_LIVE), terms)
+    expected = expected_matches(session, list(_LIVE), words)
     newest = " UNION ALL ".join(
         _newest(table, live, walk=expected[table] > MAX_CANDIDATES) for table, live in _LIVE.items()
     )
@@ -212,7 +184,7 @@ def _postgres_hits(session: Session, phrases: Sequence[tuple[str, ...]]) -> Subq
         f"SELECT conversation_id, -max(ts_rank(search_vector, {_QUERY})) AS score, 0 AS doc"
         f" FROM (SELECT * FROM ({newest}) AS candidates ORDER BY created_at DESC"
         " LIMIT :candidates) AS documents GROUP BY conversation_id",
-        match=tsquery(phrases),
+        match=match,
         candidates=MAX_CANDIDATES,
     )
 
@@ -242,7 +214,7 @@ def _highlights(
         rows = session.execute(_POSTGRES_HIGHLIGHTS, {**marks, **_HEADLINE, "ids": list(best)})
         return {int(conversation_id): _render(snippet or "") for conversation_id, snippet in rows}
     conversation_of = {doc: conversation_id for conversation_id, doc in best.items()}
-    terms = Terms.of(phrases, _prefix(phrases, len(phrases) - 1))
+    terms = Terms.of(phrases, last_is_prefix(phrases))
     return {
         conversation_of[int(doc)]: _render(passage(texts, terms, MARK_START, MARK_END))
         for doc, *texts in session.execute(_SQLITE_DOCUMENTS, {"docs": list(conversation_of)})
@@ -286,7 +258,7 @@ _POSTGRES_DOCUMENTS = " UNION ALL ".join(
 )
 
 _POSTGRES_HIGHLIGHTS = text(
-    "SELECT conversation_id, ts_headline('simple'::regconfig,"
+    "SELECT conversation_id, ts_headline('russian'::regconfig,"
     " translate(left(document, 100000), :fold_from, :fold_to), " + _QUERY + ", :options)"
     " FROM (SELECT DISTINCT ON (conversation_id) conversation_id, document"
     " FROM (" + _POSTGRES_DOCUMENTS + ") AS documents"

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from sqlalchemy import bindparam, text
 from sqlmodel import Session
 
-Term = tuple[tuple[str, ...], bool]  # a phrase's words, and whether its last word is a prefix
+from inbox.search_terms import Word
 
 _STATISTICS = text(
     "SELECT c.relname, c.reltuples, s.most_common_elems::text::text[],"
@@ -33,29 +33,31 @@ class _Lexemes:
     rows: float
     shares: dict[str, float]
 
-    def word(self, word: str, prefix: bool) -> float:
-        """A prefix holds every common lexeme it starts. A word that is not among the most
-        common counts as none: ANALYZE keeps up to a thousand of them, so any other is rare
-        enough for the index (the planner's half of the rarest one misleads where a mailbox
-        uses few words, each in most messages)."""
-        if prefix:
-            found = sum(share for lexeme, share in self.shares.items() if lexeme.startswith(word))
-        else:
-            found = self.shares.get(word, 0.0)
+    def word(self, word: Word) -> float:
+        """Any of a word's lexemes, and any lexeme its prefix starts, matches: their shares
+        added up (an upper bound). A lexeme that is not among the most common counts as none:
+        ANALYZE keeps up to a thousand of them, so any other is rare enough for the index (the
+        planner's half of the rarest one misleads where a mailbox uses few words, each in most
+        messages)."""
+        found = sum(self.shares.get(lexeme, 0.0) for lexeme in word.lexemes)
+        if word.prefix:
+            found += sum(
+                share for lexeme, share in self.shares.items() if lexeme.startswith(word.prefix)
+            )
         return min(1.0, found)
 
-    def matches(self, terms: Sequence[Term]) -> float:
+    def matches(self, terms: Sequence[Sequence[Word]]) -> float:
         """Phrases are ANDed and taken as independent; a phrase is no more frequent than its
-        rarest word."""
+        rarest word (a stop word, which matches nothing by itself, is left out)."""
         share = 1.0
-        for words, prefix in terms:
-            last = len(words) - 1
-            share *= min(self.word(word, prefix and i == last) for i, word in enumerate(words))
+        for words in terms:
+            shares = [self.word(word) for word in words if word.lexemes or word.prefix]
+            share *= min(shares, default=1.0)
         return self.rows * share
 
 
 def expected_matches(
-    session: Session, tables: Sequence[str], terms: Sequence[Term]
+    session: Session, tables: Sequence[str], terms: Sequence[Sequence[Word]]
 ) -> dict[str, float]:
     """Each table's expected number of matching rows; 0 for a table never analyzed or without
     common lexemes (new or small: its index answers at once anyway)."""

@@ -16,6 +16,7 @@ from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, SQLModel, create_engine
 
 from app.core.errors import NotFound, Unavailable
+from app.core.stemming import stems
 
 ModelT = TypeVar("ModelT", bound=SQLModel)
 
@@ -28,9 +29,11 @@ def _unicode_lower(value: str | None) -> str | None:
 
 
 def _enable_sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
-    """WAL, foreign keys, and a lower() that folds every script (SQLite's own folds only ASCII,
-    so "Ольга" would not match "ольга" as it does on PostgreSQL)."""
+    """WAL, foreign keys, a lower() that folds every script (SQLite's own folds only ASCII,
+    so "Ольга" would not match "ольга" as it does on PostgreSQL), and the search_stems() the
+    search triggers call (`app.core.stemming`): a connection without it cannot write mail."""
     dbapi_connection.create_function("lower", 1, _unicode_lower, deterministic=True)
+    dbapi_connection.create_function("search_stems", 1, stems, deterministic=True)
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")

@@ -30,9 +30,26 @@ def test_marks_the_words_the_search_found(
 
 
 def test_only_the_last_word_typed_matches_as_a_prefix() -> None:
-    assert marked(["refunded refund"], [("refund",), ("x",)]) == "refunded [refund]"
-    assert marked(["refunded refund"], [("refund",)]) == "[refunded] [refund]"
-    assert marked(["refunded refund"], [("refund",)], prefix=False) == "refunded [refund]"
+    assert marked(["printer print"], [("print",), ("x",)]) == "printer [print]"
+    assert marked(["printer print"], [("print",)]) == "[printer] [print]"
+    assert marked(["printer print"], [("print",)], prefix=False) == "printer [print]"
+
+
+@pytest.mark.parametrize(
+    ("texts", "phrases", "shown"),
+    [
+        (["Заказ, заказа, заказы, заказов, заказам"], [("заказам",), ("x",)],
+         "[Заказ], [заказа], [заказы], [заказов], [заказам]"),
+        (["Импорт импорта"], [("импорта",), ("x",)], "[Импорт] [импорта]"),
+        (["An invoice, two invoices"], [("invoices",), ("x",)], "An [invoice], two [invoices]"),
+        (["Ещё счёт и счета"], [("счет",), ("x",)], "Ещё [счёт] и [счета]"),
+        (["Заказчик и заказ"], [("заказ",), ("x",)], "Заказчик и [заказ]"),
+    ],
+)  # fmt: skip
+def test_marks_every_inflected_form_of_a_word(
+    texts: list[str], phrases: list[tuple[str, ...]], shown: str
+) -> None:
+    assert marked(texts, phrases) == shown
 
 
 def test_a_long_text_shows_the_window_with_most_matches_cut_with_ellipses() -> None:

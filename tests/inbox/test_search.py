@@ -6,14 +6,16 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from alembic import command
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, event, insert, text, update
 from sqlmodel import Session
 
 from app.core.db import session_scope
+from app.core.migrations import alembic_config, upgrade_to_head
 from app.core.models import Conversation, Mailbox, Message, Note, id_of
 from inbox import search as search_module
-from inbox.search import fts5_query, search_phrases, tsquery
+from inbox.search_terms import Word, fts5_query, search_phrases, tsquery
 from tests.conftest import Member, Team
 
 START = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
@@ -137,6 +139,69 @@ def test_last_word_matches_as_a_prefix_while_typing(client: TestClient, inbox: I
     assert ids(search(client, inbox.member, "сче")) == [invoice]
 
 
+INFLECTED = (
+    ("заказ", "заказа", "заказы", "заказов", "заказам"),
+    ("invoice", "invoices"),
+    ("импорт", "импорта"),
+)
+
+
+def test_each_inflected_form_finds_the_others(client: TestClient, inbox: Inbox) -> None:
+    made = {
+        form: inbox.conversation("Вопрос", f"Подскажите про {form}, пожалуйста.")
+        for forms in INFLECTED
+        for form in forms
+    }
+    for forms in INFLECTED:
+        expected = sorted(made[form] for form in forms)
+        for form in forms:
+            # Followed by another word, a form is matched whole, by its stem only.
+            whole = search(client, inbox.member, f"{form} подскажите")
+            assert sorted(ids(whole)) == expected, form
+            assert sorted(ids(search(client, inbox.member, form.upper()))) == expected, form
+
+
+def test_a_mixed_language_query_finds_inflected_forms_in_both_languages(
+    client: TestClient, inbox: Inbox
+) -> None:
+    both = inbox.conversation("Вопрос", "Пришлите invoices и счета по заказам.")
+    inbox.conversation("Вопрос", "The invoice is here.")
+    inbox.conversation("Вопрос", "Где заказ?")
+    assert ids(search(client, inbox.member, "заказ invoice")) == [both]
+    assert ids(search(client, inbox.member, "invoice счёт заказы")) == [both]
+
+
+def test_a_word_typed_halfway_still_finds_its_longer_forms(
+    client: TestClient, inbox: Inbox
+) -> None:
+    orders = inbox.conversation("Статус", "Сколько заказов в пути?")
+    payment = inbox.conversation("Billing", "The payment failed.")
+    assert ids(search(client, inbox.member, "заказо")) == [orders]
+    assert ids(search(client, inbox.member, "сколько зака")) == [orders]
+    assert ids(search(client, inbox.member, "payme")) == [payment]
+
+
+def test_highlights_mark_the_inflected_forms_found(client: TestClient, inbox: Inbox) -> None:
+    inbox.conversation("Вопрос", "Где мои заказы? И ещё два invoices не пришли.")
+    [item] = search(client, inbox.member, "заказов invoice")
+    assert "<mark>заказы</mark>" in item["highlight"]
+    assert "<mark>invoices</mark>" in item["highlight"]
+
+
+def test_the_migration_stems_the_mail_already_stored(
+    client: TestClient, database_url: str, inbox: Inbox
+) -> None:
+    """Mail stored before migration 0021 is indexed again with stems when it runs, and the
+    index of 0003 comes back on downgrade."""
+    command.downgrade(alembic_config(database_url), "0020")
+    try:
+        stored = inbox.conversation("Вопрос", "Заказы: where are my invoices?")
+    finally:
+        upgrade_to_head(database_url)
+    assert ids(search(client, inbox.member, "заказ invoice")) == [stored]
+    assert ids(search(client, inbox.member, "заказам")) == [stored]
+
+
 def test_search_is_narrowed_by_the_view_and_filters(
     client: TestClient, inbox: Inbox, admin: Member
 ) -> None:
@@ -156,6 +221,19 @@ def test_a_subject_match_outranks_a_single_mention_in_a_long_body(
     )
     subject = inbox.conversation("Invoice missing", "Hello, we never got it.")
     assert ids(search(client, inbox.member, "invoice")) == [subject, mention]
+
+
+def test_an_inflected_form_in_a_subject_outranks_one_in_a_long_body(
+    client: TestClient, inbox: Inbox
+) -> None:
+    subject = inbox.conversation("Заказы не пришли", "Hello, we never got them.")
+    mention = inbox.conversation("Weekly status", FILLER + "Один заказ задержан. " + FILLER)
+    invoices = inbox.conversation("Invoices missing", "Hello, we never got them.")
+    invoice = inbox.conversation("Weekly status", FILLER + "The invoice. " + FILLER)
+    for q in ("заказам", "заказов заказы"):
+        assert ids(search(client, inbox.member, q)) == [subject, mention], q
+    for q in ("invoice", "invoices"):
+        assert ids(search(client, inbox.member, q)) == [invoices, invoice], q
 
 
 def test_highlight_marks_matches_and_escapes_everything_else(
@@ -307,8 +385,16 @@ def _explain(engine: Engine, statement: str, parameters: Any) -> tuple[str, Any]
 def test_user_text_becomes_quoted_words_only() -> None:
     phrases = search_phrases('  "Счёт" anna@client.ru NEAR(x* -y) OR   ')
     assert phrases == [("счет",), ("anna", "client", "ru"), ("near", "x"), ("y",), ("or",)]
-    assert fts5_query(phrases) == '"счет" "anna client ru" "near x" "y" "or"*'
-    assert tsquery([("anna", "client", "ru")]) == "('anna' <-> 'client' <-> 'ru':*)"
+    assert fts5_query(phrases) == '"счет" AND "anna client ru" AND "near x" AND "y" AND "or"*'
+    assert fts5_query([("заказам",), ("invoi",)]) == '"заказ" AND "invoi"*'
+    assert fts5_query([("заказов",)]) == '("заказов"* OR "заказ")'
+    assert fts5_query([("anna", "clients")]) == '("anna clients"* OR "anna client")'
+    address = [Word(("anna",)), Word(("client",)), Word((), "ru")]
+    assert tsquery([address]) == "('anna' <-> 'client' <-> 'ru':*)"
+    stop_word = [Word(("заказ", "заказа")), Word(()), Word(("invoic",), "invoice")]
+    assert tsquery([stop_word]) == "(('заказ' | 'заказа') <2> ('invoic' | 'invoice':*))"
+    assert tsquery([[Word(())], [Word(("o'k",))]]) == "('o''k')"
+    assert tsquery([[Word(())]]) == ""
     assert search_phrases("*** () -- '") == []
 
 
