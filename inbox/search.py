@@ -2,7 +2,7 @@
 """Full-text search of the team inbox: subjects, message bodies, participants and live notes,
 ranked, highlighted and narrowed by the same view conditions as the list.
 
-It owns the queries over the search index of migrations 0003 and 0018: the FTS5 table on
+It owns the queries over the search index of migrations 0003 and 0021: the FTS5 table on
 SQLite, the `search_vector` GIN indexes on PostgreSQL, both holding word stems so that any
 inflected form finds the others (`inbox.search_terms` turns what a user typed into safe, stemmed
 search terms). It never scans the conversation table.

@@ -8,7 +8,7 @@ through its own stem.
 
 SQLite stems with `app.core.stemming`, as its index does; PostgreSQL stems on the server with
 the `russian` and `english` text search configurations of its `search_vector` (migration
-0018), so the lexemes always agree with the index.
+0021), so the lexemes always agree with the index.
 """
 
 import re

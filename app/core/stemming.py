@@ -3,7 +3,7 @@
 заказам; invoice, invoices).
 
 FTS5 offers no stemming tokenizer, and Python's sqlite3 cannot register one, so the search
-triggers (migration 0018) store the stems of each text column in a twin column, through
+triggers (migration 0021) store the stems of each text column in a twin column, through
 `search_stems()`, an SQL function `app.core.db` registers on every SQLite connection; search
 and its highlights stem the query words with the same `stem`. PostgreSQL stems with its own
 text search dictionaries instead.
