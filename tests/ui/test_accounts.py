@@ -78,7 +78,7 @@ def test_a_changed_password_signs_the_other_session_out(browser: Browser, server
     page = fresh_page(browser)
     try_password(page, server, email, FIRST_PASSWORD)
     page.wait_for_url("**/inbox")
-    page.get_by_role("link", name="Account").click()
+    page.get_by_role("link", name="Account", exact=True).click()
     page.fill("#current_password", "not my password")
     page.fill("#new_password", NEW_PASSWORD)
     page.fill("#repeat_password", NEW_PASSWORD)
