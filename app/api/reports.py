@@ -93,7 +93,47 @@ class SummaryOut(BaseModel):
     """Durations in seconds, counts as integers, ratios 0..1; `csat` stays null until clients
     can rate answers."""
 
-    model_config = ConfigDict(populate_by_name=True)
+    model_config = ConfigDict(
+        populate_by_name=True,
+        json_schema_extra={
+            "examples": [
+                {
+                    "from": "2026-11-01",
+                    "to": "2026-11-30",
+                    "timezone": "Europe/Moscow",
+                    "hours": "business",
+                    "created": 412,
+                    "closed": 398,
+                    "reopened": 21,
+                    "backlog": 37,
+                    "first_response": {
+                        "count": 405,
+                        "median_seconds": 2700,
+                        "p90_seconds": 14400,
+                        "within_sla": 0.93,
+                    },
+                    "resolution": {"count": 398, "median_seconds": 21600, "p90_seconds": 172800},
+                    "replies_to_resolution": 1.6,
+                    "repeat_requests": 12,
+                    "promises": {"made": 58, "kept": 52, "broken": 6, "kept_ratio": 0.9},
+                    "csat": None,
+                    "by_agent": [
+                        {
+                            "user_id": 7,
+                            "name": "Анна Петрова",
+                            "email": "anna@acme.example",
+                            "closed": 201,
+                            "replies_sent": 334,
+                            "first_response_median_seconds": 2400,
+                            "promises_kept_ratio": 0.92,
+                            "csat": None,
+                        }
+                    ],
+                    "by_day": [{"date": "2026-11-01", "created": 9, "closed": 7}],
+                }
+            ]
+        },
+    )
 
     from_day: date = Field(serialization_alias="from")
     to_day: date = Field(serialization_alias="to")
@@ -123,13 +163,15 @@ def report_summary(
     user: CurrentUser,
     session: SessionDep,
     request: Request,
-    from_day: Annotated[str | None, Query(alias="from")] = None,
-    to_day: Annotated[str | None, Query(alias="to")] = None,
+    from_day: Annotated[
+        str | None, Query(alias="from", max_length=10, examples=["2026-11-01"])
+    ] = None,
+    to_day: Annotated[str | None, Query(alias="to", max_length=10, examples=["2026-11-30"])] = None,
     mailbox_id: int | None = None,
     assignee_id: int | None = None,
-    tag: str | None = None,
-    hours: str = "business",
-    format: str | None = None,
+    tag: Annotated[str | None, Query(max_length=100)] = None,
+    hours: Annotated[str, Query(max_length=10)] = "business",
+    format: Annotated[str | None, Query(max_length=10)] = None,
 ) -> SummaryOut | Response:
     """The period's metrics (local days of the workspace, `from` to `to` inclusive); with
     `Accept: text/csv` or `format=csv`, the per-day and per-agent tables as a CSV file."""
