@@ -40,6 +40,7 @@ def test_a_person_picks_english_over_a_russian_browser_and_a_zone_of_their_own(
         session.add(token)
     russian = client.get("/account").text
     assert "Язык и часовой пояс" in russian and "администратор" in russian
+    assert ">Входящие</a>" in russian and ">Выйти</button>" in russian, "the top bar too"
     assert "4 дек. 2026\u202fг., 15:30" in russian, "UTC, the workspace's zone, in Russian"
 
     answer = client.post(
