@@ -35,7 +35,7 @@ from urllib.parse import urlsplit
 
 import httpx
 from emulator import free_port, start_emulator  # bench/emulator.py
-from push import TOPIC, wait_until  # bench/push.py
+from push import TOPIC, subscribe_push, wait_until  # bench/push.py
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
@@ -298,21 +298,7 @@ def _run(
         check=True,
     )
     admin = json.loads(boot.stdout)
-    push_url = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "from app.core.settings import get_settings; "
-            "from gmail_sync.push import push_url; print(push_url(get_settings()))",
-        ],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.strip()
-    httpx.post(
-        f"{emulator_url}/_emulator/push_subscriptions", json={"topic": TOPIC, "url": push_url}
-    ).raise_for_status()
+    subscribe_push(env, emulator_url)
     server = start_tandem(env, int(urlsplit(tandem_url).port or 0), args.workers)
     processes.append(server)
     connect_mailbox(tandem_url, {"Authorization": f"Bearer {admin['api_token']}"})

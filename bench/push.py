@@ -31,6 +31,26 @@ MAILBOX = "support@bench.test"
 TOPIC = "projects/bench/topics/gmail"
 
 
+def subscribe_push(env: dict[str, str], emulator_url: str) -> None:
+    """Points the emulator's Pub/Sub double at Tandem's push address, as Tandem's settings in
+    `env` make it (asked of Tandem itself, so the benchmark never rebuilds the address)."""
+    push_url = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from app.core.settings import get_settings; "
+            "from gmail_sync.push import push_url; print(push_url(get_settings()))",
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    httpx.post(
+        f"{emulator_url}/_emulator/push_subscriptions", json={"topic": TOPIC, "url": push_url}
+    ).raise_for_status()
+
+
 def wait_until(condition: object, seconds: float = 30) -> None:
     deadline = time.monotonic() + seconds
     while not condition():  # type: ignore[operator]
@@ -92,21 +112,7 @@ def main() -> None:
             check=True,
         )
         headers = {"Authorization": f"Bearer {json.loads(boot.stdout)['api_token']}"}
-        push_url = subprocess.run(
-            [
-                sys.executable,
-                "-c",
-                "from app.core.settings import get_settings; "
-                "from gmail_sync.push import push_url; print(push_url(get_settings()))",
-            ],
-            env=env,
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.strip()
-        httpx.post(
-            f"{emulator_url}/_emulator/push_subscriptions", json={"topic": TOPIC, "url": push_url}
-        ).raise_for_status()
+        subscribe_push(env, emulator_url)
         server = subprocess.Popen(  # noqa: S603 (our own command)
             [tandem_bin, "serve", "--port", str(tandem_port)],
             env=env,
