@@ -27,6 +27,7 @@ from app.core.settings import Settings, get_settings
 from app.http.auth import LoginRequired
 from app.http.live_hub import LiveHub, close_streams_on_exit_signals
 from app.http.observability import RequestLogMiddleware
+from app.http.reader import ReaderMiddleware
 from app.http.security_headers import SecurityHeaders
 from app.http.text_input import TextInputGuard
 from app.web import routes as web
@@ -153,6 +154,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.add_middleware(TextInputGuard)
     app.add_middleware(SecurityHeaders)
+    app.add_middleware(ReaderMiddleware)
     app.add_middleware(RequestLogMiddleware)
     _install_error_handlers(app)
     app.include_router(health.router)

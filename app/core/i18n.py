@@ -5,22 +5,26 @@ templates, marked for translation, extracted into `app/locales/tandem.pot` (`mak
 translated in `app/locales/<code>/LC_MESSAGES/tandem.po` and compiled to `.mo` by `make`
 (install, run, test). Adding a language is a catalog and its code in `LANGUAGES`, not code.
 
-Which language (and time zone) a page is read in is decided once, at the edge, and kept in
-context variables while it is written (`reading_as`), so every message and every time on it
-reads the same catalog and zone without passing them around.
+Which language (and time zone) a request is answered in is decided at the edge and kept in a
+context variable (`Reader`) for as long as it runs, so every message (a page, a form's error
+raised deep in the domain) and every time reads the same catalog and zone without passing them
+around. The edge starts each request with a fresh `Reader` (`begin_reading`) and settles it
+once it knows who is reading (`settle_reader`); `reading_as` writes one piece for someone else,
+such as an e-mail to one agent.
 """
 
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from functools import cache
 from gettext import NullTranslations
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from babel import Locale
-from babel.dates import format_skeleton
+from babel.dates import format_skeleton, format_timedelta
 from babel.support import Translations
 
 LOCALES = Path(__file__).resolve().parents[1] / "locales"
@@ -28,8 +32,20 @@ DOMAIN = "tandem"
 #: The languages of the interface and of mail to clients; the source language first.
 LANGUAGES = ("en", "ru")
 
-_current: ContextVar[str] = ContextVar("tandem_language", default=LANGUAGES[0])
-_zone: ContextVar[str] = ContextVar("tandem_zone", default="UTC")
+
+@dataclass
+class Reader:
+    """Who the text being written is for. Mutable on purpose: a request's dependencies run in
+    worker threads with a copy of the context, and settling this one object there is seen by
+    the route that runs after them."""
+
+    language: str = LANGUAGES[0]
+    zone: str = "UTC"
+
+
+_reader: ContextVar[Reader] = ContextVar("tandem_reader")
+#: Outside any request (a timer, a CLI command): the source language in UTC; never changed.
+_NOBODY = Reader()
 
 
 def check_language(code: str) -> str:
@@ -53,37 +69,68 @@ def catalog(language: str) -> NullTranslations:
 
 
 def current_language() -> str:
-    return _current.get()
+    return _reader.get(_NOBODY).language
+
+
+def current_zone() -> ZoneInfo:
+    return ZoneInfo(_reader.get(_NOBODY).zone)
+
+
+def _spoken(language: str) -> str:
+    return language if language in LANGUAGES else LANGUAGES[0]
+
+
+def begin_reading(language: str) -> None:
+    """A request starts in the language its sender asked for, until the edge knows who they
+    are; called where the request's own context begins, so nothing outlives it."""
+    _reader.set(Reader(_spoken(language)))
+
+
+def settle_reader(language: str, zone: ZoneInfo) -> None:
+    """The request's reader is now known: the rest of it is written in their language and
+    zone."""
+    reader = _reader.get(None)
+    if reader is None:
+        _reader.set(Reader(_spoken(language), zone.key))
+    else:
+        reader.language, reader.zone = _spoken(language), zone.key
 
 
 @contextmanager
 def reading_as(language: str, zone: ZoneInfo) -> Iterator[None]:
     """What is written inside is in `language` (English if Tandem does not speak it) and shows
     times in `zone`."""
-    language_token = _current.set(language if language in LANGUAGES else LANGUAGES[0])
-    zone_token = _zone.set(zone.key)
+    token = _reader.set(Reader(_spoken(language), zone.key))
     try:
         yield
     finally:
-        _zone.reset(zone_token)
-        _current.reset(language_token)
+        _reader.reset(token)
 
 
 def moment(when: datetime) -> str:
     """A date and time as the reader writes it, in their zone ("Dec 4, 2026, 18:30" in
     English)."""
-    zone, locale = ZoneInfo(_zone.get()), Locale.parse(_current.get())
+    zone, locale = current_zone(), Locale.parse(current_language())
     day = format_skeleton("yMMMd", when, tzinfo=zone, locale=locale)
     clock = format_skeleton("Hm", when, tzinfo=zone, locale=locale)
     return str(locale.datetime_formats["medium"]).format(clock, day)
 
 
+def relative(when: datetime, now: datetime) -> str:
+    """How far off a moment is, as the reader says it ("in 2 hours", "5 minutes ago",
+    «через 2 часа»): agents scan a list by recency, not by timestamp."""
+    gap = when.astimezone(UTC) - now.astimezone(UTC)
+    if abs(gap.total_seconds()) < 60:
+        return gettext("now")
+    return format_timedelta(gap, add_direction=True, locale=Locale.parse(current_language()))
+
+
 def gettext(message: str) -> str:
-    return catalog(_current.get()).gettext(message)
+    return catalog(current_language()).gettext(message)
 
 
 def ngettext(singular: str, plural: str, count: int) -> str:
-    return catalog(_current.get()).ngettext(singular, plural, count)
+    return catalog(current_language()).ngettext(singular, plural, count)
 
 
 def preferred_language(accept_language: str | None) -> str | None:

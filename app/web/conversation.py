@@ -44,10 +44,11 @@ from app.core.models import (
 )
 from app.http.auth import WebUser
 from app.http.dependencies import SessionDep
+from app.http.reader import reader_zone
 from app.http.refusals import refusal_status, refused
 from app.web.inbox import members
 from app.web.next_conversation import came_from
-from app.web.pages import reader_zone, render
+from app.web.pages import render
 from app.web.when import PRESETS, SNOOZE_PRESETS, picked_time
 from gmail_sync.html_text import new_part
 from gmail_sync.mime_headers import bare_address

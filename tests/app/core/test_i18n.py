@@ -1,14 +1,16 @@
 """The translation catalogs against the code: every message marked in the code and templates is
 translated in every language's catalog, and the catalogs hold nothing the code no longer says."""
 
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from babel.messages.extract import extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
 
-from app.core.i18n import LANGUAGES, LOCALES, preferred_language
+from app.core.i18n import LANGUAGES, LOCALES, preferred_language, reading_as, relative
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -57,3 +59,22 @@ def test_every_marked_message_is_translated_and_none_is_stale(language: str) -> 
 )
 def test_the_browsers_first_language_tandem_speaks(header: str | None, language: str) -> None:
     assert preferred_language(header) == language
+
+
+@pytest.mark.parametrize(
+    ("language", "offset", "said"),
+    [
+        ("en", timedelta(hours=2), "in 2 hours"),
+        ("en", -timedelta(minutes=5), "5 minutes ago"),
+        ("en", timedelta(seconds=20), "now"),
+        ("ru", timedelta(hours=2), "через 2 часа"),
+        ("ru", -timedelta(days=3), "3 дня назад"),
+        ("ru", -timedelta(seconds=20), "сейчас"),
+    ],
+)
+def test_how_far_off_a_moment_is_reads_in_the_readers_language(
+    language: str, offset: timedelta, said: str
+) -> None:
+    now = datetime(2026, 12, 4, 12, 0, tzinfo=UTC)
+    with reading_as(language, ZoneInfo("Europe/Moscow")):
+        assert relative(now + offset, now) == said
