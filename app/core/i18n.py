@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from functools import cache
 from gettext import NullTranslations
 from pathlib import Path
@@ -110,8 +110,18 @@ def reading_as(language: str, zone: ZoneInfo) -> Iterator[None]:
 def moment(when: datetime) -> str:
     """A date and time as the reader writes it, in their zone ("Dec 4, 2026, 18:30" in
     English)."""
-    zone, locale = current_zone(), Locale.parse(current_language())
-    day = format_skeleton("yMMMd", when, tzinfo=zone, locale=locale)
+    return _written(when, current_zone(), "yMMMd")
+
+
+def at_offset(when: datetime, offset_minutes: int) -> str:
+    """A date and time at a fixed offset from UTC, for callers that know the reader's offset
+    but not their zone (Gmail's add-on events): "Tue, Nov 24, 15:00"."""
+    return _written(when, timezone(timedelta(minutes=offset_minutes)), "MMMEd")
+
+
+def _written(when: datetime, zone: tzinfo, date_skeleton: str) -> str:
+    locale = Locale.parse(current_language())
+    day = format_skeleton(date_skeleton, when, tzinfo=zone, locale=locale)
     clock = format_skeleton("Hm", when, tzinfo=zone, locale=locale)
     return str(locale.datetime_formats["medium"]).format(clock, day)
 
