@@ -63,7 +63,9 @@ def _listed(
             bottom=_("Reply due %(when)s") % {"when": when(row.sla_due_at, offset)}
             if row.sla_due_at
             else "",
-            button=cards.button(_("Open conversation"), cards.open_link(conversation_url(settings, id_of(row)))),
+            button=cards.button(
+                _("Open conversation"), cards.open_link(conversation_url(settings, id_of(row)))
+            ),
         )
         for row in rows
     ]

@@ -1,3 +1,4 @@
+# ruff: noqa: RUF001 - Russian cards are the point
 """The sidebar next to an opened Gmail message: the conversation as the team sees it in Tandem,
 or "not in Tandem" for a thread of no synced mailbox (or of another workspace)."""
 
