@@ -37,6 +37,7 @@ from inbox.assignment import assign_new_mail
 from inbox.auto_ack import acknowledge_new_mail
 from inbox.client_replies import notify_client_replies
 from inbox.promises import run_reply_clocks
+from inbox.urgent_mail import raise_urgent_mail
 from scheduler.runner import TandemScheduler
 
 logger = logging.getLogger(__name__)
@@ -122,8 +123,15 @@ def _start_scheduler(app: FastAPI, settings: Settings) -> TandemScheduler:
     scheduler = TandemScheduler(
         app.state.engine,
         settings,
-        # A client's reply is told to its owner before new conversations get owners.
-        after_sync=[notify_client_replies, assign_new_mail, run_reply_clocks, acknowledge_new_mail],
+        # A client's reply is told to its owner before new conversations get owners; urgency
+        # is known before either, so the owner hears of an urgent conversation as urgent.
+        after_sync=[
+            raise_urgent_mail,
+            notify_client_replies,
+            assign_new_mail,
+            run_reply_clocks,
+            acknowledge_new_mail,
+        ],
     )
     scheduler.start()
     app.state.wake_sync = scheduler.wake_sync

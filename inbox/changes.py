@@ -50,6 +50,8 @@ def change_conversation(
     if "status" in changed:
         closed = conversation.status == ConversationStatus.CLOSED
         conversation.closed_at = now if closed else None
+    if "priority" in changed:
+        conversation.urgency_reason = None
     conversation.updated_at = now
     session.add(conversation)
     event = AuditEvent(
@@ -65,11 +67,13 @@ def change_conversation(
     if "assignee_id" in changed and conversation.assignee_id not in (None, actor.id):
         _notify_new_owner(session, conversation, actor, now)
     session.flush()
-    _announce(session, conversation, {name: [before[name], after[name]] for name in changed}, now)
+    announce_change(
+        session, conversation, {name: [before[name], after[name]] for name in changed}, now
+    )
     return event
 
 
-def _announce(
+def announce_change(
     session: Session, conversation: Conversation, changes: dict[str, list[Any]], now: datetime
 ) -> None:
     """conversation.updated for every change, and conversation.closed when it was closed."""

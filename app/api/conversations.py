@@ -38,6 +38,7 @@ CONVERSATION_EXAMPLE: JsonDict = {
     "subject": "Invoice for October",
     "status": "open",
     "priority": "normal",
+    "urgency_reason": None,
     "tags": ["billing"],
     "assignee_id": 7,
     "mailbox_id": 1,
@@ -99,6 +100,11 @@ class ConversationOut(BaseModel):
     subject: str
     status: ConversationStatus
     priority: Priority
+    urgency_reason: str | None = Field(
+        default=None,
+        description="The client's words that raised it to urgent («не проходит оплата»); "
+        "null once an agent sets the priority.",
+    )
     tags: list[str]
     assignee_id: int | None
     mailbox_id: int

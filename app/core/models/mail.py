@@ -155,6 +155,9 @@ class Conversation(SQLModel, table=True):
     subject: str = Field(default="", sa_type=Text, nullable=False)
     status: str = enum_field(ConversationStatus.OPEN)
     priority: str = enum_field(Priority.NORMAL)
+    #: The client's words that raised it to urgent (`inbox.urgent_mail`); cleared when an
+    #: agent sets another priority.
+    urgency_reason: str | None = Field(default=None, sa_type=String(300))
     tags: list[str] = json_field(list)
     assignee_id: int | None = foreign_key(
         "user.id", nullable=True, ondelete="SET NULL", index=False
