@@ -4,12 +4,13 @@ requests, promises, and the same per agent and per day.
 Everything is computed from the audit trail and the messages, never from counters kept on a
 conversation, in business hours of the workspace's SLA calendar or in calendar hours. The
 period is whole local days of the workspace's zone. Each part is a few set-based queries
-(`report_flow`, `report_times`, `report_repeats`, `report_agents`, `promise_report`), so the
-cost grows with the rows a period holds, never with one query per conversation. Reads only.
+(`report_flow`, `report_times`, `report_repeats`, `report_agents`, `promise_report`,
+`report_csat`), so the cost grows with the rows a period holds, never with one query per
+conversation. Reads only.
 """
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
 from sqlmodel import Session
@@ -20,6 +21,7 @@ from app.core.zones import zone_or_utc
 from inbox.promise_report import count_promises
 from inbox.report_agents import AgentRow, agent_rows
 from inbox.report_clock import Period, epoch, parse_day, period_of
+from inbox.report_csat import csat_figures
 from inbox.report_flow import count_flow
 from inbox.report_repeats import count_repeats
 from inbox.report_scope import ReportScope
@@ -81,6 +83,7 @@ class Summary:
     promises_kept_ratio: float
     by_agent: list[AgentRow] = field(default_factory=list)
     by_day: list[DayRow] = field(default_factory=list)
+    #: The clients' average score 1-5 in the period (`inbox.report_csat`); None without one.
     csat: float | None = None
 
 
@@ -102,7 +105,7 @@ def summarize(
     promises = count_promises(session, workspace_id, period.start, period.end, scope.conditions())
     closed_by_day = _by_day(period, [c.closed_at for c in closed])
     settled = promises.kept + promises.broken
-    return Summary(
+    summary = Summary(
         period=period,
         hours=request.hours,
         created=flow.created,
@@ -129,6 +132,8 @@ def summarize(
             DayRow(day, flow.created_by_day[day], closed_by_day.get(day, 0)) for day in period.days
         ],
     )
+    ratings = csat_figures(session, scope, period)
+    return replace(summary, csat=ratings.average, by_agent=ratings.credited(summary.by_agent))
 
 
 def _parse(

@@ -25,6 +25,7 @@ class Event(StrEnum):
     MESSAGE_SENT = "message.sent"
     NOTE_CREATED = "note.created"
     REMINDER_DUE = "reminder.due"
+    CSAT_RECEIVED = "csat.received"
 
 
 #: Events a subscription can ask for; `ping` (the test event) goes to one subscription only.

@@ -2,7 +2,7 @@
 priority so the list and the page can say why without reading the audit trail
 
 Revision ID: 0025
-Revises: 0021
+Revises: 0023
 Create Date: 2026-12-04 11:00:00.000000
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0025"
-down_revision: str | None = "0021"
+down_revision: str | None = "0023"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -15,7 +15,6 @@ from app.core.models import (
     AuditEvent,
     Conversation,
     ConversationStatus,
-    MessageKind,
     Priority,
     Template,
     User,
@@ -24,13 +23,12 @@ from app.core.models import (
 )
 from app.core.plain_text import ONE_LINE
 from app.http.auth import CurrentUser
-from app.http.dependencies import SessionDep
+from app.http.dependencies import SessionDep, SettingsDep
 from app.http.outbox import Outbox, OutboxDep
-from gmail_sync.send import ReplyRequest, queue_reply
 from inbox.changes import change_conversation, change_many
-from inbox.presend import hold_internal_context
+from inbox.rating_links import RatingLinks
 from inbox.reading import mark_read, mark_unread
-from inbox.templates import render_for
+from inbox.resolution import queue_resolution
 
 router = APIRouter(tags=["conversations"])
 
@@ -50,7 +48,8 @@ class ConversationPatchIn(BaseModel):
     resolution_template_id: int | None = Field(
         default=None,
         description="With status closed: tell the client it is solved with this canned reply, "
-        "sent to everyone on the thread (after the undo window).",
+        "sent to everyone on the thread (after the undo window), followed by links that ask "
+        "whether it is solved and let them rate the answer 1-5 (`GET /csat`).",
     )
     confirm: bool = Field(
         default=False,
@@ -117,6 +116,7 @@ def update_conversation(
     user: CurrentUser,
     session: SessionDep,
     outbox: OutboxDep,
+    settings: SettingsDep,
 ) -> ConversationOut:
     conversation = get_scoped(session, Conversation, id, user.workspace_id)
     template = _resolution_template(session, body, user)
@@ -126,7 +126,10 @@ def update_conversation(
         session=session, conversation=conversation, actor=user, changes=body.changes(), now=now
     )
     closing = [conversation] if not was_closed else []
-    if _resolve(session, closing, template, user, outbox, confirmed=body.confirm, now=now):
+    links = RatingLinks.of(settings)
+    if _resolve(
+        session, closing, template, user, outbox, links=links, confirmed=body.confirm, now=now
+    ):
         outbox.send_new_after_response()
     return _out(conversation)
 
@@ -153,6 +156,7 @@ def update_conversations(
     user: CurrentUser,
     session: SessionDep,
     outbox: OutboxDep,
+    settings: SettingsDep,
 ) -> list[ConversationOut]:
     """The same change on many conversations, all or nothing; a resolution message goes to
     each conversation this closes."""
@@ -170,8 +174,10 @@ def update_conversations(
         session=session, ids=body.ids, actor=user, changes=body.changes.changes(), now=now
     )
     closing = [conversation for conversation in changed if conversation.id in open_before]
-    confirmed = body.changes.confirm
-    if _resolve(session, closing, template, user, outbox, confirmed=confirmed, now=now):
+    links, confirmed = RatingLinks.of(settings), body.changes.confirm
+    if _resolve(
+        session, closing, template, user, outbox, links=links, confirmed=confirmed, now=now
+    ):
         outbox.send_new_after_response()
     return [_out(conversation) for conversation in changed]
 
@@ -193,34 +199,30 @@ def _resolve(
     user: User,
     outbox: Outbox,
     *,
+    links: RatingLinks,
     confirmed: bool,
     now: datetime,
 ) -> list[int]:
-    """Queues the resolution message in each conversation that was just closed; held (409, and
-    nothing changes) where it would show the client internal context."""
+    """Queues the resolution message, with its rating links, in each conversation that was
+    just closed; held (409, and nothing changes) where it would show the client internal
+    context."""
     if template is None:
         return []
-    queued = []
-    for conversation in conversations:
-        text, html = render_for(session, template, conversation, user)
-        hold_internal_context(
-            session,
-            workspace_id=user.workspace_id,
-            conversation_id=conversation.id,
-            text=text,
-            html=html,
-            confirmed=confirmed,
+    return [
+        id_of(
+            queue_resolution(
+                session,
+                conversation=conversation,
+                template=template,
+                author=user,
+                links=links,
+                confirmed=confirmed,
+                now=now,
+                delay=outbox.undo_window,
+            )
         )
-        reply = queue_reply(
-            session=session,
-            conversation=conversation,
-            author=user,
-            request=ReplyRequest(body_text=text, body_html=html, kind=MessageKind.RESOLUTION),
-            now=now,
-            delay=outbox.undo_window,
-        )
-        queued.append(id_of(reply.message))
-    return queued
+        for conversation in conversations
+    ]
 
 
 @router.get("/conversations/{id}/events")

@@ -90,8 +90,9 @@ class DayOut(BaseModel):
 
 
 class SummaryOut(BaseModel):
-    """Durations in seconds, counts as integers, ratios 0..1; `csat` stays null until clients
-    can rate answers."""
+    """Durations in seconds, counts as integers, ratios 0..1; `csat` (here and per agent) is
+    the clients' average score 1-5 over the ratings given in the period (`GET /csat` lists
+    them), null when nobody rated."""
 
     model_config = ConfigDict(
         populate_by_name=True,
@@ -116,7 +117,7 @@ class SummaryOut(BaseModel):
                     "replies_to_resolution": 1.6,
                     "repeat_requests": 12,
                     "promises": {"made": 58, "kept": 52, "broken": 6, "kept_ratio": 0.9},
-                    "csat": None,
+                    "csat": 4.6,
                     "by_agent": [
                         {
                             "user_id": 7,
@@ -126,7 +127,7 @@ class SummaryOut(BaseModel):
                             "replies_sent": 334,
                             "first_response_median_seconds": 2400,
                             "promises_kept_ratio": 0.92,
-                            "csat": None,
+                            "csat": 4.7,
                         }
                     ],
                     "by_day": [{"date": "2026-11-01", "created": 9, "closed": 7}],

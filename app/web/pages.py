@@ -103,9 +103,11 @@ def render(
     name: str,
     context: dict[str, Any],
     status_code: int = 200,
+    *,
+    language: str | None = None,
 ) -> HTMLResponse:
     """A page (or an htmx fragment) with the signed-in user's top-bar context, in the reader's
-    language."""
+    language, or in `language` where the page speaks for a mailbox (a client's rating)."""
     full = {"user": user, **context}
     workspace = None
     if user is not None and session is not None:
@@ -114,7 +116,7 @@ def render(
         full.setdefault("unread", unread_notifications(session, user))
         full.setdefault("live_after", newest_id(session.connection()))
         full.setdefault("stopped_mailboxes", stopped_mailboxes(session, user))
-    language = reader_language(request.headers.get("accept-language"), user, workspace)
+    language = language or reader_language(request.headers.get("accept-language"), user, workspace)
     full["language"] = language
     with reading_as(language, reader_zone(user, workspace)):
         response = templates.TemplateResponse(request, name, full, status_code=status_code)

@@ -44,6 +44,7 @@ from app.core.models.outbox import AgentEmail, SmtpServer, WebhookDelivery, Webh
 from app.core.models.team import ApiToken, User, Workspace
 from app.core.models.work import (
     AuditEvent,
+    CsatRating,
     Note,
     NoteRevision,
     Notification,
@@ -63,6 +64,7 @@ __all__ = [
     "Conversation",
     "ConversationStatus",
     "ConversationThread",
+    "CsatRating",
     "Direction",
     "FollowupAction",
     "JSONType",
