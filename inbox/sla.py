@@ -23,7 +23,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session, select
 
 from app.core.errors import NotFound
-from app.core.models import SlaPolicy, Workspace
+from app.core.models import Priority, SlaPolicy, Workspace
 from app.core.zones import parse_zone
 from inbox.public_holidays import country_year
 
@@ -38,6 +38,7 @@ POLICY_FIELDS = (
     "first_response_minutes",
     "next_response_minutes",
     "max_response_minutes",
+    "urgent_response_minutes",
 )
 _HHMM = re.compile(r"(\d\d):(\d\d)")
 _MINUTE = timedelta(minutes=1)
@@ -284,6 +285,20 @@ def first_response_due(policy: SlaPolicy, received_at: datetime) -> datetime:
 
 def next_response_due(policy: SlaPolicy, received_at: datetime) -> datetime:
     return _due(policy, received_at, policy.next_response_minutes)
+
+
+def urgent_response_due(policy: SlaPolicy, received_at: datetime) -> datetime:
+    return _due(policy, received_at, policy.urgent_response_minutes)
+
+
+def reply_due(
+    policy: SlaPolicy, received_at: datetime, *, answered: bool, priority: str
+) -> datetime:
+    """The reply a client's mail is owed: urgent has its own target, else the first reply's or
+    a later one's."""
+    if priority == Priority.URGENT:
+        return urgent_response_due(policy, received_at)
+    return (next_response_due if answered else first_response_due)(policy, received_at)
 
 
 def _due(policy: SlaPolicy, received_at: datetime, minutes: int) -> datetime:

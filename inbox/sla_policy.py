@@ -49,6 +49,7 @@ EXAMPLE: dict[str, Any] = {
     "next_response_minutes": 240,
     "max_response_minutes": 1440,
     "max_response_clock": "working_days",
+    "urgent_response_minutes": 60,
 }
 
 
@@ -78,6 +79,10 @@ class SlaPolicyIn(BaseModel):
     first_response_minutes: Minutes = Field(description="Business minutes to the first reply.")
     next_response_minutes: Minutes = Field(description="Business minutes to each later reply.")
     max_response_minutes: Minutes = Field(description="Minutes a client waits at most.")
+    urgent_response_minutes: Minutes = Field(
+        default=60,
+        description="Business minutes to any reply owed on an urgent conversation.",
+    )
     max_response_clock: Literal["working_days", "calendar"] = Field(
         default="working_days",
         description="working_days: the maximum runs only on working days (whole days), so it "
@@ -114,7 +119,7 @@ class SlaPolicyIn(BaseModel):
 
     @model_validator(mode="after")
     def _targets_within_cap(self) -> Self:
-        for name in ("first_response_minutes", "next_response_minutes"):
+        for name in ("first_response_minutes", "next_response_minutes", "urgent_response_minutes"):
             if getattr(self, name) > self.max_response_minutes:
                 raise ValueError(
                     f"{name} ({getattr(self, name)}) must not exceed "

@@ -16,6 +16,8 @@ from sqlmodel import Session, col, select
 from app.core.models import AuditEvent, Conversation
 from app.core.settings import Settings
 from gmail_sync.quotes import split_reply
+from inbox.promises import run_reply_clocks
+from inbox.sla import first_response_due, policy_of, urgent_response_due
 from inbox.urgency import detect_urgency
 from inbox.urgent_mail import raise_urgent_mail
 from scheduler.jobs import sync_due_mailboxes
@@ -85,9 +87,15 @@ def test_live_urgent_mail_raises_the_conversation_and_history_never_does(
     )
     deliver(control, SUPPORT, make_mail("Logo", "How do I change the logo?", sender="l@c.test"))
     tandem.post("/api/v1/mailboxes/1/sync", headers=admin.headers, json={})
-    assert sync_due_mailboxes(engine, sync_settings, after_sync=[raise_urgent_mail]) == 1
+    steps = [raise_urgent_mail, run_reply_clocks]
+    assert sync_due_mailboxes(engine, sync_settings, after_sync=steps) == 1
     with Session(engine) as session:
         found = {c.subject: c for c in session.exec(select(Conversation))}
+        policy = policy_of(session, admin.workspace_id)
+        for subject, target in (("Оплата", urgent_response_due), ("Logo", first_response_due)):
+            assert found[subject].first_message_at is not None
+            expected = target(policy, found[subject].first_message_at)
+            assert found[subject].sla_due_at == expected, "urgent is owed its own target"
         raised = session.exec(
             select(AuditEvent).where(col(AuditEvent.action) == "conversation.urgent")
         ).all()

@@ -136,6 +136,8 @@ class SlaPolicy(SQLModel, table=True):
     first_response_minutes: int = Field(default=120, nullable=False)
     next_response_minutes: int = Field(default=120, nullable=False)
     max_response_minutes: int = Field(default=1440, nullable=False)
+    #: Any reply owed on an urgent conversation (`inbox.urgent_mail`), first or later.
+    urgent_response_minutes: int = Field(default=60, nullable=False)
     max_response_clock: str = enum_field("working_days")
     updated_at: datetime = created_field()
 
