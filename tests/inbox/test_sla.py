@@ -15,9 +15,9 @@ from inbox.sla import (
     calendar_for,
     first_response_due,
     next_response_due,
-    reply_due,
     parse_business_hours,
     parse_holidays,
+    reply_due,
 )
 
 OFFICE = [["09:00", "17:00"]]
