@@ -1,6 +1,7 @@
 """Writes on conversations: `PATCH /api/v1/conversations/{id}`, the bulk form, and the audit
 trail of who changed what (`GET /api/v1/conversations/{id}/events`)."""
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated, Any
 
@@ -33,6 +34,10 @@ from inbox.resolution import queue_resolution
 router = APIRouter(tags=["conversations"])
 
 
+#: What the patch says about the change, not a field of the conversation.
+NOT_CHANGES = {"send_resolution", "resolution_template_id", "confirm"}
+
+
 class ConversationPatchIn(BaseModel):
     """Only the fields sent change; `assignee_id: null` unassigns."""
 
@@ -45,11 +50,17 @@ class ConversationPatchIn(BaseModel):
     snoozed_until: AwareDatetime | None = Field(
         default=None, description="Needed (in the future) when status is snoozed."
     )
+    send_resolution: bool = Field(
+        default=False,
+        description="With status closed: tell the client it is solved, in the default text of "
+        "the mailbox's language (or the canned reply `resolution_template_id` names), sent to "
+        "everyone on the thread (after the undo window), followed by links that ask whether "
+        "it is solved and let them rate the answer 1-5 (`GET /csat`).",
+    )
     resolution_template_id: int | None = Field(
         default=None,
-        description="With status closed: tell the client it is solved with this canned reply, "
-        "sent to everyone on the thread (after the undo window), followed by links that ask "
-        "whether it is solved and let them rate the answer 1-5 (`GET /csat`).",
+        description="With status closed: the resolution message is this canned reply (implies "
+        "`send_resolution`).",
     )
     confirm: bool = Field(
         default=False,
@@ -67,7 +78,9 @@ class ConversationPatchIn(BaseModel):
     }
 
     def changes(self) -> dict[str, Any]:
-        sent = self.model_dump(exclude_unset=True, exclude={"resolution_template_id", "confirm"})
+        sent = self.model_dump(
+            exclude_unset=True, exclude={"send_resolution", "resolution_template_id", "confirm"}
+        )
         for name in ("status", "priority", "tags"):
             if name in sent and sent[name] is None:
                 del sent[name]
@@ -119,7 +132,7 @@ def update_conversation(
     settings: SettingsDep,
 ) -> ConversationOut:
     conversation = get_scoped(session, Conversation, id, user.workspace_id)
-    template = _resolution_template(session, body, user)
+    resolution = _resolution(session, body, user)
     now = utcnow()
     was_closed = conversation.status == ConversationStatus.CLOSED
     change_conversation(
@@ -128,7 +141,7 @@ def update_conversation(
     closing = [conversation] if not was_closed else []
     links = RatingLinks.of(settings)
     if _resolve(
-        session, closing, template, user, outbox, links=links, confirmed=body.confirm, now=now
+        session, closing, resolution, user, outbox, links=links, confirmed=body.confirm, now=now
     ):
         outbox.send_new_after_response()
     return _out(conversation)
@@ -160,7 +173,7 @@ def update_conversations(
 ) -> list[ConversationOut]:
     """The same change on many conversations, all or nothing; a resolution message goes to
     each conversation this closes."""
-    template = _resolution_template(session, body.changes, user)
+    resolution = _resolution(session, body.changes, user)
     open_before = set(
         session.exec(
             select(Conversation.id).where(
@@ -176,26 +189,35 @@ def update_conversations(
     closing = [conversation for conversation in changed if conversation.id in open_before]
     links, confirmed = RatingLinks.of(settings), body.changes.confirm
     if _resolve(
-        session, closing, template, user, outbox, links=links, confirmed=confirmed, now=now
+        session, closing, resolution, user, outbox, links=links, confirmed=confirmed, now=now
     ):
         outbox.send_new_after_response()
     return [_out(conversation) for conversation in changed]
 
 
-def _resolution_template(
-    session: SessionDep, body: ConversationPatchIn, user: User
-) -> Template | None:
-    if body.resolution_template_id is None:
-        return None
+@dataclass(frozen=True)
+class Resolution:
+    """Whether closing tells the client, and with which canned reply (None: the default)."""
+
+    wanted: bool
+    template: Template | None
+
+
+def _resolution(session: SessionDep, body: ConversationPatchIn, user: User) -> Resolution:
+    if not body.send_resolution and body.resolution_template_id is None:
+        return Resolution(False, None)
     if body.status != ConversationStatus.CLOSED:
         raise Invalid("a resolution message is sent when closing: add status closed")
-    return get_scoped(session, Template, body.resolution_template_id, user.workspace_id)
+    if body.resolution_template_id is None:
+        return Resolution(True, None)
+    template = get_scoped(session, Template, body.resolution_template_id, user.workspace_id)
+    return Resolution(True, template)
 
 
 def _resolve(
     session: SessionDep,
     conversations: list[Conversation],
-    template: Template | None,
+    resolution: Resolution,
     user: User,
     outbox: Outbox,
     *,
@@ -206,14 +228,14 @@ def _resolve(
     """Queues the resolution message, with its rating links, in each conversation that was
     just closed; held (409, and nothing changes) where it would show the client internal
     context."""
-    if template is None:
+    if not resolution.wanted:
         return []
     return [
         id_of(
             queue_resolution(
                 session,
                 conversation=conversation,
-                template=template,
+                template=resolution.template,
                 author=user,
                 links=links,
                 confirmed=confirmed,

@@ -192,3 +192,26 @@ def test_a_bad_date_is_refused_by_name(
     answer = client.get("/api/v1/csat", params=params, headers=world.admin.headers)
     assert answer.status_code == 422
     assert answer.json()["detail"].startswith(f"{field}:")
+
+
+def test_closing_with_send_resolution_uses_the_default_text_in_the_mailboxs_language(
+    client: TestClient, world: World, engine: Engine
+) -> None:
+    with session_scope(engine) as session:
+        session.exec(select(Mailbox)).one().language = "ru"
+    refused = client.patch(
+        f"/api/v1/conversations/{world.conversation_id}",
+        json={"send_resolution": True},
+        headers=world.admin.headers,
+    )
+    assert refused.status_code == 422 and "add status closed" in refused.text
+    closed = client.patch(
+        f"/api/v1/conversations/{world.conversation_id}",
+        json={"status": "closed", "send_resolution": True},
+        headers=world.admin.headers,
+    )
+    assert closed.status_code == 200, closed.text
+    with Session(engine) as session:
+        message = session.exec(select(Message).where(Message.kind == MessageKind.RESOLUTION)).one()
+    assert "Мы считаем, что ваш вопрос" in message.text_body
+    assert set(links_of(engine)) == {"5", "4", "3", "2", "1", "unsolved"}
