@@ -43,6 +43,7 @@ CONVERSATION_EXAMPLE: JsonDict = {
     "assignee_id": 7,
     "mailbox_id": 1,
     "contact_id": 15,
+    "repeat_of_id": None,
     "message_count": 3,
     "is_unread": True,
     "last_message_at": "2026-11-20T09:41:00Z",
@@ -109,6 +110,11 @@ class ConversationOut(BaseModel):
     assignee_id: int | None
     mailbox_id: int
     contact_id: int | None
+    repeat_of_id: int | None = Field(
+        default=None,
+        description="The client's conversation closed within the week before that this one "
+        "asks about again.",
+    )
     message_count: int
     is_unread: bool
     last_message_at: datetime | None
