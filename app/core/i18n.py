@@ -13,14 +13,15 @@ reads the same catalog and zone without passing them around.
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from functools import cache
 from gettext import NullTranslations
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from babel import Locale
-from babel.dates import format_skeleton
+from babel.dates import format_interval, format_skeleton, format_timedelta
+from babel.numbers import format_decimal, format_percent
 from babel.support import Translations
 
 LOCALES = Path(__file__).resolve().parents[1] / "locales"
@@ -76,6 +77,47 @@ def moment(when: datetime) -> str:
     day = format_skeleton("yMMMd", when, tzinfo=zone, locale=locale)
     clock = format_skeleton("Hm", when, tzinfo=zone, locale=locale)
     return str(locale.datetime_formats["medium"]).format(clock, day)
+
+
+def day(when: date, skeleton: str = "yMMMd") -> str:
+    """A date as the reader writes it ("Nov 3, 2026"; "MMMd": "Nov 3")."""
+    return format_skeleton(skeleton, when, locale=Locale.parse(_current.get()))
+
+
+def days(first: date, last: date) -> str:
+    """A span of dates as the reader writes it , a month or year named once."""
+    return format_interval(first, last, "yMMMd", locale=Locale.parse(_current.get()))
+
+
+def duration(seconds: float) -> str:
+    """A wait in its two largest units ("1 hr 30 min", "2 days 4 hr"): one unit alone would
+    show a median of 1.5 hours as "2 hours"."""
+    locale = Locale.parse(_current.get())
+    if seconds < 60:
+        units = [(round(seconds), 1)]
+    elif seconds < 3600 - 30:
+        units = [(round(seconds / 60), 60)]
+    else:
+        small = 60 if seconds < 86400 - 1800 else 3600
+        total = round(seconds / small) * small
+        big = small * (60 if small == 60 else 24)
+        units = [(total // big, big), (total % big // small, small)]
+    return " ".join(
+        format_timedelta(
+            timedelta(seconds=amount * unit), threshold=1, format="short", locale=locale
+        )
+        for position, (amount, unit) in enumerate(units)
+        if amount or position == 0
+    )
+
+
+def percent(ratio: float) -> str:
+    """0..1 as the reader writes a percentage ("93%", "93 %")."""
+    return format_percent(ratio, locale=Locale.parse(_current.get()))
+
+
+def number(value: float) -> str:
+    return format_decimal(value, locale=Locale.parse(_current.get()))
 
 
 def gettext(message: str) -> str:

@@ -22,6 +22,7 @@ from app.web import (
     password_reset,
     presence,
     reminders,
+    reports,
     settings,
     sign_in,
 )
@@ -38,6 +39,7 @@ SIGNED_IN = (
     attachments,
     notifications,
     settings,
+    reports,
     presence,
     events,
 )
