@@ -42,7 +42,9 @@ def test_the_week_s_figures_charts_and_agents(
     assert page.status_code == 200
     text = page.text
     assert "Nov 23\u2009–\u200929, 2026" in text and "Europe/Moscow" in text
-    assert [figure(text, n) for n in ("New conversations", "Closed", "Reopened", "Backlog at the end")] == [
+    assert [
+        figure(text, n) for n in ("New conversations", "Closed", "Reopened", "Backlog at the end")
+    ] == [
         "6",
         "3",
         "1",
@@ -78,7 +80,11 @@ def test_filters_narrow_the_report_and_stay_chosen(
     bob = history.bob.user_id
     page = client.get(f"/reports?{WEEK}&assignee_id={bob}&mailbox_id=&tag=&hours=calendar").text
 
-    assert [figure(page, n) for n in ("New conversations", "Closed", "Backlog at the end")] == ["2", "1", "1"]
+    assert [figure(page, n) for n in ("New conversations", "Closed", "Backlog at the end")] == [
+        "2",
+        "1",
+        "1",
+    ]
     assert f'<option value="{bob}" selected>Bob Stone</option>' in page
     assert 'value="calendar" checked' in page and "durations in calendar hours" in page
     assert f"assignee_id={bob}" in page.split('id="report-csv"')[0].rsplit("href=", 1)[1]
@@ -124,7 +130,9 @@ def test_a_wrong_query_shows_the_form_again_with_its_error(
 def test_an_empty_period_shows_zeros(client: TestClient, csrf: str, history: History) -> None:
     page = client.get("/reports?from=2025-01-01&to=2025-01-31").text
 
-    assert [figure(page, n) for n in ("New conversations", "Closed", "Reopened", "Backlog at the end")] == [
+    assert [
+        figure(page, n) for n in ("New conversations", "Closed", "Reopened", "Backlog at the end")
+    ] == [
         "0",
         "0",
         "0",
