@@ -12,7 +12,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 from app.http.auth import CurrentUser
 from app.http.dependencies import SessionDep
 from inbox.promise_report import count_promises
-from inbox.report_csv import summary_csv
+from inbox.report_csv import summary_csv, summary_csv_name
 from inbox.report_metrics import ReportRequest, Summary, summarize
 
 router = APIRouter(tags=["reports"])
@@ -181,7 +181,7 @@ def report_summary(
         session, workspace_id=user.workspace_id, request=asked, now=datetime.now(UTC)
     )
     if format == "csv" or "text/csv" in request.headers.get("accept", ""):
-        name = f"tandem-report-{summary.period.first}-{summary.period.last}.csv"
+        name = summary_csv_name(summary)
         return Response(
             summary_csv(summary),
             media_type="text/csv; charset=utf-8",

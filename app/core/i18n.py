@@ -17,14 +17,15 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta, timezone, tzinfo
+from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
 from functools import cache
 from gettext import NullTranslations
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from babel import Locale
-from babel.dates import format_skeleton, format_timedelta
+from babel.dates import format_interval, format_skeleton, format_timedelta
+from babel.numbers import format_decimal, format_percent
 from babel.support import Translations
 
 LOCALES = Path(__file__).resolve().parents[1] / "locales"
@@ -133,6 +134,47 @@ def relative(when: datetime, now: datetime) -> str:
     if abs(gap.total_seconds()) < 60:
         return gettext("now")
     return format_timedelta(gap, add_direction=True, locale=Locale.parse(current_language()))
+
+
+def day(when: date, skeleton: str = "yMMMd") -> str:
+    """A date as the reader writes it ("Nov 3, 2026"; "MMMd": "Nov 3")."""
+    return format_skeleton(skeleton, when, locale=Locale.parse(current_language()))
+
+
+def days(first: date, last: date) -> str:
+    """A span of dates as the reader writes it , a month or year named once."""
+    return format_interval(first, last, "yMMMd", locale=Locale.parse(current_language()))
+
+
+def duration(seconds: float) -> str:
+    """A wait in its two largest units ("1 hr 30 min", "2 days 4 hr"): one unit alone would
+    show a median of 1.5 hours as "2 hours"."""
+    locale = Locale.parse(current_language())
+    if seconds < 60:
+        units = [(round(seconds), 1)]
+    elif seconds < 3600 - 30:
+        units = [(round(seconds / 60), 60)]
+    else:
+        small = 60 if seconds < 86400 - 1800 else 3600
+        total = round(seconds / small) * small
+        big = small * (60 if small == 60 else 24)
+        units = [(total // big, big), (total % big // small, small)]
+    return " ".join(
+        format_timedelta(
+            timedelta(seconds=amount * unit), threshold=1, format="short", locale=locale
+        )
+        for position, (amount, unit) in enumerate(units)
+        if amount or position == 0
+    )
+
+
+def percent(ratio: float) -> str:
+    """0..1 as the reader writes a percentage ("93%", "93 %")."""
+    return format_percent(ratio, locale=Locale.parse(current_language()))
+
+
+def number(value: float) -> str:
+    return format_decimal(value, locale=Locale.parse(current_language()))
 
 
 def gettext(message: str) -> str:

@@ -15,7 +15,18 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from sqlmodel import Session, col, func, select
 
-from app.core.i18n import gettext, moment, ngettext, reading_as, relative
+from app.core.i18n import (
+    day,
+    days,
+    duration,
+    gettext,
+    moment,
+    ngettext,
+    number,
+    percent,
+    reading_as,
+    relative,
+)
 from app.core.live import newest_id
 from app.core.models import (
     Mailbox,
@@ -68,6 +79,11 @@ templates.env.filters["ago"] = ago
 templates.env.filters["stamp"] = stamp
 templates.env.filters["file_size"] = file_size
 templates.env.filters["moment"] = moment
+templates.env.filters["day"] = day
+templates.env.filters["days"] = days
+templates.env.filters["duration"] = duration
+templates.env.filters["percent"] = percent
+templates.env.filters["number"] = number
 
 
 def unread_notifications(session: Session, user: User) -> int:

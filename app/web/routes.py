@@ -24,6 +24,7 @@ from app.web import (
     presence,
     rating,
     reminders,
+    reports,
     resolution,
     settings,
     sign_in,
@@ -42,6 +43,7 @@ SIGNED_IN = (
     attachments,
     notifications,
     settings,
+    reports,
     presence,
     events,
 )

@@ -47,8 +47,10 @@ class AdminOnly(Forbidden):
     """A signed-in member who is no admin; carries who it is so the 403 page keeps the top bar
     (the page is drawn after the request's session was rolled back and closed)."""
 
-    def __init__(self, user: User) -> None:
-        super().__init__("Settings are for admins of the workspace.")
+    def __init__(
+        self, user: User, message: str = "Settings are for admins of the workspace."
+    ) -> None:
+        super().__init__(message)
         self.user_id = user.id
 
 

@@ -1,3 +1,4 @@
+# ruff: noqa: RUF001 - Russian durations are the point
 """The translation catalogs against the code: every message marked in the code and templates is
 translated in every language's catalog, and the catalogs hold nothing the code no longer says."""
 
@@ -10,7 +11,14 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
 
-from app.core.i18n import LANGUAGES, LOCALES, preferred_language, reading_as, relative
+from app.core.i18n import (
+    LANGUAGES,
+    LOCALES,
+    duration,
+    preferred_language,
+    reading_as,
+    relative,
+)
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -78,3 +86,22 @@ def test_how_far_off_a_moment_is_reads_in_the_readers_language(
     now = datetime(2026, 12, 4, 12, 0, tzinfo=UTC)
     with reading_as(language, ZoneInfo("Europe/Moscow")):
         assert relative(now + offset, now) == said
+
+
+@pytest.mark.parametrize(
+    ("seconds", "english", "russian"),
+    [
+        (40, "40 sec", "40 с"),
+        (2700, "45 min", "45 мин"),
+        (3569, "59 min", "59 мин"),
+        (5400, "1 hr 30 min", "1 ч 30 мин"),
+        (84_500, "23 hr 28 min", "23 ч 28 мин"),
+        (187_200, "2 days 4 hr", "2 дн. 4 ч"),
+        (259_200, "3 days", "3 дн."),
+    ],
+)
+def test_a_wait_reads_in_its_two_largest_units(seconds: int, english: str, russian: str) -> None:
+    """A median of 1.5 hours is not "2 hours", nor 23.5 hours "1 day"."""
+    for language, expected in (("en", english), ("ru", russian)):
+        with reading_as(language, ZoneInfo("UTC")):
+            assert duration(seconds) == expected
