@@ -12,6 +12,8 @@ from typing import Annotated, Any, Literal, Self
 from pydantic import BaseModel, Field, field_validator, model_validator
 from sqlmodel import Session
 
+from app.core.errors import FieldRule
+from app.core.i18n import gettext as _
 from app.core.models import AuditEvent, SlaPolicy
 from app.core.zones import parse_zone
 from inbox.public_holidays import check_country
@@ -110,7 +112,7 @@ class SlaPolicyIn(BaseModel):
     @field_validator("working_days")
     @classmethod
     def _valid_working_days(cls, value: list[str]) -> list[str]:
-        return sorted(day.isoformat() for day in parse_holidays(value, "working day"))
+        return sorted(day.isoformat() for day in parse_holidays(value, working_days=True))
 
     @field_validator("holiday_country")
     @classmethod
@@ -119,12 +121,23 @@ class SlaPolicyIn(BaseModel):
 
     @model_validator(mode="after")
     def _targets_within_cap(self) -> Self:
-        for name in ("first_response_minutes", "next_response_minutes", "urgent_response_minutes"):
+        refusals = {
+            "first_response_minutes": _(
+                "first_response_minutes (%(minutes)s) must not exceed "
+                "max_response_minutes (%(max)s)"
+            ),
+            "next_response_minutes": _(
+                "next_response_minutes (%(minutes)s) must not exceed max_response_minutes (%(max)s)"
+            ),
+            "urgent_response_minutes": _(
+                "urgent_response_minutes (%(minutes)s) must not exceed "
+                "max_response_minutes (%(max)s)"
+            ),
+        }
+        for name, refusal in refusals.items():
             if getattr(self, name) > self.max_response_minutes:
-                raise ValueError(
-                    f"{name} ({getattr(self, name)}) must not exceed "
-                    f"max_response_minutes ({self.max_response_minutes})"
-                )
+                said = refusal % {"minutes": getattr(self, name), "max": self.max_response_minutes}
+                raise FieldRule(said, field=name)
         return self
 
 

@@ -51,7 +51,10 @@ _NOBODY = Reader()
 
 def check_language(code: str) -> str:
     if code not in LANGUAGES:
-        raise ValueError(f"unknown language {code!r} (one of {', '.join(LANGUAGES)})")
+        raise ValueError(
+            gettext("unknown language %(code)r (one of %(languages)s)")
+            % {"code": code, "languages": ", ".join(LANGUAGES)}
+        )
     return code
 
 

@@ -17,6 +17,7 @@ from sqlmodel import Session, col, select
 
 from app.core.accounts import team_of, workspace_of
 from app.core.errors import Invalid
+from app.core.i18n import gettext as _
 from app.core.models import Mailbox, Role, User
 from app.core.zones import zone_or_utc
 from app.http.auth import WebUser
@@ -34,7 +35,7 @@ router = APIRouter()
 
 def report_reader(user: WebUser) -> User:
     if user.role != Role.ADMIN:
-        raise AdminOnly(user, "Reports are for admins of the workspace.")
+        raise AdminOnly(user, _("Reports are for admins of the workspace."))
     return user
 
 

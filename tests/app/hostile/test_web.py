@@ -128,6 +128,7 @@ VALID: dict[str, dict[str, str]] = {
         "timezone": "Europe/Berlin",
         "first_response_minutes": "60",
         "next_response_minutes": "120",
+        "urgent_response_minutes": "30",
         "max_response_minutes": "1440",
         **{day: "09:00-17:00" for day in ("mon", "tue", "wed", "thu", "fri")},
         "sat": "",
