@@ -65,7 +65,7 @@ def test_a_russian_browser_reads_a_conversation_and_its_refusals_in_russian(
     assert "Ваш ответ" in text and "Отправить всем" in text and "Отправить и закрыть" in text
     assert 'data-sender="Отправить только отправителю"' in text, "the script's word too"
     assert "Внутренняя заметка — клиент её не видит" in text
-    assert "Позже сегодня (через 3 часа)" in text and "Пообещать ответ" in text
+    assert ">Через 3 часа</option>" in text and "Пообещать ответ" in text
     assert "Кому</span>" in text and "Другие обращения" in text
     assert "Your reply" not in text and "Snooze" not in text
 
