@@ -19,6 +19,8 @@ from sqlmodel import Session, col
 from app.core.claims import claim
 from app.core.db import get_scoped
 from app.core.errors import Conflict, Invalid, NotFound
+from app.core.i18n import gettext as _
+from app.core.labels import message_state_label
 from app.core.live import Live
 from app.core.models import (
     Attachment,
@@ -83,11 +85,11 @@ def queue_reply(
     is every address the agent removed (`exclude`)."""
     audited = request.mode == "sender" and request.kind == MessageKind.REPLY
     if audited and not (request.reason or "").strip():
-        raise Invalid("a reply to the sender only needs a reason: who is dropped, and why")
+        raise Invalid(_("a reply to the sender only needs a reason: who is dropped, and why"))
     if not request.body_text.strip() and not (request.body_html or "").strip():
-        raise Invalid("the reply is empty")
+        raise Invalid(_("the reply is empty"))
     if sum(len(item.data) for item in request.attachments) > MAX_ATTACHMENT_BYTES:
-        raise Invalid("attachments are larger than 25 MB in all, which Gmail refuses")
+        raise Invalid(_("attachments are larger than 25 MB in all, which Gmail refuses"))
     answered = answered_message(session, conversation, request.answered_id)
     mailbox = session.get(Mailbox, answered.mailbox_id)
     assert mailbox is not None, "a message's mailbox cascades with it"
@@ -121,9 +123,11 @@ def _recipients(
     computed = reply_recipients(view, own_addresses=own, mode=request.mode, exclude=request.exclude)
     if computed.removed and not computed.to:
         raise Invalid(
-            "nobody left to send to: the reply has no To recipient once "
-            + ", ".join(computed.removed)
-            + " are removed; keep at least one of the people it answers"
+            _(
+                "nobody left to send to: the reply has no To recipient once %(removed)s are "
+                "removed; keep at least one of the people it answers"
+            )
+            % {"removed": ", ".join(computed.removed)}
         )
     taken = {bare_address(item) for item in (*computed.to, *computed.cc)}
     extra_cc = _new_addresses(request.cc, taken)
@@ -133,7 +137,7 @@ def _recipients(
         to, cc = cc[:1], cc[1:]
     if not to:
         raise Invalid(
-            "nobody to reply to: the answered message has no recipient outside this mailbox"
+            _("nobody to reply to: the answered message has no recipient outside this mailbox")
         )
     recipients = Recipients(tuple(to), tuple(cc), computed.dropped, computed.removed)
     return recipients, _new_addresses(request.bcc, taken)
@@ -147,8 +151,11 @@ def _check_removable(view: Answered, own: frozenset[str], exclude: Sequence[str]
     unknown = [address for address in exclude if bare_address(address) not in reachable]
     if unknown:
         raise Invalid(
-            f"cannot remove {', '.join(unknown)}: not a recipient of this reply "
-            f"(it goes to {', '.join(sorted(reachable)) or 'nobody'})"
+            _("cannot remove %(unknown)s: not a recipient of this reply (it goes to %(reachable)s)")
+            % {
+                "unknown": ", ".join(unknown),
+                "reachable": ", ".join(sorted(reachable)) or _("nobody"),
+            }
         )
 
 
@@ -256,7 +263,10 @@ def cancel_reply(*, session: Session, message: Message, actor: User, now: dateti
     )
     if not cancelled:
         session.refresh(message)
-        raise Conflict(f"the reply is already {message.state}: it can no longer be cancelled")
+        raise Conflict(
+            _("the reply is already %(state)s: it can no longer be cancelled")
+            % {"state": message_state_label(message.state)}
+        )
     session.refresh(message)
     session.add(
         AuditEvent(
@@ -283,7 +293,10 @@ def outgoing_message(session: Session, message_id: int, workspace_id: int) -> Me
 def retry_reply(*, session: Session, message: Message, now: datetime) -> None:
     """Queues a failed reply again, to be sent at once."""
     if message.state != MessageState.FAILED:
-        raise Conflict(f"only a failed reply can be sent again; this one is {message.state}")
+        raise Conflict(
+            _("only a failed reply can be sent again; this one is %(state)s")
+            % {"state": message_state_label(message.state)}
+        )
     message.state, message.send_after, message.send_error = MessageState.QUEUED, now, None
     session.add(message)
     session.flush()

@@ -11,6 +11,7 @@ from datetime import datetime
 from sqlmodel import Session, col, select
 
 from app.core.errors import Invalid, NotFound, TandemError
+from app.core.i18n import gettext as _
 from app.core.models import Conversation, Direction, Mailbox, Message, MessageState
 from gmail_sync.mime_headers import bare_address
 from gmail_sync.recipients import Answered, Recipients, diff_recipients, is_own, reply_recipients
@@ -40,7 +41,7 @@ def answered_message(
     inbound = session.exec(latest.where(Message.direction == Direction.INBOUND).limit(1)).first()
     found = inbound or session.exec(latest.limit(1)).first()
     if found is None:
-        raise Invalid("the conversation has no message to answer yet")
+        raise Invalid(_("the conversation has no message to answer yet"))
     return found
 
 

@@ -11,6 +11,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from app.core.errors import Invalid, NotFound
+from app.core.i18n import gettext as _
 from app.core.live import publish_change
 from app.core.models import (
     AuditEvent,
@@ -112,7 +113,9 @@ def change_many(
     }
     missing = [i for i in unique if i not in found]
     if missing:
-        raise NotFound(f"conversations not found: {', '.join(map(str, missing))}")
+        raise NotFound(
+            _("conversations not found: %(ids)s") % {"ids": ", ".join(map(str, missing))}
+        )
     for conversation_id in unique:
         change_conversation(
             session=session,
@@ -137,13 +140,13 @@ def _normalized(
         wanted["tags"] = _clean_tags(wanted["tags"])
     if wanted.get("snoozed_until") is not None:
         if wanted["snoozed_until"] <= now:
-            raise Invalid("snoozed_until must be in the future")
+            raise Invalid(_("snoozed_until must be in the future"))
         wanted.setdefault("status", ConversationStatus.SNOOZED)
     status = wanted.get("status")
     if status == ConversationStatus.SNOOZED:
         until = wanted.get("snoozed_until", conversation.snoozed_until)
         if until is None or until <= now:
-            raise Invalid("a snoozed conversation needs snoozed_until, a time in the future")
+            raise Invalid(_("a snoozed conversation needs snoozed_until, a time in the future"))
         wanted["snoozed_until"] = until
     elif status is not None:
         wanted["snoozed_until"] = None
@@ -156,15 +159,20 @@ def _normalized(
 def _check_assignee(session: Session, workspace_id: int, user_id: int) -> None:
     user = session.get(User, user_id)
     if user is None or user.workspace_id != workspace_id or not user.is_active:
-        raise Invalid(f"assignee {user_id} is not an active user of this workspace")
+        raise Invalid(
+            _("assignee %(id)s is not an active user of this workspace") % {"id": user_id}
+        )
 
 
 def _clean_tags(tags: list[str]) -> list[str]:
     cleaned = list(dict.fromkeys(tag.strip() for tag in tags if tag.strip()))
     if len(cleaned) > MAX_TAGS or any(len(tag) > MAX_TAG_LENGTH for tag in cleaned):
-        raise Invalid(f"at most {MAX_TAGS} tags of at most {MAX_TAG_LENGTH} characters each")
+        raise Invalid(
+            _("at most %(tags)s tags of at most %(length)s characters each")
+            % {"tags": MAX_TAGS, "length": MAX_TAG_LENGTH}
+        )
     if not all(is_one_line(tag) for tag in cleaned):
-        raise Invalid("a tag must be one line, without line breaks or control characters")
+        raise Invalid(_("a tag must be one line, without line breaks or control characters"))
     return cleaned
 
 

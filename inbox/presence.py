@@ -19,6 +19,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
 from app.core.errors import Conflict
+from app.core.i18n import ngettext
 from app.core.live import Live, publish
 from app.core.models import Conversation, Message, MessageState, Presence, User, id_of
 
@@ -166,12 +167,14 @@ def hold_double_reply(
     pending = teammates_sending(session, conversation_id=conversation_id, user_id=id_of(user))
     if pending:
         names = list(dict.fromkeys(reply.author_name for reply in pending))
-        verb = "is" if len(names) == 1 else "are"
-        raise TeammateSending(
-            f"{', '.join(names)} {verb} sending a reply to this conversation: send yours "
-            'anyway? If so, send it again with "confirm": true.',
-            names,
+        said = ngettext(
+            "%(names)s is sending a reply to this conversation: send yours anyway? If so, send "
+            'it again with "confirm": true.',
+            "%(names)s are sending a reply to this conversation: send yours anyway? If so, send "
+            'it again with "confirm": true.',
+            len(names),
         )
+        raise TeammateSending(said % {"names": ", ".join(names)}, names)
 
 
 def _announce_change(

@@ -11,6 +11,7 @@ from html.parser import HTMLParser
 from sqlmodel import Session
 
 from app.core.errors import Conflict
+from app.core.i18n import gettext as _
 from gmail_sync.html_text import html_to_text
 from notes.presend import reply_warnings
 
@@ -33,9 +34,11 @@ def hold_internal_context(
     )
     if warnings:
         raise Conflict(
-            "held before it reaches the client: "
-            + "; ".join(warnings)
-            + '. If the client may read this, send it again with "confirm": true.'
+            _(
+                "held before it reaches the client: %(warnings)s. If the client may read this, "
+                'send it again with "confirm": true.'
+            )
+            % {"warnings": "; ".join(warnings)}
         )
 
 

@@ -17,6 +17,7 @@ from sqlmodel import Session, col, select
 from app.core.claims import claim
 from app.core.db import session_scope
 from app.core.errors import Invalid
+from app.core.i18n import gettext as _
 from app.core.models import (
     AuditEvent,
     Conversation,
@@ -47,7 +48,7 @@ def make_promise(
     given with any offset is kept, and written in its reminders, as UTC."""
     due_at = due_at.astimezone(UTC)
     if due_at <= now:
-        raise Invalid("a promised reply time must be in the future")
+        raise Invalid(_("a promised reply time must be in the future"))
     cancel_reminders(session, conversation_id=id_of(conversation), kinds=[ReminderKind.PROMISE])
     before = conversation.promised_at
     conversation.promised_at, conversation.promise_state = due_at, PromiseState.PENDING

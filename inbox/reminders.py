@@ -15,6 +15,8 @@ from sqlalchemy import or_, update
 from sqlmodel import Session, col, select
 
 from app.core.errors import Conflict, Forbidden, Invalid
+from app.core.i18n import gettext as _
+from app.core.labels import reminder_state_label
 from app.core.models import (
     Conversation,
     FollowupAction,
@@ -146,11 +148,11 @@ def schedule_reminder(
     time, an active member of the conversation's workspace, and an action that can run (an
     auto-close needs a template to tell the client)."""
     if request.due_at.tzinfo is None or request.due_at <= now:
-        raise Invalid("due_at must be a time in the future, with a time zone")
+        raise Invalid(_("due_at must be a time in the future, with a time zone"))
     user_id = asker.id if request.user_id is None else request.user_id
     user = session.get(User, user_id)
     if user is None or user.workspace_id != conversation.workspace_id or not user.is_active:
-        raise Invalid(f"user {user_id} is not an active member of this workspace")
+        raise Invalid(_("user %(id)s is not an active member of this workspace") % {"id": user_id})
     action = _checked_action(session, conversation, request)
     return create_reminder(
         session,
@@ -170,17 +172,17 @@ def _checked_action(
 ) -> str | None:
     if request.kind != ReminderKind.FOLLOWUP:
         if request.action is not None or request.template_id is not None:
-            raise Invalid("action and template_id belong to follow-ups (kind followup)")
+            raise Invalid(_("action and template_id belong to follow-ups (kind followup)"))
         return None
     action = request.action or FollowupAction.REMIND
     if action == FollowupAction.CLOSE:
         template = session.get(Template, request.template_id) if request.template_id else None
         if template is None or template.workspace_id != conversation.workspace_id:
             raise Invalid(
-                "closing needs template_id, a template of this workspace, to tell the client"
+                _("closing needs template_id, a template of this workspace, to tell the client")
             )
     elif request.template_id is not None:
-        raise Invalid("template_id is for action close: a reminder sends nothing to the client")
+        raise Invalid(_("template_id is for action close: a reminder sends nothing to the client"))
     return str(action)
 
 
@@ -189,7 +191,7 @@ def cancel_reminder(session: Session, *, reminder: Reminder, actor: User) -> Rem
     it has fired (or was cancelled), so a cancel racing the firing job either wins or is told
     it lost."""
     if actor.role != Role.ADMIN and actor.id not in (reminder.user_id, reminder.created_by_id):
-        raise Forbidden("only its owner, its author or an admin may cancel a reminder")
+        raise Forbidden(_("only its owner, its author or an admin may cancel a reminder"))
     cancelled = session.execute(
         update(Reminder)
         .where(col(Reminder.id) == reminder.id, col(Reminder.state) == ReminderState.PENDING)
@@ -197,7 +199,10 @@ def cancel_reminder(session: Session, *, reminder: Reminder, actor: User) -> Rem
     )
     session.refresh(reminder)
     if cancelled.rowcount != 1:  # type: ignore[attr-defined]
-        raise Conflict(f"reminder {reminder.id} is already {reminder.state}")
+        raise Conflict(
+            _("reminder %(id)s is already %(state)s")
+            % {"id": reminder.id, "state": reminder_state_label(reminder.state)}
+        )
     return reminder
 
 

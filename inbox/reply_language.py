@@ -12,6 +12,7 @@ import re
 from sqlmodel import Session, col, select
 
 from app.core.errors import Conflict
+from app.core.i18n import gettext as _
 from app.core.models import Conversation, Direction, Mailbox, Message
 from inbox.templates import client_language
 
@@ -21,7 +22,6 @@ _LETTER = re.compile(r"[^\W\d_]")
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 #: Links and addresses are Latin in any language.
 _LINKS = re.compile(r"\S+://\S+|\S+@\S+")
-_NAMES = {"en": "English", "ru": "Russian"}
 
 
 def text_languages(text: str) -> list[str]:
@@ -50,17 +50,38 @@ def hold_other_language(
         return
     client = _client_language(session, conversation)
     if len(written) > 1:
-        said = " and ".join(_NAMES[code] for code in written)
-        raise Conflict(
-            f"held before it reaches the client: the reply is partly in {said} (a canned reply "
-            'in another language?). If that is meant, send it again with "confirm": true.'
-        )
+        raise Conflict(_mixed(written[0]))
     if written[0] != client:
-        raise Conflict(
-            f"held before it reaches the client: the reply is in {_NAMES[written[0]]}, but the "
-            f"client writes in {_NAMES[client]} (a canned reply in another language?). If that "
-            'is meant, send it again with "confirm": true.'
+        raise Conflict(_other(written[0]))
+
+
+def _mixed(first: str) -> str:
+    """Whole sentences for each case, so a language names the two in its own grammar."""
+    if first == "ru":
+        return _(
+            "held before it reaches the client: the reply is partly in Russian and English (a "
+            'canned reply in another language?). If that is meant, send it again with "confirm": '
+            "true."
         )
+    return _(
+        "held before it reaches the client: the reply is partly in English and Russian (a "
+        'canned reply in another language?). If that is meant, send it again with "confirm": '
+        "true."
+    )
+
+
+def _other(written: str) -> str:
+    if written == "ru":
+        return _(
+            "held before it reaches the client: the reply is in Russian, but the client writes in "
+            "English (a canned reply in another language?). If that is meant, send it again with "
+            '"confirm": true.'
+        )
+    return _(
+        "held before it reaches the client: the reply is in English, but the client writes in "
+        "Russian (a canned reply in another language?). If that is meant, send it again with "
+        '"confirm": true.'
+    )
 
 
 def _client_language(session: Session, conversation: Conversation) -> str:

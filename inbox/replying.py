@@ -18,6 +18,7 @@ from sqlmodel import Session
 from app.core.accounts import normalize_email
 from app.core.db import get_scoped
 from app.core.errors import Invalid
+from app.core.i18n import gettext as _
 from app.core.models import Conversation, MessageKind, Template, User, Workspace
 from app.core.plain_text import ONE_LINE
 from gmail_sync.compose import OutgoingAttachment
@@ -36,7 +37,7 @@ def _checked_address(value: str) -> str:
     """`addr` or `Name <addr>` with a well-formed address; returned as written."""
     parsed = parse_addresses(value)
     if len(parsed) != 1 or not parsed[0][1]:
-        raise ValueError(f"{value!r} is not one email address")
+        raise ValueError(_("%(value)r is not one email address") % {"value": value})
     try:
         normalize_email(parsed[0][1])
     except Invalid as exc:
@@ -157,7 +158,7 @@ def _with_template(
 ) -> ReplyIn:
     """A canned reply is the whole reply: text beside it would be sent or lost unseen."""
     if body.body_text.strip() or body.body_html:
-        raise Invalid("give either body_text/body_html or template_id, not both")
+        raise Invalid(_("give either body_text/body_html or template_id, not both"))
     template = get_scoped(session, Template, body.template_id or 0, user.workspace_id)
     text, html = render_for(session, template, conversation, user)
     return body.model_copy(update={"body_text": text, "body_html": html})

@@ -13,6 +13,7 @@ from datetime import datetime
 from sqlmodel import Session, col, select
 
 from app.core.errors import Invalid
+from app.core.i18n import gettext as _
 from app.core.models import Note, Notification, User, id_of
 from app.core.notices import notify
 from notes.lookalikes import skeleton
@@ -33,10 +34,15 @@ def resolve_mentions(session: Session, *, workspace_id: int, mentions: list[Ment
         if len(candidates) == 1:
             found.setdefault(id_of(candidates[0]), candidates[0])
         elif not candidates:
-            problems.append(f"{mention.text} is not a member of this workspace")
+            problems.append(
+                _("%(mention)s is not a member of this workspace") % {"mention": mention.text}
+            )
         else:
             names = ", ".join(f"{user.name} <{user.email}>" for user in candidates)
-            problems.append(f"{mention.text} is ambiguous ({names}): mention by email")
+            problems.append(
+                _("%(mention)s is ambiguous (%(names)s): mention by email")
+                % {"mention": mention.text, "names": names}
+            )
     if problems:
         raise Invalid("; ".join(problems))
     return list(found.values())

@@ -13,6 +13,8 @@ from sqlmodel import Session, col, select
 
 from app.core.db import get_scoped
 from app.core.errors import Conflict, Forbidden, Invalid, NotFound
+from app.core.i18n import gettext as _
+from app.core.i18n import number
 from app.core.live import Live, publish
 from app.core.models import (
     AuditEvent,
@@ -169,10 +171,11 @@ def note_texts(session: Session, conversation_id: int) -> list[str]:
 
 def _check_body(body: str) -> None:
     if not body.strip():
-        raise Invalid("a note's body must not be blank")
+        raise Invalid(_("a note's body must not be blank"))
     if len(body) > MAX_BODY:
         raise Invalid(
-            f"a note's body is at most {MAX_BODY:,} characters (this one has {len(body):,})"
+            _("a note's body is at most %(most)s characters (this one has %(count)s)")
+            % {"most": number(MAX_BODY), "count": number(len(body))}
         )
 
 

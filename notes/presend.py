@@ -12,6 +12,7 @@ import re
 
 from sqlmodel import Session
 
+from app.core.i18n import gettext as _
 from notes.lookalikes import skeleton, visible
 from notes.mentions import mentioned_members
 from notes.notes import note_texts
@@ -44,7 +45,9 @@ def reply_warnings(
     notes = note_texts(session, conversation_id) if conversation_id is not None else []
     repeated = [s for note in notes for s in note_sentences(note) if skeleton(s) in said]
     for sentence in dict.fromkeys(repeated):
-        warnings.append(f"it repeats an internal note: “{sentence}”")
+        warnings.append(_("it repeats an internal note: “%(sentence)s”") % {"sentence": sentence})
     for user in mentioned_members(session, workspace_id=workspace_id, text=visible(text)):
-        warnings.append(f"it @mentions your teammate {user.name or user.email}")
+        warnings.append(
+            _("it @mentions your teammate %(name)s") % {"name": user.name or user.email}
+        )
     return warnings

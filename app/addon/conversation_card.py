@@ -17,6 +17,7 @@ from app.addon.cards import Json
 from app.addon.urls import action_url, conversation_url, public
 from app.core.i18n import at_offset
 from app.core.i18n import gettext as _
+from app.core.labels import priority_label, promise_state_label, status_label
 from app.core.models import (
     Conversation,
     ConversationStatus,
@@ -108,12 +109,13 @@ def _name(team: dict[int, User], user_id: int | None) -> str:
 def _state(conversation: Conversation, team: dict[int, User], offset: int) -> Json:
     promise = _("None")
     if conversation.promised_at is not None:
-        promise = f"{when(conversation.promised_at, offset)} ({conversation.promise_state})"
+        state = promise_state_label(conversation.promise_state or "")
+        promise = f"{when(conversation.promised_at, offset)} ({state})"
     due = when(conversation.sla_due_at, offset) if conversation.sla_due_at else _("No reply owed")
     widgets = [
-        cards.decorated(conversation.status.capitalize(), top=_("Status")),
+        cards.decorated(status_label(conversation.status), top=_("Status")),
         cards.decorated(_name(team, conversation.assignee_id), top=_("Assignee")),
-        cards.decorated(conversation.priority.capitalize(), top=_("Priority")),
+        cards.decorated(priority_label(conversation.priority), top=_("Priority")),
         cards.decorated(promise, top=_("Promised reply")),
         cards.decorated(due, top=_("Reply due (SLA)")),
     ]
@@ -140,7 +142,7 @@ def _actions(
     owners = [("none", _("Unassigned"))] + [
         (str(user_id), user.name or user.email) for user_id, user in team.items()
     ]
-    statuses = [(status.value, status.value.capitalize()) for status in ConversationStatus]
+    statuses = [(status.value, status_label(status)) for status in ConversationStatus]
     widgets = [
         cards.buttons(
             *([] if mine else [cards.button(_("Assign to me"), run("assign_me"))]),

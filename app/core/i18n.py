@@ -188,6 +188,12 @@ def ngettext(singular: str, plural: str, count: int) -> str:
     return catalog(current_language()).ngettext(singular, plural, count)
 
 
+def pgettext(context: str, message: str) -> str:
+    """A message that one English word says in several places and another language says
+    differently in some ("Closed": a conversation's status, and the view that lists them)."""
+    return catalog(current_language()).pgettext(context, message)
+
+
 def preferred_language(accept_language: str | None) -> str | None:
     """The first language of an `Accept-Language` header (by weight) that Tandem speaks."""
     choices: list[tuple[float, int, str]] = []

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from starlette.datastructures import FormData, UploadFile
 
 from app.core.errors import Invalid
+from app.core.i18n import gettext as _
 from app.core.plain_text import why_unstorable
 from gmail_sync.compose import OutgoingAttachment
 from gmail_sync.send import MAX_ATTACHMENT_BYTES
@@ -22,14 +23,17 @@ async def read_attachments(items: Sequence[UploadFile | str]) -> list[OutgoingAt
         item for item in items if isinstance(item, UploadFile) and (item.filename or item.size)
     ]
     if len(uploads) > MAX_FILES:
-        raise Invalid(f"a reply takes at most {MAX_FILES} attachments, not {len(uploads)}")
+        raise Invalid(
+            _("a reply takes at most %(most)s attachments, not %(count)s")
+            % {"most": MAX_FILES, "count": len(uploads)}
+        )
     return [await _attachment(upload) for upload in uploads]
 
 
 async def _attachment(upload: UploadFile) -> OutgoingAttachment:
     data = await upload.read(MAX_ATTACHMENT_BYTES + 1)
     if len(data) > MAX_ATTACHMENT_BYTES:
-        raise Invalid(f"attachment {upload.filename!r} is larger than 25 MB")
+        raise Invalid(_("attachment %(name)r is larger than 25 MB") % {"name": upload.filename})
     return OutgoingAttachment(
         filename=upload.filename or "attachment",
         content_type=upload.content_type or "application/octet-stream",

@@ -29,6 +29,7 @@ from sqlmodel import Session, col, select
 
 from app.core.db import get_scoped
 from app.core.errors import Conflict, Invalid, TandemError
+from app.core.i18n import gettext as _
 from app.core.models import (
     Conversation,
     ConversationStatus,
@@ -77,21 +78,17 @@ class ReplyForm(BaseModel):
         return Draft(**fields, held=held, sending=sending or [], extra={"exclude": self.exclude})
 
     def reply_in(self) -> ReplyIn:
-        """The API's validation of the same fields (`ReplyIn`); raises Invalid with every
-        problem."""
-        try:
-            return ReplyIn(
-                body_text=self.body_text,
-                mode=self.mode,
-                reason=self.reason.strip() or None,
-                cc=[item.strip() for item in self.cc.split(",") if item.strip()],
-                exclude=self.exclude,
-                template_id=int(self.template_id) if self.template_id.isdigit() else None,
-                confirm=self.confirm,
-            )
-        except ValidationError as exc:
-            problems = "; ".join(str(error["msg"]) for error in exc.errors(include_url=False))
-            raise Invalid(problems) from None
+        """The API's validation of the same fields (`ReplyIn`); raises its ValidationError,
+        which the page shows as every problem (`refused`)."""
+        return ReplyIn(
+            body_text=self.body_text,
+            mode=self.mode,
+            reason=self.reason.strip() or None,
+            cc=[item.strip() for item in self.cc.split(",") if item.strip()],
+            exclude=self.exclude,
+            template_id=int(self.template_id) if self.template_id.isdigit() else None,
+            confirm=self.confirm,
+        )
 
 
 @dataclass(frozen=True)
@@ -120,7 +117,10 @@ async def posted_reply(request: Request) -> PostedReply:
         try:
             reply_form = ReplyForm.model_validate(values)
         except ValidationError as exc:
-            raise Invalid(f"the reply form is malformed: {exc.errors()[0]['msg']}") from None
+            problem = exc.errors()[0]["msg"]
+            raise Invalid(
+                _("the reply form is malformed: %(problem)s") % {"problem": problem}
+            ) from None
         try:
             files = await read_attachments(form.getlist("attachments"))
         except Invalid as exc:
@@ -154,7 +154,7 @@ def _check_news(session: Session, conversation: Conversation, form: ReplyForm) -
         .limit(1)
     ).first()
     if newer is not None:
-        raise Conflict("a new message arrived in this conversation while you were typing")
+        raise Conflict(_("a new message arrived in this conversation while you were typing"))
 
 
 def _queue(
@@ -229,11 +229,11 @@ def _refused_reply(
 ) -> Response:
     error: str | None = refused(session, exc)
     sending = exc.names if isinstance(exc, TeammateSending) else None
-    files_lost = "Your text is kept, but attached files are not: choose them again."
+    files_lost = _("Your text is kept, but attached files are not: choose them again.")
     if sending:  # the composer asks "… is sending a reply: send anyway?" in its own words
         error = files_lost if posted.files or posted.file_problem else None
     elif posted.files or posted.file_problem:
-        error = f"{error}. {files_lost}"
+        error = _("%(error)s. %(files_lost)s") % {"error": error, "files_lost": files_lost}
     draft = posted.form.draft(held=isinstance(exc, Conflict), sending=sending)
     code = refusal_status(exc)
     return conversation_page(request, session, user, id, draft=draft, error=error, status_code=code)

@@ -21,6 +21,7 @@ page offers under "Show quoted history", so the history shows once.
 """
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Request, status
@@ -29,11 +30,13 @@ from sqlmodel import Session, select
 
 from app.core.db import get_scoped
 from app.core.errors import NotFound, TandemError
+from app.core.i18n import gettext as _
 from app.core.models import (
     Contact,
     Conversation,
     ConversationStatus,
     Direction,
+    Mailbox,
     Message,
     MessageState,
     Priority,
@@ -50,7 +53,7 @@ from app.http.refusals import refusal_status, refused
 from app.web.inbox import members
 from app.web.next_conversation import came_from
 from app.web.pages import render
-from app.web.when import PRESETS, SNOOZE_PRESETS, picked_time
+from app.web.when import picked_time, presets, snooze_presets
 from gmail_sync.html_text import new_part
 from gmail_sync.mime_headers import bare_address
 from gmail_sync.thread_people import reply_preview
@@ -60,6 +63,7 @@ from inbox.notifications import mark_all_read
 from inbox.promises import make_promise
 from inbox.reading import mark_read, mark_unread
 from inbox.reminders import find_reminders
+from inbox.templates import client_language
 from inbox.timeline import Timeline, TimelineMessage, contact_history, read_timeline
 from notes.markup import render_note
 
@@ -196,8 +200,8 @@ def conversation_page(
         "templates": templates,
         "statuses": list(ConversationStatus),
         "priorities": list(Priority),
-        "presets": PRESETS,
-        "snooze_presets": SNOOZE_PRESETS,
+        "presets": presets(),
+        "snooze_presets": snooze_presets(),
         "reminders": find_reminders(
             session,
             workspace_id=user.workspace_id,
@@ -209,10 +213,26 @@ def conversation_page(
         "flash": flash,
         "sent": session.get(Message, flash["sent"]) if flash.get("sent") else None,
         "sent_id": flash.get("sent"),
+        "detected_at": _detected_at(flash),
+        "reply_language": _reply_language(session, conversation),
         "came_from": came_from(request),
         "error": error,
     }
     return render(request, session, user, "conversation.html", context, status_code)
+
+
+def _reply_language(session: Session, conversation: Conversation) -> str:
+    """The language the mailbox writes to clients in, which the reply and note boxes are
+    spell-checked in."""
+    mailbox = get_scoped(session, Mailbox, conversation.mailbox_id, conversation.workspace_id)
+    return client_language(session, mailbox)
+
+
+def _detected_at(flash: dict[str, Any]) -> datetime | None:
+    """When the promise the reply seemed to make falls due (kept as text between the redirect
+    and the page), for the page to show in the reader's zone."""
+    detected = flash.get("detected")
+    return datetime.fromisoformat(detected["due_at"]) if detected else None
 
 
 @router.get("/c/{id}")
@@ -245,7 +265,7 @@ def _changes(form: dict[str, str], conversation: Conversation) -> dict[str, Any]
     """The controls form as `change_conversation` changes; raises ValueError on bad input."""
     assignee = form.get("assignee", "")
     if assignee and not assignee.isdigit():
-        raise ValueError("Unknown assignee.")
+        raise ValueError(_("Unknown assignee."))
     changes: dict[str, Any] = {
         "status": ConversationStatus(form.get("status", conversation.status)),
         "assignee_id": int(assignee) if assignee else None,

@@ -14,6 +14,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlmodel import Session, col, select
 
 from app.core.errors import TandemError
+from app.core.i18n import gettext as _
+from app.core.i18n import ngettext, pgettext
 from app.core.models import (
     Contact,
     Conversation,
@@ -28,7 +30,7 @@ from app.core.plain_text import ONE_LINE
 from app.http.auth import WebUser
 from app.http.dependencies import SessionDep
 from app.http.refusals import refused
-from app.web.pages import is_htmx, render
+from app.web.pages import is_htmx, plural_forms, render
 from inbox.changes import change_many
 from inbox.list_pages import list_page
 from inbox.previews import last_message_previews
@@ -39,17 +41,33 @@ router = APIRouter()
 PAGE_SIZE = 50
 #: The most rows the live list asks for at once: the first page and the pages appended to it.
 MAX_ROWS = 500
-VIEW_LABELS = {
-    View.MINE: "Mine",
-    View.UNASSIGNED: "Unassigned",
-    View.OPEN: "All open",
-    View.PENDING: "Pending",
-    View.SNOOZED: "Snoozed",
-    View.OVERDUE: "Overdue",
-    View.AUTOMATED: "Automated",
-    View.CLOSED: "Closed",
-    View.ALL: "Everything",
-}
+
+
+def view_labels() -> dict[View, str]:
+    """The views in the order the page lists them, named in the reader's language."""
+    return {
+        View.MINE: pgettext("view", "Mine"),
+        View.UNASSIGNED: pgettext("view", "Unassigned"),
+        View.OPEN: pgettext("view", "All open"),
+        View.PENDING: pgettext("view", "Pending"),
+        View.SNOOZED: pgettext("view", "Snoozed"),
+        View.OVERDUE: pgettext("view", "Overdue"),
+        View.AUTOMATED: pgettext("view", "Automated"),
+        View.CLOSED: pgettext("view", "Closed"),
+        View.ALL: pgettext("view", "Everything"),
+    }
+
+
+def waiting_updates() -> str:
+    """The live list's bar in each plural category of the reader's language, for the browser to
+    count the updates waiting in (it picks the category: `Intl.PluralRules`)."""
+    return plural_forms(
+        lambda count: ngettext(
+            "%(num)s update to the list while you select.",
+            "%(num)s updates to the list while you select.",
+            count,
+        )
+    )
 
 
 @dataclass(frozen=True)
@@ -78,11 +96,12 @@ class InboxQuery:
             chosen = ConversationStatus(self.status) if self.status else None
             priority = Priority(self.priority) if self.priority else None
         except ValueError:
-            raise ValueError("Unknown view, status or priority.") from None
-        for name, value in (("assignee", self.assignee), ("mailbox", self.mailbox)):
-            if value and not value.isdigit():
-                raise ValueError(f"Unknown {name}.")
-        until = _day(self.until, "until")
+            raise ValueError(_("Unknown view, status or priority.")) from None
+        if self.assignee and not self.assignee.isdigit():
+            raise ValueError(_("Unknown assignee."))
+        if self.mailbox and not self.mailbox.isdigit():
+            raise ValueError(_("Unknown mailbox."))
+        until = _day(self.until, _("until: pick a day (YYYY-MM-DD)."))
         return InboxFilter(
             view=view,
             status=chosen,
@@ -90,18 +109,18 @@ class InboxQuery:
             mailbox_id=int(self.mailbox) if self.mailbox else None,
             priority=priority.value if priority else None,
             tag=self.tag.strip()[:100] or None,
-            since=_day(self.since, "since"),
+            since=_day(self.since, _("since: pick a day (YYYY-MM-DD).")),
             until=until + timedelta(days=1) if until else None,
         )
 
 
-def _day(text: str, name: str) -> datetime | None:
+def _day(text: str, refusal: str) -> datetime | None:
     if not text.strip():
         return None
     try:
         return datetime.combine(date.fromisoformat(text.strip()), time(), UTC)
     except ValueError:
-        raise ValueError(f"{name}: pick a day (YYYY-MM-DD).") from None
+        raise ValueError(refusal) from None
 
 
 def members(session: Session, user: User) -> list[User]:
@@ -198,13 +217,14 @@ def inbox_page(
         "cursor": cursor,
         "top": urlencode(query.params()),
         "counts": counts(session=session, user=user, now=utcnow()),
-        "views": VIEW_LABELS,
+        "views": view_labels(),
         "statuses": list(ConversationStatus),
         "priorities": list(Priority),
         "mailboxes": session.exec(
             select(Mailbox).where(Mailbox.workspace_id == user.workspace_id).order_by(Mailbox.email)
         ).all(),
         "error": error,
+        "waiting_updates": waiting_updates(),
     }
     return render(request, session, user, "inbox.html", context, code if error else 200)
 
@@ -251,7 +271,7 @@ def inbox_counts(request: Request, user: WebUser, session: SessionDep, view: str
     """The views with fresh counts, polled by htmx so the numbers stay live."""
     context = {
         "counts": counts(session=session, user=user, now=utcnow()),
-        "views": VIEW_LABELS,
+        "views": view_labels(),
         "query": InboxQuery(view=view),
     }
     return render(request, session, user, "_views.html", context)
@@ -268,10 +288,10 @@ def bulk(
 ) -> Response:
     """Assign or close many at once, all or nothing (`change_many`, as the bulk API)."""
     if not ids:
-        return inbox_page(request, session, user, InboxQuery(), "Select conversations first.")
+        return inbox_page(request, session, user, InboxQuery(), _("Select conversations first."))
     changes = _bulk_changes(action)
     if changes is None:
-        return inbox_page(request, session, user, InboxQuery(), "Choose what to do with them.")
+        return inbox_page(request, session, user, InboxQuery(), _("Choose what to do with them."))
     try:
         change_many(session=session, ids=ids, actor=user, changes=changes, now=utcnow())
     except TandemError as exc:

@@ -5,17 +5,22 @@ Pages never hold business rules: they call the same domain functions as the REST
 shape the answers for people.
 """
 
-from datetime import UTC, datetime
+import json
+from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import jinja2
+from babel import Locale
+from babel.numbers import format_decimal
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from sqlmodel import Session, col, func, select
 
 from app.core.i18n import (
+    current_language,
     day,
     days,
     duration,
@@ -24,8 +29,16 @@ from app.core.i18n import (
     ngettext,
     number,
     percent,
+    pgettext,
     reading_as,
     relative,
+)
+from app.core.labels import (
+    message_state_label,
+    priority_label,
+    promise_state_label,
+    reminder_kind_label,
+    status_label,
 )
 from app.core.live import newest_id
 from app.core.models import (
@@ -53,7 +66,9 @@ _environment = jinja2.Environment(
     autoescape=True,
     extensions=["jinja2.ext.i18n"],
 )
-_environment.install_gettext_callables(gettext, ngettext, newstyle=True)  # type: ignore[attr-defined]
+_environment.install_gettext_callables(  # type: ignore[attr-defined]
+    gettext, ngettext, newstyle=True, pgettext=pgettext
+)
 templates = Jinja2Templates(env=_environment)
 templates.env.globals["csrf_token"] = csrf_token
 
@@ -62,17 +77,39 @@ def ago(moment: datetime | None, now: datetime | None = None) -> str:
     return relative(moment, now or utcnow()) if moment is not None else ""
 
 
-def stamp(moment: datetime | None) -> str:
-    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC") if moment else ""
+def stamp(when: datetime | None) -> str:
+    """A time in a table cell or a tooltip, in the reader's zone and language; "" for none."""
+    return moment(when) if when else ""
 
 
 def file_size(size: int) -> str:
-    """ "512 bytes", "2.4 KB", "3.1 MB": a small file never reads as 0.0 KB."""
+    """ "512 bytes", "2.4 KB", "3.1 MB" (in Russian "2,4 КБ"): a small file never reads as
+    0.0 KB."""
     if size < 1024:
-        return f"{size} byte{'' if size == 1 else 's'}"
+        return ngettext("%(num)s byte", "%(num)s bytes", size) % {"num": number(size)}
     if size < 1024 * 1024:
-        return f"{size / 1024:.1f} KB"
-    return f"{size / 1024 / 1024:.1f} MB"
+        return gettext("%(size)s KB") % {"size": _one_decimal(size / 1024)}
+    return gettext("%(size)s MB") % {"size": _one_decimal(size / 1024 / 1024)}
+
+
+def _one_decimal(value: float) -> str:
+    return format_decimal(value, "0.0", locale=current_language())
+
+
+def plural_forms(say: Callable[[int], str]) -> str:
+    """What a script counts in, as JSON: `say`, an `ngettext` whose count is `%(num)s`, in each
+    plural category of the reader's language ({"one": "{count} update…", "other": …}). The
+    script picks the category with `Intl.PluralRules`, which names them as CLDR (and Babel)
+    do, and puts its count in place of `{count}`."""
+    rule = Locale.parse(current_language()).plural_form
+    forms: dict[str, str] = {}
+    for count in range(_PLURAL_SAMPLES):
+        forms.setdefault(rule(count), say(count) % {"num": "{count}"})
+    return json.dumps(forms, ensure_ascii=False)
+
+
+#: Every plural category of an integer shows up among the first hundred and fifty.
+_PLURAL_SAMPLES = 150
 
 
 templates.env.filters["ago"] = ago
@@ -84,6 +121,11 @@ templates.env.filters["days"] = days
 templates.env.filters["duration"] = duration
 templates.env.filters["percent"] = percent
 templates.env.filters["number"] = number
+templates.env.globals["status_label"] = status_label
+templates.env.globals["priority_label"] = priority_label
+templates.env.globals["message_state_label"] = message_state_label
+templates.env.globals["reminder_kind_label"] = reminder_kind_label
+templates.env.globals["promise_state_label"] = promise_state_label
 
 
 def unread_notifications(session: Session, user: User) -> int:

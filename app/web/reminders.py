@@ -13,6 +13,7 @@ from pydantic import ValidationError
 
 from app.core.db import get_scoped
 from app.core.errors import TandemError
+from app.core.i18n import gettext as _
 from app.core.models import Conversation, Reminder, utcnow
 from app.http.auth import WebUser
 from app.http.dependencies import SessionDep
@@ -40,7 +41,7 @@ def remind(
     now = utcnow()
     try:
         if whom and not whom.isdigit():
-            raise ValueError("Choose whom to remind.")
+            raise ValueError(_("Choose whom to remind."))
         body = ReminderIn(
             due_at=picked_time(when, custom, zone_name=agent_zone(session, user), now=now),
             text=text,

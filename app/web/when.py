@@ -8,21 +8,31 @@ by the domain functions the pages then call.
 
 from datetime import UTC, datetime, time, timedelta
 
+from app.core.i18n import gettext as _
 from app.core.zones import zone_or_utc
 
-PRESETS = {
-    "1h": "In 1 hour",
-    "today17": "Today 17:00",
-    "tomorrow10": "Tomorrow 10:00",
-    "custom": "Custom…",
-}
-#: A snooze's presets: the times a conversation is usually put away until.
-SNOOZE_PRESETS = {
-    "later": "Later today (in 3 hours)",
-    "tomorrow9": "Tomorrow 9:00",
-    "monday9": "Next Monday 9:00",
-    "custom": "Custom…",
-}
+
+def presets() -> dict[str, str]:
+    """A promise's and a reminder's presets, by the key the form posts, in the reader's
+    language."""
+    return {
+        "1h": _("In 1 hour"),
+        "today17": _("Today 17:00"),
+        "tomorrow10": _("Tomorrow 10:00"),
+        "custom": _("Custom…"),
+    }
+
+
+def snooze_presets() -> dict[str, str]:
+    """A snooze's presets: the times a conversation is usually put away until."""
+    return {
+        "later": _("Later today (in 3 hours)"),
+        "tomorrow9": _("Tomorrow 9:00"),
+        "monday9": _("Next Monday 9:00"),
+        "custom": _("Custom…"),
+    }
+
+
 LATER_TODAY = timedelta(hours=3)
 
 
@@ -47,8 +57,8 @@ def picked_time(preset: str, custom: str, *, zone_name: str, now: datetime) -> d
         try:
             wall = datetime.fromisoformat(custom.strip())
         except ValueError:
-            raise ValueError("Pick a date and time for the custom time.") from None
+            raise ValueError(_("Pick a date and time for the custom time.")) from None
         if wall.tzinfo is None:
             wall = wall.replace(tzinfo=zone)
         return wall.astimezone(UTC)
-    raise ValueError("Choose when.")
+    raise ValueError(_("Choose when."))

@@ -1,7 +1,8 @@
 // The conversation page: presence (who else is here, pushed through the tab's live stream),
 // the reply-to-sender-only switch, removable reply-all chips, attachments and templates in
 // the reply box, draft autosave, "Show images" and @mention autocomplete.
-// Loaded as a file (the pages' CSP allows no inline script); it never evaluates strings.
+// Loaded as a file (the pages' CSP allows no inline script); it never evaluates strings. The
+// words it shows come translated from the page, in data- attributes of the elements they are for.
 "use strict";
 
 (function () {
@@ -19,7 +20,8 @@
     document.getElementById("recipients-all").hidden = only;
     document.getElementById("recipients-sender").hidden = !only;
     document.getElementById("reason").required = only;
-    document.getElementById("send").textContent = only ? "Send to sender only" : "Send to all";
+    const send = document.getElementById("send");
+    send.textContent = only ? send.dataset.sender : send.dataset.all;
   }
   if (senderOnly) { senderOnly.addEventListener("change", showMode); showMode(); }
 
@@ -159,7 +161,8 @@
     files.addEventListener("change", function () {
       chosen.replaceChildren(...Array.from(files.files).map(function (file) {
         const item = document.createElement("li");
-        item.textContent = file.name + " (" + Math.max(1, Math.round(file.size / 1024)) + " KB)";
+        const size = Math.max(1, Math.round(file.size / 1024)).toLocaleString(document.documentElement.lang);
+        item.textContent = file.name + " (" + chosen.dataset.size.replace("{size}", size) + ")";
         return item;
       }));
       chosen.hidden = files.files.length === 0;
@@ -179,13 +182,13 @@
       if (!answer.ok) {
         let detail = answer.statusText;
         try { detail = (await answer.json()).detail; } catch (_) { /* not JSON: keep the status */ }
-        window.alert("The template could not be used: " + detail);
+        window.alert(template.dataset.refused + " " + detail);
         template.value = previous;
         return;
       }
       const text = await answer.text();
       if (replyBody.value.trim() && replyBody.value !== text &&
-          !window.confirm("Replace the text you typed with this template?")) {
+          !window.confirm(template.dataset.replace)) {
         template.value = previous;
         return;
       }

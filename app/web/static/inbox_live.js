@@ -47,7 +47,7 @@
     if (rows.length === 0) {
       const empty = document.createElement("li");
       empty.className = "empty";
-      empty.textContent = list.dataset.empty || "Nothing here.";
+      empty.textContent = list.dataset.empty;
       fragment.prepend(empty);
     }
     fragment.querySelectorAll("input[name=ids]").forEach((box) => { box.checked = checked.has(box.value); });
@@ -62,10 +62,14 @@
     }
   }
 
+  // The bar's sentence in each plural category of the page's language, from the page.
+  const counts = bar ? JSON.parse(bar.dataset.counts) : {};
+  const plural = new Intl.PluralRules(document.documentElement.lang);
+
   function showWaiting() {
     if (!bar) return;
-    bar.querySelector(".live-count").textContent =
-      waiting === 1 ? "1 update" : waiting + " updates";
+    const said = counts[plural.select(waiting)] || counts.other || "{count}";
+    bar.querySelector(".live-count").textContent = said.replace("{count}", waiting.toLocaleString(document.documentElement.lang));
     bar.hidden = waiting === 0;
   }
 

@@ -214,7 +214,7 @@ def test_the_card_speaks_the_agents_gmail_language_unless_they_chose_one(
         widget["decoratedText"]["topLabel"]: widget["decoratedText"]["text"]
         for widget in russian["sections"][0]["widgets"]
     }
-    assert labels["Обещанный ответ"] == "пт, 20 нояб., 16:00 UTC+01:00 (pending)"
+    assert labels["Обещанный ответ"] == "пт, 20 нояб., 16:00 UTC+01:00 (в ожидании)"
     assert "Взять себе" in [b["text"] for b in _buttons(russian)]
     refused = google.post(
         "/addon/actions/promise",
