@@ -2,7 +2,8 @@
 // unread count is fetched again when a notification arrives or is read (in any of the user's
 // tabs), and a new one shows as a small toast linking to its conversation (or, for a mailbox
 // that stopped syncing, to Settings, where an admin reconnects it). Text is set as
-// text, never as HTML. Events come from live.js (`tandem:live`).
+// text, never as HTML; the server writes it in the reader's language, and the page's
+// #toasts carries the button's words in it. Events come from live.js (`tandem:live`).
 "use strict";
 
 (function () {
@@ -25,11 +26,11 @@
       : data.kind === "mailbox_reauth" ? "/settings" : null;
     const text = document.createElement(target ? "a" : "span");
     if (target) text.href = target;
-    text.textContent = data.text || "New notification";
+    text.textContent = data.text || toasts.dataset.untitled;
     const close = document.createElement("button");
     close.type = "button";
     close.className = "link";
-    close.textContent = "Dismiss";
+    close.textContent = toasts.dataset.dismiss;
     close.addEventListener("click", () => item.remove());
     item.append(text, close);
     toasts.append(item);
