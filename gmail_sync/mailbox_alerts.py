@@ -12,11 +12,11 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
-from app.core.models import Mailbox, MailboxStatus, Notification, Role, User, id_of
+from app.core import notice_text
+from app.core.models import Mailbox, MailboxStatus, Role, User, id_of
+from app.core.notice_text import new_notification
 from app.core.notices import notify
 from gmail_sync.mailboxes import mark_needs_reauth
-
-KIND = "mailbox_reauth"
 
 
 def access_refused(*, session: Session, mailbox: Mailbox, reason: str, now: datetime) -> None:
@@ -34,16 +34,12 @@ def access_refused(*, session: Session, mailbox: Mailbox, reason: str, now: date
             col(User.is_active),
         )
     )
-    text = (
-        f"Mail to {mailbox.email} stopped arriving: Google no longer accepts Tandem's access. "
-        "Reconnect it in Settings."
-    )
     for admin in admins:
-        notice = Notification(
+        notice = new_notification(
             workspace_id=mailbox.workspace_id,
             user_id=id_of(admin),
-            kind=KIND,
-            text=text,
-            created_at=now,
+            kind=notice_text.MAILBOX_REAUTH,
+            params=notice_text.mailbox_reauth(mailbox.email),
+            now=now,
         )
         notify(session, notice, now=now)

@@ -23,7 +23,17 @@ from sqlmodel import Session, col, select
 
 from app.core.claims import claim, lease_free
 from app.core.db import session_scope
-from app.core.models import AgentEmail, AgentEmailState, SmtpSecurity, SmtpServer, id_of
+from app.core.i18n import gettext as _
+from app.core.models import (
+    AgentEmail,
+    AgentEmailState,
+    SmtpSecurity,
+    SmtpServer,
+    User,
+    Workspace,
+    id_of,
+)
+from app.core.readers import writing_for
 from app.core.settings import Settings
 from gmail_sync.oauth import TokenCipher
 
@@ -98,7 +108,8 @@ def smtp_login(server: SmtpServer, cipher: TokenCipher) -> SmtpLogin:
 
 def build_email(row: AgentEmail, sender: str, public_url: str) -> EmailMessage:
     """The same Message-ID on every attempt, so a resent copy is recognisably one mail. The
-    link to the conversation is written here, with the address Tandem is served at now."""
+    link to the conversation is written here, with the address Tandem is served at now, in
+    the language of the rest of the mail (the caller reads as its recipient)."""
     message = EmailMessage()
     message["From"] = sender
     message["To"] = row.to_address
@@ -108,7 +119,8 @@ def build_email(row: AgentEmail, sender: str, public_url: str) -> EmailMessage:
     message["Auto-Submitted"] = "auto-generated"
     body = row.body
     if row.conversation_id is not None:
-        body += f"\nOpen the conversation: {public_url.rstrip('/')}/c/{row.conversation_id}\n"
+        link = f"{public_url.rstrip('/')}/c/{row.conversation_id}"
+        body += "\n" + _("Open the conversation: %(link)s") % {"link": link} + "\n"
     message.set_content(body)
     return message
 
@@ -168,13 +180,17 @@ def _attempt(engine: Engine, cipher: TokenCipher, public_url: str, email_id: int
         server = session.exec(
             select(SmtpServer).where(SmtpServer.workspace_id == (row.workspace_id if row else -1))
         ).first()
+        user = session.get(User, row.user_id) if row and row.user_id is not None else None
+        workspace = session.get(Workspace, row.workspace_id) if row else None
     if row is None:
         return "the email no longer exists"
     if server is None:
         return "the workspace has no SMTP server any more"
     try:
         login = smtp_login(server, cipher)
-        send_email(login, build_email(row, login.sender, public_url))
+        with writing_for(user, workspace):
+            message = build_email(row, login.sender, public_url)
+        send_email(login, message)
     except Exception as exc:  # one row's failure (a refusal, a mail it cannot write) is its own
         return f"{type(exc).__name__}: {exc}"
     return None

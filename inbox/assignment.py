@@ -11,6 +11,7 @@ from datetime import datetime
 from sqlalchemy import not_
 from sqlmodel import Session, col, select
 
+from app.core import notice_text
 from app.core.live import publish_change
 from app.core.models import (
     AuditEvent,
@@ -19,13 +20,13 @@ from app.core.models import (
     Direction,
     Mailbox,
     Message,
-    Notification,
     Role,
     User,
     Workspace,
     id_of,
     utcnow,
 )
+from app.core.notice_text import new_notification
 from app.core.notices import notify
 from gmail_sync.sync import SyncReport
 
@@ -115,13 +116,13 @@ def assign_automatically(
             created_at=now,
         )
     )
-    notice = Notification(
+    notice = new_notification(
         workspace_id=conversation.workspace_id,
         user_id=agent_id,
         conversation_id=id_of(conversation),
-        kind="assigned",
-        text=f"New conversation for you: “{conversation.subject}”",
-        created_at=now,
+        kind=notice_text.ASSIGNED,
+        params=notice_text.assigned(conversation.subject),
+        now=now,
     )
     notify(session, notice, now=now)
     publish_change(session, conversation, {"assignee_id": [None, agent_id]})

@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from app.core import notice_text
 from app.core.errors import Invalid, NotFound
 from app.core.i18n import gettext as _
 from app.core.live import publish_change
@@ -17,10 +18,10 @@ from app.core.models import (
     AuditEvent,
     Conversation,
     ConversationStatus,
-    Notification,
     User,
     id_of,
 )
+from app.core.notice_text import new_notification
 from app.core.notices import notify
 from app.core.plain_text import is_one_line
 from webhooks.events import Event, emit
@@ -187,12 +188,12 @@ def _notify_new_owner(
     session: Session, conversation: Conversation, actor: User, now: datetime
 ) -> None:
     assert conversation.assignee_id is not None
-    notice = Notification(
+    notice = new_notification(
         workspace_id=conversation.workspace_id,
         user_id=conversation.assignee_id,
         conversation_id=id_of(conversation),
-        kind="assigned",
-        text=f"{actor.name} assigned you “{conversation.subject}”",
-        created_at=now,
+        kind=notice_text.ASSIGNED,
+        params=notice_text.assigned(conversation.subject, actor.name),
+        now=now,
     )
     notify(session, notice, now=now)

@@ -11,11 +11,11 @@ assignment's own notice tells its new owner, so nobody hears of one mail twice.
 
 from sqlmodel import Session, col, select
 
-from app.core.models import Conversation, Direction, Message, Notification, id_of, utcnow
+from app.core import notice_text
+from app.core.models import Conversation, Direction, Message, id_of, utcnow
+from app.core.notice_text import new_notification
 from app.core.notices import notify
 from gmail_sync.sync import SyncReport
-
-KIND = "client_reply"
 
 
 def notify_client_replies(session: Session, report: SyncReport) -> None:
@@ -38,13 +38,13 @@ def notify_client_replies(session: Session, report: SyncReport) -> None:
     now = utcnow()
     for message, conversation in newest.values():
         assert conversation.assignee_id is not None
-        who = message.from_name or message.from_address or "The client"
-        notice = Notification(
+        who = message.from_name or message.from_address or None
+        notice = new_notification(
             workspace_id=conversation.workspace_id,
             user_id=conversation.assignee_id,
             conversation_id=id_of(conversation),
-            kind=KIND,
-            text=f"{who} replied to “{conversation.subject or '(no subject)'}”",
-            created_at=now,
+            kind=notice_text.CLIENT_REPLY,
+            params=notice_text.client_replied(conversation.subject, who),
+            now=now,
         )
         notify(session, notice, now=now)

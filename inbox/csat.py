@@ -10,13 +10,11 @@ actor on the client's behalf) and tells its assignee; every answer is audited as
 
 from dataclasses import dataclass
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
+from app.core import notice_text
 from app.core.errors import Invalid, NotFound
-from app.core.i18n import gettext as _
-from app.core.i18n import reading_as
 from app.core.models import (
     AuditEvent,
     Contact,
@@ -25,11 +23,11 @@ from app.core.models import (
     CsatRating,
     Message,
     MessageKind,
-    Notification,
     User,
     Workspace,
     id_of,
 )
+from app.core.notice_text import new_notification
 from app.core.notices import notify
 from app.core.zones import zone_or_utc
 from inbox.changes import change_conversation
@@ -40,7 +38,6 @@ from webhooks.events import Event, emit
 from webhooks.payloads import rating_data
 
 MAX_COMMENT = 2000
-NOTICE_KIND = "csat_unsolved"
 
 
 @dataclass(frozen=True)
@@ -141,20 +138,14 @@ def _not_solved(session: Session, conversation: Conversation, now: datetime) -> 
     if assignee is None or not assignee.is_active:
         return
     client = session.get(Contact, conversation.contact_id) if conversation.contact_id else None
-    who = (client.name or client.email) if client else ""
-    workspace = session.get(Workspace, conversation.workspace_id)
-    language = assignee.language or (workspace.language if workspace else "en")
-    with reading_as(language, ZoneInfo("UTC")):
-        text = _("{client} says “{subject}” is not solved; it is open again.").format(
-            client=who or _("The client"), subject=conversation.subject or _("(no subject)")
-        )
-    notice = Notification(
+    who = (client.name or client.email) if client else None
+    notice = new_notification(
         workspace_id=conversation.workspace_id,
         user_id=id_of(assignee),
         conversation_id=id_of(conversation),
-        kind=NOTICE_KIND,
-        text=text,
-        created_at=now,
+        kind=notice_text.CSAT_UNSOLVED,
+        params=notice_text.csat_unsolved(conversation.subject, who),
+        now=now,
     )
     notify(session, notice, now=now)
 

@@ -1,5 +1,6 @@
-"""Delivers fired reminders inside the firing transaction: in-app notifications (bulk inserted),
-agent email queued as outbox rows when the workspace has SMTP, and the internal-only
+"""Delivers fired reminders inside the firing transaction: in-app notifications (bulk inserted,
+their sentence written when read: `app.core.notice_text`), agent email queued as outbox rows
+when the workspace has SMTP, each in its recipient's language and zone, and the internal-only
 `reminder.due` webhook event. Nothing here talks to the network; it flushes, never commits.
 """
 
@@ -10,6 +11,9 @@ from typing import Any
 from sqlalchemy import insert
 from sqlmodel import Session, col, select
 
+from app.core import notice_text
+from app.core.i18n import current_language, current_zone
+from app.core.i18n import gettext as _
 from app.core.live import publish_notification
 from app.core.models import (
     AgentEmail,
@@ -17,7 +21,6 @@ from app.core.models import (
     Conversation,
     Notification,
     Reminder,
-    ReminderKind,
     SmtpServer,
     User,
     WebhookSubscription,
@@ -25,22 +28,20 @@ from app.core.models import (
     id_of,
 )
 from app.core.plain_text import one_line
-from app.core.zones import zone_or_utc
+from app.core.readers import writing_for
 from inbox.client_time import client_time
 from webhooks.events import Event, emit
 
-DEFAULT_TEXTS = {
-    ReminderKind.PROMISE: "The reply promised to the client is due",
-    ReminderKind.SLA: "The reply time target is about to lapse",
-    ReminderKind.FOLLOWUP: "No answer from the client yet: time to follow up",
-    ReminderKind.CUSTOM: "Reminder",
-}
+
+def reminder_kind(reminder: Reminder) -> str:
+    """The kind of its notifications."""
+    return f"{notice_text.REMINDER}{reminder.kind}"
 
 
-def reminder_text(reminder: Reminder, conversation: Conversation | None) -> str:
-    """The reminder's own words, or its kind's, with the conversation it is about."""
-    text = reminder.text.strip() or DEFAULT_TEXTS.get(ReminderKind(reminder.kind), "Reminder")
-    return f"{text} — “{conversation.subject}”" if conversation else text
+def reminder_params(reminder: Reminder, conversation: Conversation | None) -> notice_text.Params:
+    """The reminder's own words (none: its kind's), with the conversation it is about."""
+    subject = conversation.subject if conversation else None
+    return notice_text.reminder_due(reminder.text.strip(), subject, conversation is not None)
 
 
 def recipients(session: Session, reminders: Sequence[Reminder]) -> dict[int, list[User]]:
@@ -77,15 +78,17 @@ def deliver_reminders(
     if not reminders:
         return
     people = recipients(session, reminders)
-    texts = {id_of(r): reminder_text(r, conversations.get(r.conversation_id)) for r in reminders}
+    params = {id_of(r): reminder_params(r, conversations.get(r.conversation_id)) for r in reminders}
+    texts = {id_of(r): notice_text.english(reminder_kind(r), params[id_of(r)]) for r in reminders}
     notifications = [
         {
             "workspace_id": reminder.workspace_id,
             "user_id": id_of(user),
             "conversation_id": reminder.conversation_id,
             "reminder_id": id_of(reminder),
-            "kind": f"reminder.{reminder.kind}",
+            "kind": reminder_kind(reminder),
             "text": texts[id_of(reminder)],
+            "params": params[id_of(reminder)],
             "created_at": now,
         }
         for reminder in reminders
@@ -95,7 +98,7 @@ def deliver_reminders(
         session.execute(insert(Notification), notifications)
     for row in notifications:
         publish_notification(session, Notification.model_validate(row))
-    _queue_emails(session, reminders, people, texts, now)
+    _queue_emails(session, reminders, people, params, now)
     _announce(session, reminders, now)
 
 
@@ -103,14 +106,14 @@ def _queue_emails(
     session: Session,
     reminders: Sequence[Reminder],
     people: Mapping[int, list[User]],
-    texts: Mapping[int, str],
+    params: Mapping[int, notice_text.Params],
     now: datetime,
 ) -> None:
     """One pending AgentEmail per person told who wants e-mail, for workspaces with an SMTP
     server; the mail job sends them after this transaction commits."""
     workspace_ids = {reminder.workspace_id for reminder in reminders}
-    zones = {
-        workspace.id: workspace.timezone
+    workspaces = {
+        workspace.id: workspace
         for workspace in session.exec(
             select(Workspace)
             .join(SmtpServer, col(SmtpServer.workspace_id) == col(Workspace.id))
@@ -118,9 +121,9 @@ def _queue_emails(
         )
     }
     emails = [
-        _email_row(reminder, user, texts[id_of(reminder)], zones[reminder.workspace_id], now)
+        _email_row(reminder, user, params[id_of(reminder)], workspaces[reminder.workspace_id], now)
         for reminder in reminders
-        if reminder.workspace_id in zones
+        if reminder.workspace_id in workspaces
         for user in people[id_of(reminder)]
         if user.email_notifications
     ]
@@ -129,19 +132,29 @@ def _queue_emails(
 
 
 def _email_row(
-    reminder: Reminder, user: User, text: str, zone_name: str, now: datetime
+    reminder: Reminder,
+    user: User,
+    params: notice_text.Params,
+    workspace: Workspace,
+    now: datetime,
 ) -> dict[str, Any]:
-    due = client_time(reminder.due_at, zone_or_utc(zone_name), "en")
-    body = f"{text}\n\nDue {due}.\n"
-    if reminder.conversation_id is not None:
-        body += f"Conversation #{reminder.conversation_id} in Tandem.\n"
+    """Written as `user` reads Tandem; the due time names its zone, as a mail is read away from
+    the page that would say it."""
+    with writing_for(user, workspace):
+        text = notice_text.sentence(reminder_kind(reminder), params)
+        due = client_time(reminder.due_at, current_zone(), current_language())
+        body = f"{text}\n\n" + _("Due %(time)s.") % {"time": due} + "\n"
+        if reminder.conversation_id is not None:
+            number = {"number": reminder.conversation_id}
+            body += _("Conversation #%(number)s in Tandem.") % number + "\n"
+        subject = _("Tandem reminder: %(reminder)s") % {"reminder": text}
     return {
         "workspace_id": reminder.workspace_id,
         "user_id": id_of(user),
         "reminder_id": id_of(reminder),
         "conversation_id": reminder.conversation_id,
         "to_address": user.email,
-        "subject": one_line(f"Tandem reminder: {text}")[:300],
+        "subject": one_line(subject)[:300],
         "body": body,
         "state": AgentEmailState.PENDING,
         "attempts": 0,

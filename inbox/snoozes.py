@@ -11,9 +11,11 @@ from datetime import datetime
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
+from app.core import notice_text
 from app.core.claims import claim
 from app.core.db import session_scope
-from app.core.models import AuditEvent, Conversation, ConversationStatus, Notification, id_of
+from app.core.models import AuditEvent, Conversation, ConversationStatus, id_of
+from app.core.notice_text import new_notification
 from app.core.notices import notify
 from inbox.changes import announce_change
 
@@ -83,12 +85,12 @@ def wake(session: Session, *, conversation_id: int, until: datetime, now: dateti
 
 def _tell_assignee(session: Session, conversation: Conversation, now: datetime) -> None:
     if conversation.assignee_id is not None:
-        notice = Notification(
+        notice = new_notification(
             workspace_id=conversation.workspace_id,
             user_id=conversation.assignee_id,
             conversation_id=id_of(conversation),
-            kind="woken",
-            text=f"“{conversation.subject}” is back from snooze",
-            created_at=now,
+            kind=notice_text.WOKEN,
+            params=notice_text.woken(conversation.subject),
+            now=now,
         )
         notify(session, notice, now=now)

@@ -12,14 +12,14 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
+from app.core import notice_text
 from app.core.errors import Invalid
 from app.core.i18n import gettext as _
-from app.core.models import Note, Notification, User, id_of
+from app.core.models import Note, User, id_of
+from app.core.notice_text import new_notification
 from app.core.notices import notify
 from notes.lookalikes import skeleton
 from notes.markup import Mention, find_mentions
-
-MENTION_KIND = "mention"
 
 _NAME_JOINERS = re.compile(r"[._-]+")
 
@@ -96,16 +96,15 @@ def notify_mentioned(
     now: datetime,
 ) -> None:
     """One notification per user; the author is never told about their own mention."""
-    where = subject.strip() or "(no subject)"
     for user in users:
         if user.id == author.id:
             continue
-        notice = Notification(
+        notice = new_notification(
             workspace_id=note.workspace_id,
             user_id=id_of(user),
             conversation_id=note.conversation_id,
-            kind=MENTION_KIND,
-            text=f"{author.name} mentioned you in a note on “{where}”",
-            created_at=now,
+            kind=notice_text.MENTION,
+            params=notice_text.mentioned(subject.strip(), author.name),
+            now=now,
         )
         notify(session, notice, now=now)

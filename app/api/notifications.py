@@ -6,12 +6,13 @@ Reading and marking are `inbox.notifications`' (the web's notification menu call
 """
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.core.models import Notification, utcnow
+from app.core.notice_text import notification_text
 from app.http.auth import CurrentUser
 from app.http.dependencies import SessionDep
 from inbox import notifications
@@ -28,6 +29,7 @@ class NotificationOut(BaseModel):
                     "conversation_id": 42,
                     "kind": "mention",
                     "text": "Boris mentioned you in a note on “Invoice #114”",
+                    "params": {"actor": "Boris", "subject": "Invoice #114"},
                     "created_at": "2026-11-20T09:30:00Z",
                     "read_at": None,
                 }
@@ -38,9 +40,14 @@ class NotificationOut(BaseModel):
     id: int
     conversation_id: int | None
     kind: str = Field(
-        description="`mention`, `assigned`, `client_reply`, `mailbox_reauth`, `reminder.…`, ..."
+        description="`mention`, `assigned`, `client_reply`, `woken`, `csat_unsolved`, "
+        "`mailbox_reauth`, `reminder.…`, ..."
     )
-    text: str
+    text: str = Field(description="What it says, in English.")
+    params: dict[str, Any] | None = Field(
+        description="The values `text` names, by kind (`actor`, `subject`, `client`, "
+        "`mailbox`, `words`); null for notifications from before they were kept."
+    )
     created_at: datetime
     read_at: datetime | None
 
@@ -52,7 +59,10 @@ class MarkedOut(BaseModel):
 
 
 def notification_out(row: Notification) -> NotificationOut:
-    return NotificationOut.model_validate(row, from_attributes=True)
+    """`text` written from the values now (the API reads English), as the bell writes it."""
+    out = NotificationOut.model_validate(row, from_attributes=True)
+    out.text = notification_text(row)
+    return out
 
 
 @router.get("")

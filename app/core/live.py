@@ -117,14 +117,20 @@ def publish_change(
 
 
 def publish_notification(session: Session, notification: Notification) -> None:
-    """Tells the user's own tabs of a notification written for them (the bell)."""
+    """Tells the user's own tabs of a notification written for them (the bell): its kind and
+    values, which each tab's stream writes as a sentence in its reader's language, and the
+    English sentence."""
     publish(
         session,
         workspace_id=notification.workspace_id,
         kind=Live.NOTIFICATION,
         conversation_id=notification.conversation_id,
         user_id=notification.user_id,
-        data={"kind": notification.kind, "text": notification.text},
+        data={
+            "kind": notification.kind,
+            "params": notification.params,
+            "text": notification.text,
+        },
     )
 
 

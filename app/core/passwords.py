@@ -6,10 +6,10 @@ password it was signed in with (`app.core.accounts.session_stamp`). API tokens a
 credentials and keep working.
 
 The reset link goes out through the workspace's SMTP server, as a row of the agent e-mail
-outbox (`AgentEmail`, sent by `inbox.agent_mail`'s job); a workspace without one has no mailed
-reset, and an admin sets a temporary password instead. The link's token is stored only as its
-SHA-256, works once and for 30 minutes. Asking for a link never tells whether the address has
-an account. Functions flush and never commit.
+outbox (`AgentEmail`, sent by `inbox.agent_mail`'s job), in the person's language; a
+workspace without one has no mailed reset, and an admin sets a temporary password instead.
+The link's token is stored only as its SHA-256, works once and for 30 minutes. Asking for a
+link never tells whether the address has an account. Functions flush and never commit.
 """
 
 import secrets
@@ -30,8 +30,11 @@ from app.core.accounts import (
 )
 from app.core.claims import claim
 from app.core.errors import Invalid
-from app.core.models import AgentEmail, PasswordReset, SmtpServer, User, id_of
+from app.core.i18n import gettext as _
+from app.core.i18n import ngettext
+from app.core.models import AgentEmail, PasswordReset, SmtpServer, User, Workspace, id_of
 from app.core.plain_text import ONE_LINE
+from app.core.readers import writing_for
 from app.core.sign_in_throttle import admit, engine_of, forgive, login_key
 
 RESET_LINK_LIFETIME = timedelta(minutes=30)
@@ -126,12 +129,15 @@ def request_reset(*, session: Session, email: str, reset_page: str, now: datetim
         created_at=now,
         expires_at=now + RESET_LINK_LIFETIME,
     )
+    with writing_for(user, session.get(Workspace, user.workspace_id)):
+        subject = _("Reset your Tandem password")
+        body = _reset_mail(user, f"{reset_page}?token={token}")
     mail = AgentEmail(
         workspace_id=user.workspace_id,
         user_id=id_of(user),
         to_address=user.email,
-        subject="Reset your Tandem password",
-        body=_reset_mail(user, f"{reset_page}?token={token}"),
+        subject=subject,
+        body=body,
         next_attempt_at=now,
         created_at=now,
     )
@@ -141,12 +147,14 @@ def request_reset(*, session: Session, email: str, reset_page: str, now: datetim
 
 def _reset_mail(user: User, link: str) -> str:
     minutes = int(RESET_LINK_LIFETIME.total_seconds() // 60)
-    return (
-        f"Someone, hopefully you, asked to reset the password of {user.email} in Tandem.\n\n"
-        f"Choose a new password here; the link works once, within {minutes} minutes:\n"
-        f"{link}\n\n"
-        "If you did not ask for this, ignore this mail: your password stays as it is.\n"
+    asked = _("Someone, hopefully you, asked to reset the password of %(address)s in Tandem.")
+    choose = ngettext(
+        "Choose a new password here; the link works once, within %(num)d minute:",
+        "Choose a new password here; the link works once, within %(num)d minutes:",
+        minutes,
     )
+    ignore = _("If you did not ask for this, ignore this mail: your password stays as it is.")
+    return f"{asked % {'address': user.email}}\n\n{choose % {'num': minutes}}\n{link}\n\n{ignore}\n"
 
 
 def _usable(token: str, now: datetime) -> tuple[ColumnElement[bool], ...]:

@@ -15,17 +15,14 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from app.core.i18n import LANGUAGES, begin_reading, preferred_language, settle_reader
 from app.core.models import User, Workspace
-from app.core.zones import zone_or_utc
+from app.core.readers import own_zone
 
 API_PREFIX = "/api/"
 
 
 def reader_zone(user: User | None, workspace: Workspace | None) -> ZoneInfo:
     """The person's own zone, else their team's."""
-    chosen = (user.timezone if user is not None else None) or (
-        workspace.timezone if workspace else ""
-    )
-    return zone_or_utc(chosen or "UTC")
+    return own_zone(user, workspace)
 
 
 def reader_language(

@@ -9,7 +9,8 @@ long gets `event: reload` and should load the page again. The stream is woken by
 process's `LiveHub` and never waits on the database; the request's session has closed before
 the stream runs, so the little reading it does (catching up) is its own, in a worker thread.
 A stream ends after `LIFETIME_SECONDS` and the browser reconnects at once: a signed-out or
-deactivated user's tab stops receiving there.
+deactivated user's tab stops receiving there. A notification's toast text is written here, in
+the language and zone the tab's reader was settled in when the stream began.
 """
 
 import asyncio
@@ -22,8 +23,9 @@ from anyio import to_thread
 from fastapi import APIRouter, Header, Request
 from fastapi.responses import StreamingResponse
 
-from app.core.live import Audience, LiveRow
+from app.core.live import Audience, Live, LiveRow
 from app.core.models import id_of
+from app.core.notice_text import sentence
 from app.http.auth import WebUser
 from app.http.live_hub import LiveHub
 
@@ -85,5 +87,7 @@ def _frame(row: LiveRow) -> str:
     data = {"conversation_id": row.conversation_id, **row.data}
     if row.conversation_id is None:
         del data["conversation_id"]
+    if row.kind == Live.NOTIFICATION:
+        data["text"] = sentence(data["kind"], data.pop("params", None), data["text"])
     text = json.dumps(data, separators=(",", ":"), ensure_ascii=False)
     return f"id: {row.id}\nevent: {row.kind}\ndata: {text}\n\n"

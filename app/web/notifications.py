@@ -4,6 +4,7 @@ from fastapi import APIRouter, Request, status
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from app.core.models import utcnow
+from app.core.notice_text import notification_text
 from app.http.auth import WebUser
 from app.http.dependencies import SessionDep
 from app.web.pages import render
@@ -14,7 +15,8 @@ router = APIRouter()
 
 @router.get("/notifications")
 def menu(request: Request, user: WebUser, session: SessionDep) -> HTMLResponse:
-    rows = notifications_of(session, user, limit=20)
+    """Each sentence written in the reader's language (`app.core.notice_text`)."""
+    rows = [(row, notification_text(row)) for row in notifications_of(session, user, limit=20)]
     return render(request, session, user, "_notifications.html", {"rows": rows})
 
 

@@ -132,6 +132,34 @@ def test_a_reminder_email_reaches_the_agent_through_smtp(
     assert sent.state == AgentEmailState.SENT and sent.sent_at == T0 and sent.attempts == 1
 
 
+def test_a_russian_agent_gets_the_reminder_in_russian_at_her_own_time(
+    engine: Engine, settings: Settings, team: Team
+) -> None:
+    """The team writes English in UTC; Olga reads Tandem in Russian, in Moscow."""
+    world = build_world(engine, team)
+    with session_scope(engine) as session:
+        agent = session.get(User, world.agent.user_id)
+        assert agent is not None
+        agent.language, agent.timezone = "ru", "Europe/Moscow"
+        session.add(agent)
+    port = free_port()
+    configure(engine, settings, world, port)
+    add_reminders(engine, world, [T0])
+    fire_due(engine, clock=lambda: T0, worker="w1", links=TEST_LINKS)
+    with smtp_server(port) as inbox:
+        assert send_due_emails(engine, settings, now=T0, worker="w1") == 1
+    [(_, mail)] = inbox.mail
+    assert mail["Subject"] == "Напоминание Tandem: call back #0 — «Invoice 1042»"
+    assert mail.get_content().splitlines() == [
+        "call back #0 — «Invoice 1042»",
+        "",
+        "Срок: вторник, 24 ноября, 12:00 (МСК).",  # noqa: RUF001
+        f"Обращение №{world.conversation_id} в Tandem.",
+        "",
+        f"Открыть обращение: http://127.0.0.1:8000/c/{world.conversation_id}",
+    ]
+
+
 def test_a_failing_server_is_retried_after_the_backoff(
     engine: Engine, settings: Settings, team: Team
 ) -> None:

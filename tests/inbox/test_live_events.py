@@ -47,7 +47,11 @@ def test_a_woken_conversation_and_its_assignee_are_told(engine: Engine, team: Te
         (
             "notification",
             world.agent.user_id,
-            {"kind": "woken", "text": "“Invoice 1042” is back from snooze"},
+            {
+                "kind": "woken",
+                "params": {"subject": "Invoice 1042"},
+                "text": "“Invoice 1042” is back from snooze",
+            },
         ),
         (
             "conversation.updated",
@@ -95,7 +99,11 @@ def test_notes_are_told_without_their_text_and_mentions_notify(engine: Engine, t
         (
             "notification",
             world.agent.user_id,
-            {"kind": "mention", "text": "admin mentioned you in a note on “Invoice 1042”"},
+            {
+                "kind": "mention",
+                "params": {"subject": "Invoice 1042", "actor": "admin"},
+                "text": "admin mentioned you in a note on “Invoice 1042”",
+            },
         ),
         ("note.created", None, about),
         ("note.edited", None, about),
@@ -114,7 +122,11 @@ def test_fired_reminders_notify_each_user_and_reading_them_is_told_to_their_tabs
     assert [(kind, user_id) for kind, user_id, _ in notices] == [
         ("notification", world.agent.user_id)
     ] * 2
-    assert notices[0][2] == {"kind": "reminder.custom", "text": "call back #0 — “Invoice 1042”"}
+    assert notices[0][2] == {
+        "kind": "reminder.custom",
+        "params": {"words": "call back #0", "subject": "Invoice 1042"},
+        "text": "call back #0 — “Invoice 1042”",
+    }
     with session_scope(engine) as session:
         _, agent, _ = users(session, world)
         assert mark_all_read(session=session, user=agent, now=T0) == 2

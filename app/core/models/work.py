@@ -174,7 +174,9 @@ class Notification(SQLModel, table=True):
     """An in-app notice for one user: a mention, an assignment, a fired reminder.
 
     A fired reminder's notices name it, and (reminder, user) is unique: the database itself
-    refuses to tell anyone of one reminder twice.
+    refuses to tell anyone of one reminder twice. `params` are the values its kind's sentence
+    names (`app.core.notice_text` writes it when read, in the reader's language); `text` is
+    that sentence in English as written at the time, all that rows from before 0030 have.
     """
 
     __table_args__ = (
@@ -191,6 +193,7 @@ class Notification(SQLModel, table=True):
     )
     kind: str = Field(sa_type=String(32), nullable=False)
     text: str = Field(default="", sa_type=Text, nullable=False)
+    params: dict[str, Any] | None = Field(default=None, sa_type=JSONType, nullable=True)
     created_at: datetime = created_field()
     read_at: datetime | None = time_field()
 

@@ -2,7 +2,8 @@
 // unread count is fetched again when a notification arrives or is read (in any of the user's
 // tabs), and a new one shows as a small toast linking to its conversation (or, for a mailbox
 // that stopped syncing, to Settings, where an admin reconnects it). Text is set as
-// text, never as HTML; the toast's own words come translated from the page (#toasts). Events come from live.js (`tandem:live`).
+// text, never as HTML; the server writes it in the reader's language, and the page's
+// #toasts carries the button's words in it. Events come from live.js (`tandem:live`).
 "use strict";
 
 (function () {

@@ -15,7 +15,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from app.core.db import session_scope
-from app.core.models import AgentEmail, PasswordReset, SmtpSecurity, utcnow
+from app.core.models import AgentEmail, PasswordReset, SmtpSecurity, Workspace, utcnow
 from app.core.passwords import RESET_LINK_LIFETIME, request_reset
 from app.core.settings import Settings
 from gmail_sync.oauth import TokenCipher
@@ -190,6 +190,28 @@ def test_a_mailed_link_sets_a_new_password_once_and_signs_in(
     assert "This link has expired or was already used: ask for a new one." in again.text
     assert 'id="link-spent"' in other_browser.get(f"/password/reset?token={token}").text
     assert signs_in(app, admin.email, NEW)
+
+
+def test_the_reset_mail_is_in_the_language_of_its_reader_not_of_the_browser_that_asked(
+    engine: Engine, settings: Settings, smtp_port: int, client: TestClient, admin: Member
+) -> None:
+    """The admin chose no language: their team's, Russian, is theirs."""
+    with session_scope(engine) as session:
+        workspace = session.get(Workspace, admin.workspace_id)
+        assert workspace is not None
+        workspace.language = "ru"
+    ask_for_link(client, admin.email)
+    with smtp_server(smtp_port) as inbox:
+        assert send_due_emails(engine, settings, now=utcnow(), worker="test") == 1
+    [(_, mail)] = inbox.mail
+    assert mail["Subject"] == "Сброс пароля в Tandem"  # noqa: RUF001
+    text = mail.get_content()
+    assert f"запросил сброс пароля для {admin.email} в Tandem." in text  # noqa: RUF001
+    assert "сработает один раз в течение 30 минут:" in text
+    assert "пароль останется прежним." in text
+    link = LINK.search(text)
+    assert link, text
+    assert reset(client, link.group(1), NEW).status_code == 303
 
 
 def test_the_answer_never_tells_whether_an_address_has_an_account(
