@@ -137,7 +137,8 @@ def _conversation(
         "gmail_thread_id": f"t{n}",
         "subject": f"{rng.choice(WORDS)} {rng.choice(RUSSIAN)} #{n}",
         "status": rng.choice(STATUSES),
-        "priority": rng.choice(["low", "normal", "high"]),
+        # One in a thousand urgent, as a busy team's inbox holds: the list shows them first.
+        "priority": "urgent" if n % 1000 == 500 else rng.choice(["low", "normal", "high"]),
         "tags": [rng.choice(WORDS)] if n % 3 == 0 else [],
         "assignee_id": 1 if n % 4 == 0 else None,
         "automated": n % 10 == 7,
