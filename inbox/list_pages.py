@@ -26,8 +26,9 @@ from app.core.models import Conversation, User
 from inbox.search import search_conversations
 from inbox.views import InboxFilter, Resume, list_view
 
-# Past this many urgent conversations shown, a cursor stops carrying them (a few hundred
-# bytes each way): the rest then leaves out every urgent one.
+# Past this many urgent conversations shown, a cursor stops carrying them (at most about
+# 1,500 characters of cursor, within the API's 2,000): the rest then leaves out every urgent
+# one, each page showing the priorities as they are when it is read.
 MAX_SHOWN = 100
 
 
