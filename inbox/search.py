@@ -1,6 +1,7 @@
 # ruff: noqa: S608 - SQL is built from constants only; user text goes in bind parameters
 """Full-text search of the team inbox: subjects, message bodies, participants and live notes,
-ranked, highlighted and narrowed by the same view conditions as the list.
+ranked (urgent conversations first, as in every list), highlighted and narrowed by the same
+view conditions as the list.
 
 It owns the queries over the search index of migrations 0003 and 0021: the FTS5 table on
 SQLite, the `search_vector` GIN indexes on PostgreSQL, both holding word stems so that any
@@ -14,11 +15,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Float, Integer, Subquery, bindparam, column, text
+from sqlalchemy import ColumnElement, Float, Integer, Subquery, bindparam, case, column, text
 from sqlmodel import Session, col, select
 
 from app.core.errors import Invalid
-from app.core.models import Conversation, User, id_of
+from app.core.models import Conversation, Priority, User, id_of
 from inbox.passages import Terms, passage
 from inbox.search_estimate import expected_matches
 from inbox.search_terms import (
@@ -47,7 +48,8 @@ _STEMS = 4  # a text column's stems are this many columns after it
 
 @dataclass(frozen=True)
 class SearchPage:
-    """Conversations best match first; `highlights` maps a conversation id to safe HTML."""
+    """Conversations urgent first, then best match first; `highlights` maps a conversation id
+    to safe HTML."""
 
     items: list[Conversation]
     highlights: dict[int, str]
@@ -73,7 +75,8 @@ def not_search_object(
 def search_conversations(
     *, session: Session, user: User, inbox: InboxFilter, q: str, limit: int, offset: int
 ) -> SearchPage:
-    """One page of the conversations of a filtered view that match `q`, best match first.
+    """One page of the conversations of a filtered view that match `q`: urgent ones first, then
+    the others, each best match first.
 
     Raises Invalid when `q` holds no letter or digit to search for.
     """
@@ -94,7 +97,7 @@ def search_conversations(
         select(Conversation, hits.c.doc)
         .join(hits, hits.c.conversation_id == col(Conversation.id))
         .where(*conditions(inbox, user, dialect))
-        .order_by(hits.c.score, col(Conversation.id).desc())
+        .order_by(_urgent_first(), hits.c.score, col(Conversation.id).desc())
         .offset(offset)
         .limit(limit + 1)
     )
@@ -104,6 +107,12 @@ def search_conversations(
     highlights = _highlights(session, phrases, match, best) if best else {}
     following = offset + limit if len(rows) > limit else None
     return SearchPage([conversation for conversation, _ in page], highlights, following)
+
+
+def _urgent_first() -> ColumnElement[int]:
+    """Urgent matches before the others, as in every list; the order among each is the rank.
+    The sort covers only the matches (at most MAX_CANDIDATES documents' conversations)."""
+    return case((col(Conversation.priority) == Priority.URGENT, 0), else_=1)
 
 
 def _hits(sql: str, **params: Any) -> Subquery:

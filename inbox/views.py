@@ -18,11 +18,11 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, literal, not_, or_, union_all
+from sqlalchemy import ColumnElement, and_, func, literal, literal_column, not_, or_, union_all
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
-from app.core.models import Conversation, ConversationStatus, User, utcnow
+from app.core.models import Conversation, ConversationStatus, Priority, User, id_of, utcnow
 
 
 class View(StrEnum):
@@ -37,6 +37,9 @@ class View(StrEnum):
     ALL = "all"
 
 
+# A literal, not a bound parameter, so that the planners match the partial index
+# `ix_conversation_urgent` to it.
+_URGENT = col(Conversation.priority) == literal_column(f"'{Priority.URGENT.value}'")
 OPEN_WORK = frozenset({View.MINE, View.UNASSIGNED, View.OPEN, View.PENDING, View.OVERDUE})
 _UNFINISHED = (ConversationStatus.OPEN, ConversationStatus.PENDING)
 
@@ -109,21 +112,93 @@ def has_tag(tag: str, dialect: str) -> ColumnElement[bool]:
     return sa_select(each.c.value).where(each.c.value == tag).exists()
 
 
+@dataclass(frozen=True)
+class Resume:
+    """Where a walk of a view stands: after `key`, the (last activity, id) of the last row
+    shown, in the urgent part (`urgent`) or in the rest.
+
+    `shown` holds the urgent conversations the walk has shown so far, so that the rest can take
+    every priority but those: a conversation raised to urgent after the walk passed the urgent
+    part still comes once, in its place by activity, and one lowered after it was shown is not
+    shown again. None means too many to carry: the rest then leaves out every urgent one, each
+    page showing the priorities as they are when it is read."""
+
+    urgent: bool
+    key: tuple[datetime, int] | None
+    shown: frozenset[int] | None = None
+
+
+@dataclass(frozen=True)
+class ViewPage:
+    """Rows of a view, the first `urgent` of them from its urgent part; `walk` is where the
+    page began."""
+
+    rows: list[Conversation]
+    urgent: int
+    walk: Resume
+
+    def after(self, count: int) -> Resume:
+        """Where the walk stands after the first `count` rows (at least one)."""
+        last = self.rows[count - 1]
+        shown = self.walk.shown
+        if shown is not None:
+            shown = shown | {id_of(row) for row in self.rows[: min(count, self.urgent)]}
+        key = (last.last_message_at, id_of(last)) if last.last_message_at else None
+        return Resume(urgent=count <= self.urgent, key=key, shown=shown)
+
+
 def list_view(
     *,
     session: Session,
     user: User,
     inbox: InboxFilter,
     limit: int,
-    after: tuple[datetime, int] | None = None,
+    after: Resume | None = None,
+) -> ViewPage:
+    """A page of the view: urgent conversations first, then the rest, each part latest
+    activity first and the higher id first on a tie. `after` is where the previous page ended:
+    pages keyed so stay stable while new mail arrives, where an offset would shift.
+
+    Each part is its own keyed query (the urgent one through `ix_conversation_urgent`, the rest
+    through the view's index), so a page costs two short index walks however many
+    conversations the view holds; one ORDER BY on urgency would sort the whole view."""
+    walk = after or Resume(urgent=True, key=None, shown=frozenset())
+    urgent: list[Conversation] = []
+    key, shown = walk.key, walk.shown
+    if walk.urgent:
+        urgent = _part(session, user, inbox, limit, urgent=True, key=key)
+        if len(urgent) >= limit:
+            return ViewPage(urgent, len(urgent), walk)
+        key = None
+        if shown is not None:
+            shown = shown | {id_of(row) for row in urgent}
+    rest = _part(session, user, inbox, limit - len(urgent), urgent=False, key=key, shown=shown)
+    return ViewPage(urgent + rest, len(urgent), walk)
+
+
+def _part(
+    session: Session,
+    user: User,
+    inbox: InboxFilter,
+    limit: int,
+    *,
+    urgent: bool,
+    key: tuple[datetime, int] | None,
+    shown: frozenset[int] | None = None,
 ) -> list[Conversation]:
-    """A page of the view, latest activity first, the higher id first on a tie. `after` is the
-    (last activity, id) of the previous page's last row: pages keyed so stay stable while new
-    mail arrives, where an offset would shift."""
+    """The urgent part, or the rest: every conversation not among `shown`, or when `shown` is
+    None every one not urgent."""
     dialect = session.get_bind().dialect.name
     query = select(Conversation).where(*conditions(inbox, user, dialect))
-    if after is not None:
-        stamp, ident = after
+    priority = col(Conversation.priority)
+    if urgent:
+        query = query.where(_URGENT)
+    elif shown is None:
+        query = query.where(priority != Priority.URGENT)
+    elif shown:
+        query = query.where(col(Conversation.id).not_in(shown))
+    if key is not None:
+        stamp, ident = key
         last = col(Conversation.last_message_at)
         query = query.where(or_(last < stamp, and_(last == stamp, col(Conversation.id) < ident)))
     query = query.order_by(col(Conversation.last_message_at).desc(), col(Conversation.id).desc())

@@ -55,7 +55,7 @@ def home_card(
 def _listed(
     session: Session, settings: Settings, viewer: User, inbox: InboxFilter, offset: int
 ) -> list[Json]:
-    rows = list_view(session=session, user=viewer, inbox=inbox, limit=LIST_LIMIT)
+    rows = list_view(session=session, user=viewer, inbox=inbox, limit=LIST_LIMIT).rows
     return [
         cards.decorated(
             html.escape(row.subject.strip() or _("(no subject)")),

@@ -240,15 +240,20 @@ def list_conversations(
     user: CurrentUser,
     session: SessionDep,
     inbox: FilterDep,
-    cursor: Annotated[str | None, Query(max_length=500)] = None,
+    cursor: Annotated[
+        str | None,
+        Query(max_length=2000, description="The `next_cursor` of the page before."),
+    ] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     q: Annotated[str | None, Query(max_length=200, description="Full-text search.")] = None,
 ) -> ConversationPage:
-    """A view of the inbox, newest activity first; without `status` or `view`, everything.
+    """A view of the inbox, urgent conversations first, then the others, each newest activity
+    first; without `status` or `view`, everything.
     `view=automated` holds the open conversations only bounces, auto-replies and newsletters
     wrote into, which mine, unassigned, open, pending and overdue leave out.
 
-    With `q`, the view's conversations that match it, best match first, each highlighted."""
+    With `q`, the view's conversations that match it, urgent first, then best match first, each
+    highlighted."""
     page = list_page(session=session, user=user, inbox=inbox, q=q, cursor=cursor, limit=limit)
     items = [
         _out(row).model_copy(update={"highlight": page.highlights.get(row.id or 0)})

@@ -18,14 +18,14 @@ from sqlmodel import Session
 
 from app.core.db import get_scoped
 from app.core.errors import Invalid
-from app.core.models import Conversation, ConversationStatus, User, id_of, utcnow
+from app.core.models import Conversation, ConversationStatus, Priority, User, id_of, utcnow
 from app.core.plain_text import ONE_LINE
 from app.http.auth import WebUser
 from app.http.dependencies import SessionDep
 from app.web.inbox import PAGE_SIZE, InboxQuery
 from inbox.changes import change_conversation
 from inbox.search import search_conversations
-from inbox.views import list_view
+from inbox.views import Resume, list_view
 
 router = APIRouter()
 
@@ -74,8 +74,8 @@ def came_from(request: Request) -> str:
 def next_in(
     session: Session, user: User, conversation: Conversation, query: InboxQuery
 ) -> int | None:
-    """The conversation after this one in the list's order (by activity, or by best match for a
-    search), never this one."""
+    """The conversation after this one in the list's order (urgent first, then by activity; or
+    by best match for a search), never this one."""
     inbox = query.to_filter()
     current = id_of(conversation)
     if query.q.strip():
@@ -88,8 +88,9 @@ def next_in(
         ids = [id_of(row) for row in rows]
         rest = ids[ids.index(current) + 1 :] if current in ids else ids
         return next((found for found in rest if found != current), None)
-    after = (conversation.last_message_at, current) if conversation.last_message_at else None
-    rows = list_view(session=session, user=user, inbox=inbox, limit=2, after=after)
+    key = (conversation.last_message_at, current) if conversation.last_message_at else None
+    after = Resume(urgent=conversation.priority == Priority.URGENT, key=key)
+    rows = list_view(session=session, user=user, inbox=inbox, limit=2, after=after).rows
     return next((id_of(row) for row in rows if row.id != current), None)
 
 

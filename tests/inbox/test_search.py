@@ -432,3 +432,31 @@ def test_a_word_in_most_messages_is_found_from_the_newest_once_the_database_know
     if engine.dialect.name == "postgresql":
         walked = [statement for statement, _ in common + rare if " AS walk " in statement]
         assert len(walked) == 1 and walked[0] in {statement for statement, _ in common}
+
+
+def test_urgent_matches_come_first_then_the_best_match(
+    client: TestClient, engine: Engine, inbox: Inbox
+) -> None:
+    mention = inbox.conversation("Weekly status", FILLER + "The invoice looked odd. " + FILLER)
+    subject = inbox.conversation("Invoice missing", "Hello, we never got it.")
+    urgent = inbox.conversation("Weekly status", FILLER + "An invoice is wrong. " + FILLER)
+    closed_urgent = inbox.conversation("Invoice paid twice", "Refund!", status="closed")
+    inbox.conversation("Urgent: unrelated", "Nothing to do with it.")
+    with session_scope(engine) as session:
+        session.execute(
+            update(Conversation)
+            .where(Conversation.id.in_([urgent, closed_urgent]))  # type: ignore[union-attr]
+            .values(priority="urgent")
+        )
+    assert ids(search(client, inbox.member, "invoice")) == [closed_urgent, urgent, subject, mention]
+    assert ids(search(client, inbox.member, "invoice", view="open")) == [urgent, subject, mention]
+    first = client.get(
+        "/api/v1/conversations", params={"q": "invoice", "limit": 1}, headers=inbox.member.headers
+    ).json()
+    rest = search(client, inbox.member, "invoice", limit=10, cursor=first["next_cursor"])
+    assert [item["id"] for item in first["items"]] + ids(rest) == [
+        closed_urgent,
+        urgent,
+        subject,
+        mention,
+    ]

@@ -11,6 +11,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlmodel import Field, SQLModel
 
@@ -30,6 +31,10 @@ from app.core.models.enums import (
     Priority,
     SyncState,
 )
+
+# The rows of the urgent index, written out: a planner uses a partial index only for a query
+# that states its condition as a literal (`inbox.views` does).
+URGENT_ONLY = f"priority = '{Priority.URGENT.value}'"
 
 
 class Mailbox(SQLModel, table=True):
@@ -113,6 +118,18 @@ class Conversation(SQLModel, table=True):
             "assignee_id",
         ),
         Index("ix_conversation_activity", "workspace_id", "last_message_at", "id"),
+        # The urgent part that every list shows first, found without walking the view
+        # (`inbox.views.list_view`): partial, so it holds those few rows only, and keyed on
+        # priority too, so that even without statistics SQLite prefers it to a view's index.
+        Index(
+            "ix_conversation_urgent",
+            "workspace_id",
+            "priority",
+            "last_message_at",
+            "id",
+            sqlite_where=text(URGENT_ONLY),
+            postgresql_where=text(URGENT_ONLY),
+        ),
         Index(
             "ix_conversation_mine",
             "workspace_id",
