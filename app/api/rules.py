@@ -74,6 +74,28 @@ class EffectOut(BaseModel):
 
 
 class DryRunMatchOut(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "conversation_id": 42,
+                    "subject": "Invoice for March",
+                    "sender": "olga@client.com",
+                    "received_at": "2026-12-05T08:12:00Z",
+                    "effects": [
+                        {
+                            "action": "tags",
+                            "detail": {"added": ["billing"]},
+                            "skipped": None,
+                            "text": "add tags billing",
+                        }
+                    ],
+                    "error": None,
+                }
+            ]
+        }
+    )
+
     conversation_id: int
     subject: str
     sender: str
