@@ -283,16 +283,19 @@ def add_rule(*, session: Session, admin: User, body: RuleIn, now: datetime) -> R
 
 
 def change_rule(*, session: Session, rule: Rule, body: RulePatchIn, now: datetime) -> Rule:
-    """Saving a rule clears its last error: whoever fixed it need not see the old one."""
-    conditions = body.conditions or conditions_of(rule)
-    actions = body.actions or actions_of(rule)
-    check_rule(session, rule.workspace_id, RuleBodyIn(conditions=conditions, actions=actions))
+    """New conditions or actions are checked with the rest of the rule and clear its last
+    error (whoever fixed it need not see the old one); a name or a switch alone is never
+    refused, so a broken rule can always be turned off."""
+    if body.conditions is not None or body.actions is not None:
+        conditions = body.conditions or conditions_of(rule)
+        actions = body.actions or actions_of(rule)
+        check_rule(session, rule.workspace_id, RuleBodyIn(conditions=conditions, actions=actions))
+        rule.conditions, rule.actions = _stored(conditions), _stored(actions)
+        rule.last_error = rule.last_error_at = None
     for name in ("name", "enabled", "stop_processing"):
         value = getattr(body, name)
         if value is not None:
             setattr(rule, name, value)
-    rule.conditions, rule.actions = _stored(conditions), _stored(actions)
-    rule.last_error = rule.last_error_at = None
     rule.updated_at = now
     session.add(rule)
     session.flush()

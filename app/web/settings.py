@@ -26,6 +26,7 @@ from app.http.refusals import refused
 from app.web import (
     settings_mail,
     settings_queues,
+    settings_rules,
     settings_sla,
     settings_team,
     settings_templates,
@@ -208,6 +209,7 @@ for _module in (
     settings_team,
     settings_sla,
     settings_templates,
+    settings_rules,
     settings_webhooks,
     settings_tokens,
 ):

@@ -31,6 +31,7 @@ SECTIONS = (
     ("team", "/settings/team", "Team"),
     ("sla", "/settings/sla", "SLA & hours"),
     ("templates", "/settings/templates", "Templates"),
+    ("rules", "/settings/rules", "Rules"),
     ("mail", "/settings/mail", "Outgoing mail"),
     ("webhooks", "/settings/webhooks", "Webhooks"),
     ("tokens", "/settings/tokens", "API tokens"),

@@ -1,4 +1,3 @@
-# ruff: noqa: RUF001 - Russian mail is half the point
 """Routing rules on a client's new mail, through a real sync against the emulator: each
 condition and action, their order and stop_processing, history left alone, a broken rule
 isolated, the auto-reply sent once, and the dry run."""
