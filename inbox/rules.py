@@ -32,7 +32,7 @@ def _sender_pattern(text: str) -> str:
     local, at, domain = text.rpartition("@")
     if not at or not domain or "." not in domain or " " in text or "@" in local:
         raise ValueError(
-            _("{text!r} is neither an address (anna@client.com) nor a domain (@client.com)").format(
+            _("“{text}” is neither an address (anna@client.com) nor a domain (@client.com)").format(
                 text=text
             )
         )
