@@ -155,7 +155,7 @@ def main() -> None:
             [tandem_bin, "serve", "--port", str(tandem_port)],
             env=env,
             stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+            stderr=(folder / "serve.log").open("wb"),
         )
         wait_until(lambda: _answers(f"{tandem_url}/healthz"))
         created = httpx.post(
@@ -182,6 +182,9 @@ def main() -> None:
             routed.append(time.perf_counter() - started)
             time.sleep(0.05)
         load_after = os.getloadavg()
+    except RuntimeError:
+        print(f"timed out; the server's log: {folder / 'serve.log'}", file=sys.stderr)
+        raise
     finally:
         if server is not None:
             server.terminate()
