@@ -70,3 +70,10 @@ def test_an_admin_writes_tries_and_saves_a_rule_that_routes_new_mail(
     page.get_by_role("link", name="Activity").click()
     expect(page.locator("#activity")).to_contain_text(f"Rule “Billing {word}” applied")
     page.context.close()
+
+    phone = signed_in(browser, server, "demo@tandem.test", width=390)
+    phone.goto(f"{server.url}/settings/rules")
+    expect(phone.locator("#rule-list")).to_contain_text(f"Billing {word}")
+    assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    shot(phone, "settings-rules-phone")
+    phone.context.close()
