@@ -36,6 +36,7 @@ from app.web.settings_pages import AdminOnly, admin_only_page
 from inbox.assignment import assign_new_mail
 from inbox.auto_ack import acknowledge_new_mail
 from inbox.client_replies import notify_client_replies
+from inbox.inbound_rules import apply_rules
 from inbox.promises import run_reply_clocks
 from inbox.repeat_requests import link_repeat_requests
 from inbox.urgent_mail import raise_urgent_mail
@@ -124,12 +125,14 @@ def _start_scheduler(app: FastAPI, settings: Settings) -> TandemScheduler:
     scheduler = TandemScheduler(
         app.state.engine,
         settings,
-        # A client's reply is told to its owner before new conversations get owners (a repeat
-        # request its earlier agent, then the rest in turn); urgency is known before all of
-        # it, so the owner hears of an urgent conversation as urgent.
+        # A client's reply is told to its owner before new conversations get owners (a routing
+        # rule's agent first, then a repeat request's earlier agent, then the rest in turn);
+        # urgency is known before all of it, so rules can ask for it and the owner hears of an
+        # urgent conversation as urgent.
         after_sync=[
             raise_urgent_mail,
             notify_client_replies,
+            apply_rules,
             link_repeat_requests,
             assign_new_mail,
             run_reply_clocks,

@@ -65,8 +65,25 @@ def assign_in_turn(
     available agent; returns {conversation id: agent id}. Does nothing when auto-assignment is
     off."""
     workspace = session.get(Workspace, workspace_id)
+    if workspace is None or not workspace.auto_assign:
+        return {}
+    return hand_out_in_turn(
+        session=session, workspace_id=workspace_id, conversation_ids=conversation_ids, now=now
+    )
+
+
+def hand_out_in_turn(
+    *,
+    session: Session,
+    workspace_id: int,
+    conversation_ids: list[int],
+    now: datetime,
+    reason: str = "round-robin among available agents",
+) -> dict[int, int]:
+    """The turn itself, whatever the workspace's switch says: a routing rule that hands its
+    mail out in turn (`inbox.rule_actions`) shares the one turn with automatic assignment."""
     agents = available_agents(session, workspace_id)
-    if workspace is None or not workspace.auto_assign or not agents or not conversation_ids:
+    if not agents or not conversation_ids:
         return {}
     waiting = session.exec(
         select(Conversation)
@@ -86,7 +103,7 @@ def assign_in_turn(
     for conversation in waiting:
         agent_id = ids[turn % len(ids)]
         turn += 1
-        assign_automatically(session, conversation, agent_id, now)
+        assign_automatically(session, conversation, agent_id, now, reason=reason)
         assigned[id_of(conversation)] = agent_id
     session.flush()
     return assigned

@@ -106,14 +106,9 @@ def why_not_acknowledge(
 ) -> str | None:
     """The reason this message gets no acknowledgement, or None when it should get one."""
     sender = message.from_address.lower()
-    if message.automated:
-        return f"automated mail ({message.automated})"
-    if message.no_auto_reply:
-        return f"no automatic reply wanted ({message.no_auto_reply})"
-    if not sender or _ROBOT.match(sender.split("@", 1)[0]):
-        return "a system or no-reply address"
-    if is_own(sender, team_addresses(session, mailbox.workspace_id)):
-        return "mail from the team's own mailbox"
+    refusal = why_not_answer_automatically(session, mailbox.workspace_id, message)
+    if refusal is not None:
+        return refusal
     if _opened_before(session, message):
         return "not the start of a conversation"
     since = now - timedelta(minutes=mailbox.auto_ack_window_minutes)
@@ -125,6 +120,23 @@ def why_not_acknowledge(
         )
     ).first()
     return "this sender was acknowledged recently" if recent is not None else None
+
+
+def why_not_answer_automatically(
+    session: Session, workspace_id: int, message: Message
+) -> str | None:
+    """Why no automatic reply of any kind (this acknowledgement, a routing rule's) may answer
+    this message (RFC 3834), or None when one may."""
+    sender = message.from_address.lower()
+    if message.automated:
+        return f"automated mail ({message.automated})"
+    if message.no_auto_reply:
+        return f"no automatic reply wanted ({message.no_auto_reply})"
+    if not sender or _ROBOT.match(sender.split("@", 1)[0]):
+        return "a system or no-reply address"
+    if is_own(sender, team_addresses(session, workspace_id)):
+        return "mail from the team's own mailbox"
+    return None
 
 
 def _opened_before(session: Session, message: Message) -> bool:

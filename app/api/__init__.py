@@ -18,6 +18,7 @@ from app.api import (
     reminders,
     replies,
     reports,
+    rules,
     scheduler_status,
     sla,
     templates,
@@ -48,3 +49,4 @@ router.include_router(reminders.router)
 router.include_router(scheduler_status.router)
 router.include_router(reports.router)
 router.include_router(csat.router)
+router.include_router(rules.router)

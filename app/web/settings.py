@@ -27,6 +27,7 @@ from app.http.refusals import refused
 from app.web import (
     settings_mail,
     settings_queues,
+    settings_rules,
     settings_sla,
     settings_team,
     settings_templates,
@@ -214,6 +215,7 @@ for _module in (
     settings_team,
     settings_sla,
     settings_templates,
+    settings_rules,
     settings_webhooks,
     settings_tokens,
 ):

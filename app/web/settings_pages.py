@@ -35,6 +35,7 @@ def sections() -> tuple[tuple[str, str, str], ...]:
         ("team", "/settings/team", _("Team")),
         ("sla", "/settings/sla", _("SLA & hours")),
         ("templates", "/settings/templates", _("Templates")),
+        ("rules", "/settings/rules", _("Rules")),
         ("mail", "/settings/mail", _("Outgoing mail")),
         ("webhooks", "/settings/webhooks", _("Webhooks")),
         ("tokens", "/settings/tokens", _("API tokens")),

@@ -28,6 +28,7 @@ from app.core.models import (
     NoteRevision,
     Notification,
     Reminder,
+    Rule,
     Template,
     User,
     WebhookSubscription,
@@ -52,6 +53,7 @@ OBJECT_ROUTES: dict[str, type[SQLModel]] = {
     "templates": Template,
     "webhooks": WebhookSubscription,
     "notifications": Notification,
+    "rules": Rule,
 }
 
 
@@ -106,6 +108,14 @@ def populate(engine: Engine, owner: Member) -> dict[type[SQLModel], int]:
             WebhookSubscription(workspace_id=ws, url="https://b.test", secret="s")
         )
         ids[Notification] = add(Notification(workspace_id=ws, user_id=owner.user_id, kind="test"))
+        ids[Rule] = add(
+            Rule(
+                workspace_id=ws,
+                name="Secret",
+                conditions={"words": ["x"]},
+                actions={"tags": ["t"]},
+            )
+        )
         return ids
 
 

@@ -49,6 +49,7 @@ from app.core.models.work import (
     NoteRevision,
     Notification,
     Reminder,
+    Rule,
     SlaPolicy,
     Template,
 )
@@ -87,6 +88,7 @@ __all__ = [
     "ReminderKind",
     "ReminderState",
     "Role",
+    "Rule",
     "SQLModel",
     "SignInAttempt",
     "SlaPolicy",

@@ -1,5 +1,6 @@
 """The team's work on the mail: internal notes and their revisions, reminders, templates, the
-SLA policy, the audit trail, in-app notifications and the clients' ratings of resolutions."""
+SLA policy, the audit trail, in-app notifications, the clients' ratings of resolutions and the
+rules that route inbound mail."""
 
 from datetime import datetime
 from typing import Any
@@ -221,5 +222,31 @@ class CsatRating(SQLModel, table=True):
     score: int | None = Field(default=None)
     solved: bool = Field(nullable=False)
     comment: str = Field(default="", sa_type=Text, nullable=False)
+    created_at: datetime = created_field()
+    updated_at: datetime = created_field()
+
+
+class Rule(SQLModel, table=True):
+    """A routing rule for inbound mail: when every condition holds, the actions run
+    (`inbox.rules` says what each may hold; `inbox.inbound_rules` runs them). Conditions and
+    actions are JSON validated on the way in, so a new kind of either needs no migration."""
+
+    __table_args__ = (Index("ix_rule_order", "workspace_id", "position", "id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = foreign_key("workspace.id", index=False)
+    name: str = Field(sa_type=String(200), nullable=False)
+    enabled: bool = Field(default=True, nullable=False)
+    position: int = Field(default=0, nullable=False)
+    conditions: dict[str, Any] = json_field(dict)
+    actions: dict[str, Any] = json_field(dict)
+    stop_processing: bool = Field(default=False, nullable=False)
+    #: Why the rule last failed on a mail (a deleted agent, a template that no longer renders);
+    #: cleared when the rule is saved again.
+    last_error: str | None = Field(default=None, sa_type=Text)
+    last_error_at: datetime | None = time_field()
+    created_by_id: int | None = foreign_key(
+        "user.id", nullable=True, ondelete="SET NULL", index=False
+    )
     created_at: datetime = created_field()
     updated_at: datetime = created_field()

@@ -21,6 +21,7 @@ from app.core.models import (
     Message,
     Note,
     Reminder,
+    Rule,
     Template,
     User,
     WebhookSubscription,
@@ -53,6 +54,7 @@ OBJECTS = {
     "templates": Template,
     "notes": Note,
     "reminders": Reminder,
+    "rules": Rule,
 }
 
 Path = tuple[str | int, ...]

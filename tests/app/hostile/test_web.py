@@ -20,6 +20,7 @@ from app.core.models import (
     Conversation,
     Mailbox,
     Message,
+    Rule,
     Template,
     WebhookSubscription,
     utcnow,
@@ -162,6 +163,26 @@ VALID: dict[str, dict[str, str]] = {
     },
     "/settings/webhooks": {"url": "https://hooks.example/x", "events": "conversation.created"},
     "/settings/webhooks/{id}": {"url": "https://hooks.example/x", "events": "message.sent"},
+    **{
+        path: {
+            "id": "",
+            "name": "Billing",
+            "senders": "@client.com",
+            "words": "invoice",
+            "words_in": "subject_or_body",
+            "language": "en",
+            "urgent": "yes",
+            "automated": "no",
+            "client": "known",
+            "mailbox_id": "",
+            "assign": "turn",
+            "priority": "high",
+            "tags": "billing",
+            "template_id": "",
+        }
+        for path in ("/settings/rules", "/settings/rules/dry-run", "/settings/rules/{id}")
+    },
+    "/settings/rules/{id}/move": {"direction": "up"},
 }
 
 #: Forms that count a wrong password towards the sign-in delays, a refusal that is stored.
@@ -174,6 +195,7 @@ OBJECTS = {
     "templates": Template,
     "webhooks": WebhookSubscription,
     "tokens": ApiToken,
+    "rules": Rule,
 }
 
 
