@@ -10,8 +10,8 @@ Automatic acknowledgements and internal notes are never offered.
 
 Similarity is a search of the full-text index (migrations 0003 and 0021; `inbox.search` owns
 the index) for the conversation's most telling words (`inbox.question_words`): up to a dozen of
-its subject's and first message's stems, the rare before the common, each as a prefix of a
-stem once it is long enough (выгрузить finds выгрузка). Each word is looked up on its own among
+its subject's and first message's stems, the rare before the common (whole stems: a prefix,
+as search's last word is, would merge the entries of every longer stem). Each word is looked up on its own among
 the newest matching documents only, so a word in every other message costs what a rare one
 does; a conversation scores the words it shares, a rare word more than a common one and a word
 of its subject more than one of its messages. The best ones in the conversation's language come
@@ -24,7 +24,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import text
+from sqlalchemy import bindparam, text
+from sqlalchemy.orm import load_only
 from sqlmodel import Session, col, select
 
 from app.core.models import (
@@ -48,13 +49,13 @@ OFFERED = 5
 MAX_TERMS, CANDIDATE_WORDS = 12, 40
 #: A word is looked up in its newest this many matching documents of each table.
 WALK = 1000
+#: On PostgreSQL a common word is looked for in the newest this many rows of each table.
+SCAN = 4 * WALK
 #: A word in more documents than this is common: searched for only when too few rarer ones
 #: remain, and worth little (a word's weight falls with the documents that hold it).
 COMMON = 2000
 #: The best-scored conversations read in full for their language and closing reply.
 READ = 20
-#: A stem this long also matches as the start of a longer one.
-PREFIX_FROM = 5
 _SUBJECT, _BODY = 1.0, 0.5
 _CONVERSATION_DOCUMENT = 0  # rowid % 4 of a conversation's subject in conversation_search
 
@@ -93,11 +94,10 @@ def similar_answers(
     if not words:
         return []
     postgres = session.get_bind().dialect.name == "postgresql"
-    terms = (
-        _postgres_terms(session, words)
-        if postgres
-        else _sqlite_terms(session, words, id_of(conversation))
-    )
+    if postgres:
+        terms = _postgres_terms(session, words)
+    else:
+        terms = _sqlite_terms(session, words, _own_documents(session, id_of(conversation)))
     terms = _most_telling(terms)
     if not terms:
         return []
@@ -126,24 +126,26 @@ def _most_telling(terms: list[_Term]) -> list[_Term]:
     return (rare + common)[:MAX_TERMS]
 
 
-def _fts5_match(word_stem: str) -> str:
-    phrase = '"' + word_stem.replace('"', '""') + '"'
-    prefix = "*" if len(word_stem) >= PREFIX_FROM else ""
-    return "{subject_stems body_stems} : " + phrase + prefix
+def _own_documents(session: Session, conversation_id: int) -> list[int]:
+    """The rowids of its subject and messages in conversation_search (migration 0003)."""
+    messages = session.exec(select(Message.id).where(Message.conversation_id == conversation_id))
+    return [conversation_id * 4, *(int(message or 0) * 4 + 1 for message in messages)]
 
 
-def _sqlite_terms(session: Session, words: Sequence[str], own: int) -> list[_Term]:
+def _sqlite_terms(session: Session, words: Sequence[str], own: list[int]) -> list[_Term]:
     """Each stem with the documents of other conversations holding it, counted up to COMMON
-    (a bounded walk of its index entries); stems only this conversation holds are dropped."""
+    (a bounded walk of its index entries, which leaves the conversation's own out by rowid,
+    without reading them); stems only this conversation holds are dropped."""
     stems = list(dict.fromkeys(stem(word) for word in words))
-    matches = [_fts5_match(word_stem) for word_stem in stems]
+    matches = ['{subject_stems body_stems} : "' + word_stem + '"' for word_stem in stems]
     counts = ", ".join(
         f"(SELECT count(*) FROM (SELECT 1 FROM conversation_search WHERE conversation_search"
-        f" MATCH :m{index} AND conversation_id != :own LIMIT :common + 1))"
+        f" MATCH :m{index} AND rowid NOT IN :own LIMIT :common + 1))"
         for index in range(len(matches))
     )
     params = {f"m{index}": match for index, match in enumerate(matches)}
-    found = session.execute(text("SELECT " + counts), {**params, "own": own, "common": COMMON})
+    statement = text("SELECT " + counts).bindparams(bindparam("own", expanding=True))
+    found = session.execute(statement, {**params, "own": own, "common": COMMON})
     return [
         _Term(match, match, float(documents), position)
         for position, (match, documents) in enumerate(zip(matches, found.one(), strict=True))
@@ -157,9 +159,7 @@ def _quoted(lexeme: str) -> str:
 
 def _tsquery(word: Word, weights: str) -> str:
     marks = ":" + weights if weights else ""
-    options = [_quoted(lexeme) + marks for lexeme in word.lexemes]
-    options += [_quoted(word.prefix) + ":*" + weights] if word.prefix else []
-    return " | ".join(options)
+    return " | ".join(_quoted(lexeme) + marks for lexeme in word.lexemes)
 
 
 def _postgres_terms(session: Session, words: Sequence[str]) -> list[_Term]:
@@ -170,8 +170,7 @@ def _postgres_terms(session: Session, words: Sequence[str]) -> list[_Term]:
     for (word,) in postgres_words(session, [(word,) for word in words]):
         if word.lexemes:
             lexeme = min(word.lexemes, key=len)
-            long = len(lexeme) >= PREFIX_FROM
-            chosen.setdefault(lexeme, Word((), lexeme) if long else Word((lexeme,)))
+            chosen.setdefault(lexeme, Word((lexeme,)))
     found = list(chosen.values())
     expected = expected_word_matches(session, ["conversation", "message"], found)
     return [
@@ -194,12 +193,20 @@ def _scores(
         "workspace": conversation.workspace_id,
         "own": id_of(conversation),
         "walk": WALK,
+        "scan": SCAN,
     }
     parts = []
     for index, term in enumerate(terms):
         params[f"m{index}"], params[f"b{index}"] = term.match, term.body
         parts.append(_postgres_hits(index, term) if postgres else _sqlite_hits(index))
-    rows = session.execute(text(" UNION ALL ".join(parts)), params)
+    hits = " UNION ALL ".join(parts)
+    rows = session.execute(
+        text(
+            f"SELECT hits.term, hits.conversation_id, max(hits.subject) FROM ({hits}) AS hits"
+            + _CLOSED
+        ),
+        params,
+    )
     total = sum(term.weight for term in terms)
     scores: dict[int, tuple[float, int]] = {}
     for index, conversation_id, subject in rows:
@@ -210,18 +217,18 @@ def _scores(
     return {key: value for key, value in scores.items() if value[1] >= enough}
 
 
+#: The closed conversations of the workspace among every word's hits, joined once.
 _CLOSED = (
     " JOIN conversation AS c ON c.id = hits.conversation_id WHERE c.workspace_id = :workspace"
-    " AND c.status = 'closed' AND c.id != :own GROUP BY hits.conversation_id"
+    " AND c.status = 'closed' AND c.id != :own GROUP BY hits.term, hits.conversation_id"
 )
 
 
 def _sqlite_hits(index: int) -> str:
     return (
-        f"SELECT * FROM (SELECT {index} AS term, hits.conversation_id,"
-        f" max(hits.rowid % 4 = {_CONVERSATION_DOCUMENT}) AS subject FROM (SELECT rowid,"
-        " conversation_id FROM conversation_search WHERE conversation_search"
-        f" MATCH :m{index} ORDER BY rowid DESC LIMIT :walk) AS hits" + _CLOSED + ")"
+        f"SELECT * FROM (SELECT {index} AS term, conversation_id,"
+        f" rowid % 4 = {_CONVERSATION_DOCUMENT} AS subject FROM conversation_search"
+        f" WHERE conversation_search MATCH :m{index} ORDER BY rowid DESC LIMIT :walk)"
     )
 
 
@@ -230,19 +237,19 @@ def _postgres_hits(index: int, term: _Term) -> str:
     subjects = _newest("conversation", "id", f":m{index}", walk=walk)
     bodies = _newest("message", "conversation_id", f":b{index}", walk=walk)
     return (
-        f"(SELECT {index} AS term, hits.conversation_id, bool_or(hits.subject) AS subject FROM"
-        f" (SELECT conversation_id, true AS subject FROM ({subjects}) AS s UNION ALL"
-        f" SELECT conversation_id, false FROM ({bodies}) AS b) AS hits" + _CLOSED + ")"
+        f"SELECT {index} AS term, conversation_id, 1 AS subject FROM ({subjects}) AS s{index}"
+        f" UNION ALL SELECT {index}, conversation_id, 0 FROM ({bodies}) AS b{index}"
     )
 
 
 def _newest(table: str, owner: str, match: str, *, walk: bool) -> str:
-    """A common word is found walking the table from its newest row; a rarer one through its
-    GIN index (OFFSET 0 keeps the planner from swapping one way for the other)."""
+    """A common word is looked for in the table's newest SCAN rows, walking its primary key
+    (the limit inside keeps the planner from sorting the whole table instead); a rarer one
+    through its GIN index (OFFSET 0 keeps the planner from swapping one way for the other)."""
     found = f"search_vector @@ CAST({match} AS tsquery)"
     columns = f"id AS doc, {owner} AS conversation_id"
     if walk:
-        rows = f"(SELECT {columns}, search_vector FROM {table} ORDER BY id DESC OFFSET 0)"
+        rows = f"(SELECT {columns}, search_vector FROM {table} ORDER BY id DESC LIMIT :scan)"
         source = f"{rows} AS walk WHERE {found}"
     else:
         source = f"(SELECT {columns} FROM {table} WHERE {found} OFFSET 0) AS found"
@@ -261,6 +268,16 @@ def _mailbox_language(session: Session, conversation: Conversation) -> str:
 
 
 _ANSWERS = (MessageKind.REPLY, None)
+_READ_COLUMNS = (
+    Message.conversation_id,
+    Message.direction,
+    Message.state,
+    Message.kind,
+    Message.automated,
+    Message.date,
+    Message.visible_text,
+    Message.text_body,
+)
 
 
 def _offered(
@@ -280,6 +297,7 @@ def _offered(
     ).all()
     messages = session.exec(
         select(Message)
+        .options(load_only(*_READ_COLUMNS))
         .where(col(Message.conversation_id).in_(best), col(Message.duplicate_of_id).is_(None))
         .order_by(col(Message.date), col(Message.id))
     ).all()
