@@ -9,13 +9,13 @@ every conversation ("we believe it is solved"), while the reply before it holds 
 Automatic acknowledgements and internal notes are never offered.
 
 Similarity is a search of the full-text index (migrations 0003 and 0021; `inbox.search` owns
-the index) for the conversation's most telling words (`inbox.question_words`): up to a dozen of
-its subject's and first message's stems, the rare before the common (whole stems: a prefix,
-as search's last word is, would merge the entries of every longer stem). Each word is looked up on its own among
-the newest matching documents only, so a word in every other message costs what a rare one
-does; a conversation scores the words it shares, a rare word more than a common one and a word
-of its subject more than one of its messages. The best ones in the conversation's language come
-first. It reads, never writes.
+the index) for the conversation's most telling words (`inbox.question_words`): up to a dozen
+of its subject's and first message's stems, the rare before the common (whole stems: a prefix,
+as search's last word is, would merge the entries of every longer stem). Each word is looked
+up on its own among the newest matching documents only, so a word in every other message
+costs what a rare one does; a conversation scores the words it shares, a rare word more than
+a common one and a word of its subject more than one of its messages. The best ones in the
+conversation's language come first. It reads, never writes.
 """
 
 import math

@@ -37,8 +37,8 @@ class History:
     """Conversations of one workspace as sync and the outbox write them: the client's mail,
     the team's replies sent, the close."""
 
-    def __init__(self, engine: Engine, member: Member) -> None:
-        self.engine, self.member = engine, member
+    def __init__(self, engine: Engine, member: Member, start: datetime = START) -> None:
+        self.engine, self.member, self.start = engine, member, start
         with session_scope(engine) as session:
             mailbox = Mailbox(workspace_id=member.workspace_id, email=f"s{member.user_id}@a.test")
             session.add(mailbox)
@@ -56,7 +56,7 @@ class History:
         note: str | None = None,
     ) -> Thread:
         self.count += 1
-        at = START + timedelta(hours=self.count)
+        at = self.start + timedelta(hours=self.count)
         with session_scope(self.engine) as session:
             conversation = Conversation(
                 workspace_id=self.member.workspace_id,
