@@ -25,11 +25,11 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import bindparam, text
-from sqlalchemy.orm import load_only
 from sqlmodel import Session, col, select
 
 from app.core.models import (
     Conversation,
+    ConversationStatus,
     Direction,
     Mailbox,
     Message,
@@ -268,16 +268,6 @@ def _mailbox_language(session: Session, conversation: Conversation) -> str:
 
 
 _ANSWERS = (MessageKind.REPLY, None)
-_READ_COLUMNS = (
-    Message.conversation_id,
-    Message.direction,
-    Message.state,
-    Message.kind,
-    Message.automated,
-    Message.date,
-    Message.visible_text,
-    Message.text_body,
-)
 
 
 def _offered(
@@ -297,7 +287,6 @@ def _offered(
     ).all()
     messages = session.exec(
         select(Message)
-        .options(load_only(*_READ_COLUMNS))
         .where(col(Message.conversation_id).in_(best), col(Message.duplicate_of_id).is_(None))
         .order_by(col(Message.date), col(Message.id))
     ).all()
@@ -323,6 +312,18 @@ def _offered(
         )
     found.sort(key=lambda item: (item.language != language, -item.score, -item.conversation_id))
     return found[:limit]
+
+
+def closing_answer(session: Session, conversation: Conversation) -> str | None:
+    """The reply a closed conversation offers (None while it is open, or without one)."""
+    if conversation.status != ConversationStatus.CLOSED:
+        return None
+    messages = session.exec(
+        select(Message)
+        .where(Message.conversation_id == conversation.id, col(Message.duplicate_of_id).is_(None))
+        .order_by(col(Message.date), col(Message.id))
+    ).all()
+    return _closing_reply(messages, conversation.closed_at)
 
 
 def _closing_reply(messages: Sequence[Message], closed_at: datetime | None) -> str | None:

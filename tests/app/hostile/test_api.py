@@ -50,6 +50,7 @@ OBJECTS = {
     "conversations": Conversation,
     "webhooks": WebhookSubscription,
     "outbox": Message,
+    "messages": Message,
     "templates": Template,
     "notes": Note,
     "reminders": Reminder,
