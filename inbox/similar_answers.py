@@ -326,8 +326,14 @@ def closing_answer(session: Session, conversation: Conversation) -> str | None:
     return _closing_reply(messages, conversation.closed_at)
 
 
+def _before(message: Message, closed_at: datetime) -> bool:
+    """Written before the close: a reply sent with "Send and close" goes out just after it."""
+    written = [message.created_at, *([message.date] if message.date else [])]
+    return min(written) <= closed_at
+
+
 def _closing_reply(messages: Sequence[Message], closed_at: datetime | None) -> str | None:
-    """The text of the last reply the team sent before the close."""
+    """The text of the last reply the team wrote before the close."""
     replies = [
         message
         for message in messages
@@ -335,7 +341,7 @@ def _closing_reply(messages: Sequence[Message], closed_at: datetime | None) -> s
         and message.state == MessageState.SENT
         and message.kind in _ANSWERS
         and message.automated is None
-        and (closed_at is None or message.date is None or message.date <= closed_at)
+        and (closed_at is None or _before(message, closed_at))
     ]
     for message in reversed(replies):
         answer = (message.visible_text or message.text_body).strip()
