@@ -36,13 +36,15 @@ def similar_panel(id: int, request: Request, user: WebUser, session: SessionDep)
     return render(request, session, user, "_similar_answers.html", context)
 
 
-@router.post("/c/{id}/similar/{other}/draft")
+@router.post("/c/{id}/similar/{conversation_id}/draft")
 def use_answer(
-    id: int, other: int, request: Request, user: WebUser, session: SessionDep
+    id: int, conversation_id: int, request: Request, user: WebUser, session: SessionDep
 ) -> Response:
     """The closed conversation's closing reply, in this conversation's reply box."""
     get_scoped(session, Conversation, id, user.workspace_id)
-    answer = closing_answer(session, get_scoped(session, Conversation, other, user.workspace_id))
+    answer = closing_answer(
+        session, get_scoped(session, Conversation, conversation_id, user.workspace_id)
+    )
     if answer is None:
         raise Invalid(_("That conversation has no reply that closed it."))
     request.session["flash"] = {"draft": answer}
