@@ -6,20 +6,21 @@ workspace has in any case, and the hold on text that looks internal until it is 
 an unknown variable is refused then, not discovered when a client receives an empty greeting.
 The REST API and the settings page validate with `TemplateIn`/`TemplatePatchIn` and call these
 functions, so both accept and refuse the same templates. The template language itself is
-`inbox.templates`. Flushes, never commits.
+`inbox.templates`. A reply the team sent can become a template too (`save_reply_as_template`),
+checked the same way. Flushes, never commits.
 """
 
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import BaseModel, Field, StringConstraints
+from pydantic import BaseModel, Field, StringConstraints, ValidationError
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from app.core.db import get_scoped
 from app.core.errors import Conflict, Forbidden, Invalid
 from app.core.i18n import gettext as _
-from app.core.models import Role, Template, User
+from app.core.models import Conversation, Direction, Message, MessageState, Role, Template, User
 from app.core.plain_text import ONE_LINE
 from inbox.presend import hold_internal_context
 from inbox.templates import TemplateError, check_template
@@ -75,6 +76,13 @@ class TemplatePatchIn(BaseModel):
             "examples": [{"name": "Thanks"}, {"body_text": "Thank you, {{ contact.first_name }}!"}]
         }
     }
+
+
+class ReplyTemplateIn(BaseModel):
+    name: Name | None = Field(
+        default=None, description="The template's name; the conversation's subject if left out."
+    )
+    confirm: bool = CONFIRM
 
 
 def templates_of(session: Session, workspace_id: int) -> list[Template]:
@@ -171,3 +179,29 @@ def _check_name_free(session: Session, workspace_id: int, name: str, own_id: int
     ).first()
     if clash is not None:
         raise Conflict(_("a template named %(name)r already exists") % {"name": name}, field="name")
+
+
+def save_reply_as_template(
+    *, session: Session, author: User, message_id: int, body: ReplyTemplateIn, now: datetime
+) -> Template:
+    """A sent reply's own text (without the history it quoted) as a new template of the
+    workspace, checked as any template is."""
+    message = get_scoped(session, Message, message_id, author.workspace_id)
+    if message.direction != Direction.OUTBOUND or message.state != MessageState.SENT:
+        raise Invalid(_("only a reply the team has sent can be saved as a template"))
+    text = (message.visible_text or message.text_body).strip()
+    if not text:
+        raise Invalid(_("this reply has no text to save as a template"))
+    name = body.name or default_template_name(session.get(Conversation, message.conversation_id))
+    try:
+        template = TemplateIn(name=name, body_text=text, confirm=body.confirm)
+    except ValidationError as exc:
+        problem = exc.errors(include_url=False)[0]
+        raise Invalid(f"{problem['loc'][0]}: {problem['msg']}") from None
+    return add_template(session=session, author=author, body=template, now=now)
+
+
+def default_template_name(conversation: Conversation | None) -> str:
+    """The conversation's subject on one line, as long as a name may be."""
+    subject = " ".join((conversation.subject if conversation else "").split())
+    return subject[:200] or _("Saved reply")

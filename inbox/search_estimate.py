@@ -61,10 +61,30 @@ def expected_matches(
 ) -> dict[str, float]:
     """Each table's expected number of matching rows; 0 for a table never analyzed or without
     common lexemes (new or small: its index answers at once anyway)."""
-    expected = dict.fromkeys(tables, 0.0)
+    statistics = _statistics(session, tables)
+    return {
+        table: statistics[table].matches(terms) if table in statistics else 0.0 for table in tables
+    }
+
+
+def expected_word_matches(
+    session: Session, tables: Sequence[str], words: Sequence[Word]
+) -> dict[str, list[float]]:
+    """Each table's expected number of rows holding each word, from one read of the
+    statistics (0 for a word too rare for them)."""
+    statistics = _statistics(session, tables)
+    return {
+        table: [
+            statistics[table].rows * statistics[table].word(word) if table in statistics else 0.0
+            for word in words
+        ]
+        for table in tables
+    }
+
+
+def _statistics(session: Session, tables: Sequence[str]) -> dict[str, _Lexemes]:
+    found = {}
     for table, rows, lexemes, shares in session.execute(_STATISTICS, {"tables": list(tables)}):
         if lexemes and shares and rows > 0:
-            expected[table] = _Lexemes(rows, dict(zip(lexemes, shares, strict=False))).matches(
-                terms
-            )
-    return expected
+            found[table] = _Lexemes(rows, dict(zip(lexemes, shares, strict=False)))
+    return found

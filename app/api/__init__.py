@@ -7,6 +7,7 @@ to ask for its user is still closed to anonymous callers.
 from fastapi import APIRouter, Depends
 
 from app.api import (
+    answers,
     attachments,
     contacts,
     conversation_changes,
@@ -42,6 +43,7 @@ router.include_router(webhooks.router)
 router.include_router(replies.router)
 router.include_router(attachments.router)
 router.include_router(templates.router)
+router.include_router(answers.router)
 router.include_router(sla.router)
 router.include_router(notes.router)
 router.include_router(notifications.router)

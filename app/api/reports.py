@@ -1,9 +1,10 @@
 """`/api/v1/reports`: how well the team keeps its word — promises made, kept and broken in a
 period, and the ones still open — counted by `inbox.promise_report` from the audit trail; and
-the period's summary (`inbox.report_metrics`) as JSON, or its tables as CSV."""
+the period's summary (`inbox.report_metrics`) as JSON, or its tables as CSV; and the questions
+that keep coming (`inbox.frequent_questions`)."""
 
 from dataclasses import asdict
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
@@ -11,6 +12,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from app.http.auth import CurrentUser
 from app.http.dependencies import SessionDep
+from inbox.frequent_questions import frequent_questions
 from inbox.promise_report import count_promises
 from inbox.report_csv import summary_csv, summary_csv_name
 from inbox.report_metrics import ReportRequest, Summary, summarize
@@ -228,5 +230,60 @@ def _shaped(summary: Summary) -> SummaryOut:
         ],
         by_day=[
             DayOut(date=row.date, created=row.created, closed=row.closed) for row in summary.by_day
+        ],
+    )
+
+
+class QuestionGroupOut(BaseModel):
+    count: int
+    subject: str
+    conversation_ids: list[int]
+
+
+class FrequentQuestionsOut(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "since": "2026-11-01T09:00:00Z",
+                    "until": "2026-12-01T09:00:00Z",
+                    "groups": [
+                        {
+                            "count": 14,
+                            "subject": "Export of invoices to Excel fails",
+                            "conversation_ids": [512, 498, 470, 455, 431],
+                        }
+                    ],
+                }
+            ]
+        }
+    )
+
+    since: datetime
+    until: datetime
+    groups: list[QuestionGroupOut]
+
+
+@router.get("/reports/frequent-questions")
+def frequent_question_groups(
+    user: CurrentUser, session: SessionDep, days: Annotated[int, Query(ge=1, le=365)] = 30
+) -> FrequentQuestionsOut:
+    """The last `days` days' new conversations grouped by what they ask (the stems of their
+    subject and first message), the largest groups first; each group's `subject` is its
+    newest conversation's, `conversation_ids` its newest five. Reads at most the period's
+    newest 2,000 conversations."""
+    until = datetime.now(UTC)
+    since = until - timedelta(days=days)
+    groups = frequent_questions(session, workspace_id=user.workspace_id, since=since, until=until)
+    return FrequentQuestionsOut(
+        since=since,
+        until=until,
+        groups=[
+            QuestionGroupOut(
+                count=group.count,
+                subject=group.subject,
+                conversation_ids=group.conversation_ids,
+            )
+            for group in groups
         ],
     )

@@ -1,6 +1,7 @@
 """The Reports page for the team's admins: a period's figures, its charts and each agent's work,
 from the same `inbox.report_metrics.summarize` as `GET /api/v1/reports/summary` (and the
-first-response histogram from `inbox.report_waits`), and the same CSV file.
+first-response histogram from `inbox.report_waits`, the questions that keep coming from
+`inbox.frequent_questions`), and the same CSV file.
 
 Admins only: the page shows every agent's figures side by side, which is a lead's view of the
 team, not a colleague's. This module reads the form and shapes the answers; the charts'
@@ -26,6 +27,7 @@ from app.web.pages import render
 from app.web.report_charts import FRAME, agent_bars, bucket_chart, day_chart
 from app.web.report_form import PRESETS, ReadForm, ReportQuery, read_form, report_query
 from app.web.settings_pages import AdminOnly
+from inbox.frequent_questions import frequent_questions
 from inbox.report_csv import summary_csv, summary_csv_name
 from inbox.report_metrics import ReportRequest, summarize
 from inbox.report_waits import first_response_spread
@@ -82,6 +84,12 @@ def _report(session: Session, user: User, asked: ReportRequest) -> dict[str, Any
         "wait_chart": bucket_chart(spread.buckets),
         "agents": agent_bars(summary.by_agent),
         "frame": FRAME,
+        "questions": frequent_questions(
+            session,
+            workspace_id=user.workspace_id,
+            since=summary.period.start,
+            until=summary.period.end,
+        ),
     }
 
 

@@ -28,6 +28,7 @@ from app.web import (
     resolution,
     settings,
     sign_in,
+    similar_answers,
 )
 
 PUBLIC = (sign_in, google_sign_in, password_reset, rating)
@@ -40,6 +41,7 @@ SIGNED_IN = (
     next_conversation,
     reminders,
     compose,
+    similar_answers,
     attachments,
     notifications,
     settings,

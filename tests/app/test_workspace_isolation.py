@@ -163,6 +163,7 @@ def test_every_object_route_answers_404_across_workspaces(
         url = url.replace("{message_id}", str(b_ids[Message]))
         url = url.replace("{attachment_id}", str(b_ids[Attachment]))
         url = url.replace("{reminder_id}", str(b_ids[Reminder]))
+        url = url.replace("{conversation_id}", str(b_ids[Conversation]))
         if path.startswith("/api/"):
             body = BODIES[path](b_ids) if path in BODIES else {}
             response = client.request(method, url, headers=a.headers, json=body)

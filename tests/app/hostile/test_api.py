@@ -51,6 +51,7 @@ OBJECTS = {
     "conversations": Conversation,
     "webhooks": WebhookSubscription,
     "outbox": Message,
+    "messages": Message,
     "templates": Template,
     "notes": Note,
     "reminders": Reminder,

@@ -109,6 +109,7 @@ VALID: dict[str, dict[str, str]] = {
         "then": "pending",
     },
     "/c/{id}/notes": {"body": "Client wants a call on Monday."},
+    "/messages/{id}/template": {"name": "Refund sent"},
     "/c/{id}/presence": {"tab": "tab-1"},
     "/settings/mailboxes": {"email": "help@acme.test"},
     "/settings/mailboxes/{id}": {
@@ -191,6 +192,7 @@ COUNTED = {"/login": "sign_in_attempt", "/account/password": "sign_in_attempt"}
 #: The table behind `{id}`, by the path's first segment (the second one under /settings).
 OBJECTS = {
     "c": Conversation,
+    "messages": Message,
     "mailboxes": Mailbox,
     "templates": Template,
     "webhooks": WebhookSubscription,
