@@ -7,10 +7,12 @@ answers each span with two binary searches instead of walking its days again.
 """
 
 from bisect import bisect_left, bisect_right
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from itertools import accumulate, pairwise
+from itertools import accumulate, pairwise, repeat
+from operator import add, floordiv, sub
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
@@ -18,6 +20,7 @@ from app.core.errors import Invalid
 from inbox.sla import local_midnight
 
 MAX_DAYS = 366
+_EPOCH_DAY = date(1970, 1, 1)
 
 
 @dataclass(frozen=True)
@@ -45,6 +48,16 @@ class Period:
                 cuts.append(_change_between(before, after, self.zone))
         cuts.append(self.end)
         return [(a, b, _offset(a, self.zone)) for a, b in pairwise(cuts)]
+
+    def count_days(self, moments: Sequence[float]) -> Counter[date]:
+        """How many of `moments` (epoch seconds) fall on each local day of the period: in
+        each stretch of constant UTC offset, a local day is a division."""
+        ordered = sorted(moments)
+        counts: Counter[int] = Counter()
+        for start, end, offset in self.offset_stretches():
+            inside = ordered[bisect_left(ordered, epoch(start)) : bisect_left(ordered, epoch(end))]
+            counts.update(map(floordiv, map(add, inside, repeat(offset)), repeat(86400)))
+        return Counter({_EPOCH_DAY + timedelta(days=int(day)): n for day, n in counts.items()})
 
 
 def _offset(at: datetime, zone: ZoneInfo) -> int:
@@ -94,12 +107,19 @@ class Clock(Protocol):
         """Seconds this clock counts from `start` to `end` (0 when end is not after start)."""
         ...
 
+    def elapsed_each(self, starts: Sequence[float], ends: Sequence[float]) -> list[float]:
+        """`elapsed` of each pair, in one pass."""
+        ...
+
 
 class WallClock:
     """Calendar time: every second counts."""
 
     def elapsed(self, start: float, end: float) -> float:
         return max(0.0, end - start)
+
+    def elapsed_each(self, starts: Sequence[float], ends: Sequence[float]) -> list[float]:
+        return list(map(max, repeat(0.0), map(sub, ends, starts)))
 
 
 class IntervalClock:
@@ -121,6 +141,24 @@ class IntervalClock:
 
     def elapsed(self, start: float, end: float) -> float:
         return max(0.0, self._counted(end) - self._counted(start))
+
+    def elapsed_each(self, starts: Sequence[float], ends: Sequence[float]) -> list[float]:
+        """As `elapsed`, for ninety thousand first responses: each step maps a C function
+        over all the moments at once instead of running Python code per moment."""
+        counted_starts, counted_ends = self._counted_each(starts), self._counted_each(ends)
+        return list(map(max, repeat(0.0), map(sub, counted_ends, counted_starts)))
+
+    def _counted_each(self, moments: Sequence[float]) -> list[float]:
+        """`_counted` of each moment. Behind a sentinel interval that ends before any moment
+        (so a moment before the first interval counts 0), the interval a moment falls in or
+        after is the one `bisect_right` names."""
+        floor = -float(2**62)
+        opens, closes = [floor, *self._starts], [floor, *self._ends]
+        before = [0.0, *self._before]
+        found = [index - 1 for index in map(bisect_right, repeat(opens), moments)]
+        inside = map(min, moments, map(closes.__getitem__, found))
+        since_open = map(sub, inside, map(opens.__getitem__, found))
+        return list(map(add, map(before.__getitem__, found), since_open))
 
     def add(self, start: float, seconds: float) -> float | None:
         """The instant `seconds` of counted time after `start` (the next opening when 0 and

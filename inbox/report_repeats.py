@@ -14,9 +14,10 @@ from itertools import islice
 
 from sqlmodel import Session, col, not_, select
 
-from app.core.models import AuditEvent, Conversation
+from app.core.models import ReportStatusChange
 from inbox.report_clock import Period
-from inbox.report_scope import CLOSED, ReportScope, closes, rows_of, started, status_before
+from inbox.report_scope import CLOSED, ReportScope, closes, rows_of, seconds
+from inbox.report_times import Begun
 
 WINDOW = timedelta(days=7)
 
@@ -31,37 +32,38 @@ class Repeats:
         return self.reopened + self.new_conversations
 
 
-def count_repeats(session: Session, scope: ReportScope, period: Period) -> Repeats:
+def count_repeats(session: Session, scope: ReportScope, period: Period, begun: Begun) -> Repeats:
+    """`begun` are the period's conversations in the report's scope."""
     window = WINDOW.total_seconds()
     closed = rows_of(
         session,
         select(
-            AuditEvent.conversation_id, Conversation.contact_id, scope.epoch(AuditEvent.created_at)
+            ReportStatusChange.conversation_id, ReportStatusChange.contact_id, ReportStatusChange.at
         )
-        .join(Conversation, col(Conversation.id) == AuditEvent.conversation_id)
         .where(
-            col(Conversation.workspace_id) == scope.workspace_id,
-            not_(col(Conversation.automated)),
+            col(ReportStatusChange.workspace_id) == scope.workspace_id,
+            not_(col(ReportStatusChange.automated)),
             *closes(),
-            col(AuditEvent.created_at) >= period.start - WINDOW,
-            col(AuditEvent.created_at) < period.end,
+            col(ReportStatusChange.at) >= seconds(period.start - WINDOW),
+            col(ReportStatusChange.at) < seconds(period.end),
         )
-        .order_by(scope.epoch(AuditEvent.created_at)),
+        .order_by(col(ReportStatusChange.at)),
     )
     by_conversation: dict[int, list[float]] = {}
     by_contact: dict[int, list[tuple[float, int]]] = {}
     for closed_id, contact_id, closed_at in closed:
-        by_conversation.setdefault(closed_id or 0, []).append(float(closed_at))
+        by_conversation.setdefault(closed_id, []).append(float(closed_at))
         if contact_id is not None:
-            by_contact.setdefault(contact_id, []).append((float(closed_at), closed_id or 0))
+            by_contact.setdefault(contact_id, []).append((float(closed_at), closed_id))
     reopened = 0
     for cid, at in _client_reopenings(session, scope, period):
         times = by_conversation.get(cid, [])
         index = bisect_right(times, at) - 1
         reopened += index >= 0 and at - times[index] <= window
     new = 0
-    for cid, contact, began in _new_conversations(session, scope, period):
-        new += _follows_a_close(by_contact.get(contact, []), cid, began, window)
+    for cid, contact, began in zip(begun.ids, begun.contacts, begun.started, strict=True):
+        if contact is not None and contact in by_contact:
+            new += _follows_a_close(by_contact[contact], cid, began, window)
     return Repeats(reopened=reopened, new_conversations=new)
 
 
@@ -80,30 +82,14 @@ def _follows_a_close(
 def _client_reopenings(
     session: Session, scope: ReportScope, period: Period
 ) -> list[tuple[int, float]]:
-    rows = session.exec(
-        select(AuditEvent.conversation_id, scope.epoch(AuditEvent.created_at))
-        .join(Conversation, col(Conversation.id) == AuditEvent.conversation_id)
-        .where(
-            *scope.conditions(),
-            col(AuditEvent.action) == "conversation.reopened",
-            status_before() == CLOSED,
-            col(AuditEvent.created_at) >= period.start,
-            col(AuditEvent.created_at) < period.end,
-        )
-    ).all()
-    return [(cid or 0, float(at)) for cid, at in rows]
-
-
-def _new_conversations(
-    session: Session, scope: ReportScope, period: Period
-) -> list[tuple[int, int, float]]:
     rows = rows_of(
         session,
-        select(Conversation.id, Conversation.contact_id, scope.epoch(started())).where(
-            *scope.conditions(),
-            col(Conversation.contact_id).is_not(None),
-            started() >= period.start,
-            started() < period.end,
+        select(ReportStatusChange.conversation_id, ReportStatusChange.at).where(
+            *scope.rollup(ReportStatusChange),
+            col(ReportStatusChange.action) == "conversation.reopened",
+            col(ReportStatusChange.status_before) == CLOSED,
+            col(ReportStatusChange.at) >= seconds(period.start),
+            col(ReportStatusChange.at) < seconds(period.end),
         ),
     )
-    return [(int(cid or 0), int(contact or 0), float(at)) for cid, contact, at in rows]
+    return [(int(cid), float(at)) for cid, at in rows]
