@@ -8,7 +8,7 @@ answers each span with two binary searches instead of walking its days again.
 
 from bisect import bisect_left, bisect_right
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from itertools import accumulate, pairwise, repeat
@@ -20,6 +20,7 @@ from app.core.errors import Invalid
 from inbox.sla import local_midnight
 
 MAX_DAYS = 366
+HOUR = 3600
 _EPOCH_DAY = date(1970, 1, 1)
 
 
@@ -123,7 +124,13 @@ class WallClock:
 
 
 class IntervalClock:
-    """Time that runs only inside the given intervals (sorted, not overlapping)."""
+    """Time that runs only inside the given intervals (sorted, not overlapping).
+
+    A report measures ninety thousand first responses, so finding the interval a moment falls
+    in (or after) must be cheap: an hour-by-hour table names the last interval begun by the
+    start of each hour, and a moment steps from there past the few that open within its hour.
+    A sentinel interval, ending before any moment, stands first, so a moment before the first
+    real interval counts zero without a test of its own."""
 
     def __init__(self, intervals: Sequence[tuple[datetime, datetime]]) -> None:
         self._starts = [epoch(a) for a, _ in intervals]
@@ -131,34 +138,40 @@ class IntervalClock:
         lengths = [b - a for a, b in zip(self._starts, self._ends, strict=True)]
         self._after = list(accumulate(lengths))
         self._before = [total - length for total, length in zip(self._after, lengths, strict=True)]
+        sentinel = -float(2**62)
+        self._opens, self._closes = [sentinel, *self._starts], [sentinel, *self._ends]
+        self._counted_before = [0.0, *self._before]
+        first = self._starts[0] if intervals else 0.0
+        self._origin = first - first % HOUR - HOUR
+        hours = int(((self._ends[-1] if intervals else first) - self._origin) // HOUR) + 1
+        self._hourly = [
+            bisect_right(self._opens, self._origin + h * HOUR) - 1 for h in range(hours)
+        ]
 
     def _counted(self, at: float) -> float:
         """Seconds counted from the first interval to `at`."""
-        index = bisect_right(self._starts, at) - 1
-        if index < 0:
-            return 0.0
-        return self._before[index] + min(at, self._ends[index]) - self._starts[index]
+        return self._counted_each((at,))[0]
+
+    def _counted_each(self, moments: Iterable[float]) -> list[float]:
+        opens, closes, before = self._opens, self._closes, self._counted_before
+        hourly, origin = self._hourly, self._origin
+        last_hour, last = len(hourly) - 1, len(opens) - 1
+        counted = []
+        for at in moments:
+            hour = int(at - origin) // HOUR
+            index = hourly[0 if hour < 0 else min(hour, last_hour)]
+            while index < last and opens[index + 1] <= at:
+                index += 1
+            close = closes[index]
+            counted.append(before[index] + (at if at < close else close) - opens[index])
+        return counted
 
     def elapsed(self, start: float, end: float) -> float:
         return max(0.0, self._counted(end) - self._counted(start))
 
     def elapsed_each(self, starts: Sequence[float], ends: Sequence[float]) -> list[float]:
-        """As `elapsed`, for ninety thousand first responses: each step maps a C function
-        over all the moments at once instead of running Python code per moment."""
-        counted_starts, counted_ends = self._counted_each(starts), self._counted_each(ends)
-        return list(map(max, repeat(0.0), map(sub, counted_ends, counted_starts)))
-
-    def _counted_each(self, moments: Sequence[float]) -> list[float]:
-        """`_counted` of each moment. Behind a sentinel interval that ends before any moment
-        (so a moment before the first interval counts 0), the interval a moment falls in or
-        after is the one `bisect_right` names."""
-        floor = -float(2**62)
-        opens, closes = [floor, *self._starts], [floor, *self._ends]
-        before = [0.0, *self._before]
-        found = [index - 1 for index in map(bisect_right, repeat(opens), moments)]
-        inside = map(min, moments, map(closes.__getitem__, found))
-        since_open = map(sub, inside, map(opens.__getitem__, found))
-        return list(map(add, map(before.__getitem__, found), since_open))
+        counted = map(sub, self._counted_each(ends), self._counted_each(starts))
+        return [seconds if seconds > 0 else 0.0 for seconds in counted]
 
     def add(self, start: float, seconds: float) -> float | None:
         """The instant `seconds` of counted time after `start` (the next opening when 0 and
