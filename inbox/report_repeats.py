@@ -8,9 +8,10 @@ closed. A reopening by the team itself is no repeat request. Reads only.
 """
 
 from bisect import bisect_left, bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
-from itertools import islice
+from itertools import islice, repeat
 
 from sqlmodel import Session, col, not_, select
 
@@ -20,6 +21,8 @@ from inbox.report_scope import CLOSED, ReportScope, closes, rows_of, seconds
 from inbox.report_times import Begun
 
 WINDOW = timedelta(days=7)
+#: Sorts after every client id: the end of the sorted closes.
+NO_CLIENT = 2**63
 
 
 @dataclass(frozen=True)
@@ -50,31 +53,52 @@ def count_repeats(session: Session, scope: ReportScope, period: Period, begun: B
         .order_by(col(ReportStatusChange.at)),
     )
     by_conversation: dict[int, list[float]] = {}
-    by_contact: dict[int, list[tuple[float, int]]] = {}
-    for closed_id, contact_id, closed_at in closed:
+    for closed_id, _, closed_at in closed:
         by_conversation.setdefault(closed_id, []).append(float(closed_at))
-        if contact_id is not None:
-            by_contact.setdefault(contact_id, []).append((float(closed_at), closed_id))
     reopened = 0
     for cid, at in _client_reopenings(session, scope, period):
         times = by_conversation.get(cid, [])
         index = bisect_right(times, at) - 1
         reopened += index >= 0 and at - times[index] <= window
+    return Repeats(reopened=reopened, new_conversations=_new_after_a_close(closed, begun, window))
+
+
+def _new_after_a_close(
+    closed: Sequence[tuple[int, int | None, int]], begun: Begun, window: float
+) -> int:
+    """Conversations begun within `window` seconds after another of the same client's was
+    closed. Each close is one number, client and time (client * 2^32 + epoch seconds), so
+    sorted closes are searched for every conversation at once by plain integer comparisons;
+    only a conversation that finds a close of its own first (closed the second it began)
+    looks further."""
+    ordered = sorted(
+        (contact << 32 | at, cid) for cid, contact, at in closed if contact is not None
+    )
+    keys, closed_ids = [key for key, _ in ordered], [cid for _, cid in ordered]
+    keys.append(NO_CLIENT << 32)
+    begun_with_client = [
+        (contact << 32 | began, cid)
+        for cid, contact, began in zip(begun.ids, begun.contacts, begun.started, strict=True)
+        if contact is not None
+    ]
+    earliest = [key - int(window) for key, _ in begun_with_client]
     new = 0
-    for cid, contact, began in zip(begun.ids, begun.contacts, begun.started, strict=True):
-        if contact is not None and contact in by_contact:
-            new += _follows_a_close(by_contact[contact], cid, began, window)
-    return Repeats(reopened=reopened, new_conversations=new)
+    for (key, cid), index in zip(
+        begun_with_client, map(bisect_left, repeat(keys), earliest), strict=True
+    ):
+        if keys[index] <= key:
+            new += closed_ids[index] != cid or _another_close(keys, closed_ids, index + 1, key, cid)
+    return new
 
 
-def _follows_a_close(
-    closes: list[tuple[float, int]], conversation_id: int, at: float, window: float
-) -> bool:
-    """Whether another conversation was closed within `window` seconds before `at`."""
-    for when, other in islice(closes, bisect_left(closes, (at - window, -1)), None):
-        if when > at:
+def _another_close(keys: list[int], closed_ids: list[int], index: int, key: int, cid: int) -> bool:
+    """A close of another conversation by the same client, up to `key` (the same client at the
+    conversation's start), from `index` on."""
+    later = zip(islice(keys, index, None), islice(closed_ids, index, None), strict=False)
+    for other_key, other in later:
+        if other_key > key:
             return False
-        if other != conversation_id:
+        if other != cid:
             return True
     return False
 
