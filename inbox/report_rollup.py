@@ -19,7 +19,7 @@ calendar change needs no recomputation.
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Select, case, delete, func, insert, select
+from sqlalchemy import Select, case, delete, func, insert, select, true
 from sqlmodel import Session, col
 
 from app.core.models import (
@@ -31,6 +31,7 @@ from app.core.models import (
     ReportReply,
     ReportStale,
     ReportStatusChange,
+    ReportTag,
 )
 from inbox.report_scope import (
     client_messages,
@@ -80,12 +81,14 @@ def rebuild(session: Session, conversation_ids: Sequence[int]) -> None:
         (ReportConversation, ReportConversation.conversation_id),
         (ReportStatusChange, ReportStatusChange.conversation_id),
         (ReportReply, ReportReply.conversation_id),
+        (ReportTag, ReportTag.conversation_id),
     ):
         connection.execute(delete(table).where(col(key).in_(conversation_ids)))
     for table, query in (
         (ReportConversation, _conversation_facts(dialect, conversation_ids)),
         (ReportStatusChange, _status_changes(dialect, conversation_ids)),
         (ReportReply, _replies(dialect, conversation_ids)),
+        (ReportTag, _tags(dialect, conversation_ids)),
     ):
         names = [column.name for column in query.selected_columns]
         connection.execute(insert(table).from_select(names, query))
@@ -103,6 +106,7 @@ def _conversation_facts(dialect: str, conversation_ids: Sequence[int]) -> Select
             col(Conversation.id).label("conversation_id"),
             col(Conversation.workspace_id).label("workspace_id"),
             col(Conversation.mailbox_id).label("mailbox_id"),
+            col(Conversation.assignee_id).label("assignee_id"),
             col(Conversation.automated).label("automated"),
             col(Conversation.contact_id).label("contact_id"),
             started().label("started"),
@@ -129,6 +133,7 @@ def _conversation_facts(dialect: str, conversation_ids: Sequence[int]) -> Select
         begun.c.conversation_id,
         begun.c.workspace_id,
         begun.c.mailbox_id,
+        begun.c.assignee_id,
         begun.c.automated,
         begun.c.contact_id,
         epoch_seconds(dialect, begun.c.started).label("started"),
@@ -156,6 +161,7 @@ def _status_changes(dialect: str, conversation_ids: Sequence[int]) -> Select[*tu
             col(AuditEvent.conversation_id).label("conversation_id"),
             col(AuditEvent.workspace_id).label("workspace_id"),
             col(ReportConversation.mailbox_id),
+            col(ReportConversation.assignee_id),
             col(ReportConversation.automated),
             col(ReportConversation.contact_id),
             col(ReportConversation.started),
@@ -191,6 +197,7 @@ def _replies(dialect: str, conversation_ids: Sequence[int]) -> Select[*tuple[Any
             col(Message.conversation_id),
             col(Message.workspace_id),
             col(ReportConversation.mailbox_id),
+            col(ReportConversation.assignee_id),
             col(ReportConversation.automated),
             epoch_seconds(dialect, Message.date).label("at"),
             col(Message.sent_by_user_id).label("sent_by"),
@@ -204,4 +211,20 @@ def _replies(dialect: str, conversation_ids: Sequence[int]) -> Select[*tuple[Any
             *team_replies(),
             col(Message.date).is_not(None),
         )
+    )
+
+
+def _tags(dialect: str, conversation_ids: Sequence[int]) -> Select[*tuple[Any, ...]]:
+    elements = "json_each" if dialect == "sqlite" else "jsonb_array_elements_text"
+    tag = getattr(func, elements)(col(Conversation.tags)).table_valued("value")
+    return (
+        select(
+            col(Conversation.id).label("conversation_id"),
+            tag.c.value.label("tag"),
+            col(Conversation.workspace_id).label("workspace_id"),
+        )
+        .select_from(Conversation)
+        .join(tag, true())
+        .where(col(Conversation.id).in_(conversation_ids))
+        .distinct()
     )

@@ -28,6 +28,7 @@ from app.core.models import (
     ReportConversation,
     ReportReply,
     ReportStatusChange,
+    ReportTag,
 )
 from app.core.models import MessageState as State
 from inbox.promises import TEAM_REPLIES
@@ -62,16 +63,20 @@ class ReportScope:
 
     def rollup(self, table: type[Rollup]) -> list[ColumnElement[bool]]:
         """On a rollup table: the same conversations as `conditions`, by the facts each of its
-        rows repeats; the assignee and tags are the conversation's own, as they are now."""
+        rows repeats (the assignee is the conversation's now, as its tags are)."""
         found = [
             col(table.workspace_id) == self.workspace_id,
             not_(col(table.automated)),
         ]
         if self.mailbox_id is not None:
             found.append(col(table.mailbox_id) == self.mailbox_id)
-        if self.assignee_id is not None or self.tag is not None:
-            narrowed = select(Conversation.id).where(*self.conditions())
-            found.append(col(table.conversation_id).in_(narrowed))
+        if self.assignee_id is not None:
+            found.append(col(table.assignee_id) == self.assignee_id)
+        if self.tag is not None:
+            tagged = select(ReportTag.conversation_id).where(
+                col(ReportTag.workspace_id) == self.workspace_id, col(ReportTag.tag) == self.tag
+            )
+            found.append(col(table.conversation_id).in_(tagged))
         return found
 
 

@@ -32,7 +32,8 @@ MESSAGE_COLUMNS = (
     "conversation_id, direction, date, kind, state, automated, duplicate_of_id, sent_by_user_id"
 )
 CONVERSATION_COLUMNS = (
-    "workspace_id, mailbox_id, automated, contact_id, first_message_at, created_at"
+    "workspace_id, mailbox_id, assignee_id, tags, automated, contact_id, first_message_at, "
+    "created_at"
 )
 TEAM_REPLY = (
     "m.direction = 'outbound' AND (m.kind = 'reply' OR m.kind IS NULL) "
@@ -47,12 +48,19 @@ def upgrade() -> None:
         sa.Column("conversation_id", sa.Integer(), nullable=False),
         sa.Column("workspace_id", sa.Integer(), nullable=False),
         sa.Column("mailbox_id", sa.Integer(), nullable=False),
+        sa.Column("assignee_id", sa.Integer(), nullable=True),
         sa.Column("automated", sa.Boolean(), nullable=False),
         sa.Column("contact_id", sa.Integer(), nullable=True),
         sa.Column("started", sa.BigInteger(), nullable=False),
         sa.Column("first_in", sa.BigInteger(), nullable=True),
         sa.Column("first_reply", sa.BigInteger(), nullable=True),
         sa.Column("first_reply_by", sa.Integer(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["assignee_id"],
+            ["user.id"],
+            name=op.f("fk_report_conversation_assignee_id_user"),
+            ondelete="SET NULL",
+        ),
         sa.ForeignKeyConstraint(
             ["contact_id"],
             ["contact.id"],
@@ -88,6 +96,7 @@ def upgrade() -> None:
                 "automated",
                 "conversation_id",
                 "mailbox_id",
+                "assignee_id",
                 "contact_id",
                 "first_in",
                 "first_reply",
@@ -121,14 +130,45 @@ def upgrade() -> None:
         )
 
     op.create_table(
+        "report_tag",
+        sa.Column("conversation_id", sa.Integer(), nullable=False),
+        sa.Column("tag", sa.String(length=100), nullable=False),
+        sa.Column("workspace_id", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["conversation_id"],
+            ["conversation.id"],
+            name=op.f("fk_report_tag_conversation_id_conversation"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["workspace_id"],
+            ["workspace.id"],
+            name=op.f("fk_report_tag_workspace_id_workspace"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("conversation_id", "tag", name=op.f("pk_report_tag")),
+    )
+    with op.batch_alter_table("report_tag", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_report_tag_lookup", ["workspace_id", "tag", "conversation_id"], unique=False
+        )
+
+    op.create_table(
         "report_reply",
         sa.Column("message_id", sa.Integer(), nullable=False),
         sa.Column("conversation_id", sa.Integer(), nullable=False),
         sa.Column("workspace_id", sa.Integer(), nullable=False),
         sa.Column("mailbox_id", sa.Integer(), nullable=False),
+        sa.Column("assignee_id", sa.Integer(), nullable=True),
         sa.Column("automated", sa.Boolean(), nullable=False),
         sa.Column("at", sa.BigInteger(), nullable=False),
         sa.Column("sent_by", sa.Integer(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["assignee_id"],
+            ["user.id"],
+            name=op.f("fk_report_reply_assignee_id_user"),
+            ondelete="SET NULL",
+        ),
         sa.ForeignKeyConstraint(
             ["conversation_id"],
             ["conversation.id"],
@@ -158,7 +198,15 @@ def upgrade() -> None:
         )
         batch_op.create_index(
             "ix_report_reply_period",
-            ["workspace_id", "at", "automated", "mailbox_id", "conversation_id", "sent_by"],
+            [
+                "workspace_id",
+                "at",
+                "automated",
+                "mailbox_id",
+                "assignee_id",
+                "conversation_id",
+                "sent_by",
+            ],
             unique=False,
         )
 
@@ -168,6 +216,7 @@ def upgrade() -> None:
         sa.Column("conversation_id", sa.Integer(), nullable=False),
         sa.Column("workspace_id", sa.Integer(), nullable=False),
         sa.Column("mailbox_id", sa.Integer(), nullable=False),
+        sa.Column("assignee_id", sa.Integer(), nullable=True),
         sa.Column("automated", sa.Boolean(), nullable=False),
         sa.Column("contact_id", sa.Integer(), nullable=True),
         sa.Column("started", sa.BigInteger(), nullable=False),
@@ -182,6 +231,12 @@ def upgrade() -> None:
             ["actor_id"],
             ["user.id"],
             name=op.f("fk_report_status_change_actor_id_user"),
+            ondelete="SET NULL",
+        ),
+        sa.ForeignKeyConstraint(
+            ["assignee_id"],
+            ["user.id"],
+            name=op.f("fk_report_status_change_assignee_id_user"),
             ondelete="SET NULL",
         ),
         sa.ForeignKeyConstraint(
@@ -212,9 +267,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("report_status_change", schema=None) as batch_op:
         batch_op.create_index(
-            "ix_report_status_change_history",
-            ["conversation_id", "at", "open_since"],
-            unique=False,
+            "ix_report_status_change_history", ["conversation_id", "at", "open_since"], unique=False
         )
         batch_op.create_index(
             "ix_report_status_change_period",
@@ -223,6 +276,7 @@ def upgrade() -> None:
                 "at",
                 "automated",
                 "mailbox_id",
+                "assignee_id",
                 "conversation_id",
                 "action",
                 "status_before",
@@ -311,7 +365,7 @@ def _epoch(dialect: str, moment: str) -> str:
 
 def _backfill(dialect: str) -> None:
     """Every conversation's rows, as `inbox.report_rollup.rebuild` computes them: its facts
-    first, which its status changes and replies repeat."""
+    first, which its status changes and replies repeat, then its tags."""
     after, before = (
         ("json_extract(a.after, '$.status')", "json_extract(a.before, '$.status')")
         if dialect == "sqlite"
@@ -320,21 +374,23 @@ def _backfill(dialect: str) -> None:
     reply = f"m.conversation_id = b.id AND {TEAM_REPLY} AND m.date >= b.first_in"
     reply_at = f"(SELECT min(m.date) FROM message m WHERE {reply})"
     op.execute(
-        "INSERT INTO report_conversation (conversation_id, workspace_id, mailbox_id, automated, "
-        "contact_id, started, first_in, first_reply, first_reply_by) "
-        f"SELECT b.id, b.workspace_id, b.mailbox_id, b.automated, b.contact_id, "
+        "INSERT INTO report_conversation (conversation_id, workspace_id, mailbox_id, "
+        "assignee_id, automated, contact_id, started, first_in, first_reply, first_reply_by) "
+        "SELECT b.id, b.workspace_id, b.mailbox_id, b.assignee_id, b.automated, b.contact_id, "
         f"{_epoch(dialect, 'b.started')}, {_epoch(dialect, 'b.first_in')}, "
         f"{_epoch(dialect, reply_at)}, "
         f"(SELECT m.sent_by_user_id FROM message m WHERE {reply} AND m.date = {reply_at} "
         "ORDER BY m.id LIMIT 1) "
-        "FROM (SELECT c.id, c.workspace_id, c.mailbox_id, c.automated, c.contact_id, "
+        "FROM (SELECT c.id, c.workspace_id, c.mailbox_id, c.assignee_id, c.automated, "
+        "c.contact_id, "
         "coalesce(c.first_message_at, c.created_at) AS started, "
         f"(SELECT min(m.date) FROM message m WHERE m.conversation_id = c.id AND {CLIENT_MESSAGE}) "
         "AS first_in FROM conversation c) b"
     )
     changes = (
         "SELECT a.id AS audit_event_id, a.conversation_id, a.workspace_id, r.mailbox_id, "
-        f"r.automated, r.contact_id, r.started, {_epoch(dialect, 'a.created_at')} AS at, "
+        "r.assignee_id, r.automated, r.contact_id, r.started, "
+        f"{_epoch(dialect, 'a.created_at')} AS at, "
         f"a.action, {before} AS status_before, {after} AS status_after, a.actor_id, "
         "(SELECT count(*) FROM message m WHERE m.conversation_id = a.conversation_id "
         f"AND {TEAM_REPLY} AND m.date <= a.created_at) AS replies "
@@ -343,8 +399,8 @@ def _backfill(dialect: str) -> None:
     )
     op.execute(
         "INSERT INTO report_status_change (audit_event_id, conversation_id, workspace_id, "
-        "mailbox_id, automated, contact_id, started, at, action, status_before, status_after, "
-        "actor_id, replies, open_since) "
+        "mailbox_id, assignee_id, automated, contact_id, started, at, action, status_before, "
+        "status_after, actor_id, replies, open_since) "
         "SELECT c.*, CASE WHEN coalesce(lag(c.status_after) OVER w, 'open') = 'open' "
         "THEN CASE WHEN lag(c.at) OVER w > c.started THEN lag(c.at) OVER w ELSE c.started END "
         f"END FROM ({changes}) c "
@@ -352,11 +408,17 @@ def _backfill(dialect: str) -> None:
     )
     op.execute(
         "INSERT INTO report_reply (message_id, conversation_id, workspace_id, mailbox_id, "
-        "automated, at, sent_by) "
-        "SELECT m.id, m.conversation_id, m.workspace_id, r.mailbox_id, r.automated, "
+        "assignee_id, automated, at, sent_by) "
+        "SELECT m.id, m.conversation_id, m.workspace_id, r.mailbox_id, r.assignee_id, "
+        "r.automated, "
         f"{_epoch(dialect, 'm.date')}, m.sent_by_user_id "
         "FROM message m JOIN report_conversation r ON r.conversation_id = m.conversation_id "
         f"WHERE {TEAM_REPLY} AND m.date IS NOT NULL"
+    )
+    tags = "json_each(c.tags) t" if dialect == "sqlite" else "jsonb_array_elements_text(c.tags) t"
+    op.execute(
+        "INSERT INTO report_tag (conversation_id, tag, workspace_id) "
+        f"SELECT DISTINCT c.id, t.value, c.workspace_id FROM conversation c, {tags}"
     )
 
 
@@ -374,5 +436,11 @@ def downgrade() -> None:
             op.execute(f"DROP TRIGGER report_stale_{table} ON {table}")
         op.execute("DROP FUNCTION report_stale_by_row()")
         op.execute("DROP FUNCTION report_stale_mark(bigint, bigint)")
-    for table in ("report_stale", "report_reply", "report_status_change", "report_conversation"):
+    for table in (
+        "report_stale",
+        "report_tag",
+        "report_reply",
+        "report_status_change",
+        "report_conversation",
+    ):
         op.drop_table(table)

@@ -19,7 +19,10 @@ from app.core.models import (
     ReportReply,
     ReportStale,
     ReportStatusChange,
+    ReportTag,
+    User,
 )
+from inbox.changes import change_conversation
 from inbox.report_metrics import ReportRequest, Summary, summarize
 from inbox.report_rollup import rebuild
 from inbox.sla_policy import SlaPolicyIn, save_policy
@@ -28,7 +31,7 @@ from tests.inbox.report_history import Builder, build_history, msk
 
 NOW = datetime(2026, 12, 4, 12, 0, tzinfo=UTC)
 HOUR = 3600
-TABLES: list[Any] = [ReportConversation, ReportStatusChange, ReportReply]
+TABLES: list[Any] = [ReportConversation, ReportStatusChange, ReportReply, ReportTag]
 
 
 def report(engine: Engine, admin: Member, **asked: object) -> Summary:
@@ -104,18 +107,27 @@ def test_a_conversation_answered_put_pending_closed_and_reopened_shows_in_each_r
     assert_rollup_is_recomputed(engine)
 
 
-def test_a_retagged_conversation_comes_into_the_tag_s_report(
+def test_a_retagged_or_reassigned_conversation_comes_into_the_filtered_report(
     engine: Engine, team: Team, admin: Member
 ) -> None:
     history = build_history(engine, team, admin)
     assert report(engine, admin, tag="billing").created == 1
+    assert report(engine, admin, assignee_id=history.bob.user_id).created == 2
     with session_scope(engine) as session:
         conversation = session.get(Conversation, history.conversations["G"])
-        assert conversation is not None
-        conversation.tags = ["billing"]
-        session.add(conversation)
+        actor = session.get(User, admin.user_id)
+        assert conversation is not None and actor is not None
+        change_conversation(
+            session=session,
+            conversation=conversation,
+            actor=actor,
+            changes={"tags": ["billing"], "assignee_id": history.bob.user_id},
+            now=NOW,
+        )
 
     assert report(engine, admin, tag="billing").created == 2
+    assert report(engine, admin, assignee_id=history.bob.user_id).created == 3
+    assert_rollup_is_recomputed(engine)
 
 
 def test_the_migration_fills_the_rollup_from_the_history_already_stored(

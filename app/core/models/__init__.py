@@ -46,6 +46,7 @@ from app.core.models.reports import (
     ReportReply,
     ReportStale,
     ReportStatusChange,
+    ReportTag,
 )
 from app.core.models.team import ApiToken, User, Workspace
 from app.core.models.work import (
@@ -94,6 +95,7 @@ __all__ = [
     "ReportReply",
     "ReportStale",
     "ReportStatusChange",
+    "ReportTag",
     "Role",
     "SQLModel",
     "SignInAttempt",

@@ -1,7 +1,7 @@
-"""The reports' rollup: each conversation's report facts, its status changes and its team
-replies, copied out of the messages and the audit trail into narrow rows of whole epoch
-seconds, so a report over a period reads indexes instead of message and audit rows (JSON,
-bodies) and converts no time.
+"""The reports' rollup: each conversation's report facts, its status changes, its team
+replies and its tags, copied out of the conversation, its messages and its audit trail into
+narrow rows of whole epoch seconds, so a report over a period reads indexes instead of message
+and audit rows (JSON, bodies) and converts no time.
 
 Nothing here is a counter the product keeps: every row is recomputed, whole, from the
 conversation's messages and audit trail (`inbox.report_rollup`). Database triggers (migration
@@ -30,6 +30,7 @@ class ReportConversation(SQLModel, table=True):
             "automated",
             "conversation_id",
             "mailbox_id",
+            "assignee_id",
             "contact_id",
             "first_in",
             "first_reply",
@@ -42,6 +43,9 @@ class ReportConversation(SQLModel, table=True):
     )
     workspace_id: int = foreign_key("workspace.id", index=False)
     mailbox_id: int = Field(nullable=False)
+    assignee_id: int | None = foreign_key(
+        "user.id", nullable=True, ondelete="SET NULL", index=False
+    )
     automated: bool = Field(nullable=False)
     contact_id: int | None = foreign_key(
         "contact.id", nullable=True, ondelete="SET NULL", index=False
@@ -68,6 +72,7 @@ class ReportStatusChange(SQLModel, table=True):
             "at",
             "automated",
             "mailbox_id",
+            "assignee_id",
             "conversation_id",
             "action",
             "status_before",
@@ -85,6 +90,9 @@ class ReportStatusChange(SQLModel, table=True):
     conversation_id: int = foreign_key("conversation.id", index=False)
     workspace_id: int = foreign_key("workspace.id", index=False)
     mailbox_id: int = Field(nullable=False)
+    assignee_id: int | None = foreign_key(
+        "user.id", nullable=True, ondelete="SET NULL", index=False
+    )
     automated: bool = Field(nullable=False)
     contact_id: int | None = foreign_key(
         "contact.id", nullable=True, ondelete="SET NULL", index=False
@@ -113,6 +121,7 @@ class ReportReply(SQLModel, table=True):
             "at",
             "automated",
             "mailbox_id",
+            "assignee_id",
             "conversation_id",
             "sent_by",
         ),
@@ -122,9 +131,25 @@ class ReportReply(SQLModel, table=True):
     conversation_id: int = foreign_key("conversation.id")
     workspace_id: int = foreign_key("workspace.id", index=False)
     mailbox_id: int = Field(nullable=False)
+    assignee_id: int | None = foreign_key(
+        "user.id", nullable=True, ondelete="SET NULL", index=False
+    )
     automated: bool = Field(nullable=False)
     at: int = Field(sa_type=BigInteger, nullable=False)
     sent_by: int | None = foreign_key("user.id", nullable=True, ondelete="SET NULL", index=False)
+
+
+class ReportTag(SQLModel, table=True):
+    """A conversation's tag, one row each: what a report narrowed to a tag looks up."""
+
+    __tablename__ = "report_tag"
+    __table_args__ = (Index("ix_report_tag_lookup", "workspace_id", "tag", "conversation_id"),)
+
+    conversation_id: int = Field(
+        primary_key=True, foreign_key="conversation.id", ondelete="CASCADE"
+    )
+    tag: str = Field(primary_key=True, sa_type=String(100))
+    workspace_id: int = foreign_key("workspace.id", index=False)
 
 
 class ReportStale(SQLModel, table=True):
