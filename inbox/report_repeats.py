@@ -42,22 +42,20 @@ def count_repeats(session: Session, scope: ReportScope, period: Period, begun: B
         session,
         select(
             ReportStatusChange.conversation_id, ReportStatusChange.contact_id, ReportStatusChange.at
-        )
-        .where(
+        ).where(
             col(ReportStatusChange.workspace_id) == scope.workspace_id,
             not_(col(ReportStatusChange.automated)),
             *closes(),
             col(ReportStatusChange.at) >= seconds(period.start - WINDOW),
             col(ReportStatusChange.at) < seconds(period.end),
-        )
-        .order_by(col(ReportStatusChange.at)),
+        ),
     )
     by_conversation: dict[int, list[float]] = {}
     for closed_id, _, closed_at in closed:
         by_conversation.setdefault(closed_id, []).append(float(closed_at))
     reopened = 0
     for cid, at in _client_reopenings(session, scope, period):
-        times = by_conversation.get(cid, [])
+        times = sorted(by_conversation.get(cid, []))
         index = bisect_right(times, at) - 1
         reopened += index >= 0 and at - times[index] <= window
     return Repeats(reopened=reopened, new_conversations=_new_after_a_close(closed, begun, window))

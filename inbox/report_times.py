@@ -110,7 +110,8 @@ def begun_conversations(session: Session, scope: ReportScope, period: Period) ->
 
 def closed_conversations(session: Session, scope: ReportScope, period: Period) -> list[Closed]:
     """Each conversation closed in the period, at its last close in it, with the team's
-    replies by then."""
+    replies by then. The closes are put in the audit trail's order here: sorting them in the
+    database cost more than reading them."""
     rows = rows_of(
         session,
         sa_select(
@@ -119,15 +120,11 @@ def closed_conversations(session: Session, scope: ReportScope, period: Period) -
             col(ReportStatusChange.at),
             col(ReportStatusChange.actor_id),
             col(ReportStatusChange.replies),
-        )
-        .where(*_closes_in(scope, period))
-        .order_by(
-            col(ReportStatusChange.conversation_id),
-            col(ReportStatusChange.at),
             col(ReportStatusChange.audit_event_id),
-        ),
+        ).where(*_closes_in(scope, period)),
     )
-    last = {int(cid): (began, at, actor, replies) for cid, began, at, actor, replies in rows}
+    in_order = sorted(rows, key=itemgetter(2, 5))
+    last = {int(cid): (began, at, actor, replies) for cid, began, at, actor, replies, _ in in_order}
     return [
         Closed(cid, float(began), float(at), actor, int(replies))
         for cid, (began, at, actor, replies) in last.items()
