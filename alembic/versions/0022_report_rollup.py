@@ -294,6 +294,10 @@ def upgrade() -> None:
     else:
         _postgresql_triggers()
     _backfill(op.get_bind().dialect.name)
+    if op.get_bind().dialect.name == "postgresql":
+        # Planner statistics now, not at autovacuum's next pass: without them a report
+        # narrowed to a tag was planned as a nested loop over every close of the period.
+        op.execute("ANALYZE report_conversation, report_status_change, report_reply, report_tag")
 
 
 def _mark(conversation: str, workspace: str) -> str:
