@@ -3,9 +3,12 @@ requests, promises, and the same per agent and per day.
 
 Everything is computed from the audit trail and the messages, never from counters kept on a
 conversation, in business hours of the workspace's SLA calendar or in calendar hours. The
-period is whole local days of the workspace's zone. Each part is a few set-based queries
-(`report_flow`, `report_times`, `report_repeats`, `report_agents`, `promise_report`), so the
-cost grows with the rows a period holds, never with one query per conversation. Reads only.
+period is whole local days of the workspace's zone. The parts (`report_flow`, `report_times`,
+`report_repeats`, `report_agents`, `promise_report`) read the reports' rollup, the audit
+trail's and the messages' answers per conversation kept as narrow rows (`report_rollup` says
+why and how it stays true), in a few set-based queries each, so the cost grows with the rows a
+period holds, never with one query per conversation. The only writing is the rollup's: the
+conversations changed since the last report are recomputed first.
 """
 
 import gc
