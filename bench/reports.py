@@ -7,8 +7,8 @@ closed a few hours in, one in ten of them reopened by the client and closed agai
 stretches, promises made, kept and broken). Those bulk inserts mark every conversation stale in
 the reports' rollup, so the bench recomputes it first, timed, as the first report would. Serves
 it with `tandem serve` and times the summary for the 90 days from 1 January, in business and
-calendar hours and filtered, sequentially, then prints p50/p95/p99. Target (issue 20): p95 under 500 ms at 100,000 conversations / 500,000
-messages, on SQLite and PostgreSQL.
+calendar hours and filtered, sequentially, then prints p50/p95/p99. Target (issue 20): p95
+under 500 ms at 100,000 conversations / 500,000 messages, on SQLite and PostgreSQL.
 
     .venv/bin/python bench/reports.py [--conversations 100000] [--messages-per 5]
         [--database-url postgresql+psycopg://postgres@127.0.0.1:5432/bench_reports]
