@@ -16,6 +16,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from itertools import compress
+from typing import cast
 
 from sqlmodel import Session
 
@@ -117,13 +119,12 @@ def _summarize(
     earliest = min([epoch(period.start), *(c.started for c in closed)])
     clocks = Clocks(policy_of(session, workspace_id), earliest, period, request.hours == "business")
     answered = [
-        (first_in, reply, by)
-        for first_in, reply, by in zip(
-            begun.first_in, begun.first_reply, begun.replied_by, strict=True
-        )
-        if first_in is not None and reply is not None
+        first_in is not None and reply is not None
+        for first_in, reply in zip(begun.first_in, begun.first_reply, strict=True)
     ]
-    firsts, replies, repliers = zip(*answered, strict=True) if answered else ((), (), ())
+    firsts = cast(list[int], list(compress(begun.first_in, answered)))
+    replies = cast(list[int], list(compress(begun.first_reply, answered)))
+    repliers = list(compress(begun.replied_by, answered))
     waits = clocks.durations.elapsed_each(firsts, replies)
     resolutions = open_times(session, scope, period, closed, clocks.durations)
     promises = count_outcomes(session, workspace_id, period.start, period.end, scope.conditions())
