@@ -104,20 +104,14 @@ def epoch(at: datetime) -> float:
 
 
 class Clock(Protocol):
-    def elapsed(self, start: float, end: float) -> float:
-        """Seconds this clock counts from `start` to `end` (0 when end is not after start)."""
-        ...
-
     def elapsed_each(self, starts: Sequence[float], ends: Sequence[float]) -> list[float]:
-        """`elapsed` of each pair, in one pass."""
+        """Seconds this clock counts from each start to its end (0 when the end is not after
+        the start), for a whole column of spans at once."""
         ...
 
 
 class WallClock:
     """Calendar time: every second counts."""
-
-    def elapsed(self, start: float, end: float) -> float:
-        return max(0.0, end - start)
 
     def elapsed_each(self, starts: Sequence[float], ends: Sequence[float]) -> list[float]:
         return list(map(max, repeat(0.0), map(sub, ends, starts)))
@@ -167,6 +161,7 @@ class IntervalClock:
         return counted
 
     def elapsed(self, start: float, end: float) -> float:
+        """Seconds counted from `start` to `end` (0 when end is not after start)."""
         return max(0.0, self._counted(end) - self._counted(start))
 
     def elapsed_each(self, starts: Sequence[float], ends: Sequence[float]) -> list[float]:
