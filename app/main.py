@@ -27,6 +27,7 @@ from app.core.settings import Settings, get_settings
 from app.http.auth import LoginRequired
 from app.http.live_hub import LiveHub, close_streams_on_exit_signals
 from app.http.observability import RequestLogMiddleware
+from app.http.reader import ReaderMiddleware
 from app.http.security_headers import SecurityHeaders
 from app.http.text_input import TextInputGuard
 from app.web import routes as web
@@ -36,6 +37,8 @@ from inbox.assignment import assign_new_mail
 from inbox.auto_ack import acknowledge_new_mail
 from inbox.client_replies import notify_client_replies
 from inbox.promises import run_reply_clocks
+from inbox.repeat_requests import link_repeat_requests
+from inbox.urgent_mail import raise_urgent_mail
 from scheduler.runner import TandemScheduler
 
 logger = logging.getLogger(__name__)
@@ -121,8 +124,17 @@ def _start_scheduler(app: FastAPI, settings: Settings) -> TandemScheduler:
     scheduler = TandemScheduler(
         app.state.engine,
         settings,
-        # A client's reply is told to its owner before new conversations get owners.
-        after_sync=[notify_client_replies, assign_new_mail, run_reply_clocks, acknowledge_new_mail],
+        # A client's reply is told to its owner before new conversations get owners (a repeat
+        # request its earlier agent, then the rest in turn); urgency is known before all of
+        # it, so the owner hears of an urgent conversation as urgent.
+        after_sync=[
+            raise_urgent_mail,
+            notify_client_replies,
+            link_repeat_requests,
+            assign_new_mail,
+            run_reply_clocks,
+            acknowledge_new_mail,
+        ],
     )
     scheduler.start()
     app.state.wake_sync = scheduler.wake_sync
@@ -153,6 +165,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.add_middleware(TextInputGuard)
     app.add_middleware(SecurityHeaders)
+    app.add_middleware(ReaderMiddleware)
     app.add_middleware(RequestLogMiddleware)
     _install_error_handlers(app)
     app.include_router(health.router)

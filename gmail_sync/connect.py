@@ -16,6 +16,7 @@ from sqlmodel import Session, col, select
 
 from app.core.accounts import normalize_email
 from app.core.errors import Conflict, Invalid, NotFound
+from app.core.i18n import gettext as _
 from app.core.models import Mailbox, MailboxStatus, OAuthState, SyncState, id_of
 from app.core.settings import Settings
 from gmail_sync.client import GmailClient
@@ -47,7 +48,7 @@ def start_connection(
     email = normalize_email(email)
     mailbox = session.exec(select(Mailbox).where(Mailbox.email == email)).first()
     if mailbox is not None and mailbox.workspace_id != workspace_id:
-        raise Conflict(f"{email} is already connected to another workspace")
+        raise Conflict(_("%(email)s is already connected to another workspace") % {"email": email})
     if mailbox is None:
         mailbox = Mailbox(
             workspace_id=workspace_id,
@@ -93,7 +94,7 @@ def claim_connection(*, session: Session, state: str, now: datetime) -> ClaimedC
         .execution_options(synchronize_session=False)
     )
     if result.rowcount != 1:  # type: ignore[attr-defined]
-        raise Invalid("this authorization link was already used or has expired: start again")
+        raise Invalid(_("this authorization link was already used or has expired: start again"))
     pending = session.exec(select(OAuthState).where(OAuthState.state == state)).one()
     return ClaimedConnection(pending.mailbox_id, pending.code_verifier)
 
@@ -104,7 +105,7 @@ def finish_connection(
     """Exchanges the code, checks the consenting account, stores credentials, starts a sync."""
     mailbox = session.get(Mailbox, claimed.mailbox_id)
     if mailbox is None:
-        raise NotFound("the mailbox of this authorization no longer exists")
+        raise NotFound(_("the mailbox of this authorization no longer exists"))
     credentials = exchange_code(settings=settings, code=code, code_verifier=claimed.code_verifier)
     client = GmailClient(credentials, google_endpoints(settings).api_root)
     try:
@@ -112,8 +113,11 @@ def finish_connection(
         if account != mailbox.email:
             revoke(settings=settings, credentials=credentials)
             raise Invalid(
-                f"you signed in to Google as {account}, but this connection is for "
-                f"{mailbox.email}: sign in as {mailbox.email}"
+                _(
+                    "you signed in to Google as %(account)s, but this connection is for "
+                    "%(email)s: sign in as %(email)s"
+                )
+                % {"account": account, "email": mailbox.email}
             )
         mailbox.aliases = [a for a in client.send_as_addresses() if a != mailbox.email]
         if settings.push_topic:

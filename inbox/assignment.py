@@ -85,13 +85,22 @@ def assign_in_turn(
     for conversation in waiting:
         agent_id = ids[turn % len(ids)]
         turn += 1
-        _assign(session, conversation, agent_id, now)
+        assign_automatically(session, conversation, agent_id, now)
         assigned[id_of(conversation)] = agent_id
     session.flush()
     return assigned
 
 
-def _assign(session: Session, conversation: Conversation, agent_id: int, now: datetime) -> None:
+def assign_automatically(
+    session: Session,
+    conversation: Conversation,
+    agent_id: int,
+    now: datetime,
+    *,
+    reason: str = "round-robin among available agents",
+) -> None:
+    """Tandem gives the conversation an owner (`reason` says why, in the audit trail), and
+    tells them."""
     conversation.assignee_id = agent_id
     conversation.updated_at = now
     session.add(conversation)
@@ -102,7 +111,7 @@ def _assign(session: Session, conversation: Conversation, agent_id: int, now: da
             action=AUTO_ASSIGNED,
             before={"assignee_id": None},
             after={"assignee_id": agent_id},
-            details={"rule": "round-robin among available agents"},
+            details={"rule": reason},
             created_at=now,
         )
     )

@@ -32,7 +32,7 @@ from gmail_sync.recipients import is_own
 from gmail_sync.send import ReplyRequest, queue_reply
 from gmail_sync.sync import SyncReport
 from gmail_sync.thread_people import team_addresses
-from inbox.sla import first_response_due, policy_of
+from inbox.sla import policy_of, reply_due
 from inbox.templates import TemplateError, context_for, render_text
 
 logger = logging.getLogger(__name__)
@@ -144,7 +144,8 @@ def _acknowledge(session: Session, mailbox: Mailbox, message: Message, now: date
     conversation = session.get(Conversation, message.conversation_id)
     assert conversation is not None, "messages cascade with their conversation"
     received = message.date or now
-    due = first_response_due(policy_of(session, mailbox.workspace_id), received)
+    policy = policy_of(session, mailbox.workspace_id)
+    due = reply_due(policy, received, answered=False, priority=conversation.priority)
     values = context_for(session, conversation, None, reply_due=due)
     try:
         text = render_text(acknowledgement_text(mailbox, values.language), values.variables())

@@ -18,6 +18,7 @@ from sqlmodel import Session, col, select
 
 from app.core.db import get_scoped
 from app.core.errors import Conflict, Forbidden, Invalid
+from app.core.i18n import gettext as _
 from app.core.models import Role, Template, User
 from app.core.plain_text import ONE_LINE
 from inbox.presend import hold_internal_context
@@ -127,21 +128,25 @@ def remove_template(*, session: Session, actor: User, template_id: int) -> None:
     """The author or an admin only, so a colleague cannot remove an answer someone else keeps."""
     row = get_scoped(session, Template, template_id, actor.workspace_id)
     if actor.role != Role.ADMIN and row.created_by_id != actor.id:
-        raise Forbidden("only the template's author or an admin may delete it")
+        raise Forbidden(_("only the template's author or an admin may delete it"))
     session.delete(row)
     session.flush()
 
 
 def _check_body(field: str, text: str | None) -> None:
-    """Names the field in the message, since a template has two bodies."""
+    """Names the field in the message, since a template has two bodies, and on the error, so
+    a form shows it beside that body."""
     if text is None:
         return
+    html = field == "body_html"
     if not text.strip():
-        raise Invalid(f"{field} must not be blank")
+        blank = _("body_html must not be blank") if html else _("body_text must not be blank")
+        raise Invalid(blank, field=field)
     try:
         check_template(text)
     except TemplateError as exc:
-        raise TemplateError(f"{field}: {exc}") from None
+        said = _("body_html: %(error)s") if html else _("body_text: %(error)s")
+        raise TemplateError(said % {"error": exc}, field=field) from None
 
 
 def _hold(session: Session, user: User, text: str, html: str | None, confirmed: bool) -> None:
@@ -165,4 +170,4 @@ def _check_name_free(session: Session, workspace_id: int, name: str, own_id: int
         )
     ).first()
     if clash is not None:
-        raise Conflict(f"a template named {name!r} already exists")
+        raise Conflict(_("a template named %(name)r already exists") % {"name": name}, field="name")

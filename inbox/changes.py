@@ -33,13 +33,14 @@ def change_conversation(
     *,
     session: Session,
     conversation: Conversation,
-    actor: User,
+    actor: User | None,
     changes: dict[str, Any],
     now: datetime,
 ) -> AuditEvent | None:
     """Applies `changes` (only the fields given); returns the audit event, None if nothing
-    actually changed."""
-    wanted = _normalized(session, conversation, actor, changes, now)
+    actually changed. `actor` None is the client, through Tandem (a rating that says the
+    problem is not solved reopens the conversation)."""
+    wanted = _normalized(session, conversation, changes, now)
     before = {name: _plain(getattr(conversation, name)) for name in wanted}
     after = {name: _plain(value) for name, value in wanted.items()}
     changed = {name for name in wanted if before[name] != after[name]}
@@ -50,26 +51,30 @@ def change_conversation(
     if "status" in changed:
         closed = conversation.status == ConversationStatus.CLOSED
         conversation.closed_at = now if closed else None
+    if "priority" in changed:
+        conversation.urgency_reason = None
     conversation.updated_at = now
     session.add(conversation)
     event = AuditEvent(
         workspace_id=conversation.workspace_id,
         conversation_id=conversation.id,
-        actor_id=actor.id,
+        actor_id=actor.id if actor else None,
         action="conversation.updated",
         before={name: before[name] for name in sorted(changed)},
         after={name: after[name] for name in sorted(changed)},
         created_at=now,
     )
     session.add(event)
-    if "assignee_id" in changed and conversation.assignee_id not in (None, actor.id):
+    if actor and "assignee_id" in changed and conversation.assignee_id not in (None, actor.id):
         _notify_new_owner(session, conversation, actor, now)
     session.flush()
-    _announce(session, conversation, {name: [before[name], after[name]] for name in changed}, now)
+    announce_change(
+        session, conversation, {name: [before[name], after[name]] for name in changed}, now
+    )
     return event
 
 
-def _announce(
+def announce_change(
     session: Session, conversation: Conversation, changes: dict[str, list[Any]], now: datetime
 ) -> None:
     """conversation.updated for every change, and conversation.closed when it was closed."""
@@ -122,13 +127,12 @@ def change_many(
 def _normalized(
     session: Session,
     conversation: Conversation,
-    actor: User,
     changes: dict[str, Any],
     now: datetime,
 ) -> dict[str, Any]:
     wanted = {name: changes[name] for name in CHANGEABLE if name in changes}
     if "assignee_id" in wanted and wanted["assignee_id"] is not None:
-        _check_assignee(session, actor.workspace_id, wanted["assignee_id"])
+        _check_assignee(session, conversation.workspace_id, wanted["assignee_id"])
     if "tags" in wanted:
         wanted["tags"] = _clean_tags(wanted["tags"])
     if wanted.get("snoozed_until") is not None:

@@ -14,15 +14,14 @@ from app.core.models import (
     Conversation,
     ConversationStatus,
     FollowupAction,
-    MessageKind,
     Reminder,
     Template,
     User,
     id_of,
 )
-from gmail_sync.send import ReplyRequest, queue_reply
 from inbox.changes import change_conversation
-from inbox.templates import render_for
+from inbox.rating_links import RatingLinks
+from inbox.resolution import queue_resolution
 
 
 class FollowupOutcome(StrEnum):
@@ -36,7 +35,12 @@ def client_wrote_since(conversation: Conversation, since: datetime) -> bool:
 
 
 def run_followup(
-    session: Session, *, reminder: Reminder, conversation: Conversation | None, now: datetime
+    session: Session,
+    *,
+    reminder: Reminder,
+    conversation: Conversation | None,
+    links: RatingLinks,
+    now: datetime,
 ) -> FollowupOutcome:
     """What the follow-up did; REMIND means the caller delivers it as a reminder (also when an
     auto-close cannot run, with the reason in its text, so nobody is left waiting silently)."""
@@ -47,7 +51,9 @@ def run_followup(
     if reminder.action != FollowupAction.CLOSE:
         return FollowupOutcome.REMIND
     try:
-        _close_with_message(session, reminder=reminder, conversation=conversation, now=now)
+        _close_with_message(
+            session, reminder=reminder, conversation=conversation, links=links, now=now
+        )
     except TandemError as exc:
         reminder.text = f"Could not close “{conversation.subject}” automatically: {exc}"
         session.add(reminder)
@@ -56,21 +62,28 @@ def run_followup(
 
 
 def _close_with_message(
-    session: Session, *, reminder: Reminder, conversation: Conversation, now: datetime
+    session: Session,
+    *,
+    reminder: Reminder,
+    conversation: Conversation,
+    links: RatingLinks,
+    now: datetime,
 ) -> None:
-    """Queues the template in the thread (to everyone on it, sent by the send job at once),
-    then closes the conversation in the name of whoever set the follow-up; raises before
-    writing anything when the message cannot be written."""
+    """Queues the template as the resolution message, with its rating links (to everyone on
+    the thread, sent by the send job at once), then closes the conversation in the name of
+    whoever set the follow-up; raises before writing anything when the message cannot be
+    written. Whoever set it chose the template, so the pre-send check does not hold it."""
     actor = _actor(session, reminder)
     template = session.get(Template, reminder.template_id) if reminder.template_id else None
     if actor is None or template is None:
         raise Invalid("its template or the person who set it no longer exists")
-    text, html = render_for(session, template, conversation, actor)
-    queued = queue_reply(
-        session=session,
+    message = queue_resolution(
+        session,
         conversation=conversation,
+        template=template,
         author=actor,
-        request=ReplyRequest(body_text=text, body_html=html, kind=MessageKind.RESOLUTION),
+        links=links,
+        confirmed=True,
         now=now,
         delay=timedelta(0),
     )
@@ -87,7 +100,7 @@ def _close_with_message(
             conversation_id=id_of(conversation),
             actor_id=None,
             action="reminder.followup_closed",
-            details={"reminder_id": id_of(reminder), "message_id": id_of(queued.message)},
+            details={"reminder_id": id_of(reminder), "message_id": id_of(message)},
             created_at=now,
         )
     )

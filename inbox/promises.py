@@ -32,7 +32,7 @@ from app.core.models import (
 )
 from gmail_sync.sync import SyncReport
 from inbox.reminders import cancel_reminders, create_reminder
-from inbox.sla import first_response_due, next_response_due, policy_of
+from inbox.sla import policy_of, reply_due
 
 HEADS_UP = timedelta(minutes=30)
 #: Outbound mail that answers the client: Tandem's replies, and mail written in Gmail (no kind).
@@ -129,7 +129,7 @@ def run_reply_clocks(session: Session, report: SyncReport) -> None:
 def _start_clock(session: Session, conversation: Conversation, received: datetime) -> None:
     policy = policy_of(session, conversation.workspace_id)
     answered = conversation.first_response_at is not None
-    due = (next_response_due if answered else first_response_due)(policy, received)
+    due = reply_due(policy, received, answered=answered, priority=conversation.priority)
     conversation.sla_due_at = due
     session.add(conversation)
     subject = conversation.subject.strip() or "(no subject)"

@@ -14,6 +14,8 @@ from functools import cache, lru_cache
 import holidays
 from babel import Locale
 
+from app.core.i18n import gettext as _
+
 
 @dataclass(frozen=True)
 class CountryYear:
@@ -29,7 +31,9 @@ def supported_countries() -> frozenset[str]:
 
 def check_country(code: str) -> str:
     if code not in supported_countries():
-        raise ValueError(f"unknown country {code!r} (an ISO 3166 code such as RU, DE or US)")
+        raise ValueError(
+            _("unknown country %(code)r (an ISO 3166 code such as RU, DE or US)") % {"code": code}
+        )
     return code
 
 

@@ -23,6 +23,7 @@ from app.core.claims import claim
 from app.core.db import session_scope
 from app.core.models import Conversation, Reminder, ReminderKind, ReminderState
 from inbox.followups import FollowupOutcome, run_followup
+from inbox.rating_links import RatingLinks
 from inbox.reminder_delivery import deliver_reminders
 
 #: Rows claimed per transaction: large enough that a burst of 10,000 takes a few dozen
@@ -63,7 +64,9 @@ def claim_due(session: Session, *, now: datetime, worker: str, limit: int) -> li
     )
 
 
-def fire_claimed(session: Session, *, reminder_ids: list[int], now: datetime) -> None:
+def fire_claimed(
+    session: Session, *, reminder_ids: list[int], links: RatingLinks, now: datetime
+) -> None:
     """Runs follow-ups and delivers the rest; follow-ups that need no reminder become done."""
     reminders = list(
         session.exec(
@@ -82,7 +85,9 @@ def fire_claimed(session: Session, *, reminder_ids: list[int], now: datetime) ->
         conversation = conversations.get(reminder.conversation_id)
         outcome = FollowupOutcome.REMIND
         if reminder.kind == ReminderKind.FOLLOWUP:
-            outcome = run_followup(session, reminder=reminder, conversation=conversation, now=now)
+            outcome = run_followup(
+                session, reminder=reminder, conversation=conversation, links=links, now=now
+            )
         if outcome == FollowupOutcome.REMIND:
             to_deliver.append(reminder)
         elif outcome == FollowupOutcome.DONE:
@@ -92,7 +97,9 @@ def fire_claimed(session: Session, *, reminder_ids: list[int], now: datetime) ->
     session.flush()
 
 
-def fire_due(engine: Engine, *, clock: Clock, worker: str, chunk: int = CHUNK) -> int:
+def fire_due(
+    engine: Engine, *, clock: Clock, worker: str, links: RatingLinks, chunk: int = CHUNK
+) -> int:
     """Fires every reminder due at `clock()`, a chunk per transaction; returns how many.
 
     Each chunk reads the clock again, so `fired_at` is when the chunk really fired.
@@ -100,25 +107,25 @@ def fire_due(engine: Engine, *, clock: Clock, worker: str, chunk: int = CHUNK) -
     fired = 0
     while True:
         try:
-            claimed = _fire_chunk(engine, clock, worker, chunk)
+            claimed = _fire_chunk(engine, clock, worker, links, chunk)
         except Exception:  # a bad row: the chunk rolled back; fire its rows one at a time
             logger.exception("a chunk of reminders failed; firing them one by one")
-            return fired + _fire_singly(engine, clock=clock, worker=worker)
+            return fired + _fire_singly(engine, clock=clock, worker=worker, links=links)
         fired += claimed
         if claimed < chunk:
             return fired
 
 
-def _fire_chunk(engine: Engine, clock: Clock, worker: str, limit: int) -> int:
+def _fire_chunk(engine: Engine, clock: Clock, worker: str, links: RatingLinks, limit: int) -> int:
     with session_scope(engine) as session:
         now = clock()
         claimed = claim_due(session, now=now, worker=worker, limit=limit)
         if claimed:
-            fire_claimed(session, reminder_ids=claimed, now=now)
+            fire_claimed(session, reminder_ids=claimed, links=links, now=now)
     return len(claimed)
 
 
-def _fire_singly(engine: Engine, *, clock: Clock, worker: str) -> int:
+def _fire_singly(engine: Engine, *, clock: Clock, worker: str, links: RatingLinks) -> int:
     """Fires due reminders one per transaction (claim and delivery together, as in a chunk);
     one that fails is rolled back and set aside (`_failed`), and the rest still fire. The next
     run goes back to chunks."""
@@ -130,7 +137,7 @@ def _fire_singly(engine: Engine, *, clock: Clock, worker: str) -> int:
             with session_scope(engine) as session:
                 claimed = claim_due(session, now=now, worker=worker, limit=1)
                 if claimed:
-                    fire_claimed(session, reminder_ids=claimed, now=now)
+                    fire_claimed(session, reminder_ids=claimed, links=links, now=now)
         except Exception as exc:
             if not claimed:
                 raise  # claiming failed, which is no single row's fault

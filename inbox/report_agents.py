@@ -4,7 +4,8 @@ fast their first responses were, and how often they kept their promises.
 A close is credited to whoever made the conversation's last close in the period; a first
 response to whoever sent it (mail written in Gmail names nobody); a promise's outcome to
 whoever made it. Every active member is listed, with zeros if they did nothing, and a former
-member only if something is credited to them. CSAT is null until clients can rate answers.
+member only if something is credited to them. Their CSAT is filled in by the summary
+(`inbox.report_csat`).
 Reads only.
 """
 

@@ -23,6 +23,10 @@ AGENT_HEADER = [
 ]
 
 
+def summary_csv_name(summary: Summary) -> str:
+    return f"tandem-report-{summary.period.first}-{summary.period.last}.csv"
+
+
 def summary_csv(summary: Summary) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")

@@ -4,17 +4,17 @@ requests, promises, and the same per agent and per day.
 Everything is computed from the audit trail and the messages, never from counters kept on a
 conversation, in business hours of the workspace's SLA calendar or in calendar hours. The
 period is whole local days of the workspace's zone. The parts (`report_flow`, `report_times`,
-`report_repeats`, `report_agents`, `promise_report`) read the reports' rollup, the audit
-trail's and the messages' answers per conversation kept as narrow rows (`report_rollup` says
-why and how it stays true), in a few set-based queries each, so the cost grows with the rows a
-period holds, never with one query per conversation. The only writing is the rollup's: the
-conversations changed since the last report are recomputed first.
+`report_repeats`, `report_agents`, `promise_report`, `report_csat`) read the reports' rollup,
+the audit trail's and the messages' answers per conversation kept as narrow rows
+(`report_rollup` says why and how it stays true), in a few set-based queries each, so the cost
+grows with the rows a period holds, never with one query per conversation. The only writing is
+the rollup's: the conversations changed since the last report are recomputed first.
 """
 
 import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from itertools import compress
 from typing import cast
@@ -27,6 +27,7 @@ from app.core.zones import zone_or_utc
 from inbox.promise_report import count_outcomes
 from inbox.report_agents import AgentRow, agent_rows
 from inbox.report_clock import Period, epoch, parse_day, period_of
+from inbox.report_csat import csat_figures
 from inbox.report_flow import count_flow
 from inbox.report_repeats import count_repeats
 from inbox.report_rollup import refresh
@@ -83,6 +84,7 @@ class Summary:
     promises_kept_ratio: float
     by_agent: list[AgentRow] = field(default_factory=list)
     by_day: list[DayRow] = field(default_factory=list)
+    #: The clients' average score 1-5 in the period (`inbox.report_csat`); None without one.
     csat: float | None = None
 
 
@@ -130,7 +132,7 @@ def _summarize(
     promises = count_outcomes(session, workspace_id, period.start, period.end, scope.conditions())
     made, kept, broken = (promises.get(name, 0) for name in ("made", "kept", "broken"))
     closed_by_day = period.count_days([c.closed_at for c in closed])
-    return Summary(
+    summary = Summary(
         period=period,
         hours=request.hours,
         created=flow.created,
@@ -157,6 +159,8 @@ def _summarize(
         ),
         by_day=[DayRow(day, flow.created_by_day[day], closed_by_day[day]) for day in period.days],
     )
+    ratings = csat_figures(session, scope, period)
+    return replace(summary, csat=ratings.average, by_agent=ratings.credited(summary.by_agent))
 
 
 def _parse(

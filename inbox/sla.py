@@ -23,7 +23,8 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session, select
 
 from app.core.errors import NotFound
-from app.core.models import SlaPolicy, Workspace
+from app.core.i18n import gettext as _
+from app.core.models import Priority, SlaPolicy, Workspace
 from app.core.zones import parse_zone
 from inbox.public_holidays import country_year
 
@@ -38,6 +39,7 @@ POLICY_FIELDS = (
     "first_response_minutes",
     "next_response_minutes",
     "max_response_minutes",
+    "urgent_response_minutes",
 )
 _HHMM = re.compile(r"(\d\d):(\d\d)")
 _MINUTE = timedelta(minutes=1)
@@ -53,7 +55,10 @@ def parse_business_hours(raw: Mapping[str, Sequence[Sequence[str]]]) -> WeeklyHo
     (touching, as in 09:00-12:00 and 12:00-17:00, is fine)."""
     unknown = sorted(set(raw) - set(WEEKDAYS))
     if unknown:
-        raise ValueError(f"unknown weekday {unknown[0]!r} (use {', '.join(WEEKDAYS)})")
+        raise ValueError(
+            _("unknown weekday %(day)r (use %(days)s)")
+            % {"day": unknown[0], "days": ", ".join(WEEKDAYS)}
+        )
     return tuple(_day_intervals(day, raw.get(day, ())) for day in WEEKDAYS)
 
 
@@ -61,16 +66,27 @@ def _day_intervals(day: str, raw: Sequence[Sequence[str]]) -> tuple[Interval, ..
     intervals: list[Interval] = []
     for pair in raw:
         if len(pair) != 2:
-            raise ValueError(f"{day}: an interval is [start, end], got {list(pair)!r}")
+            raise ValueError(
+                _("%(day)s: an interval is [start, end], got %(pair)r")
+                % {"day": day, "pair": list(pair)}
+            )
         start, end = _minutes(day, pair[0]), _minutes(day, pair[1])
         if start >= end:
-            raise ValueError(f"{day}: {pair[0]}-{pair[1]} must start before it ends")
+            raise ValueError(
+                _("%(day)s: %(start)s-%(end)s must start before it ends")
+                % {"day": day, "start": pair[0], "end": pair[1]}
+            )
         intervals.append((start, end))
     intervals.sort()
     for (start, end), (next_start, next_end) in pairwise(intervals):
         if next_start < end:
             raise ValueError(
-                f"{day}: {_hhmm(start)}-{_hhmm(end)} overlaps {_hhmm(next_start)}-{_hhmm(next_end)}"
+                _("%(day)s: %(span)s overlaps %(other)s")
+                % {
+                    "day": day,
+                    "span": f"{_hhmm(start)}-{_hhmm(end)}",
+                    "other": f"{_hhmm(next_start)}-{_hhmm(next_end)}",
+                }
             )
     return tuple(intervals)
 
@@ -79,7 +95,10 @@ def _minutes(day: str, text: str) -> int:
     match = _HHMM.fullmatch(text)
     total = int(match[1]) * 60 + int(match[2]) if match and int(match[2]) < 60 else -1
     if not 0 <= total <= 24 * 60:
-        raise ValueError(f"{day}: {text!r} is not a time of day (HH:MM, 00:00 to 24:00)")
+        raise ValueError(
+            _("%(day)s: %(text)r is not a time of day (HH:MM, 00:00 to 24:00)")
+            % {"day": day, "text": text}
+        )
     return total
 
 
@@ -95,8 +114,9 @@ def business_hours_json(weekly: WeeklyHours) -> dict[str, list[list[str]]]:
     }
 
 
-def parse_holidays(raw: Sequence[str], what: str = "holiday") -> frozenset[date]:
-    """Only the strict YYYY-MM-DD form, so what is stored reads the same everywhere."""
+def parse_holidays(raw: Sequence[str], *, working_days: bool = False) -> frozenset[date]:
+    """Only the strict YYYY-MM-DD form, so what is stored reads the same everywhere; the
+    refusal names holidays, or the extra working days these are."""
     days: set[date] = set()
     for text in raw:
         try:
@@ -104,7 +124,12 @@ def parse_holidays(raw: Sequence[str], what: str = "holiday") -> frozenset[date]
         except ValueError:
             day = None
         if day is None or day.isoformat() != text:
-            raise ValueError(f"{what} {text!r} is not a date (YYYY-MM-DD)")
+            refusal = (
+                _("working day %(text)r is not a date (YYYY-MM-DD)")
+                if working_days
+                else _("holiday %(text)r is not a date (YYYY-MM-DD)")
+            )
+            raise ValueError(refusal % {"text": text})
         days.add(day)
     return frozenset(days)
 
@@ -262,7 +287,7 @@ def calendar_for(policy: SlaPolicy) -> BusinessCalendar:
         weekly=parse_business_hours(policy.business_hours),
         holidays=parse_holidays(policy.holidays),
         country=policy.holiday_country,
-        working_days=parse_holidays(policy.working_days, "working day"),
+        working_days=parse_holidays(policy.working_days, working_days=True),
     )
 
 
@@ -284,6 +309,20 @@ def first_response_due(policy: SlaPolicy, received_at: datetime) -> datetime:
 
 def next_response_due(policy: SlaPolicy, received_at: datetime) -> datetime:
     return _due(policy, received_at, policy.next_response_minutes)
+
+
+def urgent_response_due(policy: SlaPolicy, received_at: datetime) -> datetime:
+    return _due(policy, received_at, policy.urgent_response_minutes)
+
+
+def reply_due(
+    policy: SlaPolicy, received_at: datetime, *, answered: bool, priority: str
+) -> datetime:
+    """The reply a client's mail is owed: urgent has its own target, else the first reply's or
+    a later one's."""
+    if priority == Priority.URGENT:
+        return urgent_response_due(policy, received_at)
+    return (next_response_due if answered else first_response_due)(policy, received_at)
 
 
 def _due(policy: SlaPolicy, received_at: datetime, minutes: int) -> datetime:

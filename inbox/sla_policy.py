@@ -12,6 +12,8 @@ from typing import Annotated, Any, Literal, Self
 from pydantic import BaseModel, Field, field_validator, model_validator
 from sqlmodel import Session
 
+from app.core.errors import FieldRule
+from app.core.i18n import gettext as _
 from app.core.models import AuditEvent, SlaPolicy
 from app.core.zones import parse_zone
 from inbox.public_holidays import check_country
@@ -49,6 +51,7 @@ EXAMPLE: dict[str, Any] = {
     "next_response_minutes": 240,
     "max_response_minutes": 1440,
     "max_response_clock": "working_days",
+    "urgent_response_minutes": 60,
 }
 
 
@@ -78,6 +81,10 @@ class SlaPolicyIn(BaseModel):
     first_response_minutes: Minutes = Field(description="Business minutes to the first reply.")
     next_response_minutes: Minutes = Field(description="Business minutes to each later reply.")
     max_response_minutes: Minutes = Field(description="Minutes a client waits at most.")
+    urgent_response_minutes: Minutes = Field(
+        default=60,
+        description="Business minutes to any reply owed on an urgent conversation.",
+    )
     max_response_clock: Literal["working_days", "calendar"] = Field(
         default="working_days",
         description="working_days: the maximum runs only on working days (whole days), so it "
@@ -105,7 +112,7 @@ class SlaPolicyIn(BaseModel):
     @field_validator("working_days")
     @classmethod
     def _valid_working_days(cls, value: list[str]) -> list[str]:
-        return sorted(day.isoformat() for day in parse_holidays(value, "working day"))
+        return sorted(day.isoformat() for day in parse_holidays(value, working_days=True))
 
     @field_validator("holiday_country")
     @classmethod
@@ -114,12 +121,23 @@ class SlaPolicyIn(BaseModel):
 
     @model_validator(mode="after")
     def _targets_within_cap(self) -> Self:
-        for name in ("first_response_minutes", "next_response_minutes"):
+        refusals = {
+            "first_response_minutes": _(
+                "first_response_minutes (%(minutes)s) must not exceed "
+                "max_response_minutes (%(max)s)"
+            ),
+            "next_response_minutes": _(
+                "next_response_minutes (%(minutes)s) must not exceed max_response_minutes (%(max)s)"
+            ),
+            "urgent_response_minutes": _(
+                "urgent_response_minutes (%(minutes)s) must not exceed "
+                "max_response_minutes (%(max)s)"
+            ),
+        }
+        for name, refusal in refusals.items():
             if getattr(self, name) > self.max_response_minutes:
-                raise ValueError(
-                    f"{name} ({getattr(self, name)}) must not exceed "
-                    f"max_response_minutes ({self.max_response_minutes})"
-                )
+                said = refusal % {"minutes": getattr(self, name), "max": self.max_response_minutes}
+                raise FieldRule(said, field=name)
         return self
 
 

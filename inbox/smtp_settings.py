@@ -17,12 +17,15 @@ from sqlmodel import Session, select
 
 from app.core.accounts import normalize_email
 from app.core.errors import Invalid, NotFound
+from app.core.i18n import gettext as _
 from app.core.models import SmtpSecurity, SmtpServer
 from app.core.plain_text import ONE_LINE
 from gmail_sync.oauth import TokenCipher
 from inbox.agent_mail import SmtpSettings, configure_smtp, send_email, smtp_login
 
-NOT_CONFIGURED = "no SMTP server is configured: reminders are not emailed"
+
+def not_configured() -> str:
+    return _("no SMTP server is configured: reminders are not emailed")
 
 
 class SmtpIn(BaseModel):
@@ -80,7 +83,7 @@ def remove_smtp(session: Session, *, workspace_id: int) -> None:
     """Reminders are then no longer e-mailed; those already queued fail with that reason."""
     server = smtp_server_of(session, workspace_id)
     if server is None:
-        raise NotFound(NOT_CONFIGURED)
+        raise NotFound(not_configured())
     session.delete(server)
     session.flush()
 
@@ -92,16 +95,20 @@ def send_test_message(
     queue: None when the server took it, else why not, in the server's or the network's words."""
     server = smtp_server_of(session, workspace_id)
     if server is None:
-        raise NotFound(NOT_CONFIGURED)
+        raise NotFound(not_configured())
     login = smtp_login(server, cipher)
     message = EmailMessage()
     message["From"] = login.sender
     message["To"] = to
-    message["Subject"] = "Tandem test message"
+    message["Subject"] = _("Tandem test message")
     message["Auto-Submitted"] = "auto-generated"
     message.set_content(
-        "This message was sent from Tandem's Settings > Outgoing mail, to check that reminders "
-        f"can be e-mailed through {login.host}:{login.port}. Nothing else needs doing.\n"
+        _(
+            "This message was sent from Tandem's Settings > Outgoing mail, to check that "
+            "reminders can be e-mailed through %(server)s. Nothing else needs doing."
+        )
+        % {"server": f"{login.host}:{login.port}"}
+        + "\n"
     )
     try:
         send_email(login, message)

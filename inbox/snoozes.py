@@ -13,11 +13,9 @@ from sqlmodel import Session, col, select
 
 from app.core.claims import claim
 from app.core.db import session_scope
-from app.core.live import publish_change
 from app.core.models import AuditEvent, Conversation, ConversationStatus, Notification, id_of
 from app.core.notices import notify
-from webhooks.events import Event, emit
-from webhooks.payloads import conversation_data
+from inbox.changes import announce_change
 
 CHUNK = 200
 
@@ -77,14 +75,8 @@ def wake(session: Session, *, conversation_id: int, until: datetime, now: dateti
     )
     _tell_assignee(session, conversation, now)
     session.flush()
-    changes = {name: [before[name], after[name]] for name in before}
-    publish_change(session, conversation, changes)
-    emit(
-        session=session,
-        workspace_id=conversation.workspace_id,
-        event=Event.CONVERSATION_UPDATED,
-        data=conversation_data(conversation, changes),
-        now=now,
+    announce_change(
+        session, conversation, {name: [before[name], after[name]] for name in before}, now
     )
     return True
 

@@ -40,27 +40,42 @@ from jinja2.sandbox import SandboxedEnvironment
 from sqlmodel import Session
 
 from app.core.errors import Invalid
+from app.core.i18n import gettext as _
+from app.core.i18n import ngettext
 from app.core.models import Contact, Conversation, Mailbox, Template, User, Workspace, id_of
 from app.core.zones import zone_or_utc
 from inbox.client_time import client_time
 
-VARIABLES: Mapping[str, str] = {
-    "contact.name": "The client's name, or the local part of their email when it is unknown",
-    "contact.first_name": "The first word of the client's name",
-    "contact.email": "The client's email address",
-    "agent.name": "The replying agent's name (the mailbox's name in automatic messages)",
-    "agent.first_name": "The first word of the agent's name",
-    "agent.email": "The replying agent's email address",
-    "conversation.number": "The conversation's number, e.g. 123 (write #{{ conversation.number }})",
-    "conversation.subject": "The conversation's subject",
-    "mailbox.email": "The support mailbox's address",
-    "mailbox.name": "The support mailbox's display name (or the workspace's name)",
-    "promised_time": "The reply time promised to the client, e.g. 'Tuesday 24 November, 15:00 "
-    "(CET)', in the mailbox's language; without a promise, use it inside "
-    "{% if promised_time %}…{% endif %}",
-    "reply_due": "When the client will hear back at the latest (the SLA), in the same format; "
-    "without a due time, use it inside {% if reply_due %}…{% endif %}",
-}
+
+def described_variables() -> dict[str, str]:
+    """Each variable with what it holds, in the reader's language, for the API and the UI."""
+    return {
+        "contact.name": _("The client's name, or the local part of their email when it is unknown"),
+        "contact.first_name": _("The first word of the client's name"),
+        "contact.email": _("The client's email address"),
+        "agent.name": _("The replying agent's name (the mailbox's name in automatic messages)"),
+        "agent.first_name": _("The first word of the agent's name"),
+        "agent.email": _("The replying agent's email address"),
+        "conversation.number": _(
+            "The conversation's number, e.g. 123 (write #{{ conversation.number }})"
+        ),
+        "conversation.subject": _("The conversation's subject"),
+        "mailbox.email": _("The support mailbox's address"),
+        "mailbox.name": _("The support mailbox's display name (or the workspace's name)"),
+        "promised_time": _(
+            "The reply time promised to the client, e.g. 'Tuesday 24 November, 15:00 "
+            "(CET)', in the mailbox's language; without a promise, use it inside "
+            "{% if promised_time %}…{% endif %}"
+        ),
+        "reply_due": _(
+            "When the client will hear back at the latest (the SLA), in the same format; "
+            "without a due time, use it inside {% if reply_due %}…{% endif %}"
+        ),
+    }
+
+
+#: The variables a template may use.
+VARIABLES = tuple(described_variables())
 
 FILTERS = ("capitalize", "default", "lower", "title", "trim", "truncate", "upper")
 
@@ -82,14 +97,17 @@ ALLOWED_NODES = (
     nodes.CondExpr,
 )
 
-REFUSED_NAMES = {
-    nodes.Call: "calling a function",
-    nodes.Getitem: "indexing with [ ]",
-    nodes.BinExpr: "arithmetic",
-    nodes.Assign: "{% set %}",
-    nodes.AssignBlock: "{% set %}",
-    nodes.FromImport: "{% from %}",
-}
+
+def _refused_names() -> dict[type[nodes.Node], str]:
+    """What a refused piece of syntax is called in the refusal, in the reader's words."""
+    return {
+        nodes.Call: _("calling a function"),
+        nodes.Getitem: _("indexing with [ ]"),
+        nodes.BinExpr: _("arithmetic"),
+        nodes.Assign: "{% set %}",
+        nodes.AssignBlock: "{% set %}",
+        nodes.FromImport: "{% from %}",
+    }
 
 
 class TemplateError(Invalid, ValueError):
@@ -109,8 +127,11 @@ class NoTime:
 
     def __str__(self) -> str:
         raise TemplateError(
-            f"{{{{ {self.name} }}}} has no value for this conversation: put the sentence that "
-            f"uses it inside {{% if {self.name} %}}…{{% endif %}}"
+            _(
+                "{{ %(name)s }} has no value for this conversation: put the sentence that uses "
+                "it inside {%% if %(name)s %%}…{%% endif %%}"
+            )
+            % {"name": self.name}
         )
 
     __html__ = __str__
@@ -145,13 +166,16 @@ def _dotted(node: nodes.Node) -> str | None:
 
 
 def _refused(node: nodes.Node) -> TemplateError:
-    what = next((name for kind, name in REFUSED_NAMES.items() if isinstance(node, kind)), None)
+    what = next((name for kind, name in _refused_names().items() if isinstance(node, kind)), None)
     if what is None:
         kind = type(node).__name__.lower()
         what = f"{{% {kind} %}}" if isinstance(node, nodes.Stmt) else kind
     return TemplateError(
-        f"line {node.lineno}: {what} is not allowed in a template; "
-        "use variables, filters and {% if %}"
+        _(
+            "line %(line)s: %(what)s is not allowed in a template; "
+            "use variables, filters and {%% if %%}"
+        )
+        % {"line": node.lineno, "what": what}
     )
 
 
@@ -165,8 +189,8 @@ def _collect_variables(node: nodes.Node, used: list[str]) -> None:
         raise _refused(node)
     if isinstance(node, nodes.Filter) and node.name not in FILTERS:
         raise TemplateError(
-            f"line {node.lineno}: unknown filter {node.name!r}; the filters are "
-            + ", ".join(FILTERS)
+            _("line %(line)s: unknown filter %(filter)r; the filters are %(filters)s")
+            % {"line": node.lineno, "filter": node.name, "filters": ", ".join(FILTERS)}
         )
     for child in node.iter_child_nodes():
         _collect_variables(child, used)
@@ -183,8 +207,14 @@ def _check_variables(tree: nodes.Template) -> None:
     unknown = list(dict.fromkeys(name for name in used if name not in VARIABLES))
     if unknown:
         names = ", ".join(f"{{{{ {name} }}}}" for name in unknown)
-        noun = "variable" if len(unknown) == 1 else "variables"
-        raise TemplateError(f"unknown {noun} {names}; the variables are " + ", ".join(VARIABLES))
+        raise TemplateError(
+            ngettext(
+                "unknown variable %(names)s; the variables are %(variables)s",
+                "unknown variables %(names)s; the variables are %(variables)s",
+                len(unknown),
+            )
+            % {"names": names, "variables": ", ".join(VARIABLES)}
+        )
 
 
 @lru_cache(maxsize=256)
@@ -197,16 +227,19 @@ def _compile(text: str, *, html: bool) -> jinja2.Template:
         _check_variables(tree)
         return environment.from_string(tree)
     except jinja2.TemplateSyntaxError as exc:
-        raise TemplateError(f"template syntax error on line {exc.lineno}: {exc.message}") from None
+        raise TemplateError(
+            _("template syntax error on line %(line)s: %(error)s")
+            % {"line": exc.lineno, "error": exc.message}
+        ) from None
     except RecursionError:
-        raise TemplateError("the template nests expressions too deeply") from None
+        raise TemplateError(_("the template nests expressions too deeply")) from None
 
 
 def _render(template: jinja2.Template, variables: Mapping[str, object]) -> str:
     try:
         return template.render(variables)
     except (jinja2.TemplateError, TypeError) as exc:
-        raise TemplateError(f"cannot render the template: {exc}") from None
+        raise TemplateError(_("cannot render the template: %(error)s") % {"error": exc}) from None
 
 
 def render_text(text: str, variables: Mapping[str, object]) -> str:

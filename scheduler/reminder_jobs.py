@@ -13,6 +13,7 @@ from sqlalchemy import Engine
 from app.core.models import utcnow
 from app.core.settings import Settings
 from inbox.agent_mail import send_due_emails
+from inbox.rating_links import RatingLinks
 from inbox.reminder_firing import fire_due, next_due_at
 from inbox.snoozes import wake_due_snoozes
 
@@ -28,16 +29,17 @@ def _seconds_until_next_due(engine: Engine) -> float | None:
     return None if due is None else max((due - utcnow()).total_seconds(), 0.0)
 
 
-def fire_reminders(engine: Engine, worker: str, stop: threading.Event) -> int:
+def fire_reminders(engine: Engine, settings: Settings, worker: str, stop: threading.Event) -> int:
     """Fires what is due, then waits for each reminder that falls due before the next tick
     and fires it on time: a plain 1 s tick alone would make reminders up to a second late."""
     deadline = time.monotonic() + TICK_SECONDS - TICK_MARGIN_SECONDS
-    fired = fire_due(engine, clock=utcnow, worker=worker)
+    links = RatingLinks.of(settings)
+    fired = fire_due(engine, clock=utcnow, worker=worker, links=links)
     while not stop.is_set():
         wait = _seconds_until_next_due(engine)
         if wait is None or time.monotonic() + wait > deadline or stop.wait(wait):
             break
-        claimed = fire_due(engine, clock=utcnow, worker=worker)
+        claimed = fire_due(engine, clock=utcnow, worker=worker, links=links)
         if not claimed:
             stop.wait(BUSY_PAUSE_SECONDS)
         fired += claimed

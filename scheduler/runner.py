@@ -102,7 +102,7 @@ class TandemScheduler:
             "interval",
             seconds=1,
             id=FIRE_JOB,
-            args=[engine, self.worker, self._stop],
+            args=[engine, settings, self.worker, self._stop],
             next_run_time=now,
             max_instances=2,
         )

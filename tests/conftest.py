@@ -25,12 +25,15 @@ from app.core.migrations import upgrade_to_head
 from app.core.models import Role, SQLModel, User, Workspace
 from app.core.settings import Settings, load_settings
 from app.main import create_app
+from inbox.rating_links import RatingLinks
 
 #: The Gmail emulator and Tandem connected to it, for every package's tests.
 pytest_plugins = ["tests.gmail_fixtures"]
 
 POSTGRES_URL = os.environ.get("TANDEM_TEST_POSTGRES_URL")
 TEST_SECRET = "test-secret-key-for-tandem-tests"
+#: Rating links as the test app writes them (its secret key, its public address).
+TEST_LINKS = RatingLinks(TEST_SECRET, "http://testserver")
 
 
 def demo_port() -> int:

@@ -13,6 +13,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from app.core.errors import Invalid
+from app.core.i18n import gettext as _
 from app.core.models import Note, WebhookDelivery, WebhookSubscription, id_of
 from webhooks.payloads import note_data
 
@@ -25,6 +26,7 @@ class Event(StrEnum):
     MESSAGE_SENT = "message.sent"
     NOTE_CREATED = "note.created"
     REMINDER_DUE = "reminder.due"
+    CSAT_RECEIVED = "csat.received"
 
 
 #: Events a subscription can ask for; `ping` (the test event) goes to one subscription only.
@@ -60,7 +62,7 @@ def emit(
     returns how many deliveries were queued. Internal events go to internal subscriptions only,
     whatever `internal_only` says."""
     if event not in EVENTS:
-        raise Invalid(f"unknown webhook event {event!r}")
+        raise Invalid(_("unknown webhook event %(event)r") % {"event": event})
     query = select(WebhookSubscription).where(
         col(WebhookSubscription.workspace_id) == workspace_id,
         col(WebhookSubscription.is_active).is_(True),

@@ -6,7 +6,7 @@ only for `note.created`, which `emit` sends to internal subscriptions alone.
 
 from typing import Any
 
-from app.core.models import Conversation, Message, Note, id_of
+from app.core.models import Conversation, CsatRating, Message, Note, id_of
 
 
 def conversation_data(
@@ -63,5 +63,23 @@ def note_data(note: Note) -> dict[str, Any]:
             "body": note.body,
             "mentions": list(note.mentions),
             "created_at": note.created_at,
+        },
+    }
+
+
+def rating_data(rating: CsatRating) -> dict[str, Any]:
+    """`{"conversation_id", "rating": {...}}` for csat.received: the client's own answer, so it
+    goes to every subscription that asks for it. `score` is null when `solved` is false."""
+    return {
+        "conversation_id": rating.conversation_id,
+        "rating": {
+            "id": id_of(rating),
+            "message_id": rating.message_id,
+            "mailbox_id": rating.mailbox_id,
+            "agent_id": rating.agent_id,
+            "score": rating.score,
+            "solved": rating.solved,
+            "comment": rating.comment,
+            "rated_at": rating.updated_at,
         },
     }

@@ -18,6 +18,7 @@ from pydantic import BaseModel, Field
 from sqlmodel import Session, col, select
 
 from app.core.errors import Conflict, Invalid
+from app.core.i18n import gettext as _
 from app.core.models import WebhookDelivery, WebhookSubscription
 from app.core.plain_text import ONE_LINE
 from webhooks.events import EVENTS, Event, queue_ping
@@ -53,11 +54,11 @@ def check_url(url: str, *, allow_private: bool) -> str:
     url = url.strip()
     try:
         parts = urlsplit(url)
-        host, _ = parts.hostname, parts.port  # a port out of range is a ValueError too
+        host, _port = parts.hostname, parts.port  # a port out of range is a ValueError too
     except ValueError:
-        raise Invalid(f"webhook url {url!r} is not a valid URL") from None
+        raise Invalid(_("webhook url %(url)r is not a valid URL") % {"url": url}) from None
     if parts.scheme not in ("http", "https") or not host:
-        raise Invalid("webhook url must be an absolute http:// or https:// URL with a host")
+        raise Invalid(_("webhook url must be an absolute http:// or https:// URL with a host"))
     check_target(url, allow_private=allow_private)
     return url
 
@@ -68,9 +69,12 @@ def check_events(events: Iterable[str]) -> list[str]:
     unknown = [event for event in chosen if event not in EVENTS]
     if unknown:
         known = ", ".join(sorted(EVENTS))
-        raise Invalid(f"unknown webhook events {unknown}; known events: {known}")
+        raise Invalid(
+            _("unknown webhook events %(unknown)s; known events: %(known)s")
+            % {"unknown": unknown, "known": known}
+        )
     if not chosen:
-        raise Invalid("a webhook needs at least one event")
+        raise Invalid(_("a webhook needs at least one event"))
     return chosen
 
 
@@ -80,7 +84,9 @@ def create_subscription(
     """A new active subscription; its `secret` is generated with `secrets.token_urlsafe(32)`
     when not given."""
     if body.secret is not None and len(body.secret) < MIN_SECRET_LENGTH:
-        raise Invalid(f"a webhook secret needs at least {MIN_SECRET_LENGTH} characters")
+        raise Invalid(
+            _("a webhook secret needs at least %(count)s characters") % {"count": MIN_SECRET_LENGTH}
+        )
     subscription = WebhookSubscription(
         workspace_id=workspace_id,
         url=check_url(body.url, allow_private=allow_private),
@@ -147,5 +153,5 @@ def delete_subscription(*, session: Session, subscription: WebhookSubscription) 
 def ping(*, session: Session, subscription: WebhookSubscription, now: datetime) -> WebhookDelivery:
     """Queues a `ping` to an active subscription."""
     if not subscription.is_active:
-        raise Conflict("the webhook is inactive: activate it before testing")
+        raise Conflict(_("the webhook is inactive: activate it before testing"))
     return queue_ping(session=session, subscription=subscription, now=now)

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from urllib.parse import SplitResult, urlsplit, urlunsplit
 
 from app.core.errors import Invalid
+from app.core.i18n import gettext as _
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 ALLOW_SETTING = "TANDEM_WEBHOOK_ALLOW_PRIVATE"
@@ -58,11 +59,18 @@ def refuse_private(host: str, addresses: list[IPAddress]) -> None:
     private = [address for address in addresses if not is_public(address)]
     if not private:
         return
-    where = host if _literal(host) else f"{host} (which resolves to {private[0]})"
+    where = (
+        host
+        if _literal(host)
+        else _("%(host)s (which resolves to %(address)s)") % {"host": host, "address": private[0]}
+    )
     raise Invalid(
-        f"webhook url points to {where}, a loopback, link-local or private address: webhooks "
-        f"post to public addresses only (the server's operator can allow these with "
-        f"{ALLOW_SETTING}=true)"
+        _(
+            "webhook url points to %(where)s, a loopback, link-local or private address: "
+            "webhooks post to public addresses only (the server's operator can allow these "
+            "with %(setting)s=true)"
+        )
+        % {"where": where, "setting": ALLOW_SETTING}
     )
 
 
@@ -71,7 +79,7 @@ def check_target(url: str, *, allow_private: bool) -> None:
     name that does not resolve now passes; each delivery checks again."""
     if allow_private:
         return
-    _, host, port = _parts(url)
+    _split, host, port = _parts(url)
     try:
         addresses = addresses_of(host, port)
     except (OSError, UnicodeError):

@@ -13,6 +13,7 @@ from app.addon.events import AddonEvent, MalformedEvent
 from app.addon.threads import find_conversation
 from app.core.db import get_scoped
 from app.core.errors import Invalid, NotFound
+from app.core.i18n import gettext as _
 from app.core.models import Conversation, ConversationStatus, Mailbox, User
 from gmail_sync.mailboxes import request_sync
 from inbox import note_taking
@@ -53,17 +54,17 @@ def _change(
 def assign_me(session: Session, user: User, event: AddonEvent, now: datetime) -> Outcome:
     conversation = _conversation(session, user, event)
     _change(session, user, conversation, {"assignee_id": user.id}, now)
-    return Outcome(conversation, "Assigned to you")
+    return Outcome(conversation, _("Assigned to you"))
 
 
 def assign(session: Session, user: User, event: AddonEvent, now: datetime) -> Outcome:
     conversation = _conversation(session, user, event)
     chosen = event.text("assignee")
     if chosen not in ("", "none") and not chosen.isdigit():
-        raise Invalid("pick a teammate to assign the conversation to")
+        raise Invalid(_("pick a teammate to assign the conversation to"))
     assignee = int(chosen) if chosen.isdigit() else None
     _change(session, user, conversation, {"assignee_id": assignee}, now)
-    return Outcome(conversation, "Assigned" if assignee else "Unassigned")
+    return Outcome(conversation, _("Assigned") if assignee else _("Unassigned"))
 
 
 def change_status(session: Session, user: User, event: AddonEvent, now: datetime) -> Outcome:
@@ -71,27 +72,27 @@ def change_status(session: Session, user: User, event: AddonEvent, now: datetime
     try:
         status = ConversationStatus(event.text("status"))
     except ValueError:
-        raise Invalid("pick a status: open, pending, snoozed or closed") from None
+        raise Invalid(_("pick a status: open, pending, snoozed or closed")) from None
     _change(session, user, conversation, {"status": status}, now)
-    return Outcome(conversation, f"Status: {status.value}")
+    return Outcome(conversation, _("Status: %(status)s") % {"status": status.value})
 
 
 def snooze(session: Session, user: User, event: AddonEvent, now: datetime) -> Outcome:
     conversation = _conversation(session, user, event)
     until = event.moment("snooze_until")
     if until is None:
-        raise Invalid("pick the date and time to snooze until")
+        raise Invalid(_("pick the date and time to snooze until"))
     _change(session, user, conversation, {"snoozed_until": until}, now)
-    return Outcome(conversation, "Snoozed")
+    return Outcome(conversation, _("Snoozed"))
 
 
 def promise(session: Session, user: User, event: AddonEvent, now: datetime) -> Outcome:
     conversation = _conversation(session, user, event)
     due = event.moment("promise_by")
     if due is None:
-        raise Invalid("pick when the client will hear back")
+        raise Invalid(_("pick when the client will hear back"))
     make_promise(session, conversation=conversation, user=user, due_at=due, now=now)
-    return Outcome(conversation, "Promise set; you will be reminded before it is due")
+    return Outcome(conversation, _("Promise set; you will be reminded before it is due"))
 
 
 def add_note(session: Session, user: User, event: AddonEvent, now: datetime) -> Outcome:
@@ -99,7 +100,7 @@ def add_note(session: Session, user: User, event: AddonEvent, now: datetime) -> 
     note_taking.add_note(
         session=session, conversation=conversation, author=user, body=event.text("note"), now=now
     )
-    return Outcome(conversation, "Note added (only your team sees it)")
+    return Outcome(conversation, _("Note added (only your team sees it)"))
 
 
 def add_to_tandem(session: Session, user: User, event: AddonEvent, now: datetime) -> Outcome:
@@ -108,17 +109,20 @@ def add_to_tandem(session: Session, user: User, event: AddonEvent, now: datetime
     thread_id = event.parameter("thread_id")
     found = find_conversation(session, user=user, thread_id=thread_id)
     if found is not None:
-        return Outcome(found, "Already in Tandem")
+        return Outcome(found, _("Already in Tandem"))
     mailboxes = session.exec(select(Mailbox).where(Mailbox.workspace_id == user.workspace_id)).all()
     for mailbox in mailboxes:
         request_sync(session=session, mailbox=mailbox, now=now)
     if not mailboxes:
-        return Outcome(None, "Your team has no mailbox connected to Tandem yet: ask an admin")
+        return Outcome(None, _("Your team has no mailbox connected to Tandem yet: ask an admin"))
     addresses = ", ".join(sorted(mailbox.email for mailbox in mailboxes))
     return Outcome(
         None,
-        f"Not in a synced mailbox yet: Tandem is syncing now. If this thread is elsewhere, "
-        f"forward it to {addresses} and it will appear here.",
+        _(
+            "Not in a synced mailbox yet: Tandem is syncing now. If this thread is elsewhere, "
+            "forward it to %(addresses)s and it will appear here."
+        )
+        % {"addresses": addresses},
     )
 
 

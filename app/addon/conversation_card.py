@@ -8,13 +8,15 @@ and the API, and nobody else's.
 """
 
 import html
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlmodel import Session, col, select
 
 from app.addon import cards
 from app.addon.cards import Json
 from app.addon.urls import action_url, conversation_url, public
+from app.core.i18n import at_offset
+from app.core.i18n import gettext as _
 from app.core.models import (
     Conversation,
     ConversationStatus,
@@ -30,13 +32,13 @@ MAX_NOTES, MAX_REMINDERS = 20, 10
 
 
 def when(moment: datetime | None, offset_minutes: int) -> str:
-    """A time in the agent's own zone (Gmail sends its offset), e.g. "Tue 24 Nov, 15:00"."""
+    """A time in the agent's own zone (Gmail sends its offset) and language, e.g. "Tue, Nov 24,
+    15:00 UTC+03:00"."""
     if moment is None:
         return "—"
-    local = moment + timedelta(minutes=offset_minutes)
     sign, minutes = ("+" if offset_minutes >= 0 else "-"), abs(offset_minutes)
     zone = "UTC" if not minutes else f"UTC{sign}{minutes // 60:02d}:{minutes % 60:02d}"
-    return f"{local:%a %d %b, %H:%M} {zone}"
+    return f"{at_offset(moment, offset_minutes)} {zone}"
 
 
 def conversation_card(
@@ -55,30 +57,32 @@ def conversation_card(
         _reminders(session, conversation, offset_minutes),
     ]
     return cards.card(
-        html.escape(conversation.subject.strip() or "(no subject)"),
+        html.escape(conversation.subject.strip() or _("(no subject)")),
         sections,
-        subtitle=f"Tandem · conversation #{conversation.id}",
+        subtitle=_("Tandem · conversation #%(number)s") % {"number": conversation.id},
         name=f"conversation-{conversation.id}",
     )
 
 
 def not_in_tandem_card(settings: Settings, *, thread_id: str, note: str = "") -> Json:
     text = note or (
-        "This thread is not in a mailbox your team syncs with Tandem, so it has no status, "
-        "owner or notes here."
+        _(
+            "This thread is not in a mailbox your team syncs with Tandem, so it has no status, "
+            "owner or notes here."
+        )
     )
     return cards.card(
-        "Not in Tandem",
+        _("Not in Tandem"),
         [
             cards.section(
                 [
                     cards.paragraph(html.escape(text)),
                     cards.buttons(
                         cards.button(
-                            "Add to Tandem",
+                            _("Add to Tandem"),
                             cards.run(action_url(settings, "add"), {"thread_id": thread_id}),
                         ),
-                        cards.button("Open Tandem", cards.open_link(public(settings, "/"))),
+                        cards.button(_("Open Tandem"), cards.open_link(public(settings, "/"))),
                     ),
                 ]
             )
@@ -98,26 +102,26 @@ def _team(session: Session, viewer: User) -> dict[int, User]:
 
 def _name(team: dict[int, User], user_id: int | None) -> str:
     user = team.get(user_id) if user_id is not None else None
-    return html.escape(user.name or user.email) if user else "Unassigned"
+    return html.escape(user.name or user.email) if user else _("Unassigned")
 
 
 def _state(conversation: Conversation, team: dict[int, User], offset: int) -> Json:
-    promise = "None"
+    promise = _("None")
     if conversation.promised_at is not None:
         promise = f"{when(conversation.promised_at, offset)} ({conversation.promise_state})"
-    due = when(conversation.sla_due_at, offset) if conversation.sla_due_at else "No reply owed"
+    due = when(conversation.sla_due_at, offset) if conversation.sla_due_at else _("No reply owed")
     widgets = [
-        cards.decorated(conversation.status.capitalize(), top="Status"),
-        cards.decorated(_name(team, conversation.assignee_id), top="Assignee"),
-        cards.decorated(conversation.priority.capitalize(), top="Priority"),
-        cards.decorated(promise, top="Promised reply"),
-        cards.decorated(due, top="Reply due (SLA)"),
+        cards.decorated(conversation.status.capitalize(), top=_("Status")),
+        cards.decorated(_name(team, conversation.assignee_id), top=_("Assignee")),
+        cards.decorated(conversation.priority.capitalize(), top=_("Priority")),
+        cards.decorated(promise, top=_("Promised reply")),
+        cards.decorated(due, top=_("Reply due (SLA)")),
     ]
     if conversation.status == ConversationStatus.SNOOZED:
         widgets.append(
-            cards.decorated(when(conversation.snoozed_until, offset), top="Snoozed until")
+            cards.decorated(when(conversation.snoozed_until, offset), top=_("Snoozed until"))
         )
-    return cards.section(widgets, header="Conversation")
+    return cards.section(widgets, header=_("Conversation"))
 
 
 def _actions(
@@ -133,29 +137,32 @@ def _actions(
         return cards.run(action_url(settings, name), target)
 
     mine = conversation.assignee_id == viewer.id
-    owners = [("none", "Unassigned")] + [
+    owners = [("none", _("Unassigned"))] + [
         (str(user_id), user.name or user.email) for user_id, user in team.items()
     ]
     statuses = [(status.value, status.value.capitalize()) for status in ConversationStatus]
     widgets = [
         cards.buttons(
-            *([] if mine else [cards.button("Assign to me", run("assign_me"))]),
+            *([] if mine else [cards.button(_("Assign to me"), run("assign_me"))]),
             cards.button(
-                "Open in Tandem", cards.open_link(conversation_url(settings, id_of(conversation)))
+                _("Open in Tandem"),
+                cards.open_link(conversation_url(settings, id_of(conversation))),
             ),
         ),
-        cards.dropdown("assignee", "Assign to", owners, str(conversation.assignee_id or "none")),
-        cards.buttons(cards.button("Assign", run("assign"))),
-        cards.dropdown("status", "Status", statuses, conversation.status),
-        cards.buttons(cards.button("Change status", run("status"))),
-        cards.date_time_picker("snooze_until", "Snooze until", conversation.snoozed_until, offset),
-        cards.buttons(cards.button("Snooze", run("snooze"))),
+        cards.dropdown("assignee", _("Assign to"), owners, str(conversation.assignee_id or "none")),
+        cards.buttons(cards.button(_("Assign"), run("assign"))),
+        cards.dropdown("status", _("Status"), statuses, conversation.status),
+        cards.buttons(cards.button(_("Change status"), run("status"))),
         cards.date_time_picker(
-            "promise_by", "Promise a reply by", conversation.promised_at, offset
+            "snooze_until", _("Snooze until"), conversation.snoozed_until, offset
         ),
-        cards.buttons(cards.button("Set promise", run("promise"))),
+        cards.buttons(cards.button(_("Snooze"), run("snooze"))),
+        cards.date_time_picker(
+            "promise_by", _("Promise a reply by"), conversation.promised_at, offset
+        ),
+        cards.buttons(cards.button(_("Set promise"), run("promise"))),
     ]
-    return cards.section(widgets, header="Actions")
+    return cards.section(widgets, header=_("Actions"))
 
 
 def _notes(
@@ -173,25 +180,27 @@ def _notes(
     widgets = [
         cards.decorated(
             html.escape(note.body),
-            top=f"{'Handoff · ' if note.is_pinned else ''}{_name(team, note.author_id)} · "
-            f"{when(note.created_at, offset)}",
+            top=" · ".join(
+                ([_("Handoff")] if note.is_pinned else [])
+                + [_name(team, note.author_id), when(note.created_at, offset)]
+            ),
         )
         for note in notes[:MAX_NOTES]
     ]
     if not notes:
-        widgets.append(cards.paragraph("<i>No internal notes yet.</i>"))
+        widgets.append(cards.paragraph(_("<i>No internal notes yet.</i>")))
     widgets += [
         cards.text_input(
-            "note", "New internal note", multiline=True, hint="Only your team sees notes."
+            "note", _("New internal note"), multiline=True, hint=_("Only your team sees notes.")
         ),
         cards.buttons(
             cards.button(
-                "Add note",
+                _("Add note"),
                 cards.run(action_url(settings, "note"), {"conversation_id": str(conversation.id)}),
             )
         ),
     ]
-    return cards.section(widgets, header=f"Internal notes ({len(notes)})")
+    return cards.section(widgets, header=_("Internal notes (%(count)s)") % {"count": len(notes)})
 
 
 def _reminders(session: Session, conversation: Conversation, offset: int) -> Json:
@@ -210,5 +219,6 @@ def _reminders(session: Session, conversation: Conversation, offset: int) -> Jso
         for reminder in pending
     ]
     return cards.section(
-        widgets or [cards.paragraph("<i>No pending reminders.</i>")], header="Reminders"
+        widgets or [cards.paragraph(_("<i>No pending reminders.</i>"))],
+        header=_("Reminders"),
     )

@@ -16,6 +16,7 @@ from app.addon.cards import Json
 from app.addon.events import AddonEvent
 from app.addon.threads import find_conversation
 from app.addon.urls import public
+from app.core.i18n import gettext as _
 from app.core.models import Conversation, User
 from app.core.settings import Settings
 from gmail_sync.recipients import Answered, Recipients, diff_recipients, reply_recipients
@@ -60,8 +61,10 @@ def compose_card(settings: Settings, check: DraftCheck | None) -> Json:
                 cards.section(
                     [
                         cards.paragraph(
-                            "This draft is not a reply in a conversation your team has in "
-                            "Tandem, so there is nobody for Tandem to add."
+                            _(
+                                "This draft is not a reply in a conversation your team has "
+                                "in Tandem, so there is nobody for Tandem to add."
+                            )
                         )
                     ]
                 )
@@ -69,19 +72,19 @@ def compose_card(settings: Settings, check: DraftCheck | None) -> Json:
             name="compose",
         )
     reply_all = cards.buttons(
-        cards.button("Reply all (Tandem)", cards.run(public(settings, REPLY_ALL_PATH)))
+        cards.button(_("Reply all (Tandem)"), cards.run(public(settings, REPLY_ALL_PATH)))
     )
     if check.dropped:
         people = ", ".join(html.escape(person) for person in check.dropped)
-        warning = (
-            f"<b>This draft leaves out {len(check.dropped)} of the thread:</b> {people}. "
+        warning = _(
+            "<b>This draft leaves out %(count)s of the thread:</b> %(people)s. "
             "Reply all puts everyone back."
-        )
+        ) % {"count": len(check.dropped), "people": people}
     else:
-        warning = "Everyone on the thread is on this draft."
+        warning = _("Everyone on the thread is on this draft.")
     return cards.card(
         "Tandem",
         [cards.section([cards.paragraph(warning), reply_all])],
-        subtitle=html.escape(check.conversation.subject.strip() or "(no subject)"),
+        subtitle=html.escape(check.conversation.subject.strip() or _("(no subject)")),
         name="compose",
     )

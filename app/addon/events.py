@@ -41,6 +41,7 @@ class TimeZone(_Lenient):
 
 class CommonEventObject(_Lenient):
     timeZone: TimeZone | None = None
+    userLocale: str | None = Field(default=None, description='The Gmail user\'s locale ("ru-RU").')
     parameters: dict[str, str] = Field(default_factory=dict)
     formInputs: dict[str, FormInput] = Field(default_factory=dict)
 

@@ -10,6 +10,7 @@ from app.addon import cards
 from app.addon.cards import Json
 from app.addon.conversation_card import when
 from app.addon.urls import conversation_url, public
+from app.core.i18n import gettext as _
 from app.core.models import User, id_of
 from app.core.settings import Settings
 from inbox.reminders import upcoming_reminders
@@ -28,16 +29,22 @@ def home_card(
         "Tandem",
         [
             cards.section(
-                mine or [cards.paragraph("<i>Nothing open is assigned to you.</i>")],
-                header=f"My open conversations ({totals['mine']})",
+                mine or [cards.paragraph(_("<i>Nothing open is assigned to you.</i>"))],
+                header=_("My open conversations (%(count)s)") % {"count": totals["mine"]},
             ),
             cards.section(
-                overdue or [cards.paragraph("<i>Nothing is overdue.</i>")],
-                header=f"Overdue ({totals['overdue']})",
+                overdue or [cards.paragraph(_("<i>Nothing is overdue.</i>"))],
+                header=_("Overdue (%(count)s)") % {"count": totals["overdue"]},
             ),
-            cards.section(_reminders(session, viewer, offset_minutes), header="My next reminders"),
             cards.section(
-                [cards.buttons(cards.button("Open Tandem", cards.open_link(public(settings, "/"))))]
+                _reminders(session, viewer, offset_minutes), header=_("My next reminders")
+            ),
+            cards.section(
+                [
+                    cards.buttons(
+                        cards.button(_("Open Tandem"), cards.open_link(public(settings, "/")))
+                    )
+                ]
             ),
         ],
         subtitle=html.escape(viewer.name or viewer.email),
@@ -51,10 +58,14 @@ def _listed(
     rows = list_view(session=session, user=viewer, inbox=inbox, limit=LIST_LIMIT)
     return [
         cards.decorated(
-            html.escape(row.subject.strip() or "(no subject)"),
+            html.escape(row.subject.strip() or _("(no subject)")),
             top=f"#{row.id} · {row.status}",
-            bottom=f"Reply due {when(row.sla_due_at, offset)}" if row.sla_due_at else "",
-            button=cards.button("Open", cards.open_link(conversation_url(settings, id_of(row)))),
+            bottom=_("Reply due %(when)s") % {"when": when(row.sla_due_at, offset)}
+            if row.sla_due_at
+            else "",
+            button=cards.button(
+                _("Open conversation"), cards.open_link(conversation_url(settings, id_of(row)))
+            ),
         )
         for row in rows
     ]
@@ -68,4 +79,4 @@ def _reminders(session: Session, viewer: User, offset: int) -> list[Json]:
         )
         for row in rows
     ]
-    return found or [cards.paragraph("<i>No reminders pending.</i>")]
+    return found or [cards.paragraph(_("<i>No reminders pending.</i>"))]

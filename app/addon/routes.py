@@ -24,8 +24,9 @@ from app.addon.identity import verify_google, verify_user
 from app.addon.threads import find_conversation
 from app.addon.urls import ACTIONS_PATH, COMPOSE_PATH, HOMEPAGE_PATH, MESSAGE_PATH, public
 from app.core.errors import Invalid
-from app.core.models import User, utcnow
+from app.core.models import User, Workspace, utcnow
 from app.http.dependencies import SessionDep, SettingsDep
+from app.http.reader import settle_for
 from app.http.refusals import refused
 
 router = APIRouter(include_in_schema=False)
@@ -64,13 +65,17 @@ def addon_call(
     session: SessionDep,
     settings: SettingsDep,
 ) -> AddonCall:
-    """Google first (401 before the body is judged), then the event (422), then the user."""
+    """Google first (401 before the body is judged), then the event (422), then the user, whose
+    cards are in their Tandem language, else their Gmail's, else their team's."""
     payload = _json(raw)
     endpoint = public(settings, request.url.path)
     verify_google(settings=settings, token=_system_token(request, payload), endpoint_url=endpoint)
     event = read_event(payload)
     token = event.authorizationEventObject.userIdToken
-    return AddonCall(verify_user(settings=settings, session=session, token=token), event)
+    user = verify_user(settings=settings, session=session, token=token)
+    workspace = session.get(Workspace, user.workspace_id)
+    settle_for(event.commonEventObject.userLocale, user, workspace)
+    return AddonCall(user, event)
 
 
 CallDep = Annotated[AddonCall, Depends(addon_call)]

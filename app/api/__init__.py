@@ -11,6 +11,7 @@ from app.api import (
     contacts,
     conversation_changes,
     conversations,
+    csat,
     mailboxes,
     notes,
     notifications,
@@ -46,3 +47,4 @@ router.include_router(notifications.router)
 router.include_router(reminders.router)
 router.include_router(scheduler_status.router)
 router.include_router(reports.router)
+router.include_router(csat.router)

@@ -1,6 +1,7 @@
 """Writes on conversations: `PATCH /api/v1/conversations/{id}`, the bulk form, and the audit
 trail of who changed what (`GET /api/v1/conversations/{id}/events`)."""
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated, Any
 
@@ -15,7 +16,6 @@ from app.core.models import (
     AuditEvent,
     Conversation,
     ConversationStatus,
-    MessageKind,
     Priority,
     Template,
     User,
@@ -24,15 +24,18 @@ from app.core.models import (
 )
 from app.core.plain_text import ONE_LINE
 from app.http.auth import CurrentUser
-from app.http.dependencies import SessionDep
+from app.http.dependencies import SessionDep, SettingsDep
 from app.http.outbox import Outbox, OutboxDep
-from gmail_sync.send import ReplyRequest, queue_reply
 from inbox.changes import change_conversation, change_many
-from inbox.presend import hold_internal_context
+from inbox.rating_links import RatingLinks
 from inbox.reading import mark_read, mark_unread
-from inbox.templates import render_for
+from inbox.resolution import queue_resolution
 
 router = APIRouter(tags=["conversations"])
+
+
+#: What the patch says about the change, not a field of the conversation.
+NOT_CHANGES = {"send_resolution", "resolution_template_id", "confirm"}
 
 
 class ConversationPatchIn(BaseModel):
@@ -47,10 +50,17 @@ class ConversationPatchIn(BaseModel):
     snoozed_until: AwareDatetime | None = Field(
         default=None, description="Needed (in the future) when status is snoozed."
     )
+    send_resolution: bool = Field(
+        default=False,
+        description="With status closed: tell the client it is solved, in the default text of "
+        "the mailbox's language (or the canned reply `resolution_template_id` names), sent to "
+        "everyone on the thread (after the undo window), followed by links that ask whether "
+        "it is solved and let them rate the answer 1-5 (`GET /csat`).",
+    )
     resolution_template_id: int | None = Field(
         default=None,
-        description="With status closed: tell the client it is solved with this canned reply, "
-        "sent to everyone on the thread (after the undo window).",
+        description="With status closed: the resolution message is this canned reply (implies "
+        "`send_resolution`).",
     )
     confirm: bool = Field(
         default=False,
@@ -68,7 +78,9 @@ class ConversationPatchIn(BaseModel):
     }
 
     def changes(self) -> dict[str, Any]:
-        sent = self.model_dump(exclude_unset=True, exclude={"resolution_template_id", "confirm"})
+        sent = self.model_dump(
+            exclude_unset=True, exclude={"send_resolution", "resolution_template_id", "confirm"}
+        )
         for name in ("status", "priority", "tags"):
             if name in sent and sent[name] is None:
                 del sent[name]
@@ -117,16 +129,20 @@ def update_conversation(
     user: CurrentUser,
     session: SessionDep,
     outbox: OutboxDep,
+    settings: SettingsDep,
 ) -> ConversationOut:
     conversation = get_scoped(session, Conversation, id, user.workspace_id)
-    template = _resolution_template(session, body, user)
+    resolution = _resolution(session, body, user)
     now = utcnow()
     was_closed = conversation.status == ConversationStatus.CLOSED
     change_conversation(
         session=session, conversation=conversation, actor=user, changes=body.changes(), now=now
     )
     closing = [conversation] if not was_closed else []
-    if _resolve(session, closing, template, user, outbox, confirmed=body.confirm, now=now):
+    links = RatingLinks.of(settings)
+    if _resolve(
+        session, closing, resolution, user, outbox, links=links, confirmed=body.confirm, now=now
+    ):
         outbox.send_new_after_response()
     return _out(conversation)
 
@@ -153,10 +169,11 @@ def update_conversations(
     user: CurrentUser,
     session: SessionDep,
     outbox: OutboxDep,
+    settings: SettingsDep,
 ) -> list[ConversationOut]:
     """The same change on many conversations, all or nothing; a resolution message goes to
     each conversation this closes."""
-    template = _resolution_template(session, body.changes, user)
+    resolution = _resolution(session, body.changes, user)
     open_before = set(
         session.exec(
             select(Conversation.id).where(
@@ -170,57 +187,64 @@ def update_conversations(
         session=session, ids=body.ids, actor=user, changes=body.changes.changes(), now=now
     )
     closing = [conversation for conversation in changed if conversation.id in open_before]
-    confirmed = body.changes.confirm
-    if _resolve(session, closing, template, user, outbox, confirmed=confirmed, now=now):
+    links, confirmed = RatingLinks.of(settings), body.changes.confirm
+    if _resolve(
+        session, closing, resolution, user, outbox, links=links, confirmed=confirmed, now=now
+    ):
         outbox.send_new_after_response()
     return [_out(conversation) for conversation in changed]
 
 
-def _resolution_template(
-    session: SessionDep, body: ConversationPatchIn, user: User
-) -> Template | None:
-    if body.resolution_template_id is None:
-        return None
+@dataclass(frozen=True)
+class Resolution:
+    """Whether closing tells the client, and with which canned reply (None: the default)."""
+
+    wanted: bool
+    template: Template | None
+
+
+def _resolution(session: SessionDep, body: ConversationPatchIn, user: User) -> Resolution:
+    if not body.send_resolution and body.resolution_template_id is None:
+        return Resolution(False, None)
     if body.status != ConversationStatus.CLOSED:
         raise Invalid("a resolution message is sent when closing: add status closed")
-    return get_scoped(session, Template, body.resolution_template_id, user.workspace_id)
+    if body.resolution_template_id is None:
+        return Resolution(True, None)
+    template = get_scoped(session, Template, body.resolution_template_id, user.workspace_id)
+    return Resolution(True, template)
 
 
 def _resolve(
     session: SessionDep,
     conversations: list[Conversation],
-    template: Template | None,
+    resolution: Resolution,
     user: User,
     outbox: Outbox,
     *,
+    links: RatingLinks,
     confirmed: bool,
     now: datetime,
 ) -> list[int]:
-    """Queues the resolution message in each conversation that was just closed; held (409, and
-    nothing changes) where it would show the client internal context."""
-    if template is None:
+    """Queues the resolution message, with its rating links, in each conversation that was
+    just closed; held (409, and nothing changes) where it would show the client internal
+    context."""
+    if not resolution.wanted:
         return []
-    queued = []
-    for conversation in conversations:
-        text, html = render_for(session, template, conversation, user)
-        hold_internal_context(
-            session,
-            workspace_id=user.workspace_id,
-            conversation_id=conversation.id,
-            text=text,
-            html=html,
-            confirmed=confirmed,
+    return [
+        id_of(
+            queue_resolution(
+                session,
+                conversation=conversation,
+                template=resolution.template,
+                author=user,
+                links=links,
+                confirmed=confirmed,
+                now=now,
+                delay=outbox.undo_window,
+            )
         )
-        reply = queue_reply(
-            session=session,
-            conversation=conversation,
-            author=user,
-            request=ReplyRequest(body_text=text, body_html=html, kind=MessageKind.RESOLUTION),
-            now=now,
-            delay=outbox.undo_window,
-        )
-        queued.append(id_of(reply.message))
-    return queued
+        for conversation in conversations
+    ]
 
 
 @router.get("/conversations/{id}/events")

@@ -38,10 +38,12 @@ CONVERSATION_EXAMPLE: JsonDict = {
     "subject": "Invoice for October",
     "status": "open",
     "priority": "normal",
+    "urgency_reason": None,
     "tags": ["billing"],
     "assignee_id": 7,
     "mailbox_id": 1,
     "contact_id": 15,
+    "repeat_of_id": None,
     "message_count": 3,
     "is_unread": True,
     "last_message_at": "2026-11-20T09:41:00Z",
@@ -99,10 +101,20 @@ class ConversationOut(BaseModel):
     subject: str
     status: ConversationStatus
     priority: Priority
+    urgency_reason: str | None = Field(
+        default=None,
+        description="The client's words that raised it to urgent («не проходит оплата»); "
+        "null once an agent sets the priority.",
+    )
     tags: list[str]
     assignee_id: int | None
     mailbox_id: int
     contact_id: int | None
+    repeat_of_id: int | None = Field(
+        default=None,
+        description="The client's conversation closed within the week before that this one "
+        "asks about again.",
+    )
     message_count: int
     is_unread: bool
     last_message_at: datetime | None

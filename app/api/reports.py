@@ -12,7 +12,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 from app.http.auth import CurrentUser
 from app.http.dependencies import SessionDep
 from inbox.promise_report import count_promises
-from inbox.report_csv import summary_csv
+from inbox.report_csv import summary_csv, summary_csv_name
 from inbox.report_metrics import ReportRequest, Summary, summarize
 
 router = APIRouter(tags=["reports"])
@@ -90,8 +90,9 @@ class DayOut(BaseModel):
 
 
 class SummaryOut(BaseModel):
-    """Durations in seconds, counts as integers, ratios 0..1; `csat` stays null until clients
-    can rate answers."""
+    """Durations in seconds, counts as integers, ratios 0..1; `csat` (here and per agent) is
+    the clients' average score 1-5 over the ratings given in the period (`GET /csat` lists
+    them), null when nobody rated."""
 
     model_config = ConfigDict(
         populate_by_name=True,
@@ -116,7 +117,7 @@ class SummaryOut(BaseModel):
                     "replies_to_resolution": 1.6,
                     "repeat_requests": 12,
                     "promises": {"made": 58, "kept": 52, "broken": 6, "kept_ratio": 0.9},
-                    "csat": None,
+                    "csat": 4.6,
                     "by_agent": [
                         {
                             "user_id": 7,
@@ -126,7 +127,7 @@ class SummaryOut(BaseModel):
                             "replies_sent": 334,
                             "first_response_median_seconds": 2400,
                             "promises_kept_ratio": 0.92,
-                            "csat": None,
+                            "csat": 4.7,
                         }
                     ],
                     "by_day": [{"date": "2026-11-01", "created": 9, "closed": 7}],
@@ -180,7 +181,7 @@ def report_summary(
         session, workspace_id=user.workspace_id, request=asked, now=datetime.now(UTC)
     )
     if format == "csv" or "text/csv" in request.headers.get("accept", ""):
-        name = f"tandem-report-{summary.period.first}-{summary.period.last}.csv"
+        name = summary_csv_name(summary)
         return Response(
             summary_csv(summary),
             media_type="text/csv; charset=utf-8",

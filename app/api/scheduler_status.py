@@ -23,7 +23,7 @@ from app.http.dependencies import SessionDep, SettingsDep
 from gmail_sync.oauth import TokenCipher
 from inbox import smtp_settings
 from inbox.queue_health import queue_health
-from inbox.smtp_settings import NOT_CONFIGURED, SmtpIn, smtp_server_of
+from inbox.smtp_settings import SmtpIn, not_configured, smtp_server_of
 from scheduler.runner import JobInfo
 
 router = APIRouter(prefix="/scheduler", tags=["scheduler"])
@@ -163,7 +163,7 @@ def _smtp_out(server: SmtpServer) -> SmtpOut:
 def _server(session: Session, workspace_id: int) -> SmtpServer:
     server = smtp_server_of(session, workspace_id)
     if server is None:
-        raise NotFound(NOT_CONFIGURED)
+        raise NotFound(not_configured())
     return server
 
 

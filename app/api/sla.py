@@ -41,6 +41,7 @@ class SlaPolicyOut(BaseModel):
     first_response_minutes: int
     next_response_minutes: int
     max_response_minutes: int
+    urgent_response_minutes: int
     max_response_clock: str
     is_default: bool = Field(description="No policy saved yet: these are the defaults.")
     updated_at: datetime | None

@@ -17,7 +17,7 @@ from app.http.auth import CurrentUser
 from app.http.dependencies import SessionDep
 from inbox import canned_replies
 from inbox.canned_replies import TEXT_EXAMPLE, TemplateIn, TemplatePatchIn
-from inbox.templates import VARIABLES, render_for
+from inbox.templates import described_variables, render_for
 
 router = APIRouter(prefix="/templates", tags=["templates"])
 
@@ -88,7 +88,9 @@ def list_templates(user: CurrentUser, session: SessionDep) -> list[TemplateOut]:
 @router.get("/variables")
 def list_variables(user: CurrentUser) -> list[VariableOut]:
     """The variables a template may use, as `{{ name }}`."""
-    return [VariableOut(name=name, description=text) for name, text in VARIABLES.items()]
+    return [
+        VariableOut(name=name, description=text) for name, text in described_variables().items()
+    ]
 
 
 @router.post("", status_code=status.HTTP_201_CREATED)

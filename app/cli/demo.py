@@ -13,11 +13,12 @@ from pydantic import AnyHttpUrl, SecretStr
 from sqlalchemy.engine import make_url
 from sqlmodel import Session, select
 
+from app.cli.demo_history import seed_history
 from app.cli.demo_inbox import stage_demo_inbox
 from app.cli.demo_language import speak
 from app.core.accounts import create_user, create_workspace, hash_password
 from app.core.db import get_engine, session_scope
-from app.core.models import Mailbox, Role, User, id_of, utcnow
+from app.core.models import Mailbox, Role, User, Workspace, id_of, utcnow
 from app.core.settings import DEMO_SECRET_KEY, Settings
 from gmail_emulator import BackgroundEmulator
 from gmail_sync.connect import claim_connection, finish_connection, start_connection
@@ -27,7 +28,11 @@ from gmail_sync.sync import sync_mailbox
 DEMO_WORKSPACE = "Acme Support (demo)"
 DEMO_ADMIN = "demo@tandem.test"
 DEMO_ADMIN_NAME = "Demo Admin"
-DEMO_AGENTS = (("anna@tandem.test", "Anna Petrova"), ("ben@tandem.test", "Ben Carter"))
+DEMO_AGENTS = (
+    ("anna@tandem.test", "Anna Petrova"),
+    ("ben@tandem.test", "Ben Carter"),
+    ("olga@tandem.test", "Ольга Соколова"),
+)
 DEMO_PASSWORD = "tandem-demo"  # noqa: S105 (printed on start; the demo guards nothing)
 DEMO_MAILBOX = "support@acme.test"
 DEMO_MAILBOX_NAME = "Acme Support"
@@ -74,9 +79,13 @@ def ensure_demo_workspace(*, session: Session) -> User:
             name=DEMO_ADMIN_NAME,
             role=Role.ADMIN,
         )
-        for email, name in DEMO_AGENTS:
+    team = session.get(Workspace, admin.workspace_id)
+    assert team is not None, "a user's workspace exists"
+    members = set(session.exec(select(User.email).where(User.workspace_id == team.id)))
+    for email, name in DEMO_AGENTS:
+        if email not in members:
             create_user(
-                session=session, workspace=workspace, email=email, name=name, password=DEMO_PASSWORD
+                session=session, workspace=team, email=email, name=name, password=DEMO_PASSWORD
             )
     admin.password_hash = hash_password(DEMO_PASSWORD)
     session.add(admin)
@@ -95,8 +104,9 @@ def add_google_accounts(emulator: str) -> None:
 
 def connect_demo_mailbox(*, settings: Settings, language: str = "en") -> None:
     """Connects support@acme.test through the emulator's OAuth, as an admin's browser would,
-    unless it is connected already, syncs it once and puts the demo team to work on it, in
-    `language`; the scheduler keeps it in sync from then on."""
+    unless it is connected already, syncs it once, puts the demo team to work on it, in
+    `language`, and gives it sixty days of past work for the reports; the scheduler keeps it in
+    sync from then on."""
     engine = get_engine(settings.database_url)
     emulator = str(settings.gmail_emulator_url).rstrip("/")
     httpx.post(
@@ -125,6 +135,7 @@ def connect_demo_mailbox(*, settings: Settings, language: str = "en") -> None:
     sync_mailbox(engine=engine, settings=settings, mailbox_id=mailbox_id)
     with session_scope(engine) as session:
         stage_demo_inbox(session, workspace_id=workspace_id, now=utcnow())
+        seed_history(session, workspace_id=workspace_id, mailbox_id=mailbox_id, now=utcnow())
 
 
 def consent_over_emulator(

@@ -22,6 +22,7 @@ from sqlmodel import Session, col, select
 from app.core.db import get_scoped
 from app.core.errors import Conflict, Forbidden, Invalid
 from app.core.i18n import check_language
+from app.core.i18n import gettext as _
 from app.core.models import ApiToken, Role, User, Workspace, id_of
 from app.core.plain_text import ONE_LINE
 from app.core.zones import parse_zone
@@ -32,7 +33,7 @@ _hasher = PasswordHasher()
 
 def hash_password(password: str) -> str:
     if len(password) < 8:
-        raise Invalid("password must be at least 8 characters")
+        raise Invalid(_("password must be at least 8 characters"))
     return _hasher.hash(password)
 
 
@@ -63,7 +64,9 @@ def normalize_email(email: str) -> str:
             email.strip(), check_deliverability=False, test_environment=True
         ).normalized.lower()
     except EmailNotValidError as exc:
-        raise Invalid(f"invalid email {email!r}: {exc}") from None
+        raise Invalid(
+            _("invalid email %(email)r: %(reason)s") % {"email": email, "reason": exc}
+        ) from None
 
 
 class UserIn(BaseModel):
@@ -112,7 +115,7 @@ class TokenIn(BaseModel):
 
 def create_workspace(*, session: Session, name: str) -> Workspace:
     if not name.strip():
-        raise Invalid("workspace name must not be empty")
+        raise Invalid(_("workspace name must not be empty"))
     workspace = Workspace(name=name.strip())
     session.add(workspace)
     session.flush()
@@ -130,7 +133,7 @@ def create_user(
 ) -> User:
     email = normalize_email(email)
     if session.exec(select(User).where(User.email == email)).first() is not None:
-        raise Conflict(f"a user with email {email} already exists")
+        raise Conflict(_("a user with email %(email)s already exists") % {"email": email})
     user = User(
         workspace_id=id_of(workspace),
         email=email,
@@ -177,11 +180,11 @@ def change_user(*, session: Session, actor: User, user_id: int, body: UserPatchI
     changes = {k: v for k, v in body.model_dump(exclude_unset=True).items() if v is not None}
     admin_only = {"role", "is_active"} & changes.keys()
     if actor.role != Role.ADMIN and (target.id != actor.id or admin_only):
-        raise Forbidden("only an admin can change another user, a role or activation")
+        raise Forbidden(_("only an admin can change another user, a role or activation"))
     if target.id == actor.id and (
         changes.get("is_active") is False or changes.get("role") == "agent"
     ):
-        raise Invalid("an admin cannot demote or deactivate themselves")
+        raise Invalid(_("an admin cannot demote or deactivate themselves"))
     if "password" in changes:
         target.password_hash = hash_password(changes.pop("password"))
     for field, value in changes.items():
@@ -233,7 +236,7 @@ def revoke_api_token(*, session: Session, token_id: int, actor: User, now: datet
     """The token's owner or an admin revokes it; another workspace's token is not found."""
     token = get_scoped(session, ApiToken, token_id, actor.workspace_id)
     if token.user_id != actor.id and actor.role != Role.ADMIN:
-        raise Forbidden("only the token's owner or an admin can revoke it")
+        raise Forbidden(_("only the token's owner or an admin can revoke it"))
     if token.revoked_at is None:
         token.revoked_at = now
         session.add(token)
@@ -258,7 +261,7 @@ def bootstrap(*, session: Session, workspace_name: str, email: str) -> dict[str,
     user = create_user(
         session=session, workspace=workspace, email=email, role=Role.ADMIN, password=password
     )
-    _, token = create_api_token(session=session, user=user, name="bootstrap")
+    _row, token = create_api_token(session=session, user=user, name="bootstrap")
     return {
         "workspace_id": workspace.id,
         "user_id": user.id,

@@ -11,6 +11,8 @@ import re
 
 from pydantic import AfterValidator
 
+from app.core.i18n import gettext as _
+
 _BREAKS = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]+")
 
 
@@ -38,7 +40,7 @@ def is_one_line(text: str) -> bool:
 
 def _refuse_breaks(text: str) -> str:
     if not is_one_line(text):
-        raise ValueError("must be one line, without line breaks or control characters")
+        raise ValueError(_("must be one line, without line breaks or control characters"))
     return text
 
 

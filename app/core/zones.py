@@ -2,6 +2,8 @@
 
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from app.core.i18n import gettext as _
+
 
 def parse_zone(name: str) -> ZoneInfo:
     """An IANA zone; OSError too, because a tzdata directory name such as "Europe" is not a zone
@@ -9,7 +11,9 @@ def parse_zone(name: str) -> ZoneInfo:
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError, OSError):
-        raise ValueError(f"unknown time zone {name!r} (an IANA name, e.g. Europe/Berlin)") from None
+        raise ValueError(
+            _("unknown time zone %(name)r (an IANA name, e.g. Europe/Berlin)") % {"name": name}
+        ) from None
 
 
 def zone_or_utc(name: str) -> ZoneInfo:

@@ -13,8 +13,9 @@ from fastapi import Depends, HTTPException, Request, status
 
 from app.core.accounts import session_stamp, user_for_token
 from app.core.errors import Forbidden
-from app.core.models import Role, User, utcnow
+from app.core.models import Role, User, Workspace, utcnow
 from app.http.dependencies import SessionDep
+from app.http.reader import settle_for
 
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "X-CSRF-Token"
@@ -96,6 +97,9 @@ def web_user(request: Request, session: SessionDep) -> User:
     if user is None or not user.is_active or request.session.get("stamp") != session_stamp(user):
         request.session.pop("user_id", None)
         raise LoginRequired
+    settle_for(
+        request.headers.get("accept-language"), user, session.get(Workspace, user.workspace_id)
+    )
     return user
 
 

@@ -16,7 +16,8 @@ from app.core.db import get_scoped
 from app.core.models import AuditEvent, Conversation
 from app.http.auth import WebUser
 from app.http.dependencies import SessionDep
-from app.web.pages import reader_zone, render
+from app.http.reader import reader_zone
+from app.web.pages import render
 from inbox.changes import CHANGEABLE
 
 router = APIRouter()

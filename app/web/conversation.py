@@ -1,6 +1,7 @@
 """The conversation page: the timeline of messages and internal notes (also alone, for the
 open page to fetch again as things arrive), the controls (assignee, status, priority, tags,
-snooze, promise), the contact's other conversations, the sandboxed frame that shows an email's
+snooze, promise), the client's ratings of its resolutions, the contact's other conversations,
+the sandboxed frame that shows an email's
 HTML (who else is looking is `app.web.presence`'s).
 
 The timeline is read by `inbox.timeline`, as the API and the add-on read it, and changes go
@@ -44,15 +45,17 @@ from app.core.models import (
 )
 from app.http.auth import WebUser
 from app.http.dependencies import SessionDep
+from app.http.reader import reader_zone
 from app.http.refusals import refusal_status, refused
 from app.web.inbox import members
 from app.web.next_conversation import came_from
-from app.web.pages import reader_zone, render
+from app.web.pages import render
 from app.web.when import PRESETS, SNOOZE_PRESETS, picked_time
 from gmail_sync.html_text import new_part
 from gmail_sync.mime_headers import bare_address
 from gmail_sync.thread_people import reply_preview
 from inbox.changes import change_conversation
+from inbox.csat import conversation_ratings
 from inbox.notifications import mark_all_read
 from inbox.promises import make_promise
 from inbox.reading import mark_read, mark_unread
@@ -189,6 +192,7 @@ def conversation_page(
         "contact": contact,
         "recipients": _recipients(session, conversation),
         "history": contact_history(session=session, conversation=conversation),
+        "ratings": conversation_ratings(session, conversation),
         "templates": templates,
         "statuses": list(ConversationStatus),
         "priorities": list(Priority),

@@ -16,6 +16,7 @@ from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session, select
 
 from app.core.errors import Forbidden, Invalid, TandemError
+from app.core.i18n import gettext as _
 from app.core.models import User, utcnow
 from app.core.settings import Settings
 from app.http.auth import sign_in
@@ -50,7 +51,7 @@ def start_google_sign_in(
     request: Request, settings: SettingsDep, next: str | None = None
 ) -> Response:
     if not google_sign_in_available(settings):
-        error = "Google sign-in is not set up here: sign in with your password."
+        error = _("Google sign-in is not set up here: sign in with your password.")
         return render_login(
             request, settings, next=next, error=error, status_code=status.HTTP_404_NOT_FOUND
         )
@@ -105,8 +106,10 @@ def claim_pending(stored: Any, *, state: str | None, now: datetime) -> PendingSi
         or pending.expires_at < now.timestamp()
     ):
         raise Invalid(
-            "This Google sign-in was not started here, was already used or has expired: "
-            "sign in again."
+            _(
+                "This Google sign-in was not started here, was already used or has expired: "
+                "sign in again."
+            )
         )
     return pending
 
@@ -121,9 +124,12 @@ def google_user(
 ) -> User:
     """The active Tandem user Google vouches for; refused before any session change."""
     if error == "access_denied":
-        raise Invalid("Google sign-in was cancelled.")
+        raise Invalid(_("Google sign-in was cancelled."))
     if error or not code:
-        raise Invalid(f"Google did not complete the sign-in ({error or 'no code'}): try again.")
+        raise Invalid(
+            _("Google did not complete the sign-in (%(error)s): try again.")
+            % {"error": error or "no code"}
+        )
     google = signed_in_identity(
         settings=settings, code=code, code_verifier=pending.code_verifier, nonce=pending.nonce
     )
@@ -139,10 +145,15 @@ def _pinned_user(session: Session, google: GoogleIdentity) -> User:
         user = session.exec(select(User).where(User.email == google.email)).first()
         if user is not None and user.google_sub not in (None, google.subject):
             raise Forbidden(
-                f"The Tandem account {google.email} is tied to another Google account; "
-                "sign in with your password or ask an admin."
+                _(
+                    "The Tandem account %(email)s is tied to another Google account; "
+                    "sign in with your password or ask an admin."
+                )
+                % {"email": google.email}
             )
     if user is None or not user.is_active:
-        raise Forbidden(f"No Tandem account for {google.email}; ask an admin to add you.")
+        raise Forbidden(
+            _("No Tandem account for %(email)s; ask an admin to add you.") % {"email": google.email}
+        )
     user.google_sub = google.subject
     return user

@@ -8,7 +8,6 @@ shape the answers for people.
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import jinja2
 from fastapi import Request
@@ -16,7 +15,18 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from sqlmodel import Session, col, func, select
 
-from app.core.i18n import gettext, moment, ngettext, preferred_language, reading_as
+from app.core.i18n import (
+    day,
+    days,
+    duration,
+    gettext,
+    moment,
+    ngettext,
+    number,
+    percent,
+    reading_as,
+    relative,
+)
 from app.core.live import newest_id
 from app.core.models import (
     Mailbox,
@@ -27,8 +37,8 @@ from app.core.models import (
     Workspace,
     utcnow,
 )
-from app.core.zones import zone_or_utc
 from app.http.auth import csrf_token
+from app.http.reader import reader_language, reader_zone
 
 #: Tandem's own pages run only Tandem's own script and style; email HTML never reaches them
 #: (it is served to a sandboxed frame with a policy of its own, see `conversation.py`).
@@ -49,18 +59,7 @@ templates.env.globals["csrf_token"] = csrf_token
 
 
 def ago(moment: datetime | None, now: datetime | None = None) -> str:
-    """ "5 min ago" style: agents scan a list by recency, not by timestamp."""
-    if moment is None:
-        return ""
-    now = now or utcnow()
-    seconds = int((now - moment.astimezone(UTC)).total_seconds())
-    future = seconds < 0
-    seconds = abs(seconds)
-    for size, unit in ((86400, "d"), (3600, "h"), (60, "min")):
-        if seconds >= size:
-            amount = f"{seconds // size} {unit}"
-            return f"in {amount}" if future else f"{amount} ago"
-    return "now"
+    return relative(moment, now or utcnow()) if moment is not None else ""
 
 
 def stamp(moment: datetime | None) -> str:
@@ -80,6 +79,11 @@ templates.env.filters["ago"] = ago
 templates.env.filters["stamp"] = stamp
 templates.env.filters["file_size"] = file_size
 templates.env.filters["moment"] = moment
+templates.env.filters["day"] = day
+templates.env.filters["days"] = days
+templates.env.filters["duration"] = duration
+templates.env.filters["percent"] = percent
+templates.env.filters["number"] = number
 
 
 def unread_notifications(session: Session, user: User) -> int:
@@ -115,9 +119,11 @@ def render(
     name: str,
     context: dict[str, Any],
     status_code: int = 200,
+    *,
+    language: str | None = None,
 ) -> HTMLResponse:
     """A page (or an htmx fragment) with the signed-in user's top-bar context, in the reader's
-    language."""
+    language, or in `language` where the page speaks for a mailbox (a client's rating)."""
     full = {"user": user, **context}
     workspace = None
     if user is not None and session is not None:
@@ -126,7 +132,7 @@ def render(
         full.setdefault("unread", unread_notifications(session, user))
         full.setdefault("live_after", newest_id(session.connection()))
         full.setdefault("stopped_mailboxes", stopped_mailboxes(session, user))
-    language = reader_language(request, user, workspace)
+    language = language or reader_language(request.headers.get("accept-language"), user, workspace)
     full["language"] = language
     with reading_as(language, reader_zone(user, workspace)):
         response = templates.TemplateResponse(request, name, full, status_code=status_code)
@@ -146,24 +152,6 @@ def allow_consent_form(request: Request, response: HTMLResponse) -> None:
     response.headers["Content-Security-Policy"] = policy.replace(
         "form-action 'self';", f"form-action 'self' {consent};"
     )
-
-
-def reader_zone(user: User | None, workspace: Workspace | None) -> ZoneInfo:
-    """The person's own zone, else their team's."""
-    chosen = (user.timezone if user is not None else None) or (
-        workspace.timezone if workspace else ""
-    )
-    return zone_or_utc(chosen or "UTC")
-
-
-def reader_language(request: Request, user: User | None, workspace: Workspace | None) -> str:
-    """The person's own choice, else their browser's, else the language their team writes in."""
-    if user is not None and user.language:
-        return user.language
-    browser = preferred_language(request.headers.get("accept-language"))
-    if browser is not None:
-        return browser
-    return workspace.language if workspace is not None else "en"
 
 
 def is_htmx(request: Request) -> bool:

@@ -1,7 +1,8 @@
 """The web UI's routers and who may use them. Every page needs a signed-in member (`web_user`
 is a dependency of the signed-in router itself, so a page that forgets to ask for its user is
 still closed; an anonymous visitor is sent to the sign-in page), except the public ones listed
-in `PUBLIC`: signing in and out, Google sign-in and the forgotten-password pages. Every unsafe
+in `PUBLIC`: signing in and out, Google sign-in, the forgotten-password pages and the page where
+a client rates a resolution (its signed link is the proof). Every unsafe
 request, public or not, passes `check_csrf`.
 """
 
@@ -21,16 +22,20 @@ from app.web import (
     notifications,
     password_reset,
     presence,
+    rating,
     reminders,
+    reports,
+    resolution,
     settings,
     sign_in,
 )
 
-PUBLIC = (sign_in, google_sign_in, password_reset)
+PUBLIC = (sign_in, google_sign_in, password_reset, rating)
 SIGNED_IN = (
     account,
     inbox,
     conversation,
+    resolution,
     activity,
     next_conversation,
     reminders,
@@ -38,6 +43,7 @@ SIGNED_IN = (
     attachments,
     notifications,
     settings,
+    reports,
     presence,
     events,
 )

@@ -20,6 +20,7 @@ from app.core.accounts import workspace_of
 from app.core.db import get_scoped
 from app.core.errors import TandemError
 from app.core.i18n import LANGUAGES, language_name
+from app.core.i18n import gettext as _
 from app.core.models import Mailbox, User, id_of, utcnow
 from app.http.dependencies import SessionDep, SettingsDep
 from app.http.refusals import refused
@@ -45,7 +46,7 @@ from app.web.settings_pages import (
 from gmail_sync.connect import disconnect, start_connection
 from inbox.auto_ack import acknowledgement_text, is_default_text
 from inbox.mailbox_settings import MailboxPatchIn, change_mailbox
-from inbox.templates import VARIABLES, client_language
+from inbox.templates import client_language, described_variables
 
 router = APIRouter()
 
@@ -84,7 +85,7 @@ def connect(
 ) -> Response:
     """Connect (or reconnect) a mailbox: off to the consent page."""
     try:
-        _, url = start_connection(
+        _mailbox, url = start_connection(
             session=session,
             settings=app_settings,
             workspace_id=user.workspace_id,
@@ -139,7 +140,7 @@ def _mailbox_page(
         "m": mailbox,
         "form": form.model_dump(),
         "errors": errors or {},
-        "variables": VARIABLES,
+        "variables": described_variables(),
         "languages": LANGUAGES,
         "language_names": {code: language_name(code) for code in LANGUAGES},
         "workspace_language": workspace_of(session, user.workspace_id).language,
@@ -178,7 +179,11 @@ def save_mailbox(
     except TandemError as exc:
         errors = {FORM_ERROR: refused(session, exc)}
         return _mailbox_page(request, session, user, id, form, errors, exc.status_code)
-    return done(request, f"/settings/mailboxes/{id}", f"Settings of {mailbox.email} saved.")
+    return done(
+        request,
+        f"/settings/mailboxes/{id}",
+        _("Settings of %(email)s saved.") % {"email": mailbox.email},
+    )
 
 
 @router.get("/settings/mailboxes/{id}/disconnect")
@@ -198,7 +203,8 @@ def disconnect_mailbox(
     """Revokes Tandem's access and forgets the tokens; its conversations and notes stay."""
     mailbox = get_scoped(session, Mailbox, id, user.workspace_id)
     disconnect(session=session, settings=app_settings, mailbox=mailbox)
-    return done(request, "/settings", f"{mailbox.email} is disconnected; its conversations stay.")
+    said = _("%(email)s is disconnected; its conversations stay.") % {"email": mailbox.email}
+    return done(request, "/settings", said)
 
 
 for _module in (

@@ -14,6 +14,7 @@ from pydantic import BaseModel, ValidationError
 from sqlmodel import Session
 
 from app.core.errors import TandemError
+from app.core.i18n import gettext as _
 from app.core.models import SmtpSecurity, User, utcnow
 from app.http.dependencies import SessionDep, SettingsDep
 from app.http.refusals import refused
@@ -101,7 +102,7 @@ def save_mail(
         return mail_page(request, session, admin, form, validation_errors(exc), 422)
     cipher = TokenCipher(app_settings)
     save_smtp(session, workspace_id=admin.workspace_id, body=body, cipher=cipher, now=utcnow())
-    return done(request, "/settings/mail", "Outgoing mail saved: try it with a test message.")
+    return done(request, "/settings/mail", _("Outgoing mail saved: try it with a test message."))
 
 
 @router.post("/settings/mail/test")
@@ -117,9 +118,11 @@ def test_mail(
         errors = {FORM_ERROR: refused(session, exc)}
         return mail_page(request, session, admin, errors=errors, code=exc.status_code)
     if error is not None:
-        errors = {FORM_ERROR: f"The test message could not be sent: {error}"}
+        said = _("The test message could not be sent: %(error)s") % {"error": error}
+        errors = {FORM_ERROR: said}
         return mail_page(request, session, admin, errors=errors)
-    return done(request, "/settings/mail", f"The test message went out to {admin.email}.")
+    said = _("The test message went out to %(email)s.") % {"email": admin.email}
+    return done(request, "/settings/mail", said)
 
 
 @router.post("/settings/mail/remove")
@@ -129,4 +132,4 @@ def remove_mail(request: Request, admin: WebAdmin, session: SessionDep) -> Respo
     except TandemError as exc:
         errors = {FORM_ERROR: refused(session, exc)}
         return mail_page(request, session, admin, errors=errors, code=exc.status_code)
-    return done(request, "/settings/mail", "Outgoing mail removed: reminders are not e-mailed.")
+    return done(request, "/settings/mail", _("Outgoing mail removed: reminders are not e-mailed."))

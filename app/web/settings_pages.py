@@ -9,7 +9,6 @@ the request models that live next to the service functions (`app.core.accounts`,
 and refuse exactly the same input.
 """
 
-from collections.abc import Iterable
 from functools import cache
 from typing import Annotated, Any
 from zoneinfo import available_timezones
@@ -21,21 +20,28 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from app.core.errors import Forbidden
+from app.core.i18n import gettext as _
 from app.core.models import Role, User
 from app.http.auth import WebUser
+from app.http.refusals import error_message
 from app.web.pages import render
 
-SECTIONS = (
-    ("workspace", "/settings/workspace", "Workspace"),
-    ("mailboxes", "/settings", "Mailboxes"),
-    ("team", "/settings/team", "Team"),
-    ("sla", "/settings/sla", "SLA & hours"),
-    ("templates", "/settings/templates", "Templates"),
-    ("mail", "/settings/mail", "Outgoing mail"),
-    ("webhooks", "/settings/webhooks", "Webhooks"),
-    ("tokens", "/settings/tokens", "API tokens"),
-    ("queues", "/settings/queues", "Queues"),
-)
+
+def sections() -> tuple[tuple[str, str, str], ...]:
+    """The settings nav: key, address and label, in the reader's language."""
+    return (
+        ("workspace", "/settings/workspace", _("Workspace")),
+        ("mailboxes", "/settings", _("Mailboxes")),
+        ("team", "/settings/team", _("Team")),
+        ("sla", "/settings/sla", _("SLA & hours")),
+        ("templates", "/settings/templates", _("Templates")),
+        ("mail", "/settings/mail", _("Outgoing mail")),
+        ("webhooks", "/settings/webhooks", _("Webhooks")),
+        ("tokens", "/settings/tokens", _("API tokens")),
+        ("queues", "/settings/queues", _("Queues")),
+    )
+
+
 FLASH_KEY = "settings_flash"
 FORM_ERROR = "form"
 """The key of a refusal that concerns no single field; shown above the form."""
@@ -47,8 +53,8 @@ class AdminOnly(Forbidden):
     """A signed-in member who is no admin; carries who it is so the 403 page keeps the top bar
     (the page is drawn after the request's session was rolled back and closed)."""
 
-    def __init__(self, user: User) -> None:
-        super().__init__("Settings are for admins of the workspace.")
+    def __init__(self, user: User, message: str | None = None) -> None:
+        super().__init__(message or _("Settings are for admins of the workspace."))
         self.user_id = user.id
 
 
@@ -86,7 +92,7 @@ def settings_page(
 ) -> HTMLResponse:
     """A settings page with the nav and the confirmation of the last change, shown once."""
     full = {
-        "sections": SECTIONS,
+        "sections": sections(),
         "flash": request.session.pop(FLASH_KEY, None),
         "form": {},
         "errors": {},
@@ -108,16 +114,15 @@ def zones() -> list[str]:
     return sorted(zone for zone in available_timezones() if "/" in zone or zone == "UTC")
 
 
-def validation_errors(exc: ValidationError, fields: Iterable[str] = ()) -> Errors:
-    """The first message for each field (`events.0` belongs to `events`). A rule over several
-    fields has no location; it goes to the field its message starts with, else the form."""
-    known = tuple(fields)
+def validation_errors(exc: ValidationError) -> Errors:
+    """The first message for each field (`events.0` belongs to `events`), in the reader's
+    language. A rule over several fields has no location; it goes to the field it names
+    (`FieldRule`), else the form."""
     errors: Errors = {}
     for error in exc.errors(include_url=False):
-        message = str(error["msg"]).removeprefix("Value error, ")
         if error["loc"]:
             field = str(error["loc"][0])
         else:
-            field = next((name for name in known if message.startswith(name)), FORM_ERROR)
-        errors.setdefault(field, message)
+            field = getattr((error.get("ctx") or {}).get("error"), "field", None) or FORM_ERROR
+        errors.setdefault(field, error_message(error))
     return errors

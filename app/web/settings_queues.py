@@ -9,7 +9,7 @@ from fastapi.responses import HTMLResponse
 
 from app.core.accounts import workspace_of
 from app.http.dependencies import SessionDep
-from app.web.pages import reader_zone
+from app.http.reader import reader_zone
 from app.web.settings_pages import WebAdmin, settings_page
 from inbox.queue_health import queue_health
 

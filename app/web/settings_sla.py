@@ -8,11 +8,14 @@ a lunch break survives an edit; each day is checked on its own so its error show
 import re
 from typing import Annotated, Any
 
+from babel import Locale
 from fastapi import APIRouter, Form, Request, status
 from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel, ValidationError
 from sqlmodel import Session
 
+from app.core.i18n import current_language
+from app.core.i18n import gettext as _
 from app.core.models import User, id_of, utcnow
 from app.http.dependencies import SessionDep
 from app.web.settings_pages import (
@@ -29,14 +32,19 @@ from inbox.sla_policy import SlaPolicyIn, is_default, save_policy
 
 router = APIRouter()
 
-DAY_NAMES = dict(
-    zip(
-        WEEKDAYS,
-        ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
-        strict=True,
-    )
+
+def day_names() -> dict[str, str]:
+    """The weekdays as the reader names them, from Babel's calendar data (Monday is 0)."""
+    names = Locale.parse(current_language()).days["format"]["wide"]
+    return {day: str(names[index]).capitalize() for index, day in enumerate(WEEKDAYS)}
+
+
+TARGETS = (
+    "first_response_minutes",
+    "next_response_minutes",
+    "urgent_response_minutes",
+    "max_response_minutes",
 )
-TARGETS = ("first_response_minutes", "next_response_minutes", "max_response_minutes")
 _ONE_DIGIT_HOUR = re.compile(r"\d:\d\d")
 
 
@@ -44,6 +52,7 @@ class SlaForm(BaseModel):
     timezone: str = ""
     first_response_minutes: str = ""
     next_response_minutes: str = ""
+    urgent_response_minutes: str = ""
     max_response_minutes: str = ""
     mon: str = ""
     tue: str = ""
@@ -70,7 +79,7 @@ def day_intervals(text: str) -> list[list[str]]:
     for part in filter(None, (piece.strip() for piece in text.split(","))):
         start, dash, end = part.replace("\u2013", "-").partition("-")
         if not dash:
-            raise ValueError(f"{part!r} is not a span of time like 09:00-18:00")
+            raise ValueError(_("%(part)r is not a span of time like 09:00-18:00") % {"part": part})
         pairs.append([_time(start), _time(end)])
     return pairs
 
@@ -107,9 +116,9 @@ def sla_page(
         "section": "sla",
         "form": (form or _form_of(policy_fields(policy))).model_dump(),
         "errors": errors or {},
-        "days": DAY_NAMES,
+        "days": day_names(),
         "zones": zones(),
-        "countries": country_choices(),
+        "countries": country_choices(current_language()),
         "is_default": is_default(policy),
     }
     return settings_page(request, session, admin, "settings_sla.html", context, code)
@@ -155,9 +164,7 @@ def save_sla(
     try:
         body = SlaPolicyIn.model_validate(_fields(form, errors))
     except ValidationError as exc:
-        return sla_page(
-            request, session, admin, form, validation_errors(exc, TARGETS) | errors, 422
-        )
+        return sla_page(request, session, admin, form, validation_errors(exc) | errors, 422)
     if errors:
         return sla_page(request, session, admin, form, errors, 422)
     save_policy(
@@ -167,4 +174,4 @@ def save_sla(
         body=body,
         now=utcnow(),
     )
-    return done(request, "/settings/sla", "SLA policy and business hours saved.")
+    return done(request, "/settings/sla", _("SLA policy and business hours saved."))

@@ -28,6 +28,7 @@ from app.core.accounts import (
 )
 from app.core.db import get_scoped
 from app.core.errors import TandemError
+from app.core.i18n import gettext as _
 from app.core.models import Role, User
 from app.core.passwords import sends_mail, set_temporary_password
 from app.http.dependencies import SessionDep
@@ -111,8 +112,12 @@ def auto_assign(
     """The workspace's `auto_assign`: new mail goes to the available agents in turn."""
     body = WorkspacePatchIn(auto_assign=on)
     change_workspace(session=session, workspace_id=admin.workspace_id, body=body)
-    said = "goes to the available members in turn" if on else "waits for someone to take it"
-    return done(request, "/settings/team", f"New mail in an unassigned conversation {said}.")
+    said = (
+        _("New mail in an unassigned conversation goes to the available members in turn.")
+        if on
+        else _("New mail in an unassigned conversation waits for someone to take it.")
+    )
+    return done(request, "/settings/team", said)
 
 
 class TemporaryPasswordForm(BaseModel):
@@ -142,14 +147,20 @@ def temporary_password(
 
 
 def _said(member: User, changes: dict[str, str]) -> str:
+    name = {"name": member.name}
     if "role" in changes:
-        return f"{member.name} is now {'an admin' if member.role == Role.ADMIN else 'an agent'}."
+        if member.role == Role.ADMIN:
+            return _("%(name)s is now an admin.") % name
+        return _("%(name)s is now an agent.") % name
     if "is_active" in changes:
-        return f"{member.name} is {'active' if member.is_active else 'deactivated'}."
+        if member.is_active:
+            return _("%(name)s is active.") % name
+        return _("%(name)s is deactivated.") % name
     if "is_available" in changes:
-        available = "available for" if member.is_available else "left out of"
-        return f"{member.name} is {available} new conversations in turn."
-    return "Nothing changed."
+        if member.is_available:
+            return _("%(name)s is available for new conversations in turn.") % name
+        return _("%(name)s is left out of new conversations in turn.") % name
+    return _("Nothing changed.")
 
 
 @router.post("/settings/team/{id}")

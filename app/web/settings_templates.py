@@ -16,6 +16,7 @@ from sqlmodel import Session, col, select
 
 from app.core.db import get_scoped
 from app.core.errors import Conflict, TandemError
+from app.core.i18n import gettext as _
 from app.core.models import Conversation, Template, User, utcnow
 from app.http.dependencies import SessionDep
 from app.http.refusals import refused
@@ -36,7 +37,7 @@ from inbox.canned_replies import (
     remove_template,
     templates_of,
 )
-from inbox.templates import VARIABLES, TemplateError, check_template, render_for
+from inbox.templates import TemplateError, check_template, described_variables, render_for
 
 router = APIRouter()
 
@@ -81,7 +82,7 @@ def templates_page(
         "errors": errors or {},
         "preview": preview,
         "held": held,
-        "variables": VARIABLES,
+        "variables": described_variables(),
     }
     name = "settings_template.html" if form.id else "settings_templates.html"
     return settings_page(request, session, admin, name, context, code)
@@ -148,19 +149,17 @@ def preview(
 def _refused(
     request: Request, session: Session, admin: User, form: TemplateForm, exc: Exception
 ) -> HTMLResponse:
-    """The form again with the refusal beside its field: a body's errors start with its name;
-    a clash of names and a hold are both conflicts, but only a hold offers "Save anyway"."""
+    """The form again with the refusal beside the field it names; a clash of names and a hold
+    are both conflicts, but only a hold (which concerns no one field) offers "Save anyway"."""
     if isinstance(exc, ValidationError):
         errors = validation_errors(exc)
         return templates_page(request, session, admin, form, errors=errors, code=422)
     message = refused(session, exc)
-    held = isinstance(exc, Conflict) and message.startswith("held")
-    field = next((name for name in BODIES if message.startswith(name)), FORM_ERROR)
-    if isinstance(exc, Conflict) and not held:
-        field = "name"
+    field = exc.field if isinstance(exc, TandemError) else None
+    held = isinstance(exc, Conflict) and field is None
     code = exc.status_code if isinstance(exc, TandemError) else 422
     return templates_page(
-        request, session, admin, form, errors={field: message}, held=held, code=code
+        request, session, admin, form, errors={field or FORM_ERROR: message}, held=held, code=code
     )
 
 
@@ -173,7 +172,8 @@ def create(
         saved = add_template(session=session, author=admin, body=body, now=utcnow())
     except (ValidationError, TandemError) as exc:
         return _refused(request, session, admin, form.model_copy(update={"id": ""}), exc)
-    return done(request, "/settings/templates", f"Template “{saved.name}” created.")
+    said = _("Template “%(name)s” created.") % {"name": saved.name}
+    return done(request, "/settings/templates", said)
 
 
 @router.get("/settings/templates/{id}")
@@ -202,11 +202,13 @@ def save(
         )
     except (ValidationError, TandemError) as exc:
         return _refused(request, session, admin, form, exc)
-    return done(request, "/settings/templates", f"Template “{saved.name}” saved.")
+    said = _("Template “%(name)s” saved.") % {"name": saved.name}
+    return done(request, "/settings/templates", said)
 
 
 @router.post("/settings/templates/{id}/delete")
 def delete(id: int, request: Request, admin: WebAdmin, session: SessionDep) -> Response:
     name = get_scoped(session, Template, id, admin.workspace_id).name
     remove_template(session=session, actor=admin, template_id=id)
-    return done(request, "/settings/templates", f"Template “{name}” deleted.")
+    said = _("Template “%(name)s” deleted.") % {"name": name}
+    return done(request, "/settings/templates", said)

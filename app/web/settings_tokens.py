@@ -13,6 +13,7 @@ from pydantic import ValidationError
 from sqlmodel import Session
 
 from app.core.accounts import TokenIn, create_api_token, revoke_api_token, team_of, tokens_of
+from app.core.i18n import gettext as _
 from app.core.models import ApiToken, User, utcnow
 from app.http.dependencies import SessionDep
 from app.web.settings_pages import Errors, WebAdmin, done, settings_page, validation_errors
@@ -64,4 +65,4 @@ def create(
 @router.post("/settings/tokens/{id}/revoke")
 def revoke(id: int, request: Request, admin: WebAdmin, session: SessionDep) -> Response:
     revoke_api_token(session=session, token_id=id, actor=admin, now=utcnow())
-    return done(request, "/settings/tokens", "Token revoked; calls with it now get 401.")
+    return done(request, "/settings/tokens", _("Token revoked; calls with it now get 401."))

@@ -14,6 +14,7 @@ from sqlmodel import Session
 
 from app.core.db import get_scoped
 from app.core.errors import TandemError
+from app.core.i18n import gettext as _
 from app.core.models import User, WebhookSubscription, utcnow
 from app.http.dependencies import SessionDep, SettingsDep
 from app.http.refusals import refused
@@ -147,14 +148,14 @@ def edit(
     except TandemError as exc:
         errors = {"url": refused(session, exc)}
         return webhook_page(request, session, admin, id, form, errors=errors, code=exc.status_code)
-    return done(request, f"/settings/webhooks/{id}", "Webhook saved.")
+    return done(request, f"/settings/webhooks/{id}", _("Webhook saved."))
 
 
 @router.post("/settings/webhooks/{id}/test")
 def test(id: int, request: Request, admin: WebAdmin, session: SessionDep) -> Response:
     webhook = get_scoped(session, WebhookSubscription, id, admin.workspace_id)
     ping(session=session, subscription=webhook, now=utcnow())
-    return done(request, f"/settings/webhooks/{id}", "Test ping queued; it shows in the log.")
+    return done(request, f"/settings/webhooks/{id}", _("Test ping queued; it shows in the log."))
 
 
 @router.post("/settings/webhooks/{id}/delete")
@@ -162,4 +163,4 @@ def delete(id: int, request: Request, admin: WebAdmin, session: SessionDep) -> R
     webhook = get_scoped(session, WebhookSubscription, id, admin.workspace_id)
     url = webhook.url
     delete_subscription(session=session, subscription=webhook)
-    return done(request, "/settings/webhooks", f"Webhook to {url} deleted.")
+    return done(request, "/settings/webhooks", _("Webhook to %(url)s deleted.") % {"url": url})

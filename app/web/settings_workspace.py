@@ -13,6 +13,7 @@ from sqlmodel import Session
 
 from app.core.accounts import workspace_of
 from app.core.i18n import LANGUAGES, language_name
+from app.core.i18n import gettext as _
 from app.core.models import User
 from app.http.dependencies import SessionDep
 from app.web.settings_pages import (
@@ -76,4 +77,4 @@ def save_workspace(
     except ValidationError as exc:
         return workspace_page(request, session, admin, form, validation_errors(exc), 422)
     change_workspace(session=session, workspace_id=admin.workspace_id, body=body)
-    return done(request, "/settings/workspace", "Workspace settings saved.")
+    return done(request, "/settings/workspace", _("Workspace settings saved."))

@@ -34,7 +34,7 @@ from inbox.agent_mail import (
     send_due_emails,
 )
 from inbox.reminder_firing import fire_due
-from tests.conftest import Team
+from tests.conftest import TEST_LINKS, Team
 from tests.inbox.reminder_world import T0, World, add_reminders, build_world
 
 SENDER = "Tandem <tandem@acme.test>"
@@ -116,7 +116,7 @@ def test_a_reminder_email_reaches_the_agent_through_smtp(
         stored = session.exec(select(SmtpServer)).one()
     assert stored.password_encrypted and "s3cret" not in stored.password_encrypted
     add_reminders(engine, world, [T0])
-    fire_due(engine, clock=lambda: T0, worker="w1")
+    fire_due(engine, clock=lambda: T0, worker="w1", links=TEST_LINKS)
     [queued] = emails(engine)
     assert queued.state == AgentEmailState.PENDING and queued.to_address == "olga@acme.test"
     with smtp_server(port) as inbox:
@@ -139,7 +139,7 @@ def test_a_failing_server_is_retried_after_the_backoff(
     port = free_port()
     configure(engine, settings, world, port)
     add_reminders(engine, world, [T0])
-    fire_due(engine, clock=lambda: T0, worker="w1")
+    fire_due(engine, clock=lambda: T0, worker="w1", links=TEST_LINKS)
     assert send_due_emails(engine, settings, now=T0, worker="w1") == 0
     [failed] = emails(engine)
     assert failed.state == AgentEmailState.PENDING and failed.attempts == 1
@@ -156,7 +156,7 @@ def test_a_failing_server_is_retried_after_the_backoff(
 def test_no_smtp_server_means_no_email(engine: Engine, team: Team) -> None:
     world = build_world(engine, team)
     add_reminders(engine, world, [T0])
-    fire_due(engine, clock=lambda: T0, worker="w1")
+    fire_due(engine, clock=lambda: T0, worker="w1", links=TEST_LINKS)
     assert emails(engine) == []
 
 
@@ -171,7 +171,7 @@ def test_an_agent_who_turned_email_off_is_told_in_tandem_only(
         agent.email_notifications = False
         session.add(agent)
     add_reminders(engine, world, [T0])
-    fire_due(engine, clock=lambda: T0, worker="w1")
+    fire_due(engine, clock=lambda: T0, worker="w1", links=TEST_LINKS)
     assert emails(engine) == []
     with Session(engine) as session:
         assert len(session.exec(select(Notification)).all()) == 1
@@ -191,7 +191,7 @@ def test_a_subject_with_line_breaks_is_mailed_on_one_line(
     port = free_port()
     configure(engine, settings, world, port)
     add_reminders(engine, world, [T0])
-    fire_due(engine, clock=lambda: T0, worker="w1")
+    fire_due(engine, clock=lambda: T0, worker="w1", links=TEST_LINKS)
     with smtp_server(port) as inbox:
         assert send_due_emails(engine, settings, now=T0, worker="w1") == 1
     [(recipients, mail)] = inbox.mail
@@ -211,7 +211,7 @@ def test_an_email_that_cannot_be_written_never_holds_back_the_others(
     port = free_port()
     configure(engine, settings, world, port)
     add_reminders(engine, world, [T0, T0, T0])
-    fire_due(engine, clock=lambda: T0, worker="w1")
+    fire_due(engine, clock=lambda: T0, worker="w1", links=TEST_LINKS)
     with session_scope(engine) as session:
         poisoned = session.exec(select(AgentEmail).order_by(col(AgentEmail.id))).first()
         assert poisoned is not None

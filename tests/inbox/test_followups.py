@@ -25,7 +25,7 @@ from app.core.models import (
 )
 from inbox.reminder_firing import fire_due
 from inbox.reminders import ReminderRequest, schedule_reminder
-from tests.conftest import Team
+from tests.conftest import TEST_LINKS, Team
 from tests.inbox.reminder_world import T0, World, build_world
 
 DUE = T0 + timedelta(days=3)
@@ -61,7 +61,7 @@ def closing_template(engine: Engine, world: World) -> int:
 
 
 def fire(engine: Engine) -> None:
-    fire_due(engine, clock=lambda: DUE, worker="w1")
+    fire_due(engine, clock=lambda: DUE, worker="w1", links=TEST_LINKS)
 
 
 def state_of(engine: Engine, reminder_id: int) -> str:
@@ -115,7 +115,11 @@ def test_auto_close_queues_the_message_in_the_thread_and_closes(engine: Engine, 
     assert conversation is not None and conversation.status == ConversationStatus.CLOSED
     assert conversation.closed_at == DUE
     assert sent.conversation_id == world.conversation_id and sent.state == MessageState.QUEUED
-    assert sent.text_body == f"Hello Anna, we close #{world.conversation_id}."
+    assert sent.text_body.startswith(f"Hello Anna, we close #{world.conversation_id}.\n\n")
+    link = TEST_LINKS.read(sent.text_body.split("/rate/")[1].split("?")[0], now=DUE)
+    assert (link.conversation_id, link.message_id) == (world.conversation_id, sent.id), (
+        "the client can rate the answer, as after any resolution"
+    )
     assert sent.to == ["Anna Petrova <anna@client.test>"] and sent.send_after == DUE
     assert sent.in_reply_to == "<q1@client.test>" and sent.gmail_thread_id == "thread-1"
     assert [(e.action, e.actor_id) for e in events] == [

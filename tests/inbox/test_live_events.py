@@ -18,7 +18,7 @@ from inbox.reading import mark_read, mark_unread
 from inbox.reminder_firing import fire_due
 from inbox.snoozes import wake_due_snoozes
 from notes.notes import delete_note, edit_note, restore_note
-from tests.conftest import Team
+from tests.conftest import TEST_LINKS, Team
 from tests.inbox.reminder_world import T0, World, add_reminders, build_world
 
 
@@ -109,7 +109,7 @@ def test_fired_reminders_notify_each_user_and_reading_them_is_told_to_their_tabs
 ) -> None:
     world = build_world(engine, team)
     add_reminders(engine, world, [T0, T0])
-    fire_due(engine, clock=lambda: T0, worker="w1")
+    fire_due(engine, clock=lambda: T0, worker="w1", links=TEST_LINKS)
     notices = told(engine)
     assert [(kind, user_id) for kind, user_id, _ in notices] == [
         ("notification", world.agent.user_id)

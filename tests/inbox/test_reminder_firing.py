@@ -21,7 +21,7 @@ from app.core.models import (
 )
 from inbox import reminder_firing
 from inbox.reminder_firing import Clock, fire_due, next_due_at
-from tests.conftest import Team
+from tests.conftest import TEST_LINKS, Team
 from tests.inbox.reminder_world import (
     T0,
     add_reminders,
@@ -39,9 +39,9 @@ def test_a_reminder_fires_once_at_its_time(engine: Engine, team: Team) -> None:
     world = build_world(engine, team)
     add_reminders(engine, world, [T0])
     assert next_due_at(engine) == T0
-    assert fire_due(engine, clock=at(T0 - timedelta(seconds=1)), worker="w1") == 0
-    assert fire_due(engine, clock=at(T0), worker="w1") == 1
-    assert fire_due(engine, clock=at(T0 + timedelta(minutes=5)), worker="w1") == 0
+    assert fire_due(engine, clock=at(T0 - timedelta(seconds=1)), worker="w1", links=TEST_LINKS) == 0
+    assert fire_due(engine, clock=at(T0), worker="w1", links=TEST_LINKS) == 1
+    assert fire_due(engine, clock=at(T0 + timedelta(minutes=5)), worker="w1", links=TEST_LINKS) == 0
     with Session(engine) as session:
         reminder = session.exec(select(Reminder)).one()
         notification = session.exec(select(Notification)).one()
@@ -66,7 +66,7 @@ def test_a_reminder_for_nobody_in_particular_reaches_every_active_member(
         user.is_active = False
     add_reminders(engine, world, [T0], user_id=None)
     add_reminders(engine, world, [T0], user_id=gone.user_id, kind=ReminderKind.PROMISE)
-    fire_due(engine, clock=at(T0), worker="w1")
+    fire_due(engine, clock=at(T0), worker="w1", links=TEST_LINKS)
     with Session(engine) as session:
         told = {(n.reminder_id, n.user_id, n.kind) for n in session.exec(select(Notification))}
     team_ids = {world.admin.user_id, world.agent.user_id}
@@ -90,7 +90,7 @@ def test_reminder_due_goes_to_internal_webhooks_only(engine: Engine, team: Team)
                 )
             )
     add_reminders(engine, world, [T0])
-    fire_due(engine, clock=at(T0), worker="w1")
+    fire_due(engine, clock=at(T0), worker="w1", links=TEST_LINKS)
     with Session(engine) as session:
         deliveries = list(session.exec(select(WebhookDelivery)))
         internal = session.exec(
@@ -106,7 +106,7 @@ def test_a_burst_is_fired_in_chunks(engine: Engine, team: Team) -> None:
     world = build_world(engine, team)
     add_reminders(engine, world, [T0 - timedelta(seconds=i) for i in range(1200)])
     add_reminders(engine, world, [T0 + timedelta(seconds=1)])
-    assert fire_due(engine, clock=at(T0), worker="w1", chunk=500) == 1200
+    assert fire_due(engine, clock=at(T0), worker="w1", links=TEST_LINKS, chunk=500) == 1200
     assert reminder_states(engine) == {"fired": 1200, "pending": 1}
     assert set(notifications_per_reminder(engine).values()) == {1}
 
@@ -125,7 +125,9 @@ def test_two_engines_racing_fire_each_reminder_exactly_once(
     def work(index: int) -> None:
         start.wait()
         try:
-            while fire_due(engines[index % 2], clock=at(T0), worker=f"w{index}", chunk=25):
+            while fire_due(
+                engines[index % 2], clock=at(T0), worker=f"w{index}", links=TEST_LINKS, chunk=25
+            ):
                 pass
         except BaseException as exc:  # the assertion below reports it
             errors.append(exc)
@@ -159,14 +161,22 @@ def test_a_reminder_that_cannot_fire_never_holds_back_the_others(
         deliver(session, reminders=reminders, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(reminder_firing, "deliver_reminders", deliver_or_break)
-    assert fire_due(engine, clock=at(T0), worker="w1") == 4
+    assert fire_due(engine, clock=at(T0), worker="w1", links=TEST_LINKS) == 4
     assert reminder_states(engine) == {"fired": 4, "pending": 1}
     assert sum(notifications_per_reminder(engine).values()) == 4
     moment = T0
     for wait in reminder_firing.BACKOFF:
-        assert fire_due(engine, clock=at(moment + wait - timedelta(seconds=1)), worker="w1") == 0
+        assert (
+            fire_due(
+                engine,
+                clock=at(moment + wait - timedelta(seconds=1)),
+                worker="w1",
+                links=TEST_LINKS,
+            )
+            == 0
+        )
         moment += wait
-        assert fire_due(engine, clock=at(moment), worker="w1") == 0
+        assert fire_due(engine, clock=at(moment), worker="w1", links=TEST_LINKS) == 0
     with Session(engine) as session:
         failed = session.get(Reminder, poisoned)
     assert failed is not None and failed.state == ReminderState.FAILED
@@ -175,4 +185,7 @@ def test_a_reminder_that_cannot_fire_never_holds_back_the_others(
     shown = client.get("/api/v1/reminders?state=failed", headers=world.agent.headers).json()
     assert [(item["id"], item["last_error"]) for item in shown] == [(poisoned, failed.last_error)]
     add_reminders(engine, world, [moment + timedelta(minutes=1)])
-    assert fire_due(engine, clock=at(moment + timedelta(minutes=1)), worker="w1") == 1
+    assert (
+        fire_due(engine, clock=at(moment + timedelta(minutes=1)), worker="w1", links=TEST_LINKS)
+        == 1
+    )

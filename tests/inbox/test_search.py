@@ -192,12 +192,11 @@ def test_the_migration_stems_the_mail_already_stored(
     client: TestClient, database_url: str, inbox: Inbox
 ) -> None:
     """Mail stored before migration 0021 is indexed again with stems when it runs, and the
-    index of 0003 comes back on downgrade."""
+    index of 0003 comes back on downgrade (the mail is stored at the head: the models write
+    the columns of later migrations)."""
+    stored = inbox.conversation("Вопрос", "Заказы: where are my invoices?")
     command.downgrade(alembic_config(database_url), "0020")
-    try:
-        stored = inbox.conversation("Вопрос", "Заказы: where are my invoices?")
-    finally:
-        upgrade_to_head(database_url)
+    upgrade_to_head(database_url)
     assert ids(search(client, inbox.member, "заказ invoice")) == [stored]
     assert ids(search(client, inbox.member, "заказам")) == [stored]
 

@@ -17,6 +17,7 @@ from inbox.sla import (
     next_response_due,
     parse_business_hours,
     parse_holidays,
+    reply_due,
 )
 
 OFFICE = [["09:00", "17:00"]]
@@ -210,6 +211,22 @@ def test_a_day_to_answer_skips_the_weekend_whole() -> None:
     assert due.astimezone(ZoneInfo("Europe/Moscow")).strftime("%A") == "Monday"
     thursday = local("Europe/Moscow", "2026-12-03 10:00")
     assert next_response_due(moscow(), thursday) == local("Europe/Moscow", "2026-12-04 10:00")
+
+
+def test_an_urgent_conversation_is_owed_its_own_target_first_and_later() -> None:
+    thursday = local("Europe/Moscow", "2026-12-03 10:00")
+    friday_evening = local("Europe/Moscow", "2026-12-04 17:30")
+    urgent = moscow(urgent_response_minutes=60)
+    for answered in (False, True):
+        assert reply_due(urgent, thursday, answered=answered, priority="urgent") == local(
+            "Europe/Moscow", "2026-12-03 11:00"
+        )
+        assert reply_due(urgent, thursday, answered=answered, priority="high") == local(
+            "Europe/Moscow", "2026-12-04 10:00"
+        )
+    assert reply_due(urgent, friday_evening, answered=False, priority="urgent") == local(
+        "Europe/Moscow", "2026-12-07 09:30"
+    ), "in business time like every target"
 
 
 def test_a_countrys_days_off_and_its_working_saturday_move_the_due_time() -> None:

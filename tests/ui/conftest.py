@@ -97,8 +97,12 @@ def browser() -> Iterator[Browser]:
         launched.close()
 
 
-def signed_in(browser: Browser, server: Server, email: str, width: int = 1280) -> Page:
-    page = browser.new_context(viewport={"width": width, "height": 900}).new_page()
+def signed_in(
+    browser: Browser, server: Server, email: str, width: int = 1280, locale: str = "en-US"
+) -> Page:
+    """`locale` is the browser's language, which Tandem answers in."""
+    context = browser.new_context(viewport={"width": width, "height": 900}, locale=locale)
+    page = context.new_page()
     page.set_default_timeout(15_000)
     page.goto(f"{server.url}/login")
     page.fill("input[name=email]", email)

@@ -57,7 +57,8 @@ def _pages(page: Page, server: Server) -> list[str]:
     parts = ("workspace", "team", "sla", "templates", "mail", "webhooks", "tokens", "queues")
     settings = [f"/settings/{part}" for part in parts]
     activity = f"{conversation}/activity"
-    return ["/inbox?view=all", str(conversation), activity, "/settings", *settings, "/account"]
+    pages = ["/inbox?view=all", str(conversation), activity, "/settings", *settings]
+    return [*pages, "/account", "/reports"]
 
 
 @pytest.mark.parametrize("width", [1280, 390], ids=["desktop", "phone"])

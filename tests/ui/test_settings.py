@@ -1,7 +1,8 @@
 """An admin's settings in a real browser against a live Tandem: change a role, set business
 hours, write a template and find it in the composer, create a webhook and an API token (each
 secret shown once) and call the API with that token; name the workspace and pick its time zone;
-set up outgoing mail and send a test message through a local SMTP server."""
+set up outgoing mail and send a test message through a local SMTP server; and Settings with
+their refusals in Russian, at desk and phone width, for an admin whose browser speaks Russian."""
 
 import time
 import uuid
@@ -165,3 +166,43 @@ def test_workspace_name_zone_and_a_test_message(browser: Browser, server: Server
     page.get_by_role("button", name="Remove outgoing mail").click()
     expect(page.locator(".flash")).to_contain_text("Outgoing mail removed")
     page.context.close()
+
+
+def _fits(page: Page, name: str) -> None:
+    """Russian words run longer than English ones: the page must still not scroll sideways."""
+    shot(page, name)
+    wider = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert wider <= 0, f"{name} is {wider} px wider than the window"
+
+
+def test_a_russian_admin_gets_settings_and_their_refusals_in_russian(
+    browser: Browser, server: Server
+) -> None:
+    for width in (1366, 390):
+        page = signed_in(browser, server, "demo@tandem.test", width=width, locale="ru-RU")
+        page.goto(f"{server.url}/settings")
+        expect(page.locator("html")).to_have_attribute("lang", "ru")
+        expect(page.locator("h1")).to_have_text("Настройки")
+        expect(page.locator(".settings-nav [aria-current=page]")).to_have_text("Почтовые ящики")
+        _fits(page, f"settings-ru-{width}")
+
+        page.locator(".settings-nav").get_by_role("link", name="SLA и график").click()
+        expect(page.locator("#hours-mon")).to_be_visible()
+        page.fill("#hours-tue", "18:00-09:00")
+        page.get_by_role("button", name="Сохранить").click()
+        expect(page.locator("#tue-error")).to_have_text(
+            "18:00-09:00 — начало должно быть раньше конца"
+        )
+        _fits(page, f"settings-sla-ru-{width}")
+
+        page.locator(".settings-nav").get_by_role("link", name="Команда").click()
+        expect(page.get_by_role("heading", name="Добавить участника")).to_be_visible()
+        _fits(page, f"settings-team-ru-{width}")
+
+        page.locator(".settings-nav").get_by_role("link", name="Вебхуки").click()
+        page.fill("#webhook-url", "ftp://hooks.example.com")
+        page.check("#event-conversation-created")
+        page.get_by_role("button", name="Создать вебхук").click()
+        expect(page.locator("#url-error")).to_contain_text("должен быть полным URL http://")
+        _fits(page, f"settings-webhooks-ru-{width}")
+        page.context.close()

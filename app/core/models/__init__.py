@@ -51,6 +51,7 @@ from app.core.models.reports import (
 from app.core.models.team import ApiToken, User, Workspace
 from app.core.models.work import (
     AuditEvent,
+    CsatRating,
     Note,
     NoteRevision,
     Notification,
@@ -70,6 +71,7 @@ __all__ = [
     "Conversation",
     "ConversationStatus",
     "ConversationThread",
+    "CsatRating",
     "Direction",
     "FollowupAction",
     "JSONType",

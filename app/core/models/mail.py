@@ -155,6 +155,9 @@ class Conversation(SQLModel, table=True):
     subject: str = Field(default="", sa_type=Text, nullable=False)
     status: str = enum_field(ConversationStatus.OPEN)
     priority: str = enum_field(Priority.NORMAL)
+    #: The client's words that raised it to urgent (`inbox.urgent_mail`); cleared when an
+    #: agent sets another priority.
+    urgency_reason: str | None = Field(default=None, sa_type=String(300))
     tags: list[str] = json_field(list)
     assignee_id: int | None = foreign_key(
         "user.id", nullable=True, ondelete="SET NULL", index=False
@@ -162,6 +165,10 @@ class Conversation(SQLModel, table=True):
     contact_id: int | None = foreign_key(
         "contact.id", nullable=True, ondelete="SET NULL", index=False
     )
+    #: The client's conversation closed in the week before that this one asks again about
+    #: (`inbox.repeat_requests`). No foreign key: SQLite cannot add one to a table without
+    #: rebuilding it (and its search triggers); a link to a deleted conversation leads nowhere.
+    repeat_of_id: int | None = Field(default=None)
     message_count: int = Field(default=0, nullable=False)
     is_unread: bool = Field(default=True, nullable=False)
     # Every message a sender wrote into it was automated (bounces, auto-replies, newsletters):

@@ -1,5 +1,5 @@
 """The team's work on the mail: internal notes and their revisions, reminders, templates, the
-SLA policy, the audit trail and in-app notifications."""
+SLA policy, the audit trail, in-app notifications and the clients' ratings of resolutions."""
 
 from datetime import datetime
 from typing import Any
@@ -136,6 +136,8 @@ class SlaPolicy(SQLModel, table=True):
     first_response_minutes: int = Field(default=120, nullable=False)
     next_response_minutes: int = Field(default=120, nullable=False)
     max_response_minutes: int = Field(default=1440, nullable=False)
+    #: Any reply owed on an urgent conversation (`inbox.urgent_mail`), first or later.
+    urgent_response_minutes: int = Field(default=60, nullable=False)
     max_response_clock: str = enum_field("working_days")
     updated_at: datetime = created_field()
 
@@ -191,3 +193,30 @@ class Notification(SQLModel, table=True):
     text: str = Field(default="", sa_type=Text, nullable=False)
     created_at: datetime = created_field()
     read_at: datetime | None = time_field()
+
+
+class CsatRating(SQLModel, table=True):
+    """A client's answer to one resolution message: a score 1-5 (solved), or "not solved"
+    (`solved` false, no score), with an optional comment. One row per resolution message, so a
+    second answer through the same link updates it; `agent_id` is who is credited with it (the
+    assignee when the message was queued, else its sender), `updated_at` when it was last
+    given."""
+
+    __tablename__ = "csat_rating"
+    __table_args__ = (
+        UniqueConstraint("message_id"),
+        # Reports and GET /csat: a period's ratings of a workspace.
+        Index("ix_csat_rating_report", "workspace_id", "updated_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = foreign_key("workspace.id", index=False)
+    conversation_id: int = foreign_key("conversation.id")
+    message_id: int = foreign_key("message.id", index=False)
+    mailbox_id: int = foreign_key("mailbox.id", index=False)
+    agent_id: int | None = foreign_key("user.id", nullable=True, ondelete="SET NULL", index=False)
+    score: int | None = Field(default=None)
+    solved: bool = Field(nullable=False)
+    comment: str = Field(default="", sa_type=Text, nullable=False)
+    created_at: datetime = created_field()
+    updated_at: datetime = created_field()

@@ -136,12 +136,13 @@ class Google:
         inputs: dict[str, Any] | None = None,
         user_token: str | None = None,
         draft: dict[str, list[str]] | None = None,
+        locale: str = "en",
     ) -> dict[str, Any]:
         """An event object as documented: commonEventObject, authorizationEventObject, gmail."""
         common: dict[str, Any] = {
             "hostApp": "GMAIL",
             "platform": "WEB",
-            "userLocale": "en",
+            "userLocale": locale,
             "timeZone": {"id": "Europe/Berlin", "offset": 3_600_000},
         }
         if parameters:

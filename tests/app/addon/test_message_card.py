@@ -1,3 +1,4 @@
+# ruff: noqa: RUF001 - Russian cards are the point
 """The sidebar next to an opened Gmail message: the conversation as the team sees it in Tandem,
 or "not in Tandem" for a thread of no synced mailbox (or of another workspace)."""
 
@@ -6,7 +7,7 @@ from datetime import timedelta
 from sqlalchemy import Engine
 
 from app.core.db import session_scope
-from app.core.models import Conversation, Note, Reminder, ReminderKind
+from app.core.models import Conversation, Note, Reminder, ReminderKind, User
 from tests.app.addon.conftest import (
     START,
     Desk,
@@ -68,10 +69,10 @@ def test_the_card_shows_state_notes_newest_first_and_reminders(
     assert labels["Status"] == "Open"
     assert labels["Assignee"] == "anna"
     assert labels["Priority"] == "High"
-    assert labels["Promised reply"] == "Fri 20 Nov, 16:00 UTC+01:00 (pending)", (
+    assert labels["Promised reply"] == "Fri, Nov 20, 16:00 UTC+01:00 (pending)", (
         "in the agent's zone"
     )
-    assert labels["Reply due (SLA)"] == "Fri 20 Nov, 12:00 UTC+01:00"
+    assert labels["Reply due (SLA)"] == "Fri, Nov 20, 12:00 UTC+01:00"
     notes = next(
         section for section in card["sections"] if section["header"].startswith("Internal notes")
     )
@@ -198,3 +199,41 @@ def test_malformed_event_objects_are_422_with_a_clear_message(google: Google, de
         headers={"Authorization": f"Bearer {google.system_token('/addon/message')}"},
     )
     assert not_json.status_code == 422
+
+
+def test_the_card_speaks_the_agents_gmail_language_unless_they_chose_one(
+    google: Google, desk: Desk, engine: Engine
+) -> None:
+    _add_context(engine, desk)
+    russian = shown_card(
+        assert_card_response(
+            google.post("/addon/message", google.event(thread_id=desk.thread_id, locale="ru-RU"))
+        )
+    )
+    labels = {
+        widget["decoratedText"]["topLabel"]: widget["decoratedText"]["text"]
+        for widget in russian["sections"][0]["widgets"]
+    }
+    assert labels["Обещанный ответ"] == "пт, 20 нояб., 16:00 UTC+01:00 (pending)"
+    assert "Взять себе" in [b["text"] for b in _buttons(russian)]
+    refused = google.post(
+        "/addon/actions/promise",
+        google.event(
+            thread_id=desk.thread_id,
+            parameters={"conversation_id": str(desk.conversation_id)},
+            locale="ru",
+        ),
+    ).json()
+    assert refused["renderActions"]["action"]["notification"]["text"] == (
+        "выберите, когда клиент получит ответ"
+    )
+    with session_scope(engine) as session:
+        agent = session.get(User, desk.agent.user_id)
+        assert agent is not None
+        agent.language = "en"
+    chosen = shown_card(
+        assert_card_response(
+            google.post("/addon/message", google.event(thread_id=desk.thread_id, locale="ru-RU"))
+        )
+    )
+    assert "Assign to me" in [b["text"] for b in _buttons(chosen)], "their Account choice wins"

@@ -14,7 +14,7 @@ from app.core.models import Reminder, ReminderState, Template, User, id_of, utcn
 from app.core.settings import Settings
 from app.main import create_app
 from inbox.reminder_firing import fire_due
-from tests.conftest import Member, Team
+from tests.conftest import TEST_LINKS, Member, Team
 from tests.inbox.reminder_world import World, build_world
 
 URL = "/api/v1/conversations/{}/reminders"
@@ -155,7 +155,7 @@ def test_cancelling_is_for_owner_author_or_admin_and_only_while_pending(
     again = client.delete(url, headers=world.admin.headers)
     assert again.status_code == 409 and "already cancelled" in again.json()["detail"]
     second = add(client, world.agent, world.conversation_id, due_at=soon())
-    fire_due(engine, clock=lambda: utcnow() + timedelta(hours=1), worker="w1")
+    fire_due(engine, clock=lambda: utcnow() + timedelta(hours=1), worker="w1", links=TEST_LINKS)
     fired = client.delete(f"/api/v1/reminders/{second['id']}", headers=world.admin.headers)
     assert fired.status_code == 409 and "already fired" in fired.json()["detail"]
     with Session(engine) as session:

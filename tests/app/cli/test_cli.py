@@ -168,10 +168,11 @@ def test_serve_migrates_and_answers_health_checks(
                 email, password = banner.rsplit("as ", 1)[1].strip().split(" / ")
                 _assert_can_sign_in(f"http://127.0.0.1:{port}", email, password)
                 agents = server.stdout.readline().split(": ", 1)[1].split(" (")[0].split(", ")
-                assert agents == ["anna@tandem.test", "ben@tandem.test"]
+                assert agents == ["anna@tandem.test", "ben@tandem.test", "olga@tandem.test"]
                 _assert_can_sign_in(f"http://127.0.0.1:{port}", agents[0], password)
                 _assert_demo_mail_is_synced(tmp_path / "served.db")
                 _assert_the_team_is_at_work(tmp_path / "served.db")
+                _assert_the_team_has_a_past(tmp_path / "served.db")
                 base = f"http://127.0.0.1:{port}"
                 _assert_the_team_speaks(tmp_path / "served.db", base, agents[0], password, lang)
         finally:
@@ -205,9 +206,31 @@ def _assert_the_team_is_at_work(database: Path) -> None:
             "SELECT count(*) FROM notification WHERE kind = 'mention'"
         ).fetchone()[0]
         name = connection.execute("SELECT display_name FROM mailbox").fetchone()[0]
-    assert {email for (email,) in owners} == {"anna@tandem.test", "ben@tandem.test"}
+    assert {email for (email,) in owners} == {
+        "anna@tandem.test",
+        "ben@tandem.test",
+        "olga@tandem.test",
+    }
     assert {"open", "pending", "snoozed", "closed"} <= statuses
     assert promised >= 2 and mentioned >= 2 and name == "Acme Support"
+
+
+def _assert_the_team_has_a_past(database: Path) -> None:
+    """Sixty days of answered, closed, reopened and promised work for the reports to read."""
+    with closing(sqlite3.connect(database)) as connection:
+        oldest = connection.execute(
+            "SELECT julianday('now') - julianday(min(first_message_at)) FROM conversation"
+        ).fetchone()[0]
+        actions = dict(
+            connection.execute("SELECT action, count(*) FROM audit_event GROUP BY action")
+        )
+        replies = connection.execute(
+            "SELECT count(DISTINCT sent_by_user_id) FROM message WHERE kind = 'reply'"
+        ).fetchone()[0]
+    assert 59 <= oldest <= 61
+    assert actions["conversation.updated"] > 200 and actions["conversation.reopened"] > 20
+    assert actions["promise.kept"] > 10 and actions["promise.broken"] > 0
+    assert replies == 3
 
 
 def _assert_the_team_speaks(

@@ -1,14 +1,24 @@
+# ruff: noqa: RUF001 - Russian durations are the point
 """The translation catalogs against the code: every message marked in the code and templates is
 translated in every language's catalog, and the catalogs hold nothing the code no longer says."""
 
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from babel.messages.extract import extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
 
-from app.core.i18n import LANGUAGES, LOCALES, preferred_language
+from app.core.i18n import (
+    LANGUAGES,
+    LOCALES,
+    duration,
+    preferred_language,
+    reading_as,
+    relative,
+)
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -57,3 +67,41 @@ def test_every_marked_message_is_translated_and_none_is_stale(language: str) -> 
 )
 def test_the_browsers_first_language_tandem_speaks(header: str | None, language: str) -> None:
     assert preferred_language(header) == language
+
+
+@pytest.mark.parametrize(
+    ("language", "offset", "said"),
+    [
+        ("en", timedelta(hours=2), "in 2 hours"),
+        ("en", -timedelta(minutes=5), "5 minutes ago"),
+        ("en", timedelta(seconds=20), "now"),
+        ("ru", timedelta(hours=2), "через 2 часа"),
+        ("ru", -timedelta(days=3), "3 дня назад"),
+        ("ru", -timedelta(seconds=20), "сейчас"),
+    ],
+)
+def test_how_far_off_a_moment_is_reads_in_the_readers_language(
+    language: str, offset: timedelta, said: str
+) -> None:
+    now = datetime(2026, 12, 4, 12, 0, tzinfo=UTC)
+    with reading_as(language, ZoneInfo("Europe/Moscow")):
+        assert relative(now + offset, now) == said
+
+
+@pytest.mark.parametrize(
+    ("seconds", "english", "russian"),
+    [
+        (40, "40 sec", "40 с"),
+        (2700, "45 min", "45 мин"),
+        (3569, "59 min", "59 мин"),
+        (5400, "1 hr 30 min", "1 ч 30 мин"),
+        (84_500, "23 hr 28 min", "23 ч 28 мин"),
+        (187_200, "2 days 4 hr", "2 дн. 4 ч"),
+        (259_200, "3 days", "3 дн."),
+    ],
+)
+def test_a_wait_reads_in_its_two_largest_units(seconds: int, english: str, russian: str) -> None:
+    """A median of 1.5 hours is not "2 hours", nor 23.5 hours "1 day"."""
+    for language, expected in (("en", english), ("ru", russian)):
+        with reading_as(language, ZoneInfo("UTC")):
+            assert duration(seconds) == expected

@@ -38,7 +38,7 @@ BREAK_TEXT = "a\r\nBcc: x@evil.test"
 HUGE_TEXT = "x" * 1_048_576  # 1 MiB, above every text limit
 
 #: Fields that hold text of several lines by nature; line breaks are no attack there.
-MULTI_LINE = frozenset({"body", "body_text", "body_html", "auto_ack_text", "signature"})
+MULTI_LINE = frozenset({"body", "body_text", "body_html", "auto_ack_text", "signature", "comment"})
 
 
 @dataclass

@@ -15,7 +15,16 @@ from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute, iter_route_contexts
 from pydantic import BaseModel
 
-from app.core.models import ApiToken, Conversation, Mailbox, Template, WebhookSubscription
+from app.core.models import (
+    ApiToken,
+    Conversation,
+    Mailbox,
+    Message,
+    Template,
+    WebhookSubscription,
+    utcnow,
+)
+from inbox.rating_links import RatingLinks
 from tests.app.hostile.conftest import (
     APP,
     BREAK,
@@ -29,6 +38,7 @@ from tests.app.hostile.conftest import (
     assert_refused,
     row_counts,
 )
+from tests.conftest import TEST_SECRET
 
 LATER = "2099-01-01T10:00"
 
@@ -76,6 +86,8 @@ VALID: dict[str, dict[str, str]] = {
     },
     "/c/{id}/snooze": {"when": "custom", "custom": LATER},
     "/c/{id}/close": {"from": "view=open"},
+    "/c/{id}/resolve": {"template_id": ""},
+    "/rate/{token}": {"choice": "5", "comment": "Quick and clear, thank you."},
     "/c/{id}/promise": {"when": "custom", "custom": LATER},
     "/c/{id}/reminders": {
         "when": "custom",
@@ -116,6 +128,7 @@ VALID: dict[str, dict[str, str]] = {
         "timezone": "Europe/Berlin",
         "first_response_minutes": "60",
         "next_response_minutes": "120",
+        "urgent_response_minutes": "30",
         "max_response_minutes": "1440",
         **{day: "09:00-17:00" for day in ("mon", "tue", "wed", "thu", "fri")},
         "sat": "",
@@ -207,10 +220,22 @@ FORMS = _forms()
 
 def _url(world: World, path: str) -> str:
     segments = path.strip("/").split("/")
+    if segments[0] == "rate":
+        return path.replace("{token}", _rating_token(world))
     segment = segments[1] if segments[0] == "settings" else segments[0]
     if segment == "team":
         return path.replace("{id}", str(world.admin.user_id))
     return path.replace("{id}", str(world.ids[OBJECTS[segment]])) if "{id}" in path else path
+
+
+def _rating_token(world: World) -> str:
+    """A genuine link's token, so each field is judged on its own, not refused with the link."""
+    return RatingLinks(TEST_SECRET, "http://testserver").token(
+        conversation_id=world.ids[Conversation],
+        message_id=world.ids[Message],
+        agent_id=None,
+        now=utcnow(),
+    )
 
 
 def _valid(world: World, path: str) -> dict[str, str]:

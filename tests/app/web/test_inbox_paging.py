@@ -152,7 +152,7 @@ def test_rows_show_a_plain_one_line_preview_number_initials_and_due_badge(
     assert f"#{inbox.conversation_id}" in row
     assert '<span aria-hidden="true">AK</span>' in row
     assert "Assigned to Anna Kowalska" in row
-    assert 'class="badge due"' in row and "Due in 1 d" in row
+    assert 'class="badge due"' in row and "Due in 2 days" in row
     due = START + timedelta(days=2)
     assert f'title="Reply due {due:%b} {due.day}, {due:%Y}, {due:%H:%M}"' in row, "reader's zone"
 

@@ -9,6 +9,7 @@ GOOD = {
     "timezone": "Europe/Berlin",
     "first_response_minutes": "60",
     "next_response_minutes": "240",
+    "urgent_response_minutes": "30",
     "max_response_minutes": "1440",
     "mon": "9:00-13:00, 14:00-18:00",
     "tue": "09:00-18:00",
@@ -40,6 +41,7 @@ def test_saving_a_policy_reaches_the_api(client: TestClient, csrf: str, admin: M
     assert policy["business_hours"]["sat"] == []
     assert policy["holidays"] == ["2026-12-24", "2026-12-25"]
     assert policy["first_response_minutes"] == 60
+    assert policy["urgent_response_minutes"] == 30
 
 
 def test_each_error_shows_beside_its_field_and_keeps_the_input(

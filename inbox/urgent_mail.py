@@ -1,0 +1,73 @@
+"""Raising a conversation to urgent when a client's new mail says it is (`inbox.urgency`).
+
+After a sync, each new live mail a person wrote is read once: history imported at connection,
+automated mail, the team's own mail and copies in a second mailbox never raise anything. The
+conversation gets priority urgent, the words found as its `urgency_reason`, and an audit event
+`conversation.urgent` (the system's, no actor) naming them. An agent who lowers it again is
+not overruled by the same mail, which is never read twice; a later urgent mail raises it anew.
+"""
+
+from sqlmodel import Session, col, select
+
+from app.core.models import AuditEvent, Conversation, Direction, Message, Priority, utcnow
+from gmail_sync.sync import SyncReport
+from inbox.changes import announce_change
+from inbox.urgency import Urgency, detect_urgency
+
+ACTION = "conversation.urgent"
+
+
+def raise_urgent_mail(session: Session, report: SyncReport) -> None:
+    live = [item.message_id for item in report.ingested if item.created and item.live]
+    if not live:
+        return
+    rows = session.exec(
+        select(Message, Conversation)
+        .join(Conversation, col(Conversation.id) == col(Message.conversation_id))
+        .where(
+            col(Message.id).in_(live),
+            col(Message.direction) == Direction.INBOUND,
+            col(Message.automated).is_(None),
+            col(Message.duplicate_of_id).is_(None),
+        )
+        .order_by(col(Message.date), col(Message.id))
+    )
+    for message, conversation in rows:
+        if conversation.priority == Priority.URGENT:
+            continue
+        opens = message.date is not None and message.date == conversation.first_message_at
+        urgency = detect_urgency(
+            subject=message.subject, text=message.visible_text, opens_conversation=opens
+        )
+        if urgency is not None:
+            _raise(session, conversation, message, urgency)
+
+
+def _raise(
+    session: Session, conversation: Conversation, message: Message, urgency: Urgency
+) -> None:
+    now = utcnow()
+    before = {"priority": conversation.priority}
+    conversation.priority = Priority.URGENT
+    conversation.urgency_reason = urgency.reason[:300]
+    conversation.updated_at = now
+    session.add(conversation)
+    session.add(
+        AuditEvent(
+            workspace_id=conversation.workspace_id,
+            conversation_id=conversation.id,
+            actor_id=None,
+            action=ACTION,
+            before=before,
+            after={
+                "priority": Priority.URGENT.value,
+                "words": list(urgency.words),
+                "message_id": message.id,
+            },
+            created_at=now,
+        )
+    )
+    session.flush()
+    announce_change(
+        session, conversation, {"priority": [before["priority"], Priority.URGENT.value]}, now
+    )
