@@ -4,10 +4,11 @@ Seeds the inbox of bench/api.py (C conversations with M messages each, spread ov
 days from 1 January 2026), then gives it the history a report reads: each conversation's first
 message, the team's replies by five agents, and an audit trail (every closed conversation
 closed a few hours in, one in ten of them reopened by the client and closed again, pending
-stretches, promises made, kept and broken). Serves it with `tandem serve` and times the summary
-for the 90 days from 1 January, in business and calendar hours and filtered, sequentially, then
-prints p50/p95/p99. Target (issue 20): p95 under 500 ms at 100,000 conversations / 500,000
-messages, on SQLite and PostgreSQL.
+stretches, promises made, kept and broken). Those bulk inserts mark every conversation stale in
+the reports' rollup, so the bench recomputes it first, timed, as the first report would. Serves
+it with `tandem serve` and times the summary for the 90 days from 1 January, in business and
+calendar hours and filtered, sequentially, then prints p50/p95/p99. Target (issue 20): p95
+under 500 ms at 100,000 conversations / 500,000 messages, on SQLite and PostgreSQL.
 
     .venv/bin/python bench/reports.py [--conversations 100000] [--messages-per 5]
         [--database-url postgresql+psycopg://postgres@127.0.0.1:5432/bench_reports]
@@ -34,6 +35,7 @@ from sqlmodel import select
 from app.core.accounts import create_user
 from app.core.db import get_engine, session_scope
 from app.core.models import AuditEvent, Conversation, User, Workspace
+from inbox.report_rollup import refresh
 
 PERIOD = "from=2026-01-01&to=2026-03-31"
 AGENTS = 5
@@ -55,6 +57,7 @@ def add_history(database_url: str) -> None:
         ]
         workspace.timezone = "Europe/Moscow"
         session.add(workspace)
+        workspace_id = int(workspace.id or 0)
     with engine.begin() as connection:
         connection.execute(
             text(
@@ -71,6 +74,7 @@ def add_history(database_url: str) -> None:
                 {"agent": agent, "agents": AGENTS, "n": n},
             )
     _audit_trail(engine, [int(a or 0) for a in agents])
+    _refresh_rollup(engine, workspace_id)
     if make_url(database_url).get_backend_name() == "postgresql":
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
             connection.exec_driver_sql("VACUUM ANALYZE")
@@ -110,6 +114,17 @@ def _audit_trail(engine: Engine, agents: list[int]) -> None:
         with engine.begin() as connection:
             connection.execute(insert(AuditEvent), events[chunk : chunk + 5000])
     print(f"audit trail: {len(events)} events")
+
+
+def _refresh_rollup(engine: Engine, workspace_id: int) -> None:
+    """The bulk inserts above marked every conversation stale (the triggers of migration
+    0022); the first report would recompute them all, so the bench does it first, timed."""
+    started = time.perf_counter()
+    with session_scope(engine) as session:
+        count = refresh(session, workspace_id)
+    print(
+        f"report rollup: {count} conversations recomputed in {time.perf_counter() - started:.0f} s"
+    )
 
 
 @dataclass(frozen=True)

@@ -35,13 +35,7 @@ def count_promises(
 ) -> PromiseCounts:
     """Outcomes from `since` (inclusive) to `until` (exclusive); either may be open.
     `conversations` narrows to the conversations that match (conditions on Conversation)."""
-    query = (
-        select(AuditEvent.action, func.count())
-        .join(Conversation, col(Conversation.id) == AuditEvent.conversation_id)
-        .where(*_outcomes(workspace_id, since, until), *conversations)
-        .group_by(col(AuditEvent.action))
-    )
-    found = {OUTCOMES[action]: int(count) for action, count in session.exec(query)}
+    found = count_outcomes(session, workspace_id, since, until, conversations)
     pending = session.exec(
         select(func.count()).where(
             Conversation.workspace_id == workspace_id,
@@ -55,6 +49,24 @@ def count_promises(
         broken=found.get("broken", 0),
         pending_now=int(pending),
     )
+
+
+def count_outcomes(
+    session: Session,
+    workspace_id: int,
+    since: datetime | None,
+    until: datetime | None,
+    conversations: Sequence[ColumnElement[bool]] = (),
+) -> dict[str, int]:
+    """Promises made, kept and broken, as `count_promises` counts them, without the ones
+    pending now (a report over a past period has no use for them)."""
+    query = (
+        select(AuditEvent.action, func.count())
+        .join(Conversation, col(Conversation.id) == AuditEvent.conversation_id)
+        .where(*_outcomes(workspace_id, since, until), *conversations)
+        .group_by(col(AuditEvent.action))
+    )
+    return {OUTCOMES[action]: int(count) for action, count in session.exec(query)}
 
 
 def kept_and_broken_by_maker(

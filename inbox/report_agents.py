@@ -15,10 +15,10 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, col, func, or_, select
 
-from app.core.models import Conversation, Message, User
+from app.core.models import ReportReply, User
 from inbox.promise_report import kept_and_broken_by_maker
 from inbox.report_clock import Period
-from inbox.report_scope import ReportScope, team_replies
+from inbox.report_scope import ReportScope, seconds
 from inbox.report_spread import median, ratio
 from inbox.report_times import Closed
 
@@ -46,8 +46,8 @@ def agent_rows(
     """`first_responses` are (who answered, seconds) pairs, already measured."""
     closes = Counter(c.closed_by for c in closed if c.closed_by is not None)
     waits: dict[int, list[float]] = {}
-    for user_id, seconds in first_responses:
-        waits.setdefault(user_id, []).append(seconds)
+    for user_id, wait in first_responses:
+        waits.setdefault(user_id, []).append(wait)
     replies = _replies_sent(session, scope, period)
     promises = kept_and_broken_by_maker(
         session, scope.workspace_id, period.start, period.end, scope.conditions()
@@ -82,15 +82,13 @@ def agent_rows(
 
 def _replies_sent(session: Session, scope: ReportScope, period: Period) -> Counter[int]:
     rows = session.exec(
-        select(Message.sent_by_user_id, func.count())
-        .join(Conversation, col(Conversation.id) == Message.conversation_id)
+        select(ReportReply.sent_by, func.count())
         .where(
-            *scope.conditions(),
-            *team_replies(),
-            col(Message.sent_by_user_id).is_not(None),
-            col(Message.date) >= period.start,
-            col(Message.date) < period.end,
+            *scope.rollup(ReportReply),
+            col(ReportReply.sent_by).is_not(None),
+            col(ReportReply.at) >= seconds(period.start),
+            col(ReportReply.at) < seconds(period.end),
         )
-        .group_by(col(Message.sent_by_user_id))
+        .group_by(col(ReportReply.sent_by))
     ).all()
     return Counter({int(user_id): int(count) for user_id, count in rows if user_id is not None})

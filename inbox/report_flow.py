@@ -14,17 +14,10 @@ from datetime import date
 
 from sqlmodel import Session, col, func, select
 
-from app.core.models import AuditEvent, Conversation
+from app.core.models import Conversation, ReportStatusChange
 from inbox.report_clock import Period
-from inbox.report_scope import (
-    CLOSED,
-    ReportScope,
-    count_by_day,
-    started,
-    status_after,
-    status_before,
-    status_changes,
-)
+from inbox.report_scope import CLOSED, ReportScope, seconds, started
+from inbox.report_times import Begun
 
 
 @dataclass(frozen=True)
@@ -38,27 +31,21 @@ class Flow:
         return sum(self.created_by_day.values())
 
 
-def count_flow(session: Session, scope: ReportScope, period: Period) -> Flow:
-    created = count_by_day(session, scope, period, started(), scope.conditions())
+def count_flow(session: Session, scope: ReportScope, period: Period, begun: Begun) -> Flow:
     return Flow(
-        created_by_day=created,
+        created_by_day=period.count_days(begun.started),
         reopened=_reopened(session, scope, period),
         backlog=_backlog(session, scope, period),
     )
 
 
 def _reopened(session: Session, scope: ReportScope, period: Period) -> int:
-    query = (
-        select(func.count(func.distinct(AuditEvent.conversation_id)))
-        .join(Conversation, col(Conversation.id) == AuditEvent.conversation_id)
-        .where(
-            *scope.conditions(),
-            *status_changes(),
-            status_before() == CLOSED,
-            status_after() != CLOSED,
-            col(AuditEvent.created_at) >= period.start,
-            col(AuditEvent.created_at) < period.end,
-        )
+    query = select(func.count(func.distinct(ReportStatusChange.conversation_id))).where(
+        *scope.rollup(ReportStatusChange),
+        col(ReportStatusChange.status_before) == CLOSED,
+        col(ReportStatusChange.status_after) != CLOSED,
+        col(ReportStatusChange.at) >= seconds(period.start),
+        col(ReportStatusChange.at) < seconds(period.end),
     )
     return int(session.exec(query).one())
 
@@ -66,15 +53,28 @@ def _reopened(session: Session, scope: ReportScope, period: Period) -> int:
 def _backlog(session: Session, scope: ReportScope, period: Period) -> int:
     """Not closed now, corrected by the first status change after the end of each conversation
     changed since (its `before` is the status it had at the end)."""
-    existing = [*scope.conditions(), started() < period.end]
     open_now = session.exec(
-        select(func.count()).where(*existing, col(Conversation.status) != CLOSED)
+        select(func.count()).where(
+            *scope.conditions(), started() < period.end, col(Conversation.status) != CLOSED
+        )
     ).one()
     later = session.exec(
-        select(AuditEvent.conversation_id, status_before(), Conversation.status)
-        .join(Conversation, col(Conversation.id) == AuditEvent.conversation_id)
-        .where(*existing, *status_changes(), col(AuditEvent.created_at) >= period.end)
-        .order_by(col(AuditEvent.conversation_id), col(AuditEvent.created_at), col(AuditEvent.id))
+        select(
+            ReportStatusChange.conversation_id,
+            ReportStatusChange.status_before,
+            Conversation.status,
+        )
+        .join(Conversation, col(Conversation.id) == ReportStatusChange.conversation_id)
+        .where(
+            *scope.rollup(ReportStatusChange),
+            col(ReportStatusChange.started) < seconds(period.end),
+            col(ReportStatusChange.at) >= seconds(period.end),
+        )
+        .order_by(
+            col(ReportStatusChange.conversation_id),
+            col(ReportStatusChange.at),
+            col(ReportStatusChange.audit_event_id),
+        )
     ).all()
     backlog, seen = int(open_now), set()
     for conversation_id, at_end, now in later:

@@ -3,36 +3,37 @@ requests, promises, and the same per agent and per day.
 
 Everything is computed from the audit trail and the messages, never from counters kept on a
 conversation, in business hours of the workspace's SLA calendar or in calendar hours. The
-period is whole local days of the workspace's zone. Each part is a few set-based queries
-(`report_flow`, `report_times`, `report_repeats`, `report_agents`, `promise_report`,
-`report_csat`), so the cost grows with the rows a period holds, never with one query per
-conversation. Reads only.
+period is whole local days of the workspace's zone. The parts (`report_flow`, `report_times`,
+`report_repeats`, `report_agents`, `promise_report`, `report_csat`) read the reports' rollup,
+the audit trail's and the messages' answers per conversation kept as narrow rows
+(`report_rollup` says why and how it stays true), in a few set-based queries each, so the cost
+grows with the rows a period holds, never with one query per conversation. The only writing is
+the rollup's: the conversations changed since the last report are recomputed first.
 """
 
-from collections.abc import Sequence
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
+from itertools import compress
+from typing import cast
 
 from sqlmodel import Session
 
 from app.core.errors import Invalid
 from app.core.models import Workspace
 from app.core.zones import zone_or_utc
-from inbox.promise_report import count_promises
+from inbox.promise_report import count_outcomes
 from inbox.report_agents import AgentRow, agent_rows
 from inbox.report_clock import Period, epoch, parse_day, period_of
 from inbox.report_csat import csat_figures
 from inbox.report_flow import count_flow
 from inbox.report_repeats import count_repeats
+from inbox.report_rollup import refresh
 from inbox.report_scope import ReportScope
 from inbox.report_spread import median, percentile, ratio
-from inbox.report_times import (
-    Clocks,
-    FirstResponse,
-    closed_conversations,
-    first_responses,
-    open_times,
-)
+from inbox.report_times import Begun, Clocks, begun_conversations, closed_conversations, open_times
 from inbox.sla import policy_of
 
 HOURS = ("business", "calendar")
@@ -90,21 +91,47 @@ class Summary:
 def summarize(
     session: Session, *, workspace_id: int, request: ReportRequest, now: datetime
 ) -> Summary:
+    with _no_cycle_collection():
+        return _summarize(session, workspace_id, request, now)
+
+
+@contextmanager
+def _no_cycle_collection() -> Iterator[None]:
+    """A report allocates a few hundred thousand short-lived tuples (rows and pairs) that hold
+    no reference cycles; each few hundred of them set off Python's cycle collector, which walks
+    every object of the process again and again, for a fifth of the report's time. Freed
+    tuples are freed at once all the same; only the search for cycles waits for the end."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _summarize(
+    session: Session, workspace_id: int, request: ReportRequest, now: datetime
+) -> Summary:
     period, scope = _parse(session, workspace_id, request)
-    flow = count_flow(session, scope, period)
-    answers = first_responses(session, scope, period)
-    closed, replies = closed_conversations(session, scope, period)
+    refresh(session, workspace_id)
+    begun = begun_conversations(session, scope, period)
+    flow = count_flow(session, scope, period, begun)
+    closed = closed_conversations(session, scope, period)
     earliest = min([epoch(period.start), *(c.started for c in closed)])
     clocks = Clocks(policy_of(session, workspace_id), earliest, period, request.hours == "business")
-    waits = [
-        (a.replied_by, clocks.durations.elapsed(a.first_in, a.reply_at))
-        for a in answers
-        if a.reply_at is not None
+    answered = [
+        first_in is not None and reply is not None
+        for first_in, reply in zip(begun.first_in, begun.first_reply, strict=True)
     ]
+    firsts = cast(list[int], list(compress(begun.first_in, answered)))
+    replies = cast(list[int], list(compress(begun.first_reply, answered)))
+    repliers = list(compress(begun.replied_by, answered))
+    waits = clocks.durations.elapsed_each(firsts, replies)
     resolutions = open_times(session, scope, period, closed, clocks.durations)
-    promises = count_promises(session, workspace_id, period.start, period.end, scope.conditions())
-    closed_by_day = _by_day(period, [c.closed_at for c in closed])
-    settled = promises.kept + promises.broken
+    promises = count_outcomes(session, workspace_id, period.start, period.end, scope.conditions())
+    made, kept, broken = (promises.get(name, 0) for name in ("made", "kept", "broken"))
+    closed_by_day = period.count_days([c.closed_at for c in closed])
     summary = Summary(
         period=period,
         hours=request.hours,
@@ -112,25 +139,25 @@ def summarize(
         closed=len(closed),
         reopened=flow.reopened,
         backlog=flow.backlog,
-        first_response=_spread([seconds for _, seconds in waits]),
-        first_response_within_sla=_within_sla(clocks, answers, epoch(now)),
+        first_response=_spread(waits),
+        first_response_within_sla=_within_sla(clocks, begun, epoch(now)),
         resolution=_spread(resolutions),
-        replies_to_resolution=round(sum(replies.values()) / len(closed), 2) if closed else 0.0,
-        repeat_requests=count_repeats(session, scope, period).total,
-        promises_made=promises.made,
-        promises_kept=promises.kept,
-        promises_broken=promises.broken,
-        promises_kept_ratio=ratio(promises.kept, settled),
+        replies_to_resolution=(
+            round(sum(c.replies for c in closed) / len(closed), 2) if closed else 0.0
+        ),
+        repeat_requests=count_repeats(session, scope, period, begun).total,
+        promises_made=made,
+        promises_kept=kept,
+        promises_broken=broken,
+        promises_kept_ratio=ratio(kept, kept + broken),
         by_agent=agent_rows(
             session,
             scope,
             period,
             closed,
-            [(by, seconds) for by, seconds in waits if by is not None],
+            [(by, wait) for by, wait in zip(repliers, waits, strict=True) if by is not None],
         ),
-        by_day=[
-            DayRow(day, flow.created_by_day[day], closed_by_day.get(day, 0)) for day in period.days
-        ],
+        by_day=[DayRow(day, flow.created_by_day[day], closed_by_day[day]) for day in period.days],
     )
     ratings = csat_figures(session, scope, period)
     return replace(summary, csat=ratings.average, by_agent=ratings.credited(summary.by_agent))
@@ -160,27 +187,21 @@ def _spread(values: list[float]) -> Spread:
     return Spread(count=len(values), median=median(values), p90=percentile(values, 0.9))
 
 
-def _within_sla(clocks: Clocks, answers: Sequence[FirstResponse], now: float) -> float:
+def _within_sla(clocks: Clocks, begun: Begun, now: float) -> float:
     """Answered by the due time, among those answered or already past due. A due time is never
     sooner than the shorter of the target and the cap in real time (business or working-day
     time only runs slower), so a reply within that needs no walk of the calendar."""
     on_time = missed = 0
     surely_in_time = clocks.soonest_due
-    for answer in answers:
-        if answer.reply_at is not None and answer.reply_at - answer.first_in <= surely_in_time:
+    for first_in, reply_at in zip(begun.first_in, begun.first_reply, strict=True):
+        if first_in is None:
+            continue
+        if reply_at is not None and reply_at - first_in <= surely_in_time:
             on_time += 1
             continue
-        due = clocks.first_response_due(answer.first_in)
-        if answer.reply_at is not None and (due is None or answer.reply_at <= due):
+        due = clocks.first_response_due(first_in)
+        if reply_at is not None and (due is None or reply_at <= due):
             on_time += 1
-        elif answer.reply_at is not None or (due is not None and due <= now):
+        elif reply_at is not None or (due is not None and due <= now):
             missed += 1
     return ratio(on_time, on_time + missed)
-
-
-def _by_day(period: Period, moments: list[float]) -> dict[date, int]:
-    counts: dict[date, int] = {}
-    for at in moments:
-        day = datetime.fromtimestamp(at, period.zone).date()
-        counts[day] = counts.get(day, 0) + 1
-    return counts

@@ -8,17 +8,21 @@ closed. A reopening by the team itself is no repeat request. Reads only.
 """
 
 from bisect import bisect_left, bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
-from itertools import islice
+from itertools import islice, repeat
 
 from sqlmodel import Session, col, not_, select
 
-from app.core.models import AuditEvent, Conversation
+from app.core.models import ReportStatusChange
 from inbox.report_clock import Period
-from inbox.report_scope import CLOSED, ReportScope, closes, rows_of, started, status_before
+from inbox.report_scope import CLOSED, ReportScope, closes, rows_of, seconds
+from inbox.report_times import Begun
 
 WINDOW = timedelta(days=7)
+#: Sorts after every client id: the end of the sorted closes.
+NO_CLIENT = 2**63
 
 
 @dataclass(frozen=True)
@@ -31,48 +35,68 @@ class Repeats:
         return self.reopened + self.new_conversations
 
 
-def count_repeats(session: Session, scope: ReportScope, period: Period) -> Repeats:
+def count_repeats(session: Session, scope: ReportScope, period: Period, begun: Begun) -> Repeats:
+    """`begun` are the period's conversations in the report's scope."""
     window = WINDOW.total_seconds()
     closed = rows_of(
         session,
         select(
-            AuditEvent.conversation_id, Conversation.contact_id, scope.epoch(AuditEvent.created_at)
-        )
-        .join(Conversation, col(Conversation.id) == AuditEvent.conversation_id)
-        .where(
-            col(Conversation.workspace_id) == scope.workspace_id,
-            not_(col(Conversation.automated)),
+            ReportStatusChange.conversation_id, ReportStatusChange.contact_id, ReportStatusChange.at
+        ).where(
+            col(ReportStatusChange.workspace_id) == scope.workspace_id,
+            not_(col(ReportStatusChange.automated)),
             *closes(),
-            col(AuditEvent.created_at) >= period.start - WINDOW,
-            col(AuditEvent.created_at) < period.end,
-        )
-        .order_by(scope.epoch(AuditEvent.created_at)),
+            col(ReportStatusChange.at) >= seconds(period.start - WINDOW),
+            col(ReportStatusChange.at) < seconds(period.end),
+        ),
     )
     by_conversation: dict[int, list[float]] = {}
-    by_contact: dict[int, list[tuple[float, int]]] = {}
-    for closed_id, contact_id, closed_at in closed:
-        by_conversation.setdefault(closed_id or 0, []).append(float(closed_at))
-        if contact_id is not None:
-            by_contact.setdefault(contact_id, []).append((float(closed_at), closed_id or 0))
+    for closed_id, _, closed_at in closed:
+        by_conversation.setdefault(closed_id, []).append(float(closed_at))
     reopened = 0
     for cid, at in _client_reopenings(session, scope, period):
-        times = by_conversation.get(cid, [])
+        times = sorted(by_conversation.get(cid, []))
         index = bisect_right(times, at) - 1
         reopened += index >= 0 and at - times[index] <= window
+    return Repeats(reopened=reopened, new_conversations=_new_after_a_close(closed, begun, window))
+
+
+def _new_after_a_close(
+    closed: Sequence[tuple[int, int | None, int]], begun: Begun, window: float
+) -> int:
+    """Conversations begun within `window` seconds after another of the same client's was
+    closed. Each close is one number, client and time (client * 2^32 + epoch seconds), so
+    sorted closes are searched for every conversation at once by plain integer comparisons;
+    only a conversation that finds a close of its own first (closed the second it began)
+    looks further."""
+    ordered = sorted(
+        (contact << 32 | at, cid) for cid, contact, at in closed if contact is not None
+    )
+    keys, closed_ids = [key for key, _ in ordered], [cid for _, cid in ordered]
+    keys.append(NO_CLIENT << 32)
+    begun_with_client = [
+        (contact << 32 | began, cid)
+        for cid, contact, began in zip(begun.ids, begun.contacts, begun.started, strict=True)
+        if contact is not None
+    ]
+    earliest = [key - int(window) for key, _ in begun_with_client]
     new = 0
-    for cid, contact, began in _new_conversations(session, scope, period):
-        new += _follows_a_close(by_contact.get(contact, []), cid, began, window)
-    return Repeats(reopened=reopened, new_conversations=new)
+    for (key, cid), index in zip(
+        begun_with_client, map(bisect_left, repeat(keys), earliest), strict=True
+    ):
+        if keys[index] <= key:
+            new += closed_ids[index] != cid or _another_close(keys, closed_ids, index + 1, key, cid)
+    return new
 
 
-def _follows_a_close(
-    closes: list[tuple[float, int]], conversation_id: int, at: float, window: float
-) -> bool:
-    """Whether another conversation was closed within `window` seconds before `at`."""
-    for when, other in islice(closes, bisect_left(closes, (at - window, -1)), None):
-        if when > at:
+def _another_close(keys: list[int], closed_ids: list[int], index: int, key: int, cid: int) -> bool:
+    """A close of another conversation by the same client, up to `key` (the same client at the
+    conversation's start), from `index` on."""
+    later = zip(islice(keys, index, None), islice(closed_ids, index, None), strict=False)
+    for other_key, other in later:
+        if other_key > key:
             return False
-        if other != conversation_id:
+        if other != cid:
             return True
     return False
 
@@ -80,30 +104,14 @@ def _follows_a_close(
 def _client_reopenings(
     session: Session, scope: ReportScope, period: Period
 ) -> list[tuple[int, float]]:
-    rows = session.exec(
-        select(AuditEvent.conversation_id, scope.epoch(AuditEvent.created_at))
-        .join(Conversation, col(Conversation.id) == AuditEvent.conversation_id)
-        .where(
-            *scope.conditions(),
-            col(AuditEvent.action) == "conversation.reopened",
-            status_before() == CLOSED,
-            col(AuditEvent.created_at) >= period.start,
-            col(AuditEvent.created_at) < period.end,
-        )
-    ).all()
-    return [(cid or 0, float(at)) for cid, at in rows]
-
-
-def _new_conversations(
-    session: Session, scope: ReportScope, period: Period
-) -> list[tuple[int, int, float]]:
     rows = rows_of(
         session,
-        select(Conversation.id, Conversation.contact_id, scope.epoch(started())).where(
-            *scope.conditions(),
-            col(Conversation.contact_id).is_not(None),
-            started() >= period.start,
-            started() < period.end,
+        select(ReportStatusChange.conversation_id, ReportStatusChange.at).where(
+            *scope.rollup(ReportStatusChange),
+            col(ReportStatusChange.action) == "conversation.reopened",
+            col(ReportStatusChange.status_before) == CLOSED,
+            col(ReportStatusChange.at) >= seconds(period.start),
+            col(ReportStatusChange.at) < seconds(period.end),
         ),
     )
-    return [(int(cid or 0), int(contact or 0), float(at)) for cid, contact, at in rows]
+    return [(int(cid), float(at)) for cid, at in rows]

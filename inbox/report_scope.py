@@ -1,32 +1,42 @@
 """Which conversations a report covers, and the SQL its parts share: times as epoch seconds,
-counting by local day, and reading status changes from the audit trail.
+what counts as a status change, a team reply and a client's message.
 
 A report covers the team's work: conversations of the workspace that are not automated
 (bounces, auto-replies and newsletters have their own view), narrowed to one mailbox, to the
 conversations assigned to one agent, or to one tag, as the inbox filters narrow a list.
-Status changes are read from the audit trail (`conversation.updated` with a status,
+Status changes come from the audit trail (`conversation.updated` with a status,
 `conversation.reopened` when the client wrote, `conversation.woken` after a snooze), never from
-a conversation's mutable fields. Reads only.
+a conversation's mutable fields; reports read them, and each conversation's first message and
+reply, through the rollup (`inbox.report_rollup`), which copies them out of the audit trail
+and the messages. Reads only.
 """
 
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import BigInteger, ColumnElement, Executable, Integer, cast, func, not_
 from sqlmodel import Session, col, select
 
-from app.core.models import AuditEvent, Conversation, ConversationStatus, Direction, Message
+from app.core.models import (
+    AuditEvent,
+    Conversation,
+    ConversationStatus,
+    Direction,
+    Message,
+    ReportConversation,
+    ReportReply,
+    ReportStatusChange,
+    ReportTag,
+)
 from app.core.models import MessageState as State
 from inbox.promises import TEAM_REPLIES
-from inbox.report_clock import Period
 from inbox.views import has_tag
 
+Rollup = ReportConversation | ReportStatusChange | ReportReply
 STATUS_ACTIONS = ("conversation.updated", "conversation.reopened", "conversation.woken")
 CLOSED = ConversationStatus.CLOSED.value
-_EPOCH_DAY = date(1970, 1, 1)
 
 
 @dataclass(frozen=True)
@@ -51,17 +61,45 @@ class ReportScope:
             found.append(has_tag(self.tag, self.dialect))
         return found
 
-    def epoch(self, moment: Any) -> ColumnElement[int]:
-        """A stored time as whole seconds since the epoch (UTC), the same on both databases."""
-        if self.dialect == "sqlite":
-            return cast(func.strftime("%s", moment), Integer)
-        return cast(func.floor(func.extract("epoch", moment)), BigInteger)
+    def rollup(self, table: type[Rollup]) -> list[ColumnElement[bool]]:
+        """On a rollup table: the same conversations as `conditions`, by the facts each of its
+        rows repeats (the assignee is the conversation's now, as its tags are)."""
+        found = [
+            col(table.workspace_id) == self.workspace_id,
+            not_(col(table.automated)),
+        ]
+        if self.mailbox_id is not None:
+            found.append(col(table.mailbox_id) == self.mailbox_id)
+        if self.assignee_id is not None:
+            found.append(col(table.assignee_id) == self.assignee_id)
+        if self.tag is not None:
+            tagged = select(ReportTag.conversation_id).where(
+                col(ReportTag.workspace_id) == self.workspace_id, col(ReportTag.tag) == self.tag
+            )
+            found.append(col(table.conversation_id).in_(tagged))
+        return found
 
 
-def rows_of(session: Session, query: Executable) -> Sequence[Any]:
-    """Plain rows through the session's connection: the ORM's per-row work is most of the time
-    of a query that returns a period's ninety thousand small tuples."""
-    return session.connection().execute(query).all()
+def epoch_seconds(dialect: str, moment: Any) -> ColumnElement[int]:
+    """A stored time as whole seconds since the epoch (UTC), the same on both databases."""
+    if dialect == "sqlite":
+        return cast(func.strftime("%s", moment), Integer)
+    return cast(func.floor(func.extract("epoch", moment)), BigInteger)
+
+
+def seconds(at: datetime) -> int:
+    """A period's bound as the rollup stores times (bounds are whole seconds)."""
+    return int(at.timestamp())
+
+
+def rows_of(session: Session, query: Executable) -> Sequence[tuple[Any, ...]]:
+    """The driver's own tuples, for a query of plain numbers and strings (no value the
+    column types convert): building result rows was most of the time of a query that returns
+    a period's ninety thousand small tuples."""
+    result = session.connection().execute(query)
+    rows: Sequence[tuple[Any, ...]] = result.cursor.fetchall()
+    result.close()
+    return rows
 
 
 def started() -> ColumnElement[Any]:
@@ -85,7 +123,11 @@ def status_changes() -> list[ColumnElement[bool]]:
 
 
 def closes() -> list[ColumnElement[bool]]:
-    return [col(AuditEvent.action) == "conversation.updated", status_after() == CLOSED]
+    """On `ReportStatusChange`: the team closing a conversation."""
+    return [
+        col(ReportStatusChange.action) == "conversation.updated",
+        col(ReportStatusChange.status_after) == CLOSED,
+    ]
 
 
 def team_replies() -> list[ColumnElement[bool]]:
@@ -108,26 +150,3 @@ def client_messages() -> list[ColumnElement[bool]]:
         col(Message.duplicate_of_id).is_(None),
         col(Message.automated).is_(None),
     ]
-
-
-def count_by_day(
-    session: Session,
-    scope: ReportScope,
-    period: Period,
-    moment: Any,
-    conditions: Sequence[ColumnElement[bool]],
-) -> Counter[date]:
-    """How many rows fall on each local day of the period: one grouped query per stretch of
-    constant UTC offset (a DST change splits the period in two)."""
-    counts: Counter[date] = Counter()
-    for start, end, offset in period.offset_stretches():
-        day = (scope.epoch(moment) + offset) / 86400
-        number = cast(day, Integer) if scope.dialect == "sqlite" else func.floor(day)
-        query = (
-            select(number, func.count())
-            .where(*conditions, moment >= start, moment < end)
-            .group_by(number)
-        )
-        for found, count in session.exec(query):
-            counts[_EPOCH_DAY + timedelta(days=int(found))] += int(count)
-    return counts

@@ -18,23 +18,15 @@ hours at all counts calendar time, as the SLA does. Reads only.
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from operator import itemgetter
 
-from sqlalchemy import Subquery, and_, func
+from sqlalchemy import ColumnElement
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
-from app.core.models import AuditEvent, Conversation, Message, SlaPolicy
+from app.core.models import ReportConversation, ReportStatusChange, SlaPolicy
 from inbox.report_clock import Clock, IntervalClock, Period, WallClock
-from inbox.report_scope import (
-    ReportScope,
-    client_messages,
-    closes,
-    rows_of,
-    started,
-    status_after,
-    status_changes,
-    team_replies,
-)
+from inbox.report_scope import ReportScope, closes, rows_of, seconds
 from inbox.sla import BusinessCalendar, calendar_for
 
 #: Days of calendar walked past the period, so a due time after it can still be found.
@@ -42,11 +34,16 @@ MARGIN = timedelta(days=60)
 
 
 @dataclass(frozen=True)
-class FirstResponse:
-    conversation_id: int
-    first_in: float
-    reply_at: float | None
-    replied_by: int | None
+class Begun:
+    """The period's conversations, column by column: a report holds tens of thousands, and
+    measures them a column at a time. Times are epoch seconds."""
+
+    ids: tuple[int, ...] = ()
+    started: tuple[int, ...] = ()
+    contacts: tuple[int | None, ...] = ()
+    first_in: tuple[int | None, ...] = ()
+    first_reply: tuple[int | None, ...] = ()
+    replied_by: tuple[int | None, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -55,6 +52,7 @@ class Closed:
     started: float
     closed_at: float
     closed_by: int | None
+    replies: int
 
 
 class Clocks:
@@ -89,139 +87,81 @@ class Clocks:
         return self._open.add(first_in, target)
 
 
-def first_responses(session: Session, scope: ReportScope, period: Period) -> list[FirstResponse]:
-    """One set-based query: each conversation's first client message and the first team reply
-    after it, found through the message timeline index."""
-    first_in = (
-        select(func.min(Message.date))
-        .where(col(Message.conversation_id) == Conversation.id, *client_messages())
-        .correlate(Conversation)
-        .scalar_subquery()
-    )
-    begun = (
-        select(col(Conversation.id).label("id"), first_in.label("first_in"))
-        .where(*scope.conditions(), started() >= period.start, started() < period.end)
-        .cte("begun")
-        .prefix_with("MATERIALIZED")
-    )
-    replies = [
-        col(Message.conversation_id) == begun.c.id,
-        *team_replies(),
-        col(Message.date) >= begun.c.first_in,
-    ]
-    reply_at = select(func.min(Message.date)).where(*replies).correlate(begun).scalar_subquery()
-    replied_by = (
-        select(Message.sent_by_user_id)
-        .where(*replies, col(Message.date) == reply_at)
-        .limit(1)
-        .correlate(begun)
-        .scalar_subquery()
-    )
-    answered = select(
-        begun.c.id, begun.c.first_in, reply_at.label("reply_at"), replied_by.label("replied_by")
-    ).subquery()
+def begun_conversations(session: Session, scope: ReportScope, period: Period) -> Begun:
+    """Each conversation begun in the period, with its first client message and the team's
+    first reply after it, as the rollup holds them."""
     rows = rows_of(
         session,
-        select(
-            answered.c.id,
-            scope.epoch(answered.c.first_in),
-            scope.epoch(answered.c.reply_at),
-            answered.c.replied_by,
-        ).where(answered.c.first_in.is_not(None)),
-    )
-    return [
-        FirstResponse(int(cid), float(at), None if r is None else float(r), by)
-        for cid, at, r, by in rows
-    ]
-
-
-def _last_closes(scope: ReportScope, period: Period) -> Subquery:
-    ranked = (
         sa_select(
-            col(AuditEvent.conversation_id).label("conversation_id"),
-            col(AuditEvent.created_at).label("closed_at"),
-            col(AuditEvent.actor_id).label("actor_id"),
-            scope.epoch(started()).label("started"),
-            func.row_number()
-            .over(
-                partition_by=col(AuditEvent.conversation_id),
-                order_by=(col(AuditEvent.created_at).desc(), col(AuditEvent.id).desc()),
-            )
-            .label("rank"),
-        )
-        .join(Conversation, col(Conversation.id) == AuditEvent.conversation_id)
-        .where(
-            *scope.conditions(),
-            *closes(),
-            col(AuditEvent.created_at) >= period.start,
-            col(AuditEvent.created_at) < period.end,
-        )
-        .subquery()
+            col(ReportConversation.conversation_id),
+            col(ReportConversation.started),
+            col(ReportConversation.contact_id),
+            col(ReportConversation.first_in),
+            col(ReportConversation.first_reply),
+            col(ReportConversation.first_reply_by),
+        ).where(
+            *scope.rollup(ReportConversation),
+            col(ReportConversation.started) >= seconds(period.start),
+            col(ReportConversation.started) < seconds(period.end),
+        ),
     )
-    return sa_select(ranked).where(ranked.c.rank == 1).subquery()
+    return Begun(*(tuple(map(itemgetter(n), rows)) for n in range(6)))
 
 
-def closed_conversations(
-    session: Session, scope: ReportScope, period: Period
-) -> tuple[list[Closed], dict[int, int]]:
-    """Each conversation closed in the period (at its last close in it), and how many team
-    replies it had by then (absent when none)."""
-    last = _last_closes(scope, period)
-    closed = [
-        Closed(int(cid), float(begun), float(at), actor)
-        for cid, at, actor, begun in rows_of(
-            session,
-            select(
-                last.c.conversation_id,
-                scope.epoch(last.c.closed_at),
-                last.c.actor_id,
-                last.c.started,
-            ),
-        )
+def closed_conversations(session: Session, scope: ReportScope, period: Period) -> list[Closed]:
+    """Each conversation closed in the period, at its last close in it, with the team's
+    replies by then. The closes are put in the audit trail's order here: sorting them in the
+    database cost more than reading them."""
+    rows = rows_of(
+        session,
+        sa_select(
+            col(ReportStatusChange.conversation_id),
+            col(ReportStatusChange.started),
+            col(ReportStatusChange.at),
+            col(ReportStatusChange.actor_id),
+            col(ReportStatusChange.replies),
+            col(ReportStatusChange.audit_event_id),
+        ).where(*_closes_in(scope, period)),
+    )
+    in_order = sorted(rows, key=itemgetter(2, 5))
+    last = {int(cid): (began, at, actor, replies) for cid, began, at, actor, replies, _ in in_order}
+    return [
+        Closed(cid, float(began), float(at), actor, int(replies))
+        for cid, (began, at, actor, replies) in last.items()
     ]
-    replies = session.exec(
-        select(last.c.conversation_id, func.count(col(Message.id)))
-        .join(
-            Message,
-            and_(
-                col(Message.conversation_id) == last.c.conversation_id,
-                col(Message.date) <= last.c.closed_at,
-                *team_replies(),
-            ),
-        )
-        .group_by(last.c.conversation_id)
-    ).all()
-    return closed, {int(cid): int(count) for cid, count in replies}
+
+
+def _closes_in(scope: ReportScope, period: Period) -> list[ColumnElement[bool]]:
+    return [
+        *scope.rollup(ReportStatusChange),
+        *closes(),
+        col(ReportStatusChange.at) >= seconds(period.start),
+        col(ReportStatusChange.at) < seconds(period.end),
+    ]
 
 
 def open_times(
     session: Session, scope: ReportScope, period: Period, closed: Sequence[Closed], clock: Clock
 ) -> list[float]:
-    """Each closed conversation's time open until its close, walking its audited statuses."""
-    last = _last_closes(scope, period)
-    changes = rows_of(
+    """Each closed conversation's time open until its close: the sum of its stretches open
+    that ended by then (the rollup keeps when each began), measured on `clock`."""
+    closed_ids = select(ReportStatusChange.conversation_id).where(*_closes_in(scope, period))
+    stretches = rows_of(
         session,
-        select(AuditEvent.conversation_id, scope.epoch(AuditEvent.created_at), status_after())
-        .where(
-            col(AuditEvent.workspace_id) == scope.workspace_id,
-            *status_changes(),
-            col(AuditEvent.conversation_id).in_(select(last.c.conversation_id)),
-            col(AuditEvent.created_at) < period.end,
-        )
-        .order_by(col(AuditEvent.conversation_id), col(AuditEvent.created_at), col(AuditEvent.id)),
+        select(
+            ReportStatusChange.conversation_id,
+            ReportStatusChange.open_since,
+            ReportStatusChange.at,
+        ).where(
+            col(ReportStatusChange.conversation_id).in_(closed_ids),
+            col(ReportStatusChange.open_since).is_not(None),
+            col(ReportStatusChange.at) < seconds(period.end),
+        ),
     )
-    history: dict[int, list[tuple[float, str]]] = {}
-    for cid, at, status in changes:
-        history.setdefault(int(cid or 0), []).append((float(at), status))
-    return [_time_open(c, history.get(c.conversation_id, []), clock) for c in closed]
-
-
-def _time_open(closed: Closed, changes: Sequence[tuple[float, str]], clock: Clock) -> float:
-    total, status, since = 0.0, "open", closed.started
-    for at, after in changes:
-        if at > closed.closed_at:
-            break
-        if status == "open":
-            total += clock.elapsed(since, at)
-        status, since = after, max(since, at)
-    return total
+    closed_at = {c.conversation_id: c.closed_at for c in closed}
+    counted = [row for row in stretches if row[2] <= closed_at.get(row[0], -1.0)]
+    lengths = clock.elapsed_each([row[1] for row in counted], [row[2] for row in counted])
+    totals = dict.fromkeys(closed_at, 0.0)
+    for row, length in zip(counted, lengths, strict=True):
+        totals[row[0]] += length
+    return [totals[c.conversation_id] for c in closed]

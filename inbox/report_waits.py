@@ -3,8 +3,9 @@ four hours, and so on, and how many are still waiting, for the Reports page's hi
 
 The summary (`report_metrics`) gives the median and the 90th percentile of the same waits;
 this counts them into buckets instead, measured the same way: each conversation begun in the
-period, from the client's first message to the team's first reply (`report_times`), on the
-business clock or in calendar time. The bucket bounds are in counted hours, so "under 1 h" in
+period, from the client's first message to the team's first reply (`report_times`, through
+the reports' rollup, brought up to date first as the summary does), on the business clock or
+in calendar time. The bucket bounds are in counted hours, so "under 1 h" in
 business hours is under one working hour. Reads only.
 """
 
@@ -18,8 +19,9 @@ from app.core.models import Workspace
 from app.core.zones import zone_or_utc
 from inbox.report_clock import epoch, parse_day, period_of
 from inbox.report_metrics import HOURS, ReportRequest
+from inbox.report_rollup import refresh
 from inbox.report_scope import ReportScope
-from inbox.report_times import Clocks, first_responses
+from inbox.report_times import Clocks, begun_conversations
 from inbox.sla import policy_of
 
 HOUR = 3600
@@ -61,12 +63,16 @@ def first_response_spread(
         assignee_id=request.assignee_id,
         tag=(request.tag or "").strip() or None,
     )
-    answers = first_responses(session, scope, period)
+    refresh(session, workspace_id)
+    begun = begun_conversations(session, scope, period)
+    asked = list(zip(begun.first_in, begun.first_reply, strict=True))
+    answered = [(first, reply) for first, reply in asked if first is not None and reply is not None]
     clock = Clocks(
         policy_of(session, workspace_id), epoch(period.start), period, request.hours == "business"
     ).durations
-    waits = [clock.elapsed(a.first_in, a.reply_at) for a in answers if a.reply_at is not None]
-    return WaitSpread(buckets=bucketed(waits), unanswered=len(answers) - len(waits))
+    waits = clock.elapsed_each([first for first, _ in answered], [reply for _, reply in answered])
+    unanswered = sum(first is not None and reply is None for first, reply in asked)
+    return WaitSpread(buckets=bucketed(waits), unanswered=unanswered)
 
 
 def bucketed(waits: Sequence[float]) -> list[Bucket]:

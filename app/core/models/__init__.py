@@ -3,8 +3,8 @@
 Every row belongs to exactly one workspace (`workspace_id` on every table) so that each query
 can be scoped by it; the one exception is a sign-in attempt, written before anyone is known.
 The tables live in modules by what they hold (`team`, `access`, `mail`, `work`, `outbox`,
-`live`); `columns` says how things are stored. Import from here: `from app.core.models import
-Conversation`.
+`live`, `reports`); `columns` says how things are stored. Import from here: `from
+app.core.models import Conversation`.
 """
 
 from sqlmodel import SQLModel
@@ -41,6 +41,13 @@ from app.core.models.mail import (
     OAuthState,
 )
 from app.core.models.outbox import AgentEmail, SmtpServer, WebhookDelivery, WebhookSubscription
+from app.core.models.reports import (
+    ReportConversation,
+    ReportReply,
+    ReportStale,
+    ReportStatusChange,
+    ReportTag,
+)
 from app.core.models.team import ApiToken, User, Workspace
 from app.core.models.work import (
     AuditEvent,
@@ -87,6 +94,11 @@ __all__ = [
     "Reminder",
     "ReminderKind",
     "ReminderState",
+    "ReportConversation",
+    "ReportReply",
+    "ReportStale",
+    "ReportStatusChange",
+    "ReportTag",
     "Role",
     "Rule",
     "SQLModel",
