@@ -61,6 +61,12 @@ class SyncReport:
     ingested: list[Ingested] = field(default_factory=list)
     error: str | None = None
 
+    @property
+    def live_message_ids(self) -> list[int]:
+        """The messages this run stored that Gmail received after the mailbox was connected:
+        what the after-sync work reacts to (history imported at connection never)."""
+        return [item.message_id for item in self.ingested if item.created and item.live]
+
 
 def sync_mailbox(
     *,

@@ -147,7 +147,7 @@ def assign_automatically(
 
 def assign_new_mail(session: Session, report: SyncReport) -> None:
     """After a sync: conversations a client just wrote to, still without an owner, get one."""
-    live = [item.message_id for item in report.ingested if item.created and item.live]
+    live = report.live_message_ids
     if not live:
         return
     mailbox = session.get(Mailbox, report.mailbox_id)

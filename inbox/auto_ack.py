@@ -21,7 +21,6 @@ from app.core.models import (
     AuditEvent,
     AutoReplyLog,
     Conversation,
-    Direction,
     Mailbox,
     Message,
     MessageKind,
@@ -32,6 +31,7 @@ from gmail_sync.recipients import is_own
 from gmail_sync.send import ReplyRequest, queue_reply
 from gmail_sync.sync import SyncReport
 from gmail_sync.thread_people import team_addresses
+from inbox.new_mail import new_client_mail
 from inbox.sla import policy_of, reply_due
 from inbox.templates import TemplateError, context_for, render_text
 
@@ -83,17 +83,11 @@ _ROBOT = re.compile(
 
 def acknowledge_new_mail(session: Session, report: SyncReport) -> None:
     """After a sync: acknowledges each live message that opened a new conversation."""
-    live = [item.message_id for item in report.ingested if item.created and item.live]
     mailbox = session.get(Mailbox, report.mailbox_id)
-    if not live or mailbox is None or not mailbox.auto_ack_enabled:
+    if mailbox is None or not mailbox.auto_ack_enabled:
         return
     now = utcnow()
-    for message in session.exec(
-        select(Message)
-        .where(col(Message.id).in_(live), Message.direction == Direction.INBOUND)
-        .where(col(Message.duplicate_of_id).is_(None))
-        .order_by(col(Message.date), col(Message.id))
-    ):
+    for message, _conversation in new_client_mail(session, report):
         refusal = why_not_acknowledge(session, mailbox, message, now)
         if refusal is None:
             _acknowledge(session, mailbox, message, now)

@@ -9,30 +9,22 @@ imported at connection never notify. It runs before round-robin assignment
 assignment's own notice tells its new owner, so nobody hears of one mail twice.
 """
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col
 
 from app.core import notice_text
-from app.core.models import Conversation, Direction, Message, id_of, utcnow
+from app.core.models import Conversation, Message, id_of, utcnow
 from app.core.notice_text import new_notification
 from app.core.notices import notify
 from gmail_sync.sync import SyncReport
+from inbox.new_mail import new_client_mail
 
 
 def notify_client_replies(session: Session, report: SyncReport) -> None:
-    live = [item.message_id for item in report.ingested if item.created and item.live]
-    if not live:
-        return
-    rows = session.exec(
-        select(Message, Conversation)
-        .join(Conversation, col(Conversation.id) == col(Message.conversation_id))
-        .where(
-            col(Message.id).in_(live),
-            col(Message.direction) == Direction.INBOUND,
-            col(Message.automated).is_(None),
-            col(Message.duplicate_of_id).is_(None),
-            col(Conversation.assignee_id).is_not(None),
-        )
-        .order_by(col(Message.date), col(Message.id))
+    rows = new_client_mail(
+        session,
+        report,
+        col(Message.automated).is_(None),
+        col(Conversation.assignee_id).is_not(None),
     )
     newest = {id_of(conversation): (message, conversation) for message, conversation in rows}
     now = utcnow()

@@ -31,6 +31,7 @@ from app.core.models import (
     utcnow,
 )
 from gmail_sync.sync import SyncReport
+from inbox.new_mail import new_client_mail
 from inbox.rule_actions import APPLIED, Effect, RuleBroken, apply, plan
 from inbox.rule_conditions import Mail, matches
 from inbox.rules import RuleBodyIn, actions_of, check_rule, conditions_of, rules_of
@@ -44,25 +45,15 @@ DRY_RUN_CONVERSATIONS = 200
 
 def apply_rules(session: Session, report: SyncReport) -> None:
     """After a sync: the rules meet each new live inbound message, oldest first."""
-    live = [item.message_id for item in report.ingested if item.created and item.live]
-    mailbox = session.get(Mailbox, report.mailbox_id) if live else None
+    mailbox = session.get(Mailbox, report.mailbox_id) if report.live_message_ids else None
     if mailbox is None:
         return
     rules = rules_of(session, mailbox.workspace_id, enabled_only=True)
     if not rules:
         return
-    rows = session.exec(
-        select(Message, Conversation)
-        .join(Conversation, col(Conversation.id) == col(Message.conversation_id))
-        .where(
-            col(Message.id).in_(live),
-            col(Message.direction) == Direction.INBOUND,
-            col(Message.duplicate_of_id).is_(None),
-        )
-        .order_by(col(Message.date), col(Message.id))
-    )
+    rows = new_client_mail(session, report)
     now = utcnow()
-    for message, conversation in rows.all():
+    for message, conversation in rows:
         run_rules(session, rules, Mail(session, message, conversation), now)
 
 

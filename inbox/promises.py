@@ -106,7 +106,7 @@ def run_reply_clocks(session: Session, report: SyncReport) -> None:
     and settles a pending promise, exactly as a reply sent through Tandem does. That is a reply
     written in Gmail itself (the mailbox owner, or the add-on's compose), or a reply of Tandem's
     whose send was cut off after Gmail took it, which the sync adopts."""
-    live = [item.message_id for item in report.ingested if item.created and item.live]
+    live = report.live_message_ids
     if not live:
         return
     messages = session.exec(

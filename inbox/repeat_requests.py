@@ -19,7 +19,6 @@ from app.core.models import (
     AuditEvent,
     Conversation,
     ConversationStatus,
-    Direction,
     Message,
     User,
     id_of,
@@ -29,6 +28,7 @@ from app.core.stemming import stem
 from gmail_sync.sync import SyncReport
 from inbox.assignment import assign_automatically
 from inbox.changes import announce_change
+from inbox.new_mail import new_client_mail, opens_conversation
 
 WINDOW = timedelta(days=7)
 ACTION = "conversation.repeat"
@@ -65,24 +65,15 @@ def same_matter(one: str, other: str) -> bool:
 
 
 def link_repeat_requests(session: Session, report: SyncReport) -> None:
-    live = [item.message_id for item in report.ingested if item.created and item.live]
-    if not live:
-        return
-    rows = session.exec(
-        select(Message, Conversation)
-        .join(Conversation, col(Conversation.id) == col(Message.conversation_id))
-        .where(
-            col(Message.id).in_(live),
-            col(Message.direction) == Direction.INBOUND,
-            col(Message.automated).is_(None),
-            col(Message.duplicate_of_id).is_(None),
-            col(Conversation.contact_id).is_not(None),
-            col(Conversation.repeat_of_id).is_(None),
-        )
-        .order_by(col(Message.date), col(Message.id))
+    rows = new_client_mail(
+        session,
+        report,
+        col(Message.automated).is_(None),
+        col(Conversation.contact_id).is_not(None),
+        col(Conversation.repeat_of_id).is_(None),
     )
     for message, conversation in rows:
-        if message.date is None or message.date != conversation.first_message_at:
+        if message.date is None or not opens_conversation(message, conversation):
             continue
         earlier = _earlier_matter(session, conversation, message.date)
         if earlier is not None:

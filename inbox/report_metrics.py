@@ -113,7 +113,7 @@ def _no_cycle_collection() -> Iterator[None]:
 def _summarize(
     session: Session, workspace_id: int, request: ReportRequest, now: datetime
 ) -> Summary:
-    period, scope = _parse(session, workspace_id, request)
+    period, scope = read_request(session, workspace_id, request)
     refresh(session, workspace_id)
     begun = begun_conversations(session, scope, period)
     flow = count_flow(session, scope, period, begun)
@@ -163,9 +163,11 @@ def _summarize(
     return replace(summary, csat=ratings.average, by_agent=ratings.credited(summary.by_agent))
 
 
-def _parse(
+def read_request(
     session: Session, workspace_id: int, request: ReportRequest
 ) -> tuple[Period, ReportScope]:
+    """The period in the workspace's days and the conversations covered; Invalid names the
+    field that is wrong. Every report of a request reads it here, so they refuse alike."""
     if request.hours not in HOURS:
         raise Invalid(f"hours: {request.hours!r} is not one of {', '.join(HOURS)}")
     first = parse_day(request.from_day, "from")

@@ -14,13 +14,9 @@ from dataclasses import dataclass
 
 from sqlmodel import Session
 
-from app.core.errors import Invalid
-from app.core.models import Workspace
-from app.core.zones import zone_or_utc
-from inbox.report_clock import epoch, parse_day, period_of
-from inbox.report_metrics import HOURS, ReportRequest
+from inbox.report_clock import epoch
+from inbox.report_metrics import ReportRequest, read_request
 from inbox.report_rollup import refresh
-from inbox.report_scope import ReportScope
 from inbox.report_times import Clocks, begun_conversations
 from inbox.sla import policy_of
 
@@ -47,22 +43,8 @@ class WaitSpread:
 def first_response_spread(
     session: Session, *, workspace_id: int, request: ReportRequest
 ) -> WaitSpread:
-    """Refuses what `summarize` refuses (a bad date, an empty period, unknown hours), with
-    the same messages: the request is read as `report_metrics` reads it, with the same
-    functions."""
-    if request.hours not in HOURS:
-        raise Invalid(f"hours: {request.hours!r} is not one of {', '.join(HOURS)}")
-    first = parse_day(request.from_day, "from")
-    last = parse_day(request.to_day, "to")
-    workspace = session.get(Workspace, workspace_id)
-    period = period_of(first, last, zone_or_utc(workspace.timezone if workspace else "UTC"))
-    scope = ReportScope(
-        workspace_id=workspace_id,
-        dialect=session.get_bind().dialect.name,
-        mailbox_id=request.mailbox_id,
-        assignee_id=request.assignee_id,
-        tag=(request.tag or "").strip() or None,
-    )
+    """Refuses what `summarize` refuses, with the same messages (`read_request`)."""
+    period, scope = read_request(session, workspace_id, request)
     refresh(session, workspace_id)
     begun = begun_conversations(session, scope, period)
     asked = list(zip(begun.first_in, begun.first_reply, strict=True))

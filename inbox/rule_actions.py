@@ -20,6 +20,7 @@ from sqlmodel import Session, col, select
 
 from app.core.errors import Invalid
 from app.core.i18n import gettext as _
+from app.core.labels import priority_label
 from app.core.models import (
     AuditEvent,
     ConversationStatus,
@@ -34,7 +35,7 @@ from inbox.assignment import assign_automatically, hand_out_in_turn
 from inbox.auto_ack import why_not_answer_automatically
 from inbox.changes import announce_change, change_conversation
 from inbox.rule_conditions import Mail
-from inbox.rules import RuleActions, priority_names
+from inbox.rules import RuleActions
 from inbox.sla import policy_of, reply_due
 from inbox.templates import TemplateError, context_for, render_html, render_text
 
@@ -233,7 +234,7 @@ def describe(effect: Effect) -> str:
     said = {
         "file_as_automated": lambda: _("file as automated"),
         "priority": lambda: _("set priority {priority}").format(
-            priority=priority_names()[detail["priority"]]
+            priority=priority_label(detail["priority"])
         ),
         "tags": lambda: _("add tags {tags}").format(tags=", ".join(detail["added"]) or "-"),
         "assign": lambda: _("assign to {agent}").format(agent=detail["agent"]),

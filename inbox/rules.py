@@ -206,16 +206,6 @@ class RuleOrderIn(BaseModel):
     )
 
 
-def priority_names() -> dict[str, str]:
-    """Each priority as the reader calls it."""
-    return {
-        Priority.LOW: _("Low"),
-        Priority.NORMAL: _("Normal"),
-        Priority.HIGH: _("High"),
-        Priority.URGENT: _("Urgent"),
-    }
-
-
 def conditions_of(rule: Rule) -> RuleConditions:
     return RuleConditions.model_validate(rule.conditions)
 

@@ -7,37 +7,26 @@ conversation gets priority urgent, the words found as its `urgency_reason`, and 
 not overruled by the same mail, which is never read twice; a later urgent mail raises it anew.
 """
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col
 
-from app.core.models import AuditEvent, Conversation, Direction, Message, Priority, utcnow
+from app.core.models import AuditEvent, Conversation, Message, Priority, utcnow
 from gmail_sync.sync import SyncReport
 from inbox.changes import announce_change
+from inbox.new_mail import new_client_mail, opens_conversation
 from inbox.urgency import Urgency, detect_urgency
 
 ACTION = "conversation.urgent"
 
 
 def raise_urgent_mail(session: Session, report: SyncReport) -> None:
-    live = [item.message_id for item in report.ingested if item.created and item.live]
-    if not live:
-        return
-    rows = session.exec(
-        select(Message, Conversation)
-        .join(Conversation, col(Conversation.id) == col(Message.conversation_id))
-        .where(
-            col(Message.id).in_(live),
-            col(Message.direction) == Direction.INBOUND,
-            col(Message.automated).is_(None),
-            col(Message.duplicate_of_id).is_(None),
-        )
-        .order_by(col(Message.date), col(Message.id))
-    )
+    rows = new_client_mail(session, report, col(Message.automated).is_(None))
     for message, conversation in rows:
         if conversation.priority == Priority.URGENT:
             continue
-        opens = message.date is not None and message.date == conversation.first_message_at
         urgency = detect_urgency(
-            subject=message.subject, text=message.visible_text, opens_conversation=opens
+            subject=message.subject,
+            text=message.visible_text,
+            opens_conversation=opens_conversation(message, conversation),
         )
         if urgency is not None:
             _raise(session, conversation, message, urgency)

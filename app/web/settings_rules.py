@@ -18,7 +18,8 @@ from app.core.accounts import team_of
 from app.core.db import get_scoped
 from app.core.errors import TandemError
 from app.core.i18n import gettext as _
-from app.core.models import Mailbox, Rule, User, utcnow
+from app.core.labels import priority_label
+from app.core.models import Mailbox, Priority, Rule, User, utcnow
 from app.http.dependencies import SessionDep
 from app.http.refusals import refused
 from app.web.settings_pages import FORM_ERROR, Errors, WebAdmin, done, settings_page
@@ -33,7 +34,6 @@ from inbox.rules import (
     change_rule,
     conditions_of,
     move_rule,
-    priority_names,
     remove_rule,
     rules_of,
 )
@@ -161,7 +161,7 @@ def rules_page(
             select(Mailbox).where(Mailbox.workspace_id == workspace_id).order_by(col(Mailbox.id))
         ).all(),
         "templates": templates_of(session, workspace_id),
-        "priorities": priority_names(),
+        "priorities": {priority: priority_label(priority) for priority in Priority},
     }
     name = "settings_rule.html" if form.id else "settings_rules.html"
     return settings_page(request, session, admin, name, context, code)
