@@ -23,6 +23,7 @@ from app import api, gmail_endpoints, health
 from app.addon import routes as addon
 from app.core.db import get_engine
 from app.core.errors import TandemError
+from app.core.release import VERSION
 from app.core.settings import Settings, get_settings
 from app.http.auth import LoginRequired
 from app.http.live_hub import LiveHub, close_streams_on_exit_signals
@@ -150,7 +151,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     secret_key = settings.require_secret_key()
     app = FastAPI(
         title="Tandem",
-        version="1",
+        version=VERSION,
         description="A shared inbox over Gmail for small support teams.",
         lifespan=lifespan,
     )

@@ -38,6 +38,7 @@ from app.core.db import check_connection, get_engine, session_scope
 from app.core.errors import Invalid, NotFound, TandemError
 from app.core.migrations import head_revision, upgrade_to_head
 from app.core.models import Role, User, Workspace
+from app.core.release import VERSION
 from app.core.settings import Settings, SettingsError, get_settings
 from app.http.observability import configure_logging
 
@@ -51,6 +52,24 @@ admin = typer.Typer(no_args_is_help=True, help="Create workspaces, users and API
 cli.add_typer(admin, name="admin")
 addon = typer.Typer(no_args_is_help=True, help="The Gmail add-on: its deployment and a preview.")
 cli.add_typer(addon, name="addon")
+
+
+def _print_version(asked: bool) -> None:
+    if asked:
+        typer.echo(f"tandem {VERSION}")
+        raise typer.Exit
+
+
+@cli.callback()
+def _options(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_print_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """Options before any command."""
 
 
 def _migrated_settings(settings: Settings | None = None) -> Settings:

@@ -1,8 +1,12 @@
 """Runs Alembic from code: `tandem migrate`, `tandem serve` on start, `/readyz` and the tests.
 
-The migration scripts live in the repository's `alembic/` folder next to this package.
+The migration scripts are the repository's `alembic/` folder, which the distribution installs as
+the package `tandem_migrations` (setup.py); an editable install maps that name back to the
+folder, so a clone and an installed wheel find them the same way. No alembic.ini is read: it
+is the developers' way to run the `alembic` command in a clone.
 """
 
+from importlib.util import find_spec
 from pathlib import Path
 
 from alembic import command
@@ -11,11 +15,20 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
 
-ALEMBIC_INI = Path(__file__).resolve().parents[2] / "alembic.ini"
+
+def script_location() -> str:
+    """The folder of env.py and versions/ (a namespace package's path may also hold an import
+    hook's placeholder)."""
+    spec = find_spec("tandem_migrations")
+    for folder in (spec and spec.submodule_search_locations) or ():
+        if (Path(folder) / "env.py").is_file():
+            return str(folder)
+    raise RuntimeError("Tandem's migrations (the tandem_migrations package) are not installed")
 
 
 def alembic_config(database_url: str) -> Config:
-    config = Config(str(ALEMBIC_INI))
+    config = Config()
+    config.set_main_option("script_location", script_location())
     config.attributes["database_url"] = database_url
     return config
 

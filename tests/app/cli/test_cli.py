@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 from contextlib import closing
+from importlib.metadata import version
 from pathlib import Path
 
 import httpx
@@ -132,6 +133,14 @@ def test_migrate_reports_the_revision(tmp_path: Path) -> None:
     result = run("migrate", database_url=f"sqlite:///{tmp_path}/new.db")
     assert result.returncode == 0, result.stderr
     assert f"revision {head_revision()}" in result.stdout
+
+
+def test_version_is_the_distributions() -> None:
+    """What an operator checks before and after an upgrade: the version the package was
+    built as, from its metadata."""
+    result = run("--version", database_url="sqlite://")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == f"tandem {version('tandem')}\n"
 
 
 def _free_port() -> int:
