@@ -4,7 +4,7 @@ BIN := $(VENV)/bin
 PYTHON ?= python3
 POSTGRES_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 
-.PHONY: install run test test-sqlite test-postgres lint format chromium catalogs messages
+.PHONY: install run test test-sqlite test-postgres lint format chromium catalogs messages vendor-docs
 
 # Re-installs only when pyproject.toml changes.
 $(VENV)/.installed: pyproject.toml
@@ -27,6 +27,27 @@ catalogs: $(CATALOGS:.po=.mo)
 messages: install
 	$(BIN)/pybabel extract -F babel.cfg --no-location --sort-output -o app/locales/tandem.pot .
 	$(BIN)/pybabel update --no-fuzzy-matching -D tandem -i app/locales/tandem.pot -d app/locales
+
+# The API reference's viewers (/docs, /redoc) are served from app/web/static/vendor, copied from
+# npm at these versions with their licences; `make vendor-docs` copies them again. ReDoc's
+# footer loads its logo from a CDN: that address becomes an empty data: URL (ReDoc then leaves
+# the logo out), so the page asks nothing of other sites.
+SWAGGER_UI_VERSION := 5.35.0
+REDOC_VERSION := 2.5.4
+VENDOR := app/web/static/vendor
+NPM := build/npm
+
+vendor-docs:
+	rm -rf $(NPM) && mkdir -p $(NPM)/swagger_ui $(NPM)/redoc
+	cd $(NPM) && npm pack --silent swagger-ui-dist@$(SWAGGER_UI_VERSION) redoc@$(REDOC_VERSION)
+	tar -xzf $(NPM)/swagger-ui-dist-$(SWAGGER_UI_VERSION).tgz -C $(NPM)/swagger_ui --strip-components=1
+	tar -xzf $(NPM)/redoc-$(REDOC_VERSION).tgz -C $(NPM)/redoc --strip-components=1
+	cd $(NPM)/swagger_ui && cp LICENSE NOTICE swagger-ui-bundle.js swagger-ui-bundle.js.LICENSE.txt \
+		swagger-ui.css $(CURDIR)/$(VENDOR)/swagger_ui/
+	cd $(NPM)/redoc && cp LICENSE bundles/redoc.standalone.js.LICENSE.txt $(CURDIR)/$(VENDOR)/redoc/
+	sed 's#"https://cdn.redoc.ly/redoc/logo-mini.svg"#"data:,"#' \
+		$(NPM)/redoc/bundles/redoc.standalone.js > $(VENDOR)/redoc/redoc.standalone.js
+	! grep -q cdn.redoc.ly $(VENDOR)/redoc/redoc.standalone.js
 
 run: install catalogs
 	$(BIN)/tandem serve --demo

@@ -11,12 +11,12 @@ from app.core.migrations import current_revision, head_revision
 router = APIRouter(tags=["health"])
 
 
-@router.get("/healthz")
+@router.get("/healthz", operation_id="checkHealth")
 def healthz() -> dict[str, str]:
     return {"status": "ok"}
 
 
-@router.get("/readyz")
+@router.get("/readyz", operation_id="checkReadiness")
 def readyz(request: Request) -> JSONResponse:
     """Ready when the database answers and its schema is at the newest migration."""
     engine: Engine = request.app.state.engine

@@ -28,6 +28,7 @@ from app.core.settings import Settings, get_settings
 from app.http.auth import LoginRequired
 from app.http.live_hub import LiveHub, close_streams_on_exit_signals
 from app.http.observability import RequestLogMiddleware
+from app.http.operation_ids import operation_id
 from app.http.reader import ReaderMiddleware
 from app.http.security_headers import SecurityHeaders
 from app.http.text_input import TextInputGuard
@@ -154,6 +155,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version=VERSION,
         description="A shared inbox over Gmail for small support teams.",
         lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
+        swagger_ui_oauth2_redirect_url=None,
+        generate_unique_id_function=operation_id,
     )
     app.state.settings = settings
     app.state.engine = get_engine(settings.database_url)

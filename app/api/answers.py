@@ -46,7 +46,7 @@ class SimilarOut(BaseModel):
     answer_text: str
 
 
-@router.get("/conversations/{id}/similar")
+@router.get("/conversations/{id}/similar", operation_id="listSimilarAnswers")
 def similar(id: int, user: CurrentUser, session: SessionDep) -> list[SimilarOut]:
     """Up to five closed conversations of the workspace like this one (its subject and first
     message), in its language first, each with the reply that closed it."""

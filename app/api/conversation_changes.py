@@ -247,7 +247,7 @@ def _resolve(
     ]
 
 
-@router.get("/conversations/{id}/events")
+@router.get("/conversations/{id}/events", operation_id="listConversationEvents")
 def list_events(id: int, user: CurrentUser, session: SessionDep) -> list[EventOut]:
     """Every change to the conversation, oldest first."""
     get_scoped(session, Conversation, id, user.workspace_id)

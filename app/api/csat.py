@@ -77,7 +77,12 @@ class CsatOut(BaseModel):
     ratings: list[RatingOut]
 
 
-@router.get("/csat", response_model=CsatOut, response_model_by_alias=True)
+@router.get(
+    "/csat",
+    response_model=CsatOut,
+    response_model_by_alias=True,
+    operation_id="listCsatRatings",
+)
 def csat_ratings(
     user: CurrentUser,
     session: SessionDep,

@@ -221,7 +221,9 @@ def update_mailbox(
     return mailbox_out(session, mailbox, now)
 
 
-@router.post("/mailboxes/{id}/sync", status_code=status.HTTP_202_ACCEPTED)
+@router.post(
+    "/mailboxes/{id}/sync", status_code=status.HTTP_202_ACCEPTED, operation_id="syncMailbox"
+)
 def sync_now(
     id: int,
     request: Request,

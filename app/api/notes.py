@@ -155,7 +155,7 @@ def add_note(id: int, body: NoteIn, user: CurrentUser, session: SessionDep) -> N
     return note_out(note)
 
 
-@router.get("/conversations/{id}/notes")
+@router.get("/conversations/{id}/notes", operation_id="listNotes")
 def read_notes(
     id: int,
     user: CurrentUser,
@@ -183,7 +183,7 @@ def change_note(id: int, body: NotePatchIn, user: CurrentUser, session: SessionD
     return note_out(note)
 
 
-@router.get("/notes/{id}/revisions")
+@router.get("/notes/{id}/revisions", operation_id="listNoteRevisions")
 def read_revisions(id: int, user: CurrentUser, session: SessionDep) -> list[RevisionOut]:
     """Earlier bodies, the most recent first."""
     note = visible_note(session, id, user)
@@ -198,7 +198,7 @@ def remove_note(id: int, user: CurrentUser, session: SessionDep) -> Response:
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
-@router.post("/notes/{id}/restore")
+@router.post("/notes/{id}/restore", operation_id="restoreNote")
 def restore(id: int, admin: AdminUser, session: SessionDep) -> NoteOut:
     """Admins only."""
     note = visible_note(session, id, admin)

@@ -77,12 +77,12 @@ def list_notifications(
     return [notification_out(row) for row in rows]
 
 
-@router.post("/read-all")
+@router.post("/read-all", operation_id="markAllNotificationsRead")
 def mark_all_read(user: CurrentUser, session: SessionDep) -> MarkedOut:
     return MarkedOut(marked=notifications.mark_all_read(session=session, user=user, now=utcnow()))
 
 
-@router.post("/{id}/read")
+@router.post("/{id}/read", operation_id="markNotificationRead")
 def mark_read(id: int, user: CurrentUser, session: SessionDep) -> NotificationOut:
     """Marking a read notification again keeps its first read time."""
     row = notifications.own_notification(session, id, user)

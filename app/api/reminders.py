@@ -91,7 +91,7 @@ def list_reminders(
     return [reminder_out(row) for row in rows]
 
 
-@router.delete("/reminders/{id}")
+@router.delete("/reminders/{id}", operation_id="cancelReminder")
 def cancel(id: int, user: CurrentUser, session: SessionDep) -> ReminderOut:
     """Cancels a pending reminder (409 once it fired); its owner, its author or an admin."""
     reminder = get_scoped(session, Reminder, id, user.workspace_id)

@@ -225,6 +225,7 @@ def _validation_message(exc: ValidationError) -> str:
 
 @router.post(
     "/conversations/{id}/reply",
+    operation_id="replyToConversation",
     status_code=status.HTTP_201_CREATED,
     response_model_by_alias=True,
     openapi_extra=_REPLY_BODY,
@@ -280,7 +281,7 @@ class PromiseIn(BaseModel):
         return value.astimezone(UTC)
 
 
-@router.post("/conversations/{id}/promise")
+@router.post("/conversations/{id}/promise", operation_id="promiseReply")
 def promise(id: int, body: PromiseIn, user: CurrentUser, session: SessionDep) -> ConversationOut:
     """Promises the client an answer by a time: the owner is reminded 30 minutes before and at
     the time; a reply sent before it keeps the promise, otherwise it is broken."""

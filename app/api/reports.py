@@ -44,7 +44,7 @@ class PromiseReportOut(BaseModel):
     pending_now: int
 
 
-@router.get("/reports/promises")
+@router.get("/reports/promises", operation_id="getPromiseReport")
 def promise_report(
     user: CurrentUser,
     session: SessionDep,
@@ -158,6 +158,7 @@ class SummaryOut(BaseModel):
 
 @router.get(
     "/reports/summary",
+    operation_id="getReportSummary",
     response_model=SummaryOut,
     response_model_by_alias=True,
     responses={200: {"content": {"text/csv": {}}}},
@@ -264,7 +265,7 @@ class FrequentQuestionsOut(BaseModel):
     groups: list[QuestionGroupOut]
 
 
-@router.get("/reports/frequent-questions")
+@router.get("/reports/frequent-questions", operation_id="listFrequentQuestions")
 def frequent_question_groups(
     user: CurrentUser, session: SessionDep, days: Annotated[int, Query(ge=1, le=365)] = 30
 ) -> FrequentQuestionsOut:

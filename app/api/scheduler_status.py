@@ -144,7 +144,7 @@ def _counts(session: Session, workspace_id: int) -> dict[str, Any]:
     }
 
 
-@router.get("")
+@router.get("", operation_id="getSchedulerStatus")
 def scheduler_status(request: Request, admin: AdminUser, session: SessionDep) -> SchedulerOut:
     jobs = _jobs(request)
     return SchedulerOut(

@@ -85,7 +85,7 @@ def list_templates(user: CurrentUser, session: SessionDep) -> list[TemplateOut]:
     return [template_out(row) for row in canned_replies.templates_of(session, user.workspace_id)]
 
 
-@router.get("/variables")
+@router.get("/variables", operation_id="listTemplateVariables")
 def list_variables(user: CurrentUser) -> list[VariableOut]:
     """The variables a template may use, as `{{ name }}`."""
     return [

@@ -157,7 +157,7 @@ def remove_webhook(id: int, admin: AdminUser, session: SessionDep) -> Response:
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
-@router.get("/webhooks/{id}/deliveries")
+@router.get("/webhooks/{id}/deliveries", operation_id="listWebhookDeliveries")
 def list_deliveries(
     id: int,
     user: CurrentUser,

@@ -10,6 +10,7 @@ import secrets
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request, status
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from app.core.accounts import session_stamp, user_for_token
 from app.core.errors import Forbidden
@@ -28,12 +29,23 @@ def _unauthorized(detail: str) -> HTTPException:
     )
 
 
-def api_user(request: Request, session: SessionDep) -> User:
+#: The API's one security scheme in the OpenAPI document (Swagger UI's Authorize button); its
+#: refusals are api_user's own, with their WWW-Authenticate header.
+bearer = HTTPBearer(
+    scheme_name="apiToken",
+    description="An API token (Settings > API tokens, or `tandem admin create-token`).",
+    auto_error=False,
+)
+
+
+def api_user(
+    session: SessionDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+) -> User:
     """The token's user; its `last_used_at` stamp is part of the request's transaction."""
-    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
+    if credentials is None:
         raise _unauthorized("missing bearer token: send 'Authorization: Bearer <api token>'")
-    user = user_for_token(session=session, token=token.strip(), now=utcnow())
+    user = user_for_token(session=session, token=credentials.credentials, now=utcnow())
     if user is None:
         raise _unauthorized("invalid or revoked API token")
     return user

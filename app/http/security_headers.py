@@ -1,9 +1,9 @@
 """Headers every response carries so a browser keeps Tandem's pages to themselves: no page is
 framed by another site, no address leaks to other sites in the Referer, no response is sniffed
 into another type, and whatever sets no Content-Security-Policy of its own (JSON, plain text,
-redirects) gets one that allows nothing. Pages set their own, stricter per page (scripts only
-from Tandem; email HTML only in its sandboxed frame); those are left as they are. The API
-documentation pages keep theirs, since their viewer loads from a CDN.
+redirects) gets one that allows nothing. Pages set their own policy (scripts only from Tandem;
+email HTML only in its sandboxed frame; the API reference's viewers what they need and no more);
+those are left as they are.
 
 A pure ASGI middleware that only adds headers a response did not set.
 """
@@ -17,8 +17,6 @@ DEFAULTS = {
     "Referrer-Policy": "same-origin",
     "X-Content-Type-Options": "nosniff",
 }
-#: Served by FastAPI with scripts from a CDN: a policy allowing nothing would blank them.
-DOCUMENTATION = ("/docs", "/redoc")
 
 
 class SecurityHeaders:
@@ -29,13 +27,12 @@ class SecurityHeaders:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        documentation = str(scope.get("path", "")).startswith(DOCUMENTATION)
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = MutableHeaders(scope=message)
                 for name, value in DEFAULTS.items():
-                    if name not in headers and not (documentation and name.startswith("Content")):
+                    if name not in headers:
                         headers[name] = value
             await send(message)
 

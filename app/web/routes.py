@@ -1,8 +1,9 @@
 """The web UI's routers and who may use them. Every page needs a signed-in member (`web_user`
 is a dependency of the signed-in router itself, so a page that forgets to ask for its user is
 still closed; an anonymous visitor is sent to the sign-in page), except the public ones listed
-in `PUBLIC`: signing in and out, Google sign-in, the forgotten-password pages and the page where
-a client rates a resolution (its signed link is the proof). Every unsafe
+in `PUBLIC`: signing in and out, Google sign-in, the forgotten-password pages, the page where
+a client rates a resolution (its signed link is the proof) and the API's reference (/docs,
+/redoc). Every unsafe
 request, public or not, passes `check_csrf`.
 """
 
@@ -12,6 +13,7 @@ from app.http.auth import check_csrf, web_user
 from app.web import (
     account,
     activity,
+    api_docs,
     attachments,
     compose,
     conversation,
@@ -31,7 +33,7 @@ from app.web import (
     similar_answers,
 )
 
-PUBLIC = (sign_in, google_sign_in, password_reset, rating)
+PUBLIC = (sign_in, google_sign_in, password_reset, rating, api_docs)
 SIGNED_IN = (
     account,
     inbox,
