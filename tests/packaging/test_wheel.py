@@ -125,7 +125,16 @@ def test_the_demo_serves_from_the_installed_package(
                 )
                 assert signed_in.status_code == 303
                 assert DEMO_WORKSPACE in browser.get("/", follow_redirects=True).text
-                assert browser.get("/static/vendor/htmx.min.js").status_code == 200
+                for shipped in (
+                    "/static/vendor/htmx.min.js",
+                    "/static/vendor/swagger_ui/swagger-ui-bundle.js",
+                    "/static/vendor/swagger_ui/LICENSE",
+                    "/static/vendor/redoc/redoc.standalone.js",
+                    "/static/vendor/redoc/LICENSE",
+                    "/docs",
+                    "/redoc",
+                ):
+                    assert browser.get(shipped).status_code == 200, shipped
         finally:
             server.terminate()
             server.wait(timeout=30)
