@@ -7,10 +7,31 @@ from fastapi import FastAPI
 
 #: What an operation id may start with: the acts the API offers.
 VERBS = {
-    "check", "list", "get", "count", "create", "update", "replace", "delete", "connect",
-    "disconnect", "sync", "mark", "reply", "promise", "cancel", "retry", "revoke", "download",
-    "render", "save", "restore", "test", "try", "reorder",
-}  # fmt: skip
+    "check",
+    "list",
+    "get",
+    "count",
+    "create",
+    "update",
+    "replace",
+    "delete",
+    "connect",
+    "disconnect",
+    "sync",
+    "mark",
+    "reply",
+    "promise",
+    "cancel",
+    "retry",
+    "revoke",
+    "download",
+    "render",
+    "save",
+    "restore",
+    "test",
+    "try",
+    "reorder",
+}
 
 
 def _operation_ids(app: FastAPI) -> dict[tuple[str, str], str]:
