@@ -8,7 +8,7 @@ answers each span with two binary searches instead of walking its days again.
 
 from bisect import bisect_left, bisect_right
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from itertools import accumulate, pairwise, repeat
@@ -16,11 +16,12 @@ from operator import add, floordiv, sub
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
+import numpy
+
 from app.core.errors import Invalid
 from inbox.sla import local_midnight
 
 MAX_DAYS = 366
-HOUR = 3600
 _EPOCH_DAY = date(1970, 1, 1)
 
 
@@ -120,11 +121,12 @@ class WallClock:
 class IntervalClock:
     """Time that runs only inside the given intervals (sorted, not overlapping).
 
-    A report measures ninety thousand first responses, so finding the interval a moment falls
-    in (or after) must be cheap: an hour-by-hour table names the last interval begun by the
-    start of each hour, and a moment steps from there past the few that open within its hour.
-    A sentinel interval, ending before any moment, stands first, so a moment before the first
-    real interval counts zero without a test of its own."""
+    A report measures ninety thousand first responses and as many open stretches, so a whole
+    column of moments is placed among the intervals at once, by numpy's vectorised binary
+    search: in a Python loop, one moment at a time, that placing was a third of a report's
+    time. A single moment (a due time) takes the same search in `bisect`. A sentinel interval,
+    ending before any moment, stands first, so a moment before the first real interval counts
+    zero without a test of its own."""
 
     def __init__(self, intervals: Sequence[tuple[datetime, datetime]]) -> None:
         self._starts = [epoch(a) for a, _ in intervals]
@@ -135,38 +137,29 @@ class IntervalClock:
         sentinel = -float(2**62)
         self._opens, self._closes = [sentinel, *self._starts], [sentinel, *self._ends]
         self._counted_before = [0.0, *self._before]
-        first = self._starts[0] if intervals else 0.0
-        self._origin = first - first % HOUR - HOUR
-        hours = int(((self._ends[-1] if intervals else first) - self._origin) // HOUR) + 1
-        self._hourly = [
-            bisect_right(self._opens, self._origin + h * HOUR) - 1 for h in range(hours)
-        ]
+        self._columns = tuple(
+            numpy.array(values, dtype=numpy.float64)
+            for values in (self._opens, self._closes, self._counted_before)
+        )
 
     def _counted(self, at: float) -> float:
         """Seconds counted from the first interval to `at`."""
-        return self._counted_each((at,))[0]
+        index = bisect_right(self._opens, at) - 1
+        return self._counted_before[index] + min(at, self._closes[index]) - self._opens[index]
 
-    def _counted_each(self, moments: Iterable[float]) -> list[float]:
-        opens, closes, before = self._opens, self._closes, self._counted_before
-        hourly, origin = self._hourly, self._origin
-        last_hour, last = len(hourly) - 1, len(opens) - 1
-        counted = []
-        for at in moments:
-            hour = int(at - origin) // HOUR
-            index = hourly[0 if hour < 0 else min(hour, last_hour)]
-            while index < last and opens[index + 1] <= at:
-                index += 1
-            close = closes[index]
-            counted.append(before[index] + (at if at < close else close) - opens[index])
-        return counted
+    def _counted_each(self, moments: Sequence[float]) -> numpy.ndarray:
+        opens, closes, before = self._columns
+        at = numpy.fromiter(moments, dtype=numpy.float64, count=len(moments))
+        index = numpy.searchsorted(opens, at, side="right") - 1
+        return before[index] + numpy.minimum(at, closes[index]) - opens[index]
 
     def elapsed(self, start: float, end: float) -> float:
         """Seconds counted from `start` to `end` (0 when end is not after start)."""
         return max(0.0, self._counted(end) - self._counted(start))
 
     def elapsed_each(self, starts: Sequence[float], ends: Sequence[float]) -> list[float]:
-        counted = map(sub, self._counted_each(ends), self._counted_each(starts))
-        return [seconds if seconds > 0 else 0.0 for seconds in counted]
+        counted = self._counted_each(ends) - self._counted_each(starts)
+        return numpy.maximum(counted, 0.0).tolist()
 
     def add(self, start: float, seconds: float) -> float | None:
         """The instant `seconds` of counted time after `start` (the next opening when 0 and

@@ -34,6 +34,7 @@ from inbox.report_rollup import refresh
 from inbox.report_scope import ReportScope
 from inbox.report_spread import median, percentile, ratio
 from inbox.report_times import Begun, Clocks, begun_conversations, closed_conversations, open_times
+from inbox.report_waits import WaitSpread, waits_spread
 from inbox.sla import policy_of
 
 HOURS = ("business", "calendar")
@@ -86,6 +87,8 @@ class Summary:
     by_day: list[DayRow] = field(default_factory=list)
     #: The clients' average score 1-5 in the period (`inbox.report_csat`); None without one.
     csat: float | None = None
+    #: The first responses in the histogram's buckets, with those still unanswered.
+    first_response_waits: WaitSpread = field(default_factory=lambda: waits_spread([], 0))
 
 
 def summarize(
@@ -124,6 +127,10 @@ def _summarize(
         first_in is not None and reply is not None
         for first_in, reply in zip(begun.first_in, begun.first_reply, strict=True)
     ]
+    unanswered = sum(
+        first_in is not None and reply is None
+        for first_in, reply in zip(begun.first_in, begun.first_reply, strict=True)
+    )
     firsts = cast(list[int], list(compress(begun.first_in, answered)))
     replies = cast(list[int], list(compress(begun.first_reply, answered)))
     repliers = list(compress(begun.replied_by, answered))
@@ -140,6 +147,7 @@ def _summarize(
         reopened=flow.reopened,
         backlog=flow.backlog,
         first_response=_spread(waits),
+        first_response_waits=waits_spread(waits, unanswered),
         first_response_within_sla=_within_sla(clocks, begun, epoch(now)),
         resolution=_spread(resolutions),
         replies_to_resolution=(

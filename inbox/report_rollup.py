@@ -50,15 +50,18 @@ CHUNK = 1000
 _REFRESH_LOCK = 0x74616E64656D2D72
 
 
-def refresh(session: Session, workspace_id: int) -> int:
-    """Recomputes the workspace's stale conversations in the session's transaction (its
-    caller commits); returns how many. One refresh of a workspace runs at a time, and
-    PostgreSQL skips the marks a writer still holds: that change is not committed, so the
-    report could not see it anyway, and it stays marked for the next report."""
+def refresh(session: Session, workspace_id: int, limit: int | None = None) -> int:
+    """Recomputes the workspace's stale conversations (at most `limit`) in the session's
+    transaction (its caller commits); returns how many. One refresh of a workspace runs at a
+    time, and PostgreSQL skips the marks a writer still holds: that change is not committed,
+    so the report could not see it anyway, and it stays marked for the next report."""
     connection = session.connection()
     dialect = connection.dialect.name
-    marked = select(col(ReportStale.conversation_id)).where(
-        col(ReportStale.workspace_id) == workspace_id
+    marked = (
+        select(col(ReportStale.conversation_id))
+        .where(col(ReportStale.workspace_id) == workspace_id)
+        .order_by(col(ReportStale.conversation_id))
+        .limit(limit)
     )
     if dialect == "postgresql":
         connection.execute(select(func.pg_advisory_xact_lock(_REFRESH_LOCK + workspace_id)))

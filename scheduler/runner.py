@@ -1,6 +1,6 @@
 """APScheduler set-up: a background scheduler running the fixed jobs of `scheduler.jobs`, the
-timers of `scheduler.reminder_jobs` (reminders, snoozes, agent email) and the live event
-log's upkeep (`scheduler.live_jobs`).
+timers of `scheduler.reminder_jobs` (reminders, snoozes, agent email), the live event
+log's upkeep (`scheduler.live_jobs`) and the reports' rollup (`scheduler.report_jobs`).
 
 The sync job ticks every second and only does work for mailboxes that are due (a push, an API
 request, or the poll interval); `wake_sync` runs it at once so a push reaches the inbox without
@@ -30,6 +30,7 @@ from scheduler.jobs import (
 )
 from scheduler.live_jobs import expire_presence, prune_live_events
 from scheduler.reminder_jobs import fire_reminders, send_agent_emails, wake_snoozes
+from scheduler.report_jobs import refresh_reports
 
 SYNC_JOB = "sync-due-mailboxes"
 WATCH_JOB = "renew-watches"
@@ -41,6 +42,7 @@ AGENT_EMAIL_JOB = "send-agent-email"
 PROMISE_JOB = "break-lapsed-promises"
 PRESENCE_JOB = "expire-presence"
 PRUNE_JOB = "prune-live-events"
+REPORT_JOB = "refresh-reports"
 #: A closed tab's presence is gone within its TTL and this.
 PRESENCE_SECONDS = 3
 
@@ -92,6 +94,7 @@ class TandemScheduler:
         )
         self._add_timer_jobs(engine, settings)
         self._add_live_jobs(engine)
+        self._add_report_job(engine)
 
     def _add_timer_jobs(self, engine: Engine, settings: Settings) -> None:
         """Reminders and snoozes run at once on start, so whatever fell due while no process
@@ -118,6 +121,11 @@ class TandemScheduler:
             seconds=2,
             id=AGENT_EMAIL_JOB,
             args=[engine, settings, self.worker],
+        )
+
+    def _add_report_job(self, engine: Engine) -> None:
+        self._scheduler.add_job(
+            refresh_reports, "interval", seconds=30, id=REPORT_JOB, args=[engine, self._stop]
         )
 
     def _add_live_jobs(self, engine: Engine) -> None:

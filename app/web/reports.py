@@ -1,6 +1,6 @@
 """The Reports page for the team's admins: a period's figures, its charts and each agent's work,
-from the same `inbox.report_metrics.summarize` as `GET /api/v1/reports/summary` (and the
-first-response histogram from `inbox.report_waits`, the questions that keep coming from
+from the same `inbox.report_metrics.summarize` as `GET /api/v1/reports/summary` (with the
+first-response histogram's buckets, `inbox.report_waits`; the questions that keep coming from
 `inbox.frequent_questions`), and the same CSV file.
 
 Admins only: the page shows every agent's figures side by side, which is a lead's view of the
@@ -30,7 +30,6 @@ from app.web.settings_pages import AdminOnly
 from inbox.frequent_questions import frequent_questions
 from inbox.report_csv import summary_csv, summary_csv_name
 from inbox.report_metrics import ReportRequest, summarize
-from inbox.report_waits import first_response_spread
 
 router = APIRouter()
 
@@ -76,7 +75,7 @@ def reports(
 def _report(session: Session, user: User, asked: ReportRequest) -> dict[str, Any]:
     now = datetime.now(UTC)
     summary = summarize(session, workspace_id=user.workspace_id, request=asked, now=now)
-    spread = first_response_spread(session, workspace_id=user.workspace_id, request=asked)
+    spread = summary.first_response_waits
     return {
         "summary": summary,
         "spread": spread,
