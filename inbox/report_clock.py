@@ -159,7 +159,8 @@ class IntervalClock:
 
     def elapsed_each(self, starts: Sequence[float], ends: Sequence[float]) -> list[float]:
         counted = self._counted_each(ends) - self._counted_each(starts)
-        return numpy.maximum(counted, 0.0).tolist()
+        lengths: list[float] = numpy.maximum(counted, 0.0).tolist()
+        return lengths
 
     def add(self, start: float, seconds: float) -> float | None:
         """The instant `seconds` of counted time after `start` (the next opening when 0 and
