@@ -50,6 +50,7 @@ from app.core.models import (
     Workspace,
     utcnow,
 )
+from app.core.notice_text import reminder_text
 from app.http.auth import csrf_token
 from app.http.reader import reader_language, reader_zone
 
@@ -126,6 +127,7 @@ templates.env.globals["priority_label"] = priority_label
 templates.env.globals["message_state_label"] = message_state_label
 templates.env.globals["reminder_kind_label"] = reminder_kind_label
 templates.env.globals["promise_state_label"] = promise_state_label
+templates.env.globals["reminder_text"] = reminder_text
 
 
 def unread_notifications(session: Session, user: User) -> int:
