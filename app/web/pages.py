@@ -33,6 +33,7 @@ from app.core.i18n import (
     reading_as,
     relative,
 )
+from app.core.job_text import readable
 from app.core.labels import (
     message_state_label,
     priority_label,
@@ -128,6 +129,7 @@ templates.env.globals["message_state_label"] = message_state_label
 templates.env.globals["reminder_kind_label"] = reminder_kind_label
 templates.env.globals["promise_state_label"] = promise_state_label
 templates.env.globals["reminder_text"] = reminder_text
+templates.env.filters["readable"] = readable
 
 
 def unread_notifications(session: Session, user: User) -> int:

@@ -1,5 +1,6 @@
 """Reminders from the conversation page: set for oneself or a teammate, follow-ups that wait
-for the client, refusals that keep the page, and cancelling."""
+for the client, refusals that keep the page, and cancelling; and what Tandem's jobs wrote
+(its own reminders, a reply's failure) in the reader's language."""
 
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -10,7 +11,16 @@ from sqlmodel import Session, select
 
 from app.core.db import session_scope
 from app.core.i18n import moment, reading_as
-from app.core.models import Conversation, Reminder, User
+from app.core.job_text import SEND_FAULT, SEND_INTERRUPTED, said
+from app.core.models import (
+    Conversation,
+    Direction,
+    Message,
+    MessageKind,
+    MessageState,
+    Reminder,
+    User,
+)
 from inbox.promises import make_promise
 from tests.app.web.conftest import Inbox
 from tests.conftest import Member, Team
@@ -106,3 +116,35 @@ def test_tandems_own_reminders_read_in_the_readers_language_and_zone(
     texts = [row["text"] for row in api]
     assert texts[0].startswith("You promised a reply by ") and "15:00" in texts[0]
     assert texts[1] == f"Your promised reply is due now: “{subject}”"
+
+
+def test_why_a_reply_was_not_sent_reads_in_the_readers_language(
+    client: TestClient, csrf: str, inbox: Inbox, admin: Member, engine: Engine
+) -> None:
+    """The outbox job stores its reason in English; the page writes it for its reader, and the
+    error the job caught stays as it was."""
+    with session_scope(engine) as session:
+        conversation = session.get(Conversation, inbox.conversation_id)
+        assert conversation is not None
+        for index, error in enumerate(
+            (said(SEND_INTERRUPTED), said(SEND_FAULT, error="KeyError: 'to'"))
+        ):
+            session.add(
+                Message(
+                    workspace_id=admin.workspace_id,
+                    conversation_id=inbox.conversation_id,
+                    mailbox_id=conversation.mailbox_id,
+                    direction=Direction.OUTBOUND,
+                    kind=MessageKind.REPLY,
+                    state=MessageState.FAILED,
+                    author_id=admin.user_id,
+                    text_body=f"Reply {index}",
+                    send_error=error,
+                )
+            )
+    client.headers["Accept-Language"] = "ru"
+    page = client.get(f"/c/{inbox.conversation_id}").text.replace("&#39;", "'")
+    assert "отправка прервалась; прежде чем отправлять снова, проверьте папку" in page
+    assert "Tandem не смог отправить письмо (KeyError: 'to')" in page
+    api = client.get(f"/api/v1/conversations/{inbox.conversation_id}", headers=admin.headers)
+    assert "Tandem could not send it (KeyError: 'to')" in api.text
