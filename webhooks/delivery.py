@@ -139,8 +139,8 @@ def post(
     except Invalid as exc:
         return Attempt(None, said(WEBHOOK_REFUSED, reason=str(exc)), _elapsed_ms(started))
     except (OSError, UnicodeError) as exc:
-        error = said(WEBHOOK_UNRESOLVED, error=str(exc))
-        return Attempt(None, error, _elapsed_ms(started))
+        unresolved = said(WEBHOOK_UNRESOLVED, error=str(exc))
+        return Attempt(None, unresolved, _elapsed_ms(started))
     except httpx.HTTPError as exc:
         reason = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
         return Attempt(None, reason, _elapsed_ms(started))
