@@ -387,3 +387,7 @@ LONG_THREAD_STEPS = (
     "shipping zones",
     "webhooks",
 )
+LONG_THREAD_OPENING = "We are ready to move our 12 stores to the new API. Where do we start?"
+LONG_THREAD_NEXT = "Next step: {step}. Run the migration for {step} and tell us the result."
+LONG_THREAD_DONE = "Done for {step}: all 12 stores migrated, no errors in the log."
+LONG_THREAD_CLOSING = "All steps are done - thank you for guiding us through the migration!"

@@ -1,7 +1,8 @@
 """Seeding: the built-in demo mailbox, or mail read from a directory.
 
 `--seed demo` builds deterministic RFC 822 mail (stdlib EmailMessage, fixed dates, ids and MIME
-boundaries) from `demo_mailbox`. `--seed DIR` creates one mailbox per subdirectory named like an
+boundaries) from `demo_mailbox`, `--seed demo-ru` from `demo_mailbox_ru` (the same mailbox, its
+clients all writing in Russian). `--seed DIR` creates one mailbox per subdirectory named like an
 address (`DIR/support@acme.test/`) and delivers its `*.eml` and `*.mbox` files as incoming mail;
 files directly in DIR go to support@acme.test. Mailboxes that already exist (a --state restart)
 are left alone.
@@ -15,8 +16,10 @@ from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime, formataddr
 from pathlib import Path
+from types import ModuleType
 
 from gmail_emulator import demo_mailbox as demo
+from gmail_emulator import demo_mailbox_ru
 from gmail_emulator.backend import Backend
 from gmail_emulator.store import DATE_HEADER, Store
 
@@ -27,18 +30,29 @@ _DEMO_SPAN = timedelta(days=10)
 _SUPPORT = (demo.MAILBOX_NAME, demo.MAILBOX)
 
 
+#: The built-in seeds and the mail each holds.
+DEMO_SEEDS: dict[str, ModuleType] = {"demo": demo, "demo-ru": demo_mailbox_ru}
+
+
 def load_seed(backend: Backend, seed: str) -> None:
-    if seed == "demo":
-        load_demo(backend.store)
+    if seed in DEMO_SEEDS:
+        load_demo(backend.store, DEMO_SEEDS[seed])
     else:
         load_directory(backend.store, Path(seed))
 
 
-def load_demo(store: Store) -> None:
+def load_demo(store: Store, content: ModuleType = demo) -> None:
+    """`content`: `demo_mailbox` or `demo_mailbox_ru`; a mailbox already there (a --state
+    restart) keeps the mail it has."""
     if demo.MAILBOX in store.mailboxes:
         return
     store.create_mailbox(demo.MAILBOX, demo.MAILBOX_NAME, demo.ALIASES)
-    conversations = [*demo.CONVERSATIONS, demo.AUTO_REPLY, demo.NEWSLETTER, long_thread()]
+    conversations = [
+        *content.CONVERSATIONS,
+        content.AUTO_REPLY,
+        content.NEWSLETTER,
+        long_thread(content),
+    ]
     today = datetime.now(UTC).replace(hour=8, minute=0, second=0, microsecond=0)
     with store.bulk():
         for index, conversation in enumerate(conversations):
@@ -46,15 +60,19 @@ def load_demo(store: Store) -> None:
                 store.add_message(demo.MAILBOX, raw, labels, date_source=DATE_HEADER)
 
 
-def long_thread() -> demo.Conversation:
+def long_thread(content: ModuleType = demo) -> demo.Conversation:
     """A 20-message migration project, one data set per exchange."""
-    turns = ["We are ready to move our 12 stores to the new API. Where do we start?"]
-    for step in demo.LONG_THREAD_STEPS:
-        turns.append(f"Next step: {step}. Run the migration for {step} and tell us the result.")
-        turns.append(f"Done for {step}: all 12 stores migrated, no errors in the log.")
-    turns.append("All steps are done - thank you for guiding us through the migration!")
+    turns = [content.LONG_THREAD_OPENING]
+    for step in content.LONG_THREAD_STEPS:
+        turns.append(content.LONG_THREAD_NEXT.format(step=step))
+        turns.append(content.LONG_THREAD_DONE.format(step=step))
+    turns.append(content.LONG_THREAD_CLOSING)
     return demo.Conversation(
-        demo.LONG_THREAD_SUBJECT, demo.LONG_THREAD_CLIENT, tuple(turns), cc=demo.LONG_THREAD_CC
+        content.LONG_THREAD_SUBJECT,
+        content.LONG_THREAD_CLIENT,
+        tuple(turns),
+        cc=content.LONG_THREAD_CC,
+        russian=content is demo_mailbox_ru,
     )
 
 

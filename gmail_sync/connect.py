@@ -17,6 +17,7 @@ from sqlmodel import Session, col, select
 from app.core.accounts import normalize_email
 from app.core.errors import Conflict, Invalid, NotFound
 from app.core.i18n import gettext as _
+from app.core.job_text import AWAITING_GOOGLE, DISCONNECTED, said
 from app.core.models import Mailbox, MailboxStatus, OAuthState, SyncState, id_of
 from app.core.settings import Settings
 from gmail_sync.client import GmailClient
@@ -54,7 +55,7 @@ def start_connection(
             workspace_id=workspace_id,
             email=email,
             status=MailboxStatus.NEEDS_REAUTH,
-            last_error="Waiting for Google authorization",
+            last_error=said(AWAITING_GOOGLE),
         )
         session.add(mailbox)
         session.flush()
@@ -156,6 +157,6 @@ def disconnect(*, session: Session, settings: Settings, mailbox: Mailbox) -> Non
             revoke(settings=settings, credentials=credentials)
     mailbox.credentials_encrypted = None
     mailbox.watch_expires_at = None
-    mark_needs_reauth(mailbox=mailbox, reason="disconnected by an admin")
+    mark_needs_reauth(mailbox=mailbox, reason=said(DISCONNECTED))
     session.add(mailbox)
     session.flush()

@@ -19,6 +19,7 @@ from sqlmodel import Session, col, select
 from app.core.claims import claim
 from app.core.db import session_scope
 from app.core.errors import TandemError
+from app.core.job_text import SEND_FAULT, SEND_INTERRUPTED, said
 from app.core.live import Live
 from app.core.models import (
     Attachment,
@@ -93,7 +94,7 @@ def send_reply(
         return SendOutcome(message_id, False, str(exc))
     except Exception as exc:  # a fault of this row's: recorded on it, the next one goes on
         logger.exception("reply not sent", extra={"message_id": message_id})
-        error = f"Tandem could not send it ({type(exc).__name__}: {exc})"
+        error = said(SEND_FAULT, error=f"{type(exc).__name__}: {exc}")
         _record_failure(engine, message_id, error, reauth=False)
         return SendOutcome(message_id, False, error)
     with session_scope(engine) as session:
@@ -125,8 +126,7 @@ def _fail_stalled(engine: Engine, now: datetime) -> None:
             )
             .values(
                 state=MessageState.FAILED,
-                send_error="sending was interrupted; check the mailbox's Sent folder "
-                "before sending it again",
+                send_error=said(SEND_INTERRUPTED),
             )
         )
 

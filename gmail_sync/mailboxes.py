@@ -13,6 +13,7 @@ from sqlmodel import Session, col, select
 
 from app.core.claims import claim as claim_rows
 from app.core.claims import lease_free
+from app.core.job_text import RECONNECT, said
 from app.core.models import Mailbox, MailboxStatus, SyncState
 
 LEASE = timedelta(minutes=5)
@@ -101,7 +102,7 @@ def mark_needs_reauth(*, mailbox: Mailbox, reason: str) -> None:
     """Stops every retry until an admin reconnects: a dead grant never heals by itself."""
     mailbox.status = MailboxStatus.NEEDS_REAUTH
     mailbox.sync_state = SyncState.ERROR
-    mailbox.last_error = f"Reconnect this mailbox: {reason}"
+    mailbox.last_error = said(RECONNECT, reason=reason)
     mailbox.next_sync_at = None
     mailbox.sync_requested_at = None
 

@@ -8,6 +8,9 @@ discussion list, never a no-reply or system address, never the team's own mailbo
 most one per sender per mailbox window, so two robots can never answer each other in a loop.
 It goes to the sender alone, in the thread, marked `Auto-Submitted: auto-replied`. History
 imported when a mailbox is connected is never answered.
+
+The default text answers in the language the client wrote in, when their mail says (Russian
+mail to an English mailbox is acknowledged in Russian), else in the mailbox's.
 """
 
 import logging
@@ -33,7 +36,7 @@ from gmail_sync.sync import SyncReport
 from gmail_sync.thread_people import team_addresses
 from inbox.new_mail import new_client_mail
 from inbox.sla import policy_of, reply_due
-from inbox.templates import TemplateError, context_for, render_text
+from inbox.templates import TemplateError, answering_language, context_for, render_text
 
 logger = logging.getLogger(__name__)
 
@@ -65,8 +68,8 @@ We will answer by {{ reply_due }} at the latest.
 
 
 def acknowledgement_text(mailbox: Mailbox, language: str) -> str:
-    """The text acknowledgements are written from: the mailbox's own, else the default in the
-    mailbox's client language."""
+    """The text acknowledgements are written from: the mailbox's own, else the default in
+    `language`."""
     return mailbox.auto_ack_text or DEFAULT_TEXTS.get(language, DEFAULT_TEXTS["en"])
 
 
@@ -146,13 +149,25 @@ def _opened_before(session: Session, message: Message) -> bool:
     return earlier is not None
 
 
+def _language(session: Session, mailbox: Mailbox, conversation: Conversation) -> str | None:
+    """The default text answers in the language the client wrote in (None: the mailbox's);
+    a mailbox's own text is in the mailbox's language, and so are its times."""
+    return None if mailbox.auto_ack_text else answering_language(session, conversation)
+
+
 def _acknowledge(session: Session, mailbox: Mailbox, message: Message, now: datetime) -> None:
     conversation = session.get(Conversation, message.conversation_id)
     assert conversation is not None, "messages cascade with their conversation"
     received = message.date or now
     policy = policy_of(session, mailbox.workspace_id)
     due = reply_due(policy, received, answered=False, priority=conversation.priority)
-    values = context_for(session, conversation, None, reply_due=due)
+    values = context_for(
+        session,
+        conversation,
+        None,
+        reply_due=due,
+        language=_language(session, mailbox, conversation),
+    )
     try:
         text = render_text(acknowledgement_text(mailbox, values.language), values.variables())
     except TemplateError as exc:

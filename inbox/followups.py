@@ -19,6 +19,7 @@ from app.core.models import (
     User,
     id_of,
 )
+from app.core.notice_text import CLOSE_FAILED, REMINDER, english, reminder_says
 from inbox.changes import change_conversation
 from inbox.rating_links import RatingLinks
 from inbox.resolution import queue_resolution
@@ -55,7 +56,9 @@ def run_followup(
             session, reminder=reminder, conversation=conversation, links=links, now=now
         )
     except TandemError as exc:
-        reminder.text = f"Could not close “{conversation.subject}” automatically: {exc}"
+        says = reminder_says(CLOSE_FAILED, conversation.subject.strip() or None, reason=str(exc))
+        reminder.params = says
+        reminder.text = english(f"{REMINDER}{reminder.kind}", says)
         session.add(reminder)
         return FollowupOutcome.REMIND
     return FollowupOutcome.CLOSED

@@ -31,6 +31,13 @@ from app.core.models import (
     User,
     id_of,
 )
+from app.core.notice_text import (
+    PROMISE_DUE,
+    PROMISE_SOON,
+    SLA_OVERDUE,
+    SLA_SOON,
+    reminder_says,
+)
 from gmail_sync.sync import SyncReport
 from inbox.reminders import cancel_reminders, create_reminder
 from inbox.sla import policy_of, reply_due
@@ -55,10 +62,10 @@ def make_promise(
     conversation.promise_made_at = now
     session.add(conversation)
     owner = conversation.assignee_id or user.id
-    subject = conversation.subject.strip() or "(no subject)"
-    for at, text in (
-        (due_at - HEADS_UP, f"You promised a reply by {due_at:%H:%M} UTC: “{subject}”"),
-        (due_at, f"Your promised reply is due now: “{subject}”"),
+    subject = conversation.subject.strip() or None
+    for at, says in (
+        (due_at - HEADS_UP, reminder_says(PROMISE_SOON, subject, at=due_at)),
+        (due_at, reminder_says(PROMISE_DUE, subject)),
     ):
         if at > now:
             create_reminder(
@@ -67,7 +74,7 @@ def make_promise(
                 user_id=owner,
                 due_at=at,
                 kind=ReminderKind.PROMISE,
-                text=text,
+                says=says,
                 created_by_id=user.id,
             )
     _audit(session, conversation, "promise.made", now, actor=user, before=before)
@@ -133,10 +140,10 @@ def _start_clock(session: Session, conversation: Conversation, received: datetim
     due = reply_due(policy, received, answered=answered, priority=conversation.priority)
     conversation.sla_due_at = due
     session.add(conversation)
-    subject = conversation.subject.strip() or "(no subject)"
-    for at, text in (
-        (due - HEADS_UP, f"A reply is due in 30 minutes: “{subject}”"),
-        (due, f"The reply is overdue: “{subject}”"),
+    subject = conversation.subject.strip() or None
+    for at, says in (
+        (due - HEADS_UP, reminder_says(SLA_SOON, subject)),
+        (due, reminder_says(SLA_OVERDUE, subject)),
     ):
         create_reminder(
             session,
@@ -144,7 +151,7 @@ def _start_clock(session: Session, conversation: Conversation, received: datetim
             user_id=conversation.assignee_id,
             due_at=at,
             kind=ReminderKind.SLA,
-            text=text,
+            says=says,
         )
 
 

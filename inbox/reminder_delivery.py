@@ -39,7 +39,10 @@ def reminder_kind(reminder: Reminder) -> str:
 
 
 def reminder_params(reminder: Reminder, conversation: Conversation | None) -> notice_text.Params:
-    """The reminder's own words (none: its kind's), with the conversation it is about."""
+    """What the reminder says (Tandem's words: their values, which name the conversation;
+    a person's: their own words, none: its kind's), with the conversation it is about."""
+    if reminder.params:
+        return dict(reminder.params)
     subject = conversation.subject if conversation else None
     return notice_text.reminder_due(reminder.text.strip(), subject, conversation is not None)
 

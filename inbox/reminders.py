@@ -14,6 +14,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 from sqlalchemy import or_, update
 from sqlmodel import Session, col, select
 
+from app.core import notice_text
 from app.core.errors import Conflict, Forbidden, Invalid
 from app.core.i18n import gettext as _
 from app.core.labels import reminder_state_label
@@ -39,11 +40,15 @@ def create_reminder(
     due_at: datetime,
     kind: ReminderKind,
     text: str = "",
+    says: notice_text.Params | None = None,
     created_by_id: int | None = None,
     action: str | None = None,
     template_id: int | None = None,
 ) -> Reminder:
-    """A pending reminder for `user_id` (None: every agent of the workspace)."""
+    """A pending reminder for `user_id` (None: every agent of the workspace), in a person's
+    `text` or in Tandem's words (`says`, from `notice_text.reminder_says`)."""
+    if says is not None:
+        text = notice_text.english(f"{notice_text.REMINDER}{kind}", says)
     reminder = Reminder(
         workspace_id=conversation.workspace_id,
         conversation_id=conversation.id,
@@ -52,6 +57,7 @@ def create_reminder(
         kind=kind,
         due_at=due_at,
         text=text,
+        params=says,
         action=action,
         template_id=template_id,
     )

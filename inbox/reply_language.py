@@ -2,39 +2,16 @@
 is a canned reply in the wrong language (an English template in a Russian conversation), or one
 pasted into a reply written in the other language.
 
-Tandem's languages differ by alphabet (Cyrillic for Russian, Latin for English), so the language
-of a paragraph is the alphabet most of its letters are in; paragraphs too short to tell (a name,
-"OK", a product name) are left out, and so are links, addresses and everything quoted.
+The languages are told apart by `inbox.written_language`.
 """
 
-import re
-
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from app.core.errors import Conflict
 from app.core.i18n import gettext as _
-from app.core.models import Conversation, Direction, Mailbox, Message
-from inbox.templates import client_language
-
-#: Fewer letters than this and a paragraph says nothing about its language.
-_ENOUGH_LETTERS = 20
-_LETTER = re.compile(r"[^\W\d_]")
-_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
-#: Links and addresses are Latin in any language.
-_LINKS = re.compile(r"\S+://\S+|\S+@\S+")
-
-
-def text_languages(text: str) -> list[str]:
-    """The language of each paragraph long enough to tell, in order ("en", "ru")."""
-    found = []
-    for paragraph in re.split(r"\n\s*\n", text):
-        own = "\n".join(line for line in paragraph.splitlines() if not line.startswith(">"))
-        letters = _LETTER.findall(_LINKS.sub(" ", own))
-        if len(letters) < _ENOUGH_LETTERS:
-            continue
-        cyrillic = sum(1 for letter in letters if _CYRILLIC.match(letter))
-        found.append("ru" if cyrillic * 2 > len(letters) else "en")
-    return found
+from app.core.models import Conversation
+from inbox.templates import answering_language
+from inbox.written_language import text_languages
 
 
 def hold_other_language(
@@ -48,7 +25,7 @@ def hold_other_language(
     written = list(dict.fromkeys(text_languages(text)))
     if not written:
         return
-    client = _client_language(session, conversation)
+    client = answering_language(session, conversation)
     if len(written) > 1:
         raise Conflict(_mixed(written[0]))
     if written[0] != client:
@@ -82,21 +59,3 @@ def _other(written: str) -> str:
         "Russian (a canned reply in another language?). If that is meant, send it again with "
         '"confirm": true.'
     )
-
-
-def _client_language(session: Session, conversation: Conversation) -> str:
-    latest = session.exec(
-        select(Message.visible_text)
-        .where(
-            Message.conversation_id == conversation.id,
-            Message.direction == Direction.INBOUND,
-        )
-        .order_by(col(Message.id).desc())
-        .limit(3)
-    ).all()
-    for text in latest:
-        languages = text_languages(text)
-        if languages:
-            return languages[-1]
-    mailbox = session.get(Mailbox, conversation.mailbox_id)
-    return client_language(session, mailbox) if mailbox is not None else "en"

@@ -1,8 +1,9 @@
 # ruff: noqa: RUF001 - the Russian default is written with Russian typography
 """The resolution message: telling the client their problem is solved when the team closes a
-conversation, in a canned reply or the default text (in the mailbox's language, like the
-automatic acknowledgement), always ending with the question whether it really is solved and
-one link per answer (a score 1-5, or "not solved"; `inbox.rating_links`).
+conversation, in a canned reply or the default text (in the client's language when their mail
+says, else the mailbox's, like the automatic acknowledgement), always ending with the question
+whether it really is solved and one link per answer (a score 1-5, or "not solved";
+`inbox.rating_links`).
 
 It is a reply like an agent's (`gmail_sync.send.queue_reply`, after the pre-send check for
 internal context), so it goes to everyone on the thread after the undo window. The links are
@@ -23,7 +24,7 @@ from gmail_sync.html_text import sanitize_html
 from gmail_sync.send import ReplyRequest, queue_reply
 from inbox.presend import hold_internal_context
 from inbox.rating_links import NOT_SOLVED, SCORES, RatingLinks
-from inbox.templates import context_for, render_for, render_text
+from inbox.templates import answering_language, context_for, render_for, render_text
 
 #: The resolution message a team sends until it writes its own canned reply, by the client's
 #: language; the rating question and links follow it.
@@ -62,11 +63,13 @@ def queue_resolution(
     """Queues the resolution message (the template, else the default text) with its rating
     links; held with a Conflict, before anything is stored, where it would show the client
     internal context."""
-    language = context_for(session, conversation, author).language
     if template is not None:
+        language = context_for(session, conversation, author).language
         text, html = render_for(session, template, conversation, author)
     else:
-        values = context_for(session, conversation, author, reply_due=conversation.sla_due_at)
+        language = answering_language(session, conversation)
+        due = conversation.sla_due_at
+        values = context_for(session, conversation, author, reply_due=due, language=language)
         default = DEFAULT_TEXTS.get(language, DEFAULT_TEXTS["en"])
         text, html = render_text(default, values.variables()), None
     hold_internal_context(

@@ -15,8 +15,8 @@ from sqlmodel import Session, col, select
 
 from app.core.models import Conversation, Message, Priority
 from app.core.stemming import stems
-from inbox.reply_language import text_languages
 from inbox.rules import Client, RuleConditions, WordsIn
+from inbox.written_language import text_languages
 
 
 class Mail:

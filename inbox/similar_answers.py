@@ -39,10 +39,10 @@ from app.core.models import (
 )
 from app.core.stemming import stem
 from inbox.question_words import TEXT_CHARS, question_words
-from inbox.reply_language import text_languages
 from inbox.search_estimate import expected_word_matches
 from inbox.search_terms import Word, postgres_words
 from inbox.templates import client_language
+from inbox.written_language import text_languages
 
 OFFERED = 5
 #: Words searched for, and the words read to choose them from.

@@ -45,6 +45,7 @@ from app.core.i18n import ngettext
 from app.core.models import Contact, Conversation, Mailbox, Template, User, Workspace, id_of
 from app.core.zones import zone_or_utc
 from inbox.client_time import client_time
+from inbox.written_language import client_writes_in
 
 
 def described_variables() -> dict[str, str]:
@@ -319,14 +320,26 @@ def client_language(session: Session, mailbox: Mailbox) -> str:
     return workspace.language if workspace else "en"
 
 
+def answering_language(session: Session, conversation: Conversation) -> str:
+    """The language to answer the client in: the one their latest mail is written in, else,
+    when that cannot be told, the mailbox's."""
+    written = client_writes_in(session, conversation)
+    if written is not None:
+        return written
+    mailbox = session.get(Mailbox, conversation.mailbox_id)
+    return client_language(session, mailbox) if mailbox is not None else "en"
+
+
 def context_for(
     session: Session,
     conversation: Conversation,
     agent: User | None,
     *,
     reply_due: datetime | None = None,
+    language: str | None = None,
 ) -> TemplateContext:
-    """Reads the conversation's client, mailbox and workspace; `agent` None for automatic mail."""
+    """Reads the conversation's client, mailbox and workspace; `agent` None for automatic mail.
+    The times are written in `language`, by default the mailbox's."""
     contact = session.get(Contact, conversation.contact_id) if conversation.contact_id else None
     mailbox = session.get(Mailbox, conversation.mailbox_id)
     workspace = session.get(Workspace, conversation.workspace_id)
@@ -344,7 +357,7 @@ def context_for(
         promised_at=conversation.promised_at,
         reply_due=reply_due,
         timezone=workspace.timezone,
-        language=client_language(session, mailbox),
+        language=language or client_language(session, mailbox),
     )
 
 

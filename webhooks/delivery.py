@@ -25,6 +25,7 @@ from app.core.claims import claim as claim_rows
 from app.core.claims import lease_free
 from app.core.db import session_scope
 from app.core.errors import Invalid
+from app.core.job_text import WEBHOOK_INACTIVE, WEBHOOK_REFUSED, WEBHOOK_UNRESOLVED, said
 from app.core.models import WebhookDelivery, WebhookDeliveryState, WebhookSubscription, id_of
 from webhooks.targets import resolve_target
 
@@ -136,9 +137,10 @@ def post(
             follow_redirects=False,
         )
     except Invalid as exc:
-        return Attempt(None, f"refused: {exc}", _elapsed_ms(started))
+        return Attempt(None, said(WEBHOOK_REFUSED, reason=str(exc)), _elapsed_ms(started))
     except (OSError, UnicodeError) as exc:
-        return Attempt(None, f"cannot resolve the webhook's host: {exc}", _elapsed_ms(started))
+        unresolved = said(WEBHOOK_UNRESOLVED, error=str(exc))
+        return Attempt(None, unresolved, _elapsed_ms(started))
     except httpx.HTTPError as exc:
         reason = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
         return Attempt(None, reason, _elapsed_ms(started))
@@ -197,7 +199,7 @@ def _send_claimed(
         if subscription.is_active:
             attempt = post(client, subscription, delivery, allow_private=allow_private)
         else:
-            attempt = Attempt(None, "the webhook is inactive", 0, final=True)
+            attempt = Attempt(None, said(WEBHOOK_INACTIVE), 0, final=True)
     except Exception as exc:  # a fault of this delivery's: an attempt like any failed one
         logger.exception("webhook delivery failed", extra={"delivery_id": delivery_id})
         attempt = Attempt(None, f"{type(exc).__name__}: {exc}", 0)

@@ -25,6 +25,7 @@ from app.core.models import (
     User,
     id_of,
 )
+from app.core.notice_text import reminder_text
 from app.core.settings import Settings
 from inbox.reminders import find_reminders
 from inbox.timeline import read_timeline
@@ -215,7 +216,7 @@ def _reminders(session: Session, conversation: Conversation, offset: int) -> Jso
     )
     widgets = [
         cards.decorated(
-            html.escape(reminder.text or reminder.kind.capitalize()),
+            html.escape(reminder_text(reminder) or reminder.kind.capitalize()),
             top=f"{reminder.kind.capitalize()} · {when(reminder.due_at, offset)}",
         )
         for reminder in pending

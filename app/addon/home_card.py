@@ -12,6 +12,7 @@ from app.addon.conversation_card import when
 from app.addon.urls import conversation_url, public
 from app.core.i18n import gettext as _
 from app.core.models import User, id_of
+from app.core.notice_text import reminder_text
 from app.core.settings import Settings
 from inbox.reminders import upcoming_reminders
 from inbox.views import InboxFilter, View, counts, list_view
@@ -75,7 +76,7 @@ def _reminders(session: Session, viewer: User, offset: int) -> list[Json]:
     rows = upcoming_reminders(session, user=viewer, limit=REMINDER_LIMIT)
     found = [
         cards.decorated(
-            html.escape(row.text or row.kind.capitalize()), top=when(row.due_at, offset)
+            html.escape(reminder_text(row) or row.kind.capitalize()), top=when(row.due_at, offset)
         )
         for row in rows
     ]

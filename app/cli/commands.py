@@ -106,7 +106,9 @@ def serve(
         raise Invalid(f"--lang is for --demo, one of {', '.join(DEMO_LANGUAGES)}; got {lang!r}")
     settings = get_settings()
     if demo:
-        emulator = start_emulator(database_url=settings.database_url, port=port + 25)
+        emulator = start_emulator(
+            database_url=settings.database_url, port=port + 25, language=lang or "en"
+        )
         settings = demo_settings(settings, host=host, port=port, emulator_url=emulator.url)
     settings.require_secret_key()
     configure_logging(settings.log_level)
@@ -131,7 +133,8 @@ def emulator(
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8025,
     seed: Annotated[
-        str | None, typer.Option(help="`demo`, or a folder of .eml/.mbox files to load.")
+        str | None,
+        typer.Option(help="`demo`, `demo-ru` (all in Russian), or a folder of .eml/.mbox files."),
     ] = None,
     state: Annotated[
         str | None, typer.Option(help="SQLite file that keeps mailboxes across restarts.")
@@ -140,8 +143,10 @@ def emulator(
     """Run the Gmail API emulator alone (for trying Tandem without Google, tests, benchmarks)."""
     from gmail_emulator import serve as serve_emulator
 
-    if seed not in (None, "demo") and not Path(seed).is_dir():
-        raise Invalid(f"--seed takes `demo` or a folder of .eml/.mbox files; {seed!r} is neither")
+    if seed not in (None, "demo", "demo-ru") and not Path(seed).is_dir():
+        raise Invalid(
+            f"--seed takes `demo`, `demo-ru` or a folder of .eml/.mbox files; {seed!r} is none"
+        )
     typer.echo(f"Gmail emulator on http://{host}:{port} (seed: {seed or 'none'})")
     serve_emulator(host, port, seed, state)
 

@@ -61,9 +61,12 @@ def emulator_state_path(database_url: str) -> str:
     return "tandem-gmail-emulator.db"
 
 
-def start_emulator(*, database_url: str, port: int) -> BackgroundEmulator:
+def start_emulator(*, database_url: str, port: int, language: str = "en") -> BackgroundEmulator:
+    """The demo mailbox's mail: bilingual, or all in Russian for the Russian demo. Seeded on
+    the first start only: a restart keeps the mail the emulator's state file holds."""
+    seed = "demo-ru" if language == "ru" else "demo"
     return BackgroundEmulator(
-        "127.0.0.1", port, seed="demo", state_path=emulator_state_path(database_url)
+        "127.0.0.1", port, seed=seed, state_path=emulator_state_path(database_url)
     ).start()
 
 
@@ -135,7 +138,13 @@ def connect_demo_mailbox(*, settings: Settings, language: str = "en") -> None:
     sync_mailbox(engine=engine, settings=settings, mailbox_id=mailbox_id)
     with session_scope(engine) as session:
         stage_demo_inbox(session, workspace_id=workspace_id, now=utcnow())
-        seed_history(session, workspace_id=workspace_id, mailbox_id=mailbox_id, now=utcnow())
+        seed_history(
+            session,
+            workspace_id=workspace_id,
+            mailbox_id=mailbox_id,
+            now=utcnow(),
+            language=language,
+        )
 
 
 def consent_over_emulator(

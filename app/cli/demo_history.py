@@ -119,6 +119,24 @@ TOPICS = {
     ),
 }
 
+#: What clients and agents say after the first answer, by whether the client writes in Russian.
+SAID = {
+    False: {
+        "as_promised": "As promised: here is the full answer.",
+        "more": "Thanks, that answers it. One more detail attached.",
+        "all_set": "Got it, all set on our side.",
+        "back": "Sorry, the problem is back since this morning.",
+        "fixed": "Fixed again.",
+    },
+    True: {
+        "as_promised": "Как и обещали, вот полный ответ.",
+        "more": "Спасибо, это отвечает на вопрос. Прикладываю ещё одну деталь.",
+        "all_set": "Получили, с нашей стороны всё готово.",
+        "back": "Извините, с утра проблема снова появилась.",
+        "fixed": "Снова исправили.",
+    },
+}
+
 
 @dataclass
 class _Written:
@@ -129,8 +147,11 @@ class _Written:
     events: list[list[dict[str, Any]]] = field(default_factory=list)
 
 
-def seed_history(session: Session, *, workspace_id: int, mailbox_id: int, now: datetime) -> None:
-    """Once per workspace: a second start finds the history and leaves it alone."""
+def seed_history(
+    session: Session, *, workspace_id: int, mailbox_id: int, now: datetime, language: str = "en"
+) -> None:
+    """Once per workspace: a second start finds the history and leaves it alone. `language`
+    "ru": every client wrote in Russian (the Russian demo); else half of them did."""
     already = session.exec(
         select(Conversation.id).where(
             Conversation.mailbox_id == mailbox_id,
@@ -148,6 +169,8 @@ def seed_history(session: Session, *, workspace_id: int, mailbox_id: int, now: d
     ]
     contacts = _contacts(session, workspace_id)
     story = _Story(random.Random(20), agents, contacts, mailbox_id, workspace_id, now)  # noqa: S311 (a demo)
+    if language == "ru":
+        story.clients = [client for client in story.clients if client[2]]
     zone = zone_or_utc(workspace.timezone)
     today = now.astimezone(zone).date()
     for back in range(DAYS, 0, -1):
@@ -250,7 +273,7 @@ class _Story:
         subject, question, answer, tags = self.rng.choice(TOPICS[russian])
         agent = self.rng.choice(self.agents)
         thread = f"{HISTORY_THREAD}{len(self.written.conversations) + 1}"
-        tale = _Tale(self, thread, subject, (name, email), agent)
+        tale = _Tale(self, thread, subject, (name, email), agent, SAID[russian])
         tale.client(opening, question)
         at = tale.reply(opening + self.wait(), answer)
         if self.rng.random() < 0.15:
@@ -269,9 +292,15 @@ class _Tale:
     """One conversation's history; each step returns when it ended."""
 
     def __init__(
-        self, story: _Story, thread: str, subject: str, client: tuple[str, str], agent: User
+        self,
+        story: _Story,
+        thread: str,
+        subject: str,
+        client: tuple[str, str],
+        agent: User,
+        said: dict[str, str],
     ) -> None:
-        self.story, self.thread, self.subject = story, thread, subject
+        self.story, self.thread, self.subject, self.said = story, thread, subject, said
         self.client_name, self.client_email = client
         self.agent = agent
         self.messages: list[dict[str, Any]] = []
@@ -365,15 +394,15 @@ class _Tale:
         answer = at + (due - at) * 0.6 if kept else due + timedelta(hours=1)
         settled = (promised, {**promised, "promise_state": state.value})
         self._event(self._capped(answer if kept else due), f"promise.{state.value}", settled, None)
-        return self.reply(answer, "As promised: here is the full answer.")
+        return self.reply(answer, self.said["as_promised"])
 
     def pending(self, at: datetime) -> datetime:
         """Waiting on the client, who answers within a day or so."""
         self._status(at, ConversationStatus.PENDING.value)
         back = self._capped(at + timedelta(hours=self.story.rng.randint(2, 30)))
-        self.client(back, "Thanks, that answers it. One more detail attached.")
+        self.client(back, self.said["more"])
         self._status(back, ConversationStatus.OPEN.value, client=True)
-        return self.reply(back + self.story.wait() / 3, "Got it, all set on our side.")
+        return self.reply(back + self.story.wait() / 3, self.said["all_set"])
 
     def close(self, at: datetime) -> datetime:
         at = self._capped(at)
@@ -384,9 +413,10 @@ class _Tale:
         """The same problem again: the client writes after the close, the team closes again."""
         if at >= self.story.now - timedelta(hours=6):
             return
-        self.client(at, "Sorry, the problem is back since this morning.")
+        self.client(at, self.said["back"])
         self._status(at, ConversationStatus.OPEN.value, client=True)
-        answer = self.reply(at + timedelta(minutes=self.story.rng.randint(20, 240)), "Fixed again.")
+        later = at + timedelta(minutes=self.story.rng.randint(20, 240))
+        answer = self.reply(later, self.said["fixed"])
         self.close(answer + timedelta(minutes=30))
 
     def row(self, tags: list[str], contact_id: int) -> Conversation:

@@ -1,4 +1,4 @@
-# ruff: noqa: RUF001 - two demo conversations are in Russian; Cyrillic letters are intended
+# ruff: noqa: RUF001 - the Russian demo's conversations are staged too; Cyrillic is intended
 """The demo team at work: after the first sync of the demo mailbox, some conversations are
 owned, waiting, snoozed or done, carry internal notes with mentions and promised reply times,
 so that a newcomer signing in sees an inbox a team lives in rather than a pile of new mail.
@@ -59,6 +59,30 @@ _STAGED = {
     ),
     "Cannot log in after password reset": _Staged(owner=_ANNA, changes={"status": "closed"}),
     "Не приходят уведомления на почту": _Staged(owner=_BEN, changes={"status": "closed"}),
+    "Срочно: страница оформления заказа отдаёт ошибку 500": _Staged(
+        owner=_ANNA,
+        changes={"status": "open", "priority": "high", "tags": ["incident"]},
+        notes=(
+            (_BEN, 'Отчёт об инциденте лежит на общем диске, @"Anna Petrova", отправь сегодня.'),
+            (_ANNA, "Взяла. Марина ждёт полную хронологию, а не только исправление."),
+        ),
+        promise=timedelta(hours=2),
+    ),
+    "В счёте 2026-0113 указан неверный ИНН": _Staged(
+        owner=_BEN,
+        changes={"status": "pending", "tags": ["billing"]},
+        notes=((_BEN, "Бухгалтерия перевыставляет счёт; ждём подтверждения от Виктории."),),
+    ),
+    "Выгрузка в CSV обрывается на 10 000 строк": _Staged(
+        owner=_ANNA,
+        changes={"status": "snoozed"},
+        snooze=timedelta(days=1),
+        notes=((_ANNA, "Степан попробует выгрузку по расписанию ночью; вернёмся завтра."),),
+    ),
+    "Не проходит проверка подписи вебхуков": _Staged(
+        notes=((_ADMIN, 'Кто лучше всех знает код подписи? @"Ben Carter", может, ты?'),),
+    ),
+    "Не могу войти после сброса пароля": _Staged(owner=_ANNA, changes={"status": "closed"}),
 }
 
 

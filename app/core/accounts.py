@@ -33,7 +33,7 @@ _hasher = PasswordHasher()
 
 def hash_password(password: str) -> str:
     if len(password) < 8:
-        raise Invalid(_("password must be at least 8 characters"))
+        raise Invalid(_("password must be at least 8 characters"), field="password")
     return _hasher.hash(password)
 
 

@@ -6,6 +6,11 @@ API in English. Every layer that notifies builds its values here (`assigned`, `m
 
 A row written before notifications kept their values (migration 0030) has only the English
 sentence of its day, shown as it is; so is a row whose values this module cannot read.
+
+A reminder Tandem writes itself (a promise's, the SLA's, a follow-up that could not close)
+keeps its words the same way, as what it says and the values it names (migration 0031): its
+sentence is written when read, in the reminder's list, the bell and the agent's e-mail alike.
+A person's own reminder keeps the words they typed.
 """
 
 from collections.abc import Mapping
@@ -13,9 +18,9 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from app.core.i18n import LANGUAGES, reading_as
+from app.core.i18n import LANGUAGES, moment, reading_as
 from app.core.i18n import gettext as _
-from app.core.models import Notification, ReminderKind
+from app.core.models import Notification, Reminder, ReminderKind
 
 ASSIGNED = "assigned"
 MENTION = "mention"
@@ -24,6 +29,13 @@ WOKEN = "woken"
 CSAT_UNSOLVED = "csat_unsolved"
 MAILBOX_REAUTH = "mailbox_reauth"
 REMINDER = "reminder."
+
+#: What a reminder of Tandem's says (its params' `says`).
+PROMISE_SOON = "promise_soon"
+PROMISE_DUE = "promise_due"
+SLA_SOON = "sla_soon"
+SLA_OVERDUE = "sla_overdue"
+CLOSE_FAILED = "close_failed"
 
 Params = dict[str, str | None]
 
@@ -57,6 +69,27 @@ def reminder_due(words: str, subject: str | None, about_conversation: bool) -> P
     """`words` the reminder's own (none: its kind's), with the subject of the conversation it
     is about, if it is about one."""
     return {"words": words, "subject": subject} if about_conversation else {"words": words}
+
+
+def reminder_says(
+    says: str, subject: str | None, *, at: datetime | None = None, reason: str | None = None
+) -> Params:
+    """A reminder's words as values: what it says, about which conversation, the time it
+    names (`at`) and why an automatic close failed (`reason`, as the error said it)."""
+    params: Params = {"says": says, "subject": subject}
+    if at is not None:
+        params["at"] = at.isoformat()
+    if reason is not None:
+        params["reason"] = reason
+    return params
+
+
+def reminder_text(reminder: Reminder) -> str:
+    """The reminder's words in the reader's language: its sentence when it keeps values, else
+    the words stored (a person's own, or an older row's English)."""
+    if not reminder.params:
+        return reminder.text
+    return sentence(f"{REMINDER}{reminder.kind}", reminder.params, reminder.text)
 
 
 def sentence(kind: str, params: Mapping[str, Any] | None, text: str = "") -> str:
@@ -133,6 +166,8 @@ def _written(kind: str, values: dict[str, Any]) -> str | None:
 
 
 def _reminder(reminder_kind: str, values: dict[str, Any]) -> str:
+    if "says" in values:
+        return _said(values)
     words = values.get("words") or _default_words(reminder_kind)
     if "subject" not in values:
         return str(words)
@@ -148,3 +183,20 @@ def _default_words(reminder_kind: str) -> str:
     if reminder_kind == ReminderKind.FOLLOWUP:
         return _("No answer from the client yet: time to follow up")
     return _("Reminder")
+
+
+def _said(values: dict[str, Any]) -> str:
+    """Each names its conversation itself, so the bell adds no subject to it."""
+    says = values["says"]
+    if says == PROMISE_SOON:
+        at = moment(datetime.fromisoformat(values["at"]))
+        return _("You promised a reply by %(time)s: “%(subject)s”") % {**values, "time": at}
+    if says == PROMISE_DUE:
+        return _("Your promised reply is due now: “%(subject)s”") % values
+    if says == SLA_SOON:
+        return _("A reply is due in 30 minutes: “%(subject)s”") % values
+    if says == SLA_OVERDUE:
+        return _("The reply is overdue: “%(subject)s”") % values
+    if says == CLOSE_FAILED:
+        return _("Could not close “%(subject)s” automatically: %(reason)s") % values
+    raise KeyError(says)

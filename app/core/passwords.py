@@ -41,7 +41,11 @@ RESET_LINK_LIFETIME = timedelta(minutes=30)
 #: A second request within this time mails nothing, so nobody can flood a person's inbox.
 RESET_MAIL_INTERVAL = timedelta(minutes=2)
 MIN_LENGTH = 8
-LINK_SPENT = "This link has expired or was already used: ask for a new one."
+
+
+def link_spent() -> str:
+    """Said when a reset link no longer works, in the reader's language."""
+    return _("This link has expired or was already used: ask for a new one.")
 
 
 class NewPasswordIn(BaseModel):
@@ -54,14 +58,21 @@ class NewPasswordIn(BaseModel):
     @classmethod
     def _long_enough(cls, value: str) -> str:
         if len(value) < MIN_LENGTH:
-            raise ValueError(f"The new password needs at least {MIN_LENGTH} characters.")
+            raise ValueError(
+                ngettext(
+                    "The new password needs at least %(num)d character.",
+                    "The new password needs at least %(num)d characters.",
+                    MIN_LENGTH,
+                )
+                % {"num": MIN_LENGTH}
+            )
         return value
 
     @field_validator("repeat_password")
     @classmethod
     def _same(cls, value: str, info: ValidationInfo) -> str:
         if "new_password" in info.data and value != info.data["new_password"]:
-            raise ValueError("The two new passwords differ.")
+            raise ValueError(_("The two new passwords differ."))
         return value
 
 
@@ -82,7 +93,7 @@ def change_password(
     if user.password_hash:
         admit(engine_of(session), email=login_key(user.email), address=address, now=now)
         if not verify_password(user, body.current_password):
-            raise Invalid("The current password is wrong.")
+            raise Invalid(_("The current password is wrong."), field="current_password")
         forgive(session, email=login_key(user.email), address=address, now=now)
     user.password_hash = hash_password(body.new_password)
     session.add(user)
@@ -179,7 +190,7 @@ def reset_password(*, session: Session, body: PasswordResetIn, address: str, now
     reset = session.get(PasswordReset, won[0]) if won else None
     user = session.get(User, reset.user_id) if reset else None
     if user is None or not user.is_active:
-        raise Invalid(LINK_SPENT)
+        raise Invalid(link_spent(), field="token")
     user.password_hash = hash_password(body.new_password)
     session.add(user)
     session.execute(

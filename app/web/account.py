@@ -18,6 +18,7 @@ from app.core.accounts import (
 )
 from app.core.errors import TandemError
 from app.core.i18n import LANGUAGES, language_name
+from app.core.i18n import gettext as _
 from app.core.models import ApiToken, User, id_of, utcnow
 from app.core.passwords import PasswordChangeIn, change_password
 from app.http.auth import WebUser
@@ -113,9 +114,9 @@ def change_own_password(
     except ValidationError as exc:
         return _account_page(request, session, user, errors=validation_errors(exc), code=422)
     except TandemError as exc:
-        errors = {"current_password": refused(session, exc)}
+        errors = {exc.field or "current_password": refused(session, exc)}
         return _account_page(request, session, user, errors=errors, code=exc.status_code)
-    said = "Your password is changed; your other sessions are signed out."
+    said = _("Your password is changed; your other sessions are signed out.")
     return signed_in_afresh(request, user, said)
 
 

@@ -33,6 +33,7 @@ from app.core.i18n import (
     reading_as,
     relative,
 )
+from app.core.job_text import readable
 from app.core.labels import (
     message_state_label,
     priority_label,
@@ -50,6 +51,7 @@ from app.core.models import (
     Workspace,
     utcnow,
 )
+from app.core.notice_text import reminder_text
 from app.http.auth import csrf_token
 from app.http.reader import reader_language, reader_zone
 
@@ -126,6 +128,8 @@ templates.env.globals["priority_label"] = priority_label
 templates.env.globals["message_state_label"] = message_state_label
 templates.env.globals["reminder_kind_label"] = reminder_kind_label
 templates.env.globals["promise_state_label"] = promise_state_label
+templates.env.globals["reminder_text"] = reminder_text
+templates.env.filters["readable"] = readable
 
 
 def unread_notifications(session: Session, user: User) -> int:

@@ -16,10 +16,11 @@ from pydantic import BaseModel, ValidationError
 
 from app.core.accounts import normalize_email
 from app.core.errors import Invalid, TandemError
+from app.core.i18n import gettext as _
 from app.core.models import utcnow
 from app.core.passwords import (
-    LINK_SPENT,
     PasswordResetIn,
+    link_spent,
     link_works,
     request_reset,
     reset_password,
@@ -33,7 +34,6 @@ from app.web.settings_pages import Errors, validation_errors
 router = APIRouter()
 
 RESET_PAGE = "/password/reset"
-NOT_AN_ADDRESS = "That is not an email address: type the one you sign in with."
 
 
 @router.get("/password/forgot")
@@ -52,7 +52,11 @@ def forgot(
     try:
         normalize_email(email)
     except Invalid:
-        context = {"sent_to": None, "email": email, "error": NOT_AN_ADDRESS}
+        context = {
+            "sent_to": None,
+            "email": email,
+            "error": _("That is not an email address: type the one you sign in with."),
+        }
         return render(request, None, None, "password_forgot.html", context, 422)
     reset_page = str(app_settings.public_url).rstrip("/") + RESET_PAGE
     request_reset(session=session, email=email, reset_page=reset_page, now=utcnow())
@@ -67,7 +71,7 @@ def _reset_page(
     code: int = status.HTTP_200_OK,
 ) -> HTMLResponse:
     """`token` None: the link no longer works."""
-    context = {"token": token, "errors": errors or {}, "spent": LINK_SPENT}
+    context = {"token": token, "errors": errors or {}, "spent": link_spent()}
     return render(request, None, None, "password_reset.html", context, code)
 
 
@@ -98,4 +102,4 @@ def reset(request: Request, session: SessionDep, form: Annotated[ResetForm, Form
     except TandemError as exc:
         errors = {"token": refused(session, exc)}
         return _reset_page(request, None, errors=errors, code=exc.status_code)
-    return signed_in_afresh(request, user, "Your new password is set, and you are signed in.")
+    return signed_in_afresh(request, user, _("Your new password is set, and you are signed in."))

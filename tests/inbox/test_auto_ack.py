@@ -314,6 +314,45 @@ def test_a_russian_mailbox_acknowledges_in_russian_with_moscow_time(
     assert (back["language"], back["client_language"]) == (None, "en")
 
 
+RUSSIAN_MAIL = "Добрый день! Не могу войти в личный кабинет после смены пароля, помогите."
+ENGLISH_MAIL = "Good morning, I cannot sign in to my account since I changed my password."
+
+
+@pytest.mark.parametrize(
+    ("mailbox_language", "body", "greeting"),
+    [
+        ("en", RUSSIAN_MAIL, "Здравствуйте, Olga!"),
+        ("ru", ENGLISH_MAIL, "Hello Olga,"),
+        ("ru", "Помогите!!", "Здравствуйте, Olga!"),
+        ("en", "Help, 404?", "Hello Olga,"),
+    ],
+    ids=["russian-mail-english-mailbox", "english-mail-russian-mailbox", "short-ru", "short-en"],
+)
+def test_the_acknowledgement_answers_in_the_language_the_client_wrote_in(
+    mailbox_language: str,
+    body: str,
+    greeting: str,
+    connected: int,
+    tandem: TestClient,
+    admin: Member,
+    engine: Engine,
+    sync_settings: Settings,
+    control: httpx.Client,
+    make_mail: Callable[..., bytes],
+) -> None:
+    """Mail too short to tell gets the mailbox's language."""
+    url = f"/api/v1/mailboxes/{connected}"
+    tandem.patch(url, json={"language": mailbox_language}, headers=admin.headers)
+    raw = make_mail("Login", body, sender="Olga Petrova <olga@client.test>", date=just_now())
+    write_in(control, raw, tandem, connected)
+    settle(engine, sync_settings)
+    [ack] = acknowledgements(control)
+    text = ack.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+    assert text.startswith(greeting), text
+    due = "Срок ответа: " if greeting.startswith("З") else "We will answer by "
+    assert due in text, text
+
+
 def test_the_acknowledgement_names_the_due_time_of_a_friday_evening_mail_in_russian() -> None:
     """Friday 18:30 in Moscow, open 9-18 on weekdays, a day to answer: due on Monday, and the
     Russian acknowledgement says so in Moscow time."""

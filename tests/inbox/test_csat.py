@@ -109,6 +109,38 @@ def test_the_resolution_asks_in_the_mailbox_language_with_one_signed_link_per_an
     assert link.expires_at == T0 + timedelta(days=30)
 
 
+@pytest.mark.parametrize(
+    ("mailbox_language", "client_wrote", "says", "asks"),
+    [
+        (
+            "en",
+            "Здравствуйте! Где мой счёт за ноябрь? Я его так и не получил.",
+            "Мы считаем, что ваш вопрос",
+            "Ваш вопрос решён?",
+        ),
+        (
+            "ru",
+            "Hello, where is my invoice for November? It never arrived.",
+            "we believe your request",
+            "Is your problem solved?",
+        ),
+    ],
+    ids=["russian-client-english-mailbox", "english-client-russian-mailbox"],
+)
+def test_the_default_resolution_answers_in_the_language_the_client_wrote_in(
+    mailbox_language: str, client_wrote: str, says: str, asks: str, engine: Engine, world: World
+) -> None:
+    with session_scope(engine) as session:
+        session.exec(select(Mailbox)).one().language = mailbox_language
+        for message in session.exec(select(Message)):
+            message.text_body = message.visible_text = client_wrote
+    message_id = resolve(engine, world, by=world.admin.user_id)
+    with Session(engine) as session:
+        message = session.get(Message, message_id)
+        assert message is not None
+    assert says in message.text_body and asks in message.text_body, message.text_body
+
+
 def test_a_forged_altered_or_expired_link_is_refused(engine: Engine, world: World) -> None:
     token = token_of(links_in(engine, resolve(engine, world, by=world.agent.user_id))["5"])
     payload, signature = token.rsplit(".", 1)

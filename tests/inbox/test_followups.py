@@ -1,12 +1,15 @@
+# ruff: noqa: RUF001 - a Russian reader's reminder is checked in Russian
 """Follow-ups at their time: a reminder when the client stayed silent, nothing when they wrote,
 or closing the conversation with a message queued in its thread."""
 
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
 from app.core.db import session_scope
+from app.core.i18n import reading_as
 from app.core.models import (
     AuditEvent,
     Conversation,
@@ -23,6 +26,7 @@ from app.core.models import (
     User,
     id_of,
 )
+from app.core.notice_text import notification_text
 from inbox.reminder_firing import fire_due
 from inbox.reminders import ReminderRequest, schedule_reminder
 from tests.conftest import TEST_LINKS, Team
@@ -142,6 +146,9 @@ def test_an_auto_close_that_cannot_run_reminds_instead(engine: Engine, team: Tea
         notification = session.exec(select(Notification)).one()
         conversation = session.get(Conversation, world.conversation_id)
     assert notification.text.startswith("Could not close “Invoice 1042” automatically")
+    with reading_as("ru", ZoneInfo("UTC")):
+        russian = notification_text(notification)
+    assert russian.startswith("Не удалось автоматически закрыть «Invoice 1042»: ")
     assert conversation is not None and conversation.status == ConversationStatus.PENDING
 
 

@@ -3,6 +3,7 @@ webhook event, and exactly once when two engines race for the same rows."""
 
 import threading
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from fastapi.testclient import TestClient
@@ -10,7 +11,9 @@ from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
 from app.core.db import get_engine, session_scope
+from app.core.i18n import moment, reading_as
 from app.core.models import (
+    Conversation,
     Notification,
     Reminder,
     ReminderKind,
@@ -19,7 +22,9 @@ from app.core.models import (
     WebhookDelivery,
     WebhookSubscription,
 )
+from app.core.notice_text import notification_text
 from inbox import reminder_firing
+from inbox.promises import make_promise
 from inbox.reminder_firing import Clock, fire_due, next_due_at
 from tests.conftest import TEST_LINKS, Team
 from tests.inbox.reminder_world import (
@@ -189,3 +194,26 @@ def test_a_reminder_that_cannot_fire_never_holds_back_the_others(
         fire_due(engine, clock=at(moment + timedelta(minutes=1)), worker="w1", links=TEST_LINKS)
         == 1
     )
+
+
+def test_a_promise_reminder_tells_the_bell_in_the_readers_language_and_zone(
+    engine: Engine, team: Team
+) -> None:
+    """The SLA's and a promise's reminders keep their values: the bell writes the sentence
+    for whoever reads it, the stored English stays for the API."""
+    world = build_world(engine, team)
+    due = T0 + timedelta(hours=2)
+    with session_scope(engine) as session:
+        conversation = session.get(Conversation, world.conversation_id)
+        agent = session.get(User, world.agent.user_id)
+        assert conversation is not None and agent is not None
+        conversation.assignee_id = agent.id
+        make_promise(session, conversation=conversation, user=agent, due_at=due, now=T0)
+    fire_due(engine, clock=at(due - timedelta(minutes=30)), worker="w1", links=TEST_LINKS)
+    with Session(engine) as session:
+        notification = session.exec(select(Notification)).one()
+    with reading_as("ru", ZoneInfo("Europe/Moscow")):
+        russian, moscow = notification_text(notification), moment(due)
+    assert russian == f"Вы обещали ответить до {moscow}: «Invoice 1042»"
+    assert notification.text.startswith("You promised a reply by ")
+    assert notification.text.endswith(": “Invoice 1042”")

@@ -12,7 +12,7 @@ from sqlmodel import Session, select
 
 from app.core.models import Conversation
 from app.core.settings import Settings
-from inbox.reply_language import text_languages
+from inbox.written_language import text_languages
 from tests.conftest import Member
 from tests.gmail_sync.sync_fixtures import connect_via_api, deliver, run_sync
 

@@ -60,7 +60,12 @@ class NoteRevision(SQLModel, table=True):
 
 
 class Reminder(SQLModel, table=True):
-    """A timer as data: jobs claim due pending rows with a conditional UPDATE."""
+    """A timer as data: jobs claim due pending rows with a conditional UPDATE.
+
+    A reminder Tandem writes keeps what it says as `params` (`app.core.notice_text` writes the
+    sentence when read, in the reader's language) and its English sentence in `text`; a
+    person's reminder, and every row from before 0031, has only `text`.
+    """
 
     __table_args__ = (
         Index("ix_reminder_due", "state", "due_at"),
@@ -78,6 +83,7 @@ class Reminder(SQLModel, table=True):
     state: str = enum_field(ReminderState.PENDING)
     due_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
     text: str = Field(default="", sa_type=Text, nullable=False)
+    params: dict[str, Any] | None = Field(default=None, sa_type=JSONType, nullable=True)
     action: str | None = Field(default=None, sa_type=String(16))
     template_id: int | None = foreign_key(
         "template.id", nullable=True, ondelete="SET NULL", index=False

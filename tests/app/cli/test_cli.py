@@ -3,6 +3,7 @@
 import asyncio
 import json
 import os
+import re
 import socket
 import sqlite3
 import subprocess
@@ -18,8 +19,10 @@ from fastapi.testclient import TestClient
 
 from app.cli.workers import tcp_listener
 from app.core.migrations import head_revision
+from inbox.written_language import text_languages
 from tests.conftest import demo_port
 
+CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 TANDEM = str(Path(sys.executable).parent / "tandem")
 
 
@@ -184,6 +187,7 @@ def test_serve_migrates_and_answers_health_checks(
                 _assert_the_team_has_a_past(tmp_path / "served.db")
                 base = f"http://127.0.0.1:{port}"
                 _assert_the_team_speaks(tmp_path / "served.db", base, agents[0], password, lang)
+                _assert_the_clients_write_in(tmp_path / "served.db", lang)
         finally:
             server.terminate()
 
@@ -260,6 +264,24 @@ def _assert_the_team_speaks(
         assert "Взяли в работу" in names and (zone, language) == ("Europe/Moscow", "ru")
     else:
         assert "Got it — we are on it" in names and language == "en"
+
+
+def _assert_the_clients_write_in(database: Path, lang: str | None) -> None:
+    """The Russian demo's clients, current and past, are Russian-named and write in Russian;
+    the default demo's mail is bilingual."""
+    with closing(sqlite3.connect(database)) as connection:
+        mail = connection.execute(
+            "SELECT c.subject, m.from_name, m.visible_text FROM message m"
+            " JOIN conversation c ON c.id = m.conversation_id WHERE m.direction = 'inbound'"
+        ).fetchall()
+    written = {
+        language for subject, _, text in mail for language in text_languages(f"{subject}\n\n{text}")
+    }
+    cyrillic = {bool(CYRILLIC.search(subject + name)) for subject, name, _ in mail}
+    if lang == "ru":
+        assert (written, cyrillic) == ({"ru"}, {True}), "every client writes in Russian"
+    else:
+        assert (written, cyrillic) == ({"en", "ru"}, {False, True})
 
 
 def _wait_ready(base: str) -> httpx.Response:

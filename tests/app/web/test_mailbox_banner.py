@@ -7,6 +7,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
 from app.core.db import session_scope
+from app.core.job_text import AWAITING_GOOGLE, said
 from app.core.models import Mailbox, MailboxStatus, Workspace, id_of
 from gmail_sync.mailboxes import mark_needs_reauth
 from tests.app.web.conftest import sign_in
@@ -101,3 +102,31 @@ def test_settings_says_it_in_words_with_google_s_reason_as_a_detail(
     assert SAID + " Reconnect it to get mail again." in page
     assert "<summary>What Google said</summary>" in page
     assert "('" not in page
+
+
+def test_a_russian_reader_reads_the_mailboxs_state_in_russian_with_googles_words_kept(
+    client: TestClient, csrf: str, engine: Engine, admin: Member
+) -> None:
+    """What the sync job stored in English is written again for the reader; Google's own
+    reason stays as Google said it."""
+    mailbox_id = stop(engine, admin)
+    with session_scope(engine) as session:
+        session.add(
+            Mailbox(
+                workspace_id=admin.workspace_id,
+                email="new@acme.test",
+                status=MailboxStatus.SYNCING,
+                last_error=said(AWAITING_GOOGLE),
+            )
+        )
+    client.headers["Accept-Language"] = "ru"
+    progress = client.get(f"/settings/mailboxes/{mailbox_id}/progress").text
+    assert (
+        "Подключите ящик заново: Google refused the mailbox's token: invalid_grant: "
+        "Token has been revoked."
+    ) in progress.replace("&#39;", "'")
+    assert "Ждём разрешения от Google" in client.get("/settings").text
+    english = client.get("/api/v1/mailboxes", headers=admin.headers).json()
+    errors = {row["email"]: row["sync"]["error"] for row in english}
+    assert errors["new@acme.test"] == "Waiting for Google authorization"
+    assert errors["support@acme.test"].startswith("Reconnect this mailbox: Google refused")

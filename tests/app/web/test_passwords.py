@@ -319,3 +319,25 @@ def test_only_admins_set_passwords_and_the_api_does_the_same(
     assert set_by_admin.status_code == 200
     assert not is_signed_in(client)
     assert signs_in(app, agent.email, NEW) and signs_in(app, admin.email, admin.password)
+
+
+RUSSIAN = {"Accept-Language": "ru-RU,ru;q=0.9"}
+
+
+def test_a_russian_reader_is_refused_in_russian_beside_the_field(
+    app: FastAPI, client: TestClient, admin: Member
+) -> None:
+    client.headers.update(RUSSIAN)
+    csrf = sign_in(client, admin)
+    wrong = change(client, csrf, "not my password", NEW)
+    assert 'id="current_password-error">Текущий пароль неверен.<' in wrong.text
+    slip = change(client, csrf, admin.password, NEW, NEW + "!")
+    assert 'id="repeat_password-error">Новые пароли не совпадают.<' in slip.text
+    short = change(client, csrf, admin.password, "short")
+    assert "Новый пароль должен быть не короче 8 символов." in short.text
+    spent = reset(client, "no-such-token", NEW)
+    assert spent.status_code == 422
+    assert "Ссылка устарела или уже использована: запросите новую." in spent.text
+    done = change(client, csrf, admin.password, NEW)
+    assert done.status_code == 303
+    assert "Пароль изменён; другие ваши сеансы завершены." in client.get("/account").text

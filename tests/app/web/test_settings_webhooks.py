@@ -4,7 +4,11 @@ input kept, ping, read the delivery log, delete."""
 import re
 
 from fastapi.testclient import TestClient
+from sqlalchemy import Engine
 
+from app.core.db import session_scope
+from app.core.job_text import WEBHOOK_UNRESOLVED, said
+from app.core.models import WebhookDelivery
 from tests.conftest import Member
 
 URL = "https://hooks.example.com/tandem"
@@ -95,3 +99,27 @@ def test_a_webhook_is_changed_or_paused_and_bad_changes_are_explained(
     assert 'id="webhook-active" checked' in resumed.text
     (active,) = client.get("/api/v1/webhooks", headers=admin.headers).json()
     assert active["is_active"] is True and active["url"] == URL
+
+
+def test_a_delivery_error_reads_in_the_readers_language_with_the_servers_words_kept(
+    client: TestClient, csrf: str, admin: Member, engine: Engine
+) -> None:
+    _create(client, csrf)
+    (hook,) = client.get("/api/v1/webhooks", headers=admin.headers).json()
+    with session_scope(engine) as session:
+        session.add(
+            WebhookDelivery(
+                workspace_id=admin.workspace_id,
+                subscription_id=hook["id"],
+                event="note.created",
+                state="failed",
+                attempts=1,
+                last_error=said(WEBHOOK_UNRESOLVED, error="[Errno -2] Name or service not known"),
+            )
+        )
+    client.headers["Accept-Language"] = "ru"
+    page = client.get(f"/settings/webhooks/{hook['id']}").text
+    assert "не удалось найти хост вебхука: [Errno -2] Name or service not known" in page
+    client.headers["Accept-Language"] = "en"
+    page = client.get(f"/settings/webhooks/{hook['id']}").text
+    assert "cannot resolve the webhook&#39;s host: [Errno -2] Name or service not known" in page
