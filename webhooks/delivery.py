@@ -26,6 +26,7 @@ from app.core.claims import claim as claim_rows
 from app.core.claims import lease_free
 from app.core.db import session_scope
 from app.core.errors import Invalid
+from app.core.metrics import WEBHOOK_ATTEMPTS
 from app.core.models import WebhookDelivery, WebhookDeliveryState, WebhookSubscription, id_of
 from webhooks.targets import resolve_target
 
@@ -188,11 +189,14 @@ def record(*, delivery: WebhookDelivery, attempt: Attempt, now: datetime) -> Non
         delivery.state = WebhookDeliveryState.DELIVERED
         delivery.delivered_at = now
         delivery.next_attempt_at = None
+        WEBHOOK_ATTEMPTS.labels("delivered").inc()
     elif attempt.final or delivery.attempts >= MAX_ATTEMPTS:
         delivery.state = WebhookDeliveryState.FAILED
         delivery.next_attempt_at = None
+        WEBHOOK_ATTEMPTS.labels("failed").inc()
     else:
         delivery.next_attempt_at = now + BACKOFF[delivery.attempts - 1]
+        WEBHOOK_ATTEMPTS.labels("retry").inc()
 
 
 def _send_claimed(
