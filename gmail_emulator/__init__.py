@@ -44,6 +44,9 @@ Tandem's tests, demo and benchmarks rely on:
 - `GET /_emulator/quota?table=current|legacy` -> `{"total", "by_method", "by_mailbox", "calls",
   "table"}`: units of successful calls priced by Google's 2026 table (default) or the older one
   (see `quota`); `DELETE /_emulator/quota` (extra) zeroes the counters.
+- `GET /_emulator/certs` (extra) -> `{"fetches", "max_age"}`: how often `/oauth2/v1/certs` was
+  fetched, and the max-age its Cache-Control gives; `POST {"max_age": N}` sets it and zeroes
+  the count.
 - `POST /_emulator/push_subscriptions {"topic", "url", "subscription"?}` (extra) registers a
   Pub/Sub push endpoint for a topic; after `watch` on that topic each mailbox change is POSTed
   there (see `push`).

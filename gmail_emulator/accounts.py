@@ -4,8 +4,10 @@ Every mailbox is an account; `POST /_emulator/accounts` adds people who only sig
 member who has no mailbox here). Accounts live in memory only: whoever seeds the emulator adds
 them again at start. ID tokens are RS256 JWTs signed with a key made on first use (emulators
 that never sign anyone in skip the key generation) and published, as Google publishes its own,
-at `GET /oauth2/v1/certs` as `{key id: x509 PEM}`; verifiers fetch the certificates on every
-check, so a new key per start is harmless. It signs with `cryptography` alone: Google's
+at `GET /oauth2/v1/certs` as `{key id: x509 PEM}` with Google's kind of `Cache-Control: public,
+max-age=N` (`certs_max_age`, settable through the control API); the fetches are counted, so a
+test can tell whether a verifier honoured that. A new key per start is harmless: each start is
+a new URL (its port). It signs with `cryptography` alone: Google's
 libraries are not the emulator's to import.
 """
 
@@ -30,6 +32,8 @@ from gmail_emulator.tokens import Grant
 
 ISSUER = "https://accounts.google.com"
 ID_TOKEN_TTL_S = 3600
+#: Google's certificates answer with a max-age of some hours; an hour here.
+CERTS_MAX_AGE_S = 3600
 EMAIL_SCOPES = frozenset({"email", "https://www.googleapis.com/auth/userinfo.email"})
 PROFILE_SCOPES = frozenset({"profile", "https://www.googleapis.com/auth/userinfo.profile"})
 
@@ -39,6 +43,8 @@ class Accounts:
         self.store = store
         self.people: dict[str, str] = {}
         self.key_id = secrets.token_hex(20)
+        self.certs_max_age = CERTS_MAX_AGE_S
+        self.certs_fetches = 0
 
     def add(self, email: str, name: str) -> str:
         """Adds (or renames) a person; returns the normalized address."""
@@ -47,8 +53,10 @@ class Accounts:
         return key
 
     def clear(self) -> None:
-        """Forgets the people; the signing key stays, so issued ID tokens still verify."""
+        """Forgets the people and the certificates' max-age and count; the signing key stays,
+        so issued ID tokens still verify."""
         self.people.clear()
+        self.certs_max_age, self.certs_fetches = CERTS_MAX_AGE_S, 0
 
     def emails(self) -> list[str]:
         return sorted(set(self.people) | set(self.store.mailboxes))
@@ -69,6 +77,8 @@ class Accounts:
         return key, _self_signed(key, self.key_id)
 
     def certs(self) -> dict[str, str]:
+        """The published certificates, counted as one fetch."""
+        self.certs_fetches += 1
         return {self.key_id: self._signing_key[1]}
 
     def id_token(self, grant: Grant) -> str:

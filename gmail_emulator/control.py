@@ -64,6 +64,7 @@ class ControlEndpoints:
             Route(box + "/sent", self.sent, methods=["GET"]),
             Route(prefix + "/faults", self.set_faults, methods=["POST"]),
             Route(prefix + "/faults", self.get_faults, methods=["GET"]),
+            Route(prefix + "/certs", self.certs, methods=["GET", "POST"]),
             Route(prefix + "/quota", self.quota, methods=["GET"]),
             Route(prefix + "/quota", self.clear_quota, methods=["DELETE"]),
             Route(prefix + "/push_subscriptions", self.subscribe, methods=["POST"]),
@@ -98,6 +99,17 @@ class ControlEndpoints:
         accounts = self.backend.accounts
         listing = [{"email": e, "name": accounts.name_of(e)} for e in accounts.emails()]
         return JSONResponse({"accounts": listing})
+
+    async def certs(self, request: Request) -> Response:
+        """How often `/oauth2/v1/certs` was fetched, and its max-age; a POST of
+        `{"max_age": N}` sets that and zeroes the count."""
+        accounts = self.backend.accounts
+        if request.method == "POST":
+            max_age = (await _json(request)).get("max_age")
+            if not isinstance(max_age, int) or isinstance(max_age, bool) or max_age < 0:
+                raise errors.invalid_argument("max_age must be a whole number of seconds")
+            accounts.certs_max_age, accounts.certs_fetches = max_age, 0
+        return JSONResponse({"fetches": accounts.certs_fetches, "max_age": accounts.certs_max_age})
 
     async def deliver(self, request: Request) -> Response:
         raw = await request.body()

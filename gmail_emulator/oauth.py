@@ -109,7 +109,9 @@ class OAuthEndpoints:
         return JSONResponse(body, headers={"Cache-Control": "no-store"})
 
     async def certs(self, request: Request) -> Response:
-        return JSONResponse(self.accounts.certs(), headers={"Cache-Control": "no-store"})
+        max_age = self.accounts.certs_max_age
+        cache = f"public, max-age={max_age}, must-revalidate, no-transform"
+        return JSONResponse(self.accounts.certs(), headers={"Cache-Control": cache})
 
     async def revoke(self, request: Request) -> Response:
         value = request.query_params.get("token")

@@ -4,7 +4,8 @@ The service comes from the discovery document the package ships, never fetched o
 with an `api_root` (the emulator's base URL) its rootUrl is rewritten so that single calls and
 `new_batch_http_request()` both go there. Every call retries 429s, rate-limit 403s, 5xx and
 transport errors with capped exponential backoff and full jitter (honouring Retry-After), batch
-parts that failed are re-queued (the library does not retry them), and quota units are counted.
+parts that failed are re-queued (the library does not retry them), and quota units are counted
+(per session for the mailbox's daily figure, and in the process's Prometheus counters).
 Google's `HttpError` never escapes this module: callers get Tandem's error categories.
 """
 
@@ -28,6 +29,7 @@ from googleapiclient.errors import HttpError
 from googleapiclient.http import HttpRequest, MediaInMemoryUpload
 
 from app.core.errors import Invalid, NotFound, Unavailable
+from app.core.metrics import GMAIL_CALLS, GMAIL_ERRORS, GMAIL_QUOTA_UNITS, GMAIL_RETRIES
 from app.core.settings import Settings
 from gmail_sync.oauth import (
     ReauthRequired,
@@ -147,6 +149,12 @@ def _classify(exc: Exception, method: str) -> _Failure:
     return _Failure(False, ReauthRequired(message) if status == 403 else GmailUnavailable(message))
 
 
+def _gave_up(method: str, failure: _Failure) -> Exception:
+    """The failure's error, counted as a call that failed for good."""
+    GMAIL_ERRORS.labels(method, type(failure.error).__name__).inc()
+    return failure.error
+
+
 def mailbox_client(
     sealed: str | None, settings: Settings, retry: RetryPolicy | None = None
 ) -> "GmailClient":
@@ -187,6 +195,11 @@ class GmailClient:
     def units_spent(self) -> int:
         return sum(QUOTA_UNITS.get(method, 0) * count for method, count in self.units.items())
 
+    def _succeeded(self, method: str) -> None:
+        self.units[method] += 1
+        GMAIL_CALLS.labels(method).inc()
+        GMAIL_QUOTA_UNITS.labels(method).inc(QUOTA_UNITS.get(method, 0))
+
     def call(self, method: str, request: HttpRequest) -> dict[str, Any]:
         for attempt in range(self.retry.attempts):
             try:
@@ -194,11 +207,12 @@ class GmailClient:
             except Exception as exc:  # classified below; anything unknown is re-raised
                 failure = _classify(exc, method)
                 if not failure.retryable or attempt == self.retry.attempts - 1:
-                    raise failure.error from None
+                    raise _gave_up(method, failure) from None
                 logger.info("gmail retry", extra={"method": method, "attempt": attempt + 1})
+                GMAIL_RETRIES.labels(method).inc()
                 self.retry.wait(attempt, failure.retry_after)
                 continue
-            self.units[method] += 1
+            self._succeeded(method)
             return response
         raise AssertionError("unreachable: the last attempt returns or raises")
 
@@ -214,12 +228,13 @@ class GmailClient:
             for key, failure in failures.items():
                 if not failure.retryable:
                     if not isinstance(failure.error, GmailNotFound):
-                        raise failure.error
+                        raise _gave_up(method, failure)
                     results[key] = None
             if not retryable:
                 return results
             if attempt == self.retry.attempts - 1:
-                raise next(iter(retryable.values())).error
+                raise _gave_up(method, next(iter(retryable.values())))
+            GMAIL_RETRIES.labels(method).inc(len(retryable))
             pending = {key: requests[key] for key in retryable}
             delays = [f.retry_after or 0.0 for f in retryable.values()]
             self.retry.wait(attempt, max(delays))
@@ -235,7 +250,7 @@ class GmailClient:
 
         def collect(request_id: str, response: Any, exception: Exception | None) -> None:
             if exception is None:
-                self.units[method] += 1
+                self._succeeded(method)
                 results[request_id] = response
             else:
                 failures[request_id] = _classify(exception, method)
@@ -251,7 +266,7 @@ class GmailClient:
             except Exception as exc:  # the whole envelope failed: every part is retried
                 failure = _classify(exc, "batch")
                 if not failure.retryable:
-                    raise failure.error from None
+                    raise _gave_up("batch", failure) from None
                 failures.update({key: failure for key in chunk if key not in results})
         return failures
 

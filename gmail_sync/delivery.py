@@ -21,6 +21,7 @@ from app.core.db import session_scope
 from app.core.errors import TandemError
 from app.core.job_text import SEND_FAULT, SEND_INTERRUPTED, said
 from app.core.live import Live
+from app.core.metrics import REPLIES
 from app.core.models import (
     Attachment,
     Conversation,
@@ -91,14 +92,17 @@ def send_reply(
     except (TandemError, ValueError) as exc:  # ValueError: a header compose cannot write
         _record_failure(engine, message_id, str(exc), reauth=isinstance(exc, ReauthRequired))
         logger.warning("reply not sent", extra={"message_id": message_id, "error": str(exc)})
+        REPLIES.labels("failed").inc()
         return SendOutcome(message_id, False, str(exc))
     except Exception as exc:  # a fault of this row's: recorded on it, the next one goes on
         logger.exception("reply not sent", extra={"message_id": message_id})
         error = said(SEND_FAULT, error=f"{type(exc).__name__}: {exc}")
         _record_failure(engine, message_id, error, reauth=False)
+        REPLIES.labels("failed").inc()
         return SendOutcome(message_id, False, error)
     with session_scope(engine) as session:
         record_sent(session=session, message_id=message_id, response=response, now=now)
+    REPLIES.labels("sent").inc()
     return SendOutcome(message_id, True)
 
 

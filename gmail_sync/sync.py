@@ -22,6 +22,7 @@ from sqlmodel import Session, col, select
 
 from app.core.db import session_scope
 from app.core.errors import Invalid, Unavailable
+from app.core.metrics import MESSAGES_SYNCED, SYNC_RUNS
 from app.core.models import Mailbox, Message, utcnow
 from app.core.settings import Settings
 from gmail_sync.client import GmailClient, HistoryExpired, RetryPolicy, mailbox_client
@@ -102,7 +103,14 @@ def sync_mailbox(
         return report
     finally:
         run.close(claimed_at)
+    _count(report)
     return report
+
+
+def _count(report: SyncReport) -> None:
+    mailbox = str(report.mailbox_id)
+    SYNC_RUNS.labels(mailbox, "error" if report.error else "ok").inc()
+    MESSAGES_SYNCED.labels(mailbox).inc(sum(item.created for item in report.ingested))
 
 
 class _Run:

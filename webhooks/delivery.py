@@ -14,18 +14,20 @@ import logging
 import secrets
 import time
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
 from sqlalchemy import Engine
 from sqlmodel import col, select
+from standardwebhooks.webhooks import Webhook
 
 from app.core.claims import claim as claim_rows
 from app.core.claims import lease_free
 from app.core.db import session_scope
 from app.core.errors import Invalid
 from app.core.job_text import WEBHOOK_INACTIVE, WEBHOOK_REFUSED, WEBHOOK_UNRESOLVED, said
+from app.core.metrics import WEBHOOK_ATTEMPTS
 from app.core.models import WebhookDelivery, WebhookDeliveryState, WebhookSubscription, id_of
 from webhooks.targets import resolve_target
 
@@ -64,8 +66,24 @@ class Attempt:
 
 
 def signature(secret: str, body: bytes) -> str:
-    """The `X-Tandem-Signature` value: `sha256=` and the hex HMAC-SHA256 of the exact body."""
+    """The `X-Tandem-Signature` value: `sha256=` and the hex HMAC-SHA256 of the exact body.
+    Kept for one version beside the Standard Webhooks headers, then dropped (see CHANGELOG)."""
     return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+
+
+def standard_headers(
+    secret: str, delivery_id: int, body: bytes, sent_at: datetime
+) -> dict[str, str]:
+    """The Standard Webhooks headers (standardwebhooks.com): `webhook-id` is the delivery's id,
+    the same on every retry so a receiver can drop duplicates; `webhook-timestamp` is when this
+    attempt was signed, so a receiver can refuse a captured delivery replayed later; the key is
+    the secret's UTF-8 bytes (receivers pass `secret.encode()` to the library)."""
+    message_id = str(delivery_id)
+    return {
+        "webhook-id": message_id,
+        "webhook-timestamp": str(int(sent_at.timestamp())),
+        "webhook-signature": Webhook(secret.encode()).sign(message_id, sent_at, body),
+    }
 
 
 def body_of(delivery: WebhookDelivery) -> bytes:
@@ -125,6 +143,8 @@ def post(
         "X-Tandem-Event": delivery.event,
         "X-Tandem-Delivery": str(id_of(delivery)),
         "X-Tandem-Signature": signature(subscription.secret, body),
+        # The wall clock, not the run's `now`: the receiver compares it with its own clock.
+        **standard_headers(subscription.secret, id_of(delivery), body, datetime.now(UTC)),
     }
     started = time.monotonic()
     try:
@@ -171,11 +191,14 @@ def record(*, delivery: WebhookDelivery, attempt: Attempt, now: datetime) -> Non
         delivery.state = WebhookDeliveryState.DELIVERED
         delivery.delivered_at = now
         delivery.next_attempt_at = None
+        WEBHOOK_ATTEMPTS.labels("delivered").inc()
     elif attempt.final or delivery.attempts >= MAX_ATTEMPTS:
         delivery.state = WebhookDeliveryState.FAILED
         delivery.next_attempt_at = None
+        WEBHOOK_ATTEMPTS.labels("failed").inc()
     else:
         delivery.next_attempt_at = now + BACKOFF[delivery.attempts - 1]
+        WEBHOOK_ATTEMPTS.labels("retry").inc()
 
 
 def _send_claimed(

@@ -61,6 +61,17 @@ class Settings(BaseSettings):
     )
     addon_certs_url: AnyHttpUrl | None = None
     run_scheduler: bool = True
+    metrics_token: Annotated[SecretStr | None, Field(min_length=16)] = Field(
+        default=None,
+        description="Bearer token that /metrics requires; unset, /metrics answers only direct "
+        "calls from loopback addresses.",
+    )
+    metrics_host: str = Field(
+        default="127.0.0.1", description="Address `tandem worker` serves its /metrics on."
+    )
+    metrics_port: Annotated[int | None, Field(ge=1, le=65535)] = Field(
+        default=None, description="Port `tandem worker` serves /metrics on; unset, none."
+    )
     webhook_allow_private: bool = Field(
         default=False,
         description="Let webhooks post to loopback, link-local and private addresses (tests, "

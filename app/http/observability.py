@@ -1,7 +1,9 @@
 """Structured logs: every log record is one JSON line, and every request logs one record with
 method, path, status, duration and a request id (taken from `X-Request-ID` or made up, and sent
 back in the response). The response also says which process answered (`X-Served-By`, its pid,
-also in the log record), so with `tandem serve --workers N` one can tell the workers apart."""
+also in the log record), so with `tandem serve --workers N` one can tell the workers apart.
+Each request is also counted and timed in the Prometheus metrics by its route template
+(`/api/v1/conversations/{conversation_id}`), never its raw path, so the series stay few."""
 
 import json
 import logging
@@ -12,6 +14,8 @@ import uuid
 from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from app.core.metrics import HTTP_LATENCY, HTTP_REQUESTS
 
 request_logger = logging.getLogger("tandem.request")
 _STANDARD_ATTRS = frozenset(logging.makeLogRecord({}).__dict__) | {
@@ -50,6 +54,26 @@ def configure_logging(level: str) -> None:
         logging.getLogger(name).propagate = name != "uvicorn.access"
 
 
+def route_template(scope: Scope) -> str:
+    """The matched route's template (`/api/v1/conversations/{id}/reply`), rebuilt from the path
+    and the path parameters the router found, since the matched route object may know only its
+    own part of the path (a router included under a prefix); a mount (static files) is its
+    prefix and `{path}`; `unmatched` is an address that leads nowhere, which a scanner could
+    vary without end."""
+    if scope.get("route") is None:
+        if scope.get("endpoint") is None:
+            return "unmatched"
+        return f"{scope.get('root_path', '')}/{{path}}"
+    segments = str(scope["path"]).split("/")
+    for name, value in (scope.get("path_params") or {}).items():
+        parts = str(value).split("/")
+        for start in range(len(segments) - len(parts), 0, -1):
+            if segments[start : start + len(parts)] == parts:
+                segments[start : start + len(parts)] = ["{" + name + "}"]
+                break
+    return "/".join(segments)
+
+
 class RequestLogMiddleware:
     """Pure ASGI, so it times the whole request including other middleware and streaming."""
 
@@ -78,13 +102,17 @@ class RequestLogMiddleware:
         try:
             await self.app(scope, receive, send_with_id)
         finally:
+            elapsed = time.perf_counter() - started
+            route = route_template(scope)
+            HTTP_REQUESTS.labels(scope["method"], route, str(status_code)).inc()
+            HTTP_LATENCY.labels(scope["method"], route).observe(elapsed)
             request_logger.info(
                 "request",
                 extra={
                     "method": scope["method"],
                     "path": scope["path"],
                     "status": status_code,
-                    "duration_ms": round((time.perf_counter() - started) * 1000, 2),
+                    "duration_ms": round(elapsed * 1000, 2),
                     "request_id": request_id,
                     "pid": os.getpid(),
                 },
