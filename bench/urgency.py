@@ -30,5 +30,5 @@ def score(name: str, samples: list[urgency_samples.Sample]) -> None:
 
 
 if __name__ == "__main__":
-    for name in ("SAMPLES", "HELD_OUT", "HELD_OUT_2"):
+    for name in ("SAMPLES", "HELD_OUT", "HELD_OUT_2", "HELD_OUT_3"):
         score(name, getattr(urgency_samples, name))
