@@ -1,8 +1,9 @@
 """Push latency: from Gmail receiving a message to the message being in Tandem's database.
 
 Runs the emulator and Tandem's server (as `tandem serve` runs it) as separate processes (the
-real scheduler, the real push endpoint), connects a mailbox over OAuth, then delivers N messages one at a time and polls the
-database for each; prints p50/p95/max. The target (docs/architecture.md): p95 under 1 s.
+real scheduler, the real push endpoint), connects a mailbox over OAuth, then delivers N
+messages one at a time and polls the database for each; prints p50/p95/max. The target
+(docs/architecture.md): p95 under 1 s.
 
 Two moments are timed: the message stored (the sync's commit), and the after-sync work done
 (urgency, routing rules, assignment, the SLA clock, then the acknowledgement, which is queued
