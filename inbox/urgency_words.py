@@ -120,7 +120,7 @@ PHRASES: list[Phrase] = [
         r"(?:404|500|502|503|504) (?:on|for) (?:every|all|each)",
         r"(?:getting|get|returns?|throws?|shows?) (?:404|500|502|503|504|errors?)",
         r"(?:timing|times|timed) out",
-        r"(?:never|not|longer) (?:show\w*|com\w*|arriv\w*|deliver\w*|received)",
+        r"(?:never|longer) (?:show\w*|com\w*|arriv\w*|deliver\w*|received)",
         r"no (?:come|coming|arriv\w*|deliver\w*)",
         r"charged (?:twice|but|without)",
         r"(?:double|twice) charged",

@@ -65,6 +65,8 @@ def test_precision_and_recall_on_the_labelled_set(script: str) -> None:
         ("Сбой", "Сайт лежал ночью, сейчас всё в порядке", True, ()),
         ("Re: sync", "It stopped working again, fix it now", False, ("stopped working",)),
         ("Admin", "The admin panel won't load for anyone", True, ("won't load",)),
+        ("Order 17", "My order does not arrive, where is it?", True, ()),
+        ("Webhooks", "Our emails never arrive at all", True, ("never arrive",)),
         ("Заказы", "Из базы пропали все заказы", True, ("пропали все заказы",)),
     ],
 )
