@@ -2,7 +2,7 @@
 routers. Nothing else builds the application, and nothing but the CLI and tests imports it."""
 
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
 from urllib.parse import quote
@@ -42,9 +42,32 @@ from inbox.inbound_rules import apply_rules
 from inbox.promises import run_reply_clocks
 from inbox.repeat_requests import link_repeat_requests
 from inbox.urgent_mail import raise_urgent_mail
+from scheduler.jobs import AfterSync
 from scheduler.runner import TandemScheduler
 
 logger = logging.getLogger(__name__)
+
+#: What runs in the transaction after each sync that stored mail, in this order. A client's
+#: reply is told to its owner before new conversations get owners (a routing rule's agent
+#: first, then a repeat request's earlier agent, then the rest in turn); urgency is known
+#: before all of it, so rules can ask for it and the owner hears of an urgent conversation as
+#: urgent.
+AFTER_SYNC: tuple[AfterSync, ...] = (
+    raise_urgent_mail,
+    notify_client_replies,
+    apply_rules,
+    link_repeat_requests,
+    assign_new_mail,
+    run_reply_clocks,
+    acknowledge_new_mail,
+)
+#: The triage of new mail (urgency, routing rules, repeat requests): what the benchmarks time
+#: sync with and without, since it may add only so much to it.
+TRIAGE: tuple[AfterSync, ...] = (raise_urgent_mail, apply_rules, link_repeat_requests)
+
+
+def after_sync_steps(*, triage: bool = True) -> list[AfterSync]:
+    return [step for step in AFTER_SYNC if triage or step not in TRIAGE]
 
 
 def _install_error_handlers(app: FastAPI) -> None:
@@ -127,19 +150,7 @@ def _start_scheduler(app: FastAPI, settings: Settings) -> TandemScheduler:
     scheduler = TandemScheduler(
         app.state.engine,
         settings,
-        # A client's reply is told to its owner before new conversations get owners (a routing
-        # rule's agent first, then a repeat request's earlier agent, then the rest in turn);
-        # urgency is known before all of it, so rules can ask for it and the owner hears of an
-        # urgent conversation as urgent.
-        after_sync=[
-            raise_urgent_mail,
-            notify_client_replies,
-            apply_rules,
-            link_repeat_requests,
-            assign_new_mail,
-            run_reply_clocks,
-            acknowledge_new_mail,
-        ],
+        app.state.after_sync,
     )
     scheduler.start()
     app.state.wake_sync = scheduler.wake_sync
@@ -147,7 +158,10 @@ def _start_scheduler(app: FastAPI, settings: Settings) -> TandemScheduler:
     return scheduler
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
+def create_app(
+    settings: Settings | None = None, after_sync: Sequence[AfterSync] = AFTER_SYNC
+) -> FastAPI:
+    """`after_sync` is for the benchmarks, which serve without the triage to compare."""
     settings = settings or get_settings()
     secret_key = settings.require_secret_key()
     app = FastAPI(
@@ -161,6 +175,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         generate_unique_id_function=operation_id,
     )
     app.state.settings = settings
+    app.state.after_sync = after_sync
     app.state.engine = get_engine(settings.database_url)
     app.state.wake_sync = _no_scheduler
     app.state.live_hub = LiveHub(app.state.engine)

@@ -7,11 +7,13 @@ an unknown variable is refused then, not discovered when a client receives an em
 The REST API and the settings page validate with `TemplateIn`/`TemplatePatchIn` and call these
 functions, so both accept and refuse the same templates. The template language itself is
 `inbox.templates`. A reply the team sent can become a template too (`save_reply_as_template`),
-checked the same way. Flushes, never commits.
+checked the same way, its greeting naming the next client through the name variables.
+Flushes, never commits.
 """
 
+import re
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, cast
 
 from pydantic import BaseModel, Field, StringConstraints, ValidationError
 from sqlalchemy import func
@@ -23,7 +25,7 @@ from app.core.i18n import gettext as _
 from app.core.models import Conversation, Direction, Message, MessageState, Role, Template, User
 from app.core.plain_text import ONE_LINE
 from inbox.presend import hold_internal_context
-from inbox.templates import TemplateError, check_template
+from inbox.templates import TemplateContext, TemplateError, check_template, context_for
 
 MAX_BODY = 50_000
 
@@ -192,13 +194,36 @@ def save_reply_as_template(
     text = (message.visible_text or message.text_body).strip()
     if not text:
         raise Invalid(_("this reply has no text to save as a template"))
-    name = body.name or default_template_name(session.get(Conversation, message.conversation_id))
+    conversation = session.get(Conversation, message.conversation_id)
+    if conversation is not None:
+        text = _greeting_for_any_client(text, context_for(session, conversation, None))
+    name = body.name or default_template_name(conversation)
     try:
         template = TemplateIn(name=name, body_text=text, confirm=body.confirm)
     except ValidationError as exc:
         problem = exc.errors(include_url=False)[0]
         raise Invalid(f"{problem['loc'][0]}: {problem['msg']}") from None
     return add_template(session=session, author=author, body=template, now=now)
+
+
+def _greeting_for_any_client(text: str, context: TemplateContext) -> str:
+    """The greeting (the reply's first line) names the next client, not this one: their name
+    as the template would print it becomes its variable, the whole name first, then the first
+    name ("Hello Anna," becomes "Hello {{ contact.first_name }},")."""
+    if not context.contact_email:
+        return text
+    contact = cast(dict[str, str], context.variables()["contact"])
+    lead, newline, rest = text.lstrip().partition("\n")
+    names = [
+        (contact["name"], "{{ contact.name }}"),
+        (contact["first_name"], "{{ contact.first_name }}"),
+    ]
+    if contact["name"] == contact["first_name"]:
+        names = names[1:]
+    for name, variable in names:
+        if name:
+            lead = re.sub(rf"(?<!\w){re.escape(name)}(?!\w)", variable, lead, flags=re.IGNORECASE)
+    return lead + newline + rest
 
 
 def default_template_name(conversation: Conversation | None) -> str:

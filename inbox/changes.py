@@ -18,12 +18,14 @@ from app.core.models import (
     AuditEvent,
     Conversation,
     ConversationStatus,
+    Priority,
     User,
     id_of,
 )
 from app.core.notice_text import new_notification
 from app.core.notices import notify
 from app.core.plain_text import is_one_line
+from inbox.promises import retarget_reply_clock
 from webhooks.events import Event, emit
 from webhooks.payloads import conversation_data
 
@@ -57,6 +59,8 @@ def change_conversation(
         conversation.urgency_reason = None
     conversation.updated_at = now
     session.add(conversation)
+    if "priority" in changed and Priority.URGENT in (before["priority"], after["priority"]):
+        retarget_reply_clock(session, conversation)
     event = AuditEvent(
         workspace_id=conversation.workspace_id,
         conversation_id=conversation.id,

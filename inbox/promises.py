@@ -11,7 +11,7 @@ from the promised time until the team answers. Functions flush, never commit.
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, func
 from sqlmodel import Session, col, select
 
 from app.core.claims import claim
@@ -153,6 +153,46 @@ def _start_clock(session: Session, conversation: Conversation, received: datetim
             kind=ReminderKind.SLA,
             says=says,
         )
+
+
+def retarget_reply_clock(session: Session, conversation: Conversation) -> None:
+    """A conversation raised to urgent or lowered from it owes its waiting client a reply by
+    the other target: the running clock starts again from the client's oldest unanswered
+    mail, with the new priority's target, and its reminders move with it. A broken promise
+    still keeps the conversation overdue from the promised time."""
+    if conversation.sla_due_at is None:
+        return
+    waiting = _oldest_unanswered(session, id_of(conversation))
+    if waiting is None:
+        return
+    cancel_reminders(session, conversation_id=id_of(conversation), kinds=[ReminderKind.SLA])
+    _start_clock(session, conversation, waiting)
+    promised = conversation.promised_at
+    if conversation.promise_state == PromiseState.BROKEN and promised is not None:
+        conversation.sla_due_at = min(conversation.sla_due_at, promised)
+    session.flush()
+
+
+def _oldest_unanswered(session: Session, conversation_id: int) -> datetime | None:
+    written = func.coalesce(col(Message.date), col(Message.created_at))
+    last_reply = select(func.max(written)).where(
+        col(Message.conversation_id) == conversation_id,
+        col(Message.direction) == Direction.OUTBOUND,
+        col(Message.kind).in_([MessageKind.REPLY]) | col(Message.kind).is_(None),
+        col(Message.state).in_([MessageState.SENT, MessageState.RECEIVED]),
+        col(Message.automated).is_(None),
+    )
+    answered = session.exec(last_reply).one()
+    unanswered = select(func.min(written)).where(
+        col(Message.conversation_id) == conversation_id,
+        col(Message.direction) == Direction.INBOUND,
+        col(Message.duplicate_of_id).is_(None),
+        col(Message.automated).is_(None),
+    )
+    if answered is not None:
+        unanswered = unanswered.where(written > answered)
+    oldest = session.exec(unanswered).one()
+    return oldest.replace(tzinfo=UTC) if oldest is not None and oldest.tzinfo is None else oldest
 
 
 def replies_sent(session: Session, *, message_ids: Sequence[int], now: datetime) -> None:

@@ -153,7 +153,7 @@ def _summarize(
         replies_to_resolution=(
             round(sum(c.replies for c in closed) / len(closed), 2) if closed else 0.0
         ),
-        repeat_requests=count_repeats(session, scope, period, begun).total,
+        repeat_requests=count_repeats(session, scope, period).total,
         promises_made=made,
         promises_kept=kept,
         promises_broken=broken,

@@ -3,7 +3,8 @@
 After a sync, each new live mail a person wrote is read once: history imported at connection,
 automated mail, the team's own mail and copies in a second mailbox never raise anything. The
 conversation gets priority urgent, the words found as its `urgency_reason`, and an audit event
-`conversation.urgent` (the system's, no actor) naming them. An agent who lowers it again is
+`conversation.urgent` (the system's, no actor) naming them; a reply already owed is owed by the
+urgent target from then on. An agent who lowers it again is
 not overruled by the same mail, which is never read twice; a later urgent mail raises it anew.
 """
 
@@ -13,6 +14,7 @@ from app.core.models import AuditEvent, Conversation, Message, Priority, utcnow
 from gmail_sync.sync import SyncReport
 from inbox.changes import announce_change
 from inbox.new_mail import new_client_mail, opens_conversation
+from inbox.promises import retarget_reply_clock
 from inbox.urgency import Urgency, detect_urgency
 
 ACTION = "conversation.urgent"
@@ -41,6 +43,7 @@ def _raise(
     conversation.urgency_reason = urgency.reason[:300]
     conversation.updated_at = now
     session.add(conversation)
+    retarget_reply_clock(session, conversation)
     session.add(
         AuditEvent(
             workspace_id=conversation.workspace_id,

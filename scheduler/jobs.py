@@ -40,11 +40,11 @@ def sync_due_mailboxes(
         if report.error:
             logger.warning("sync failed", extra={"mailbox_id": mailbox_id, "error": report.error})
         if any(item.created for item in report.ingested):
-            _after_sync(engine, report, after_sync)
+            run_after_sync(engine, report, after_sync)
     return len(due)
 
 
-def _after_sync(engine: Engine, report: SyncReport, hooks: Sequence[AfterSync]) -> None:
+def run_after_sync(engine: Engine, report: SyncReport, hooks: Sequence[AfterSync]) -> None:
     """New live mail becomes webhook events, then the added hooks run; a failing hook is
     logged and never stops the next mailbox's sync."""
     try:

@@ -11,8 +11,10 @@ client's reopening are stored as the sync stores them.
        12:00 (the holiday): reopened out of closed, a repeat; Ann promises Wed 12:30 a reply by
        Thu 12:00, replies Thu 26 09:15 (kept) and closes 09:30.
     A  Tue 24 17:00 in, tagged billing; Ann replies Thu 26 10:00 (over the holiday), closes 11:00.
-    F  Fri 20 10:00 in (client Oleg), Bob replies 11:00 and closes 12:00: before the week.
-    E  Tue 24 10:00 in (Oleg again, within 7 days of F: a repeat); acknowledged automatically
+    F  Fri 20 10:00 in (client Oleg, "Invoice not paid"), Bob replies 11:00 and closes 12:00:
+       before the week.
+    E  Tue 24 10:00 in (Oleg again, "Invoice still not paid", within 7 days of F: the sync
+       links it to F, a repeat); acknowledged automatically
        10:00:05; Bob promises 10:30 a reply by 10:45, breaks it (10:50), replies 11:00. Open.
     C  Fri 27 17:00 in; Ann replies Mon 30 10:00 (over the weekend, after the week) and closes
        it then: open at the week's end.
@@ -42,8 +44,11 @@ from app.core.models import (
     Workspace,
     id_of,
 )
+from gmail_sync.ingest import Ingested
+from gmail_sync.sync import SyncReport
 from inbox.changes import change_conversation
 from inbox.promises import break_lapsed_promises, make_promise, replies_sent
+from inbox.repeat_requests import link_repeat_requests
 from tests.conftest import Member, Team
 
 MSK = timezone(timedelta(hours=3))
@@ -68,6 +73,7 @@ class Builder:
         self.conversations: dict[str, int] = {}
         self.contacts: dict[str, int] = {}
         self.counter = 0
+        self.first_messages: dict[str, int] = {}
 
     def mailbox(self, email: str) -> int:
         with session_scope(self.engine) as session:
@@ -94,7 +100,7 @@ class Builder:
                 workspace_id=self.workspace_id,
                 mailbox_id=int(str(fields.pop("mailbox_id", self.mailboxes[0]))),
                 gmail_thread_id=f"t-{name}",
-                subject=f"Conversation {name}",
+                subject=str(fields.pop("subject", f"Conversation {name}")),
                 contact_id=contact_id,
                 first_message_at=at,
                 created_at=at,
@@ -103,8 +109,19 @@ class Builder:
             session.add(conversation)
             session.flush()
             self.conversations[name] = id_of(conversation)
-        self.write_in(name, at, automated="newsletter" if fields.get("automated") else None)
+        automated = "newsletter" if fields.get("automated") else None
+        self.first_messages[name] = self.write_in(name, at, automated=automated)
         return self.conversations[name]
+
+    def sync_links_repeats(self, name: str) -> None:
+        """The sync's step that links a repeat request, run on the conversation's first message
+        as if this sync run had just stored it."""
+        mail = Ingested(self.first_messages[name], self.conversations[name], True, True)
+        with session_scope(self.engine) as session:
+            conversation = session.get(Conversation, self.conversations[name])
+            assert conversation is not None
+            report = SyncReport(conversation.mailbox_id, ingested=[mail])
+            link_repeat_requests(session, report)
 
     def _message(self, session: Session, name: str, at: datetime, **fields: object) -> Message:
         conversation = session.get(Conversation, self.conversations[name])
@@ -123,9 +140,12 @@ class Builder:
         session.flush()
         return message
 
-    def write_in(self, name: str, at: datetime, automated: str | None = None) -> None:
+    def write_in(self, name: str, at: datetime, automated: str | None = None) -> int:
         with session_scope(self.engine) as session:
-            self._message(session, name, at, direction=Direction.INBOUND, automated=automated)
+            message = self._message(
+                session, name, at, direction=Direction.INBOUND, automated=automated
+            )
+            return id_of(message)
 
     def reply(self, name: str, by: Member, at: datetime, kind: str = MessageKind.REPLY) -> None:
         """A reply the team sent through Tandem; the SLA clock and promises settle as sending
@@ -213,7 +233,8 @@ def build_history(engine: Engine, team: Team, admin: Member) -> History:
     world.mailbox("support@acme.test")
     second = world.mailbox("sales@acme.test")
 
-    world.begin("F", msk(20, 10), client="oleg@client.test", assignee_id=bob.user_id)
+    oleg = {"client": "oleg@client.test", "assignee_id": bob.user_id}
+    world.begin("F", msk(20, 10), subject="Invoice not paid", **oleg)
     world.reply("F", bob, msk(20, 11))
     world.status("F", bob, "closed", msk(20, 12))
 
@@ -225,7 +246,8 @@ def build_history(engine: Engine, team: Team, admin: Member) -> History:
     world.reply("B", bob, msk(23, 11))
     world.status("B", bob, "pending", msk(23, 11))
 
-    world.begin("E", msk(24, 10), client="oleg@client.test", assignee_id=bob.user_id)
+    world.begin("E", msk(24, 10), subject="Invoice still not paid", **oleg)
+    world.sync_links_repeats("E")
     world.reply("E", bob, msk(24, 10, 0, 5), kind=MessageKind.AUTO_ACK)
     world.client_reopens("B", msk(24, 10))
     world.promise("E", bob, msk(24, 10, 45), msk(24, 10, 30))

@@ -11,10 +11,10 @@ from sqlmodel import Session
 
 from app.core.db import session_scope
 from app.core.errors import Invalid
-from app.core.models import Workspace
+from app.core.models import Conversation, Workspace
 from inbox.report_metrics import ReportRequest, Summary, summarize
 from tests.conftest import Member, Team
-from tests.inbox.report_history import Builder, History, build_history
+from tests.inbox.report_history import Builder, History, build_history, msk
 
 NOW = datetime(2026, 12, 4, 12, 0, tzinfo=UTC)
 HOUR = 3600
@@ -126,6 +126,34 @@ def test_the_backlog_is_what_was_open_at_the_end_of_the_period(
 
     assert (before.created, before.closed, before.backlog) == (1, 1, 0)
     assert (tuesday.created, tuesday.closed, tuesday.backlog) == (2, 1, 2)
+
+
+def test_a_repeat_request_is_a_linked_conversation_or_a_reopening_not_any_new_mail(
+    engine: Engine, admin: Member, history: History
+) -> None:
+    """Yulia, whose D was closed on Thursday, writes on Friday about something else: no repeat
+    (the client wrote again, but not about the same matter); then about D's matter again: the
+    sync links it to D, a repeat."""
+    world = Builder(engine, admin.workspace_id)
+    world.mailboxes.append(history.second_mailbox)
+    world.contacts["yulia@client.test"] = _contact_of(engine, history.conversations["D"])
+    world.counter = 100
+    world.begin("Y", msk(27, 9), client="yulia@client.test", subject="Price list for 2027")
+    world.sync_links_repeats("Y")
+    assert report(engine, admin).repeat_requests == 2
+
+    world.begin("Z", msk(27, 11), client="yulia@client.test", subject="Re: conversation D")
+    world.sync_links_repeats("Z")
+    assert report(engine, admin).repeat_requests == 3
+    mailbox = report(engine, admin, mailbox_id=history.second_mailbox)
+    assert (mailbox.created, mailbox.repeat_requests) == (3, 1)
+
+
+def _contact_of(engine: Engine, conversation_id: int) -> int:
+    with Session(engine) as session:
+        conversation = session.get(Conversation, conversation_id)
+        assert conversation is not None and conversation.contact_id is not None
+        return conversation.contact_id
 
 
 def test_a_period_without_data_gives_zeros(engine: Engine, admin: Member) -> None:

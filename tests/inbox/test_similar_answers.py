@@ -9,9 +9,11 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
+from sqlmodel import Session
 
 from app.core.db import session_scope
 from app.core.models import (
+    Contact,
     Conversation,
     Direction,
     Mailbox,
@@ -21,6 +23,7 @@ from app.core.models import (
     Note,
     id_of,
 )
+from inbox.templates import context_for, render_text
 from tests.conftest import Member, Team
 
 START = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
@@ -54,11 +57,21 @@ class History:
         status: str = "closed",
         resolution: str | None = None,
         note: str | None = None,
+        client: tuple[str, str] | None = None,
     ) -> Thread:
+        """`client` is the client's name and address, for a conversation with a known client."""
         self.count += 1
         at = self.start + timedelta(hours=self.count)
         with session_scope(self.engine) as session:
+            contact_id = None
+            if client is not None:
+                name, email = client
+                contact = Contact(workspace_id=self.member.workspace_id, name=name, email=email)
+                session.add(contact)
+                session.flush()
+                contact_id = id_of(contact)
             conversation = Conversation(
+                contact_id=contact_id,
                 workspace_id=self.member.workspace_id,
                 mailbox_id=self.mailbox_id,
                 gmail_thread_id=f"t{self.count}",
@@ -301,6 +314,60 @@ def test_saves_a_sent_reply_as_a_template(client: TestClient, history: History) 
     )
     assert named.status_code == 201
     assert named.json()["name"] == "Excel export: XLSX"
+
+
+@pytest.mark.parametrize(
+    ("who", "reply", "saved", "greeting"),
+    [
+        (
+            ("Anna Petrova", "anna@client.test"),
+            "Hello Anna,\n\ntick XLSX, Anna, and export again.",
+            "Hello {{ contact.first_name }},\n\ntick XLSX, Anna, and export again.",
+            "Hello Boris,",
+        ),
+        (
+            ("Анна Петрова", "anna@client.test"),
+            "Здравствуйте, Анна Петрова!\n\nВключите XLSX и выгрузите снова.",
+            "Здравствуйте, {{ contact.name }}!\n\nВключите XLSX и выгрузите снова.",
+            "Здравствуйте, Boris Lee!",
+        ),
+        (
+            ("", "olga.k@client.test"),
+            "Hi olga.k,\nplease export again.",
+            "Hi {{ contact.first_name }},\nplease export again.",
+            "Hi Boris,",
+        ),
+        (
+            ("Anna Petrova", "anna@client.test"),
+            "Good morning,\nAnna's export is fixed.",
+            "Good morning,\nAnna's export is fixed.",
+            "Good morning,",
+        ),
+    ],
+)
+def test_a_saved_reply_greets_the_next_client_by_their_name(
+    client: TestClient,
+    history: History,
+    engine: Engine,
+    who: tuple[str, str],
+    reply: str,
+    saved: str,
+    greeting: str,
+) -> None:
+    """The greeting names whoever the template is used for next; the rest stays as written."""
+    thread = history.thread("Excel", "The Excel file is empty.", reply, client=who)
+    boris = ("Boris Lee", "b@c.test")
+    next_one = history.thread("Excel too", "Empty file.", status="open", client=boris)
+    response = client.post(
+        f"/api/v1/messages/{thread.reply_ids[0]}/template", json={}, headers=history.member.headers
+    )
+    assert response.status_code == 201, response.text
+    assert response.json()["body_text"] == saved
+    with Session(engine) as session:
+        conversation = session.get(Conversation, next_one.id)
+        assert conversation is not None
+        variables = context_for(session, conversation, None).variables()
+    assert render_text(saved, variables).splitlines()[0] == greeting
 
 
 def test_only_a_sent_reply_of_the_workspace_becomes_a_template(

@@ -57,6 +57,17 @@ def test_precision_and_recall_on_the_labelled_set(script: str) -> None:
         ("Tip", "If payments fail, who do we call?", True, ()),
         ("Вопрос", "Если не проходит оплата, куда писать?", True, ()),
         ("Theme", "Please make the button bigger", True, ()),
+        ("News", "This month: a critical security update and a webinar", True, ()),
+        ("Новости", "Вышло критическое обновление безопасности", True, ()),
+        ("Invoice", "Please send it.\nTom\nFor urgent matters call +1 555 0100", True, ()),
+        ("Акт", "Пришлите акт.\nОльга, отдел срочных поставок", True, ()),
+        ("Site down", "It was down an hour, all good now, thanks", True, ()),
+        ("Сбой", "Сайт лежал ночью, сейчас всё в порядке", True, ()),
+        ("Re: sync", "It stopped working again, fix it now", False, ("stopped working",)),
+        ("Admin", "The admin panel won't load for anyone", True, ("won't load",)),
+        ("Order 17", "My order does not arrive, where is it?", True, ()),
+        ("Webhooks", "Our emails never arrive at all", True, ("never arrive",)),
+        ("Заказы", "Из базы пропали все заказы", True, ("пропали все заказы",)),
     ],
 )
 def test_the_words_found_or_why_none_count(
