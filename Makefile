@@ -55,7 +55,9 @@ run: install catalogs
 # The whole suite on SQLite and, side by side, on PostgreSQL when a server answers (or
 # TANDEM_TEST_POSTGRES_URL names one); each run's output is printed when it ends. The wheel's
 # test (tests/packaging: build, install in a fresh virtual environment, migrate, serve the demo)
-# runs in the SQLite run only, since it uses no database of the suite's.
+# runs in the SQLite run only, since it uses no database of the suite's; the scale-out test
+# (tests/workers: separate web and worker processes, one killed) in the PostgreSQL run only,
+# since scaling out is a PostgreSQL deployment's.
 test: install chromium catalogs
 	$(MAKE) -j2 --output-sync=target test-sqlite test-postgres
 
@@ -65,7 +67,7 @@ chromium:
 	test -x /usr/bin/chromium || (apt-get update && apt-get install -y chromium)
 
 test-sqlite: install catalogs
-	env -u TANDEM_TEST_POSTGRES_URL $(BIN)/pytest
+	env -u TANDEM_TEST_POSTGRES_URL $(BIN)/pytest --ignore=tests/workers
 
 test-postgres: install catalogs
 	@url="$${TANDEM_TEST_POSTGRES_URL:-$(POSTGRES_URL)}"; \

@@ -146,12 +146,17 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.live_hub.stop()
 
 
+def background_work(
+    settings: Settings, after_sync: Sequence[AfterSync] = AFTER_SYNC
+) -> TandemScheduler:
+    """Everything Tandem does but HTTP (sync and polling, watch renewal, timers, the reply
+    outbox, webhook delivery), not yet started: what `tandem worker` runs alone and `tandem
+    serve` runs beside the app unless told `--no-worker`."""
+    return TandemScheduler(get_engine(settings.database_url), settings, after_sync)
+
+
 def _start_scheduler(app: FastAPI, settings: Settings) -> TandemScheduler:
-    scheduler = TandemScheduler(
-        app.state.engine,
-        settings,
-        app.state.after_sync,
-    )
+    scheduler = background_work(settings, app.state.after_sync)
     scheduler.start()
     app.state.wake_sync = scheduler.wake_sync
     app.state.scheduler_jobs = scheduler.jobs

@@ -1,7 +1,8 @@
 """Gmail search (`q`) and label filters for messages.list and threads.list.
 
 Supports the operators Tandem and tests need: in:inbox|sent|spam|trash|anywhere, label:,
-is:unread|read|starred, from:, to:, subject:, after:/before: (YYYY/MM/DD in UTC, or epoch
+is:unread|read|starred, from:, to:, subject:, rfc822msgid: (with or without its angle
+brackets), after:/before: (YYYY/MM/DD in UTC, or epoch
 seconds), newer_than:/older_than: (Nd, Nm, Ny), bare words (subject, sender, snippet), quoted
 values and `-` negation. It compiles a query into a predicate and keeps no state.
 """
@@ -69,6 +70,9 @@ def _term_predicate(term: str) -> tuple[Predicate, bool]:
         "from": lambda m: value in m.summary.from_header,
         "to": lambda m: value in m.summary.recipients,
         "subject": lambda m: value in m.summary.subject.lower(),
+        "rfc822msgid": lambda m: (
+            (m.summary.message_id or "").strip("<>").lower() == value.strip("<>")
+        ),
     }
     if operator in field_predicates:
         return field_predicates[operator], False

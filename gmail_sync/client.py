@@ -329,6 +329,15 @@ class GmailClient:
         request = self.users.messages().send(userId="me", body=body, media_body=media)
         return self.call("messages.send", request)
 
+    def find_by_message_id(self, rfc_message_id: str) -> dict[str, Any] | None:
+        """The mailbox's message with this Message-ID header (`{id, threadId}`), if it has one:
+        how a reply whose send was cut off learns whether Gmail took it."""
+        request = self.users.messages().list(
+            userId="me", q=f"rfc822msgid:{rfc_message_id}", includeSpamTrash=True, maxResults=1
+        )
+        found = self.call("messages.list", request).get("messages") or []
+        return dict(found[0]) if found else None
+
     def watch(self, topic: str) -> dict[str, Any]:
         body = {"topicName": topic, "labelIds": ["INBOX", "SENT"], "labelFilterBehavior": "include"}
         return self.call("watch", self.users.watch(userId="me", body=body))

@@ -3,23 +3,27 @@ has ended (`gmail_sync.send` queues, cancels and retries them).
 
 Sending claims the row with a conditional UPDATE (queued -> sending), so two schedulers, or a
 scheduler and a request that hands the job a reply with no undo window, never send one reply
-twice. The row learns its Gmail id from the send, which makes the sync's copy the same row; a
-reply left in `sending` by a crash is marked failed after `SENDING_TIMEOUT`, and if Gmail did
-send it the sync adopts the row by its Message-ID, which clears the failure. This module never
-decides who a reply goes to: it sends the stored row as it is.
+twice; on PostgreSQL the sender also holds an advisory lock on the reply until the outcome is
+stored, which tells other workers it is alive. The row learns its Gmail id from the send, which
+makes the sync's copy the same row; a reply left in `sending` by a worker that died is
+recovered by `gmail_sync.stalled_replies`. This module never decides who a reply goes to: it
+sends the stored row as it is.
 """
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from sqlalchemy import Engine, update
+from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
+from app.core.advisory_locks import SENDING_REPLY, holding
 from app.core.claims import claim
 from app.core.db import session_scope
 from app.core.errors import TandemError
-from app.core.job_text import SEND_FAULT, SEND_INTERRUPTED, said
+from app.core.job_text import SEND_FAULT, said
 from app.core.live import Live
 from app.core.metrics import REPLIES
 from app.core.models import (
@@ -34,7 +38,7 @@ from app.core.models import (
     utcnow,
 )
 from app.core.settings import Settings
-from gmail_sync.client import mailbox_client
+from gmail_sync.client import GmailClient, mailbox_client
 from gmail_sync.compose import OutgoingAttachment, build_reply
 from gmail_sync.live_mail import announce_reply
 from gmail_sync.mailbox_alerts import access_refused
@@ -44,7 +48,6 @@ from gmail_sync.thread_people import ANSWERABLE
 
 logger = logging.getLogger(__name__)
 
-SENDING_TIMEOUT = timedelta(minutes=10)
 #: Mail Tandem writes on its own carries these, so other robots do not answer it (RFC 3834).
 AUTOMATIC_HEADERS = {"Auto-Submitted": "auto-replied", "X-Auto-Response-Suppress": "All"}
 
@@ -59,7 +62,6 @@ class SendOutcome:
 def send_due(*, engine: Engine, settings: Settings, now: datetime) -> list[SendOutcome]:
     """Sends every reply whose undo window has ended; replies another worker claimed first
     are left to it."""
-    _fail_stalled(engine, now)
     with session_scope(engine) as session:
         due = session.exec(
             select(Message.id)
@@ -85,19 +87,27 @@ def send_reply(
     reply, even a fault of Tandem's, stays on that reply and never stops the ones behind it."""
     if not _claim(engine, message_id, now):
         return None
+    with holding(engine, SENDING_REPLY, message_id):
+        return _send_claimed(engine, settings, message_id, now)
+
+
+def _send_claimed(
+    engine: Engine, settings: Settings, message_id: int, now: datetime
+) -> SendOutcome:
     try:
         with session_scope(engine) as session:
             outgoing = _outgoing(session, settings, message_id, now)
-        response = _deliver(engine, settings, outgoing, now)
+        with gmail_for(engine, settings, outgoing.mailbox_id, outgoing.credentials, now) as gmail:
+            response = gmail.send(outgoing.raw, thread_id=outgoing.thread_id)
     except (TandemError, ValueError) as exc:  # ValueError: a header compose cannot write
-        _record_failure(engine, message_id, str(exc), reauth=isinstance(exc, ReauthRequired))
+        record_failure(engine, message_id, str(exc), reauth=isinstance(exc, ReauthRequired))
         logger.warning("reply not sent", extra={"message_id": message_id, "error": str(exc)})
         REPLIES.labels("failed").inc()
         return SendOutcome(message_id, False, str(exc))
     except Exception as exc:  # a fault of this row's: recorded on it, the next one goes on
         logger.exception("reply not sent", extra={"message_id": message_id})
         error = said(SEND_FAULT, error=f"{type(exc).__name__}: {exc}")
-        _record_failure(engine, message_id, error, reauth=False)
+        record_failure(engine, message_id, error, reauth=False)
         REPLIES.labels("failed").inc()
         return SendOutcome(message_id, False, error)
     with session_scope(engine) as session:
@@ -116,23 +126,6 @@ def _claim(engine: Engine, message_id: int, now: datetime) -> bool:
             values={"state": MessageState.SENDING, "send_after": now},
         )
         return bool(claimed)
-
-
-def _fail_stalled(engine: Engine, now: datetime) -> None:
-    """A reply a crashed worker left in `sending`: the agent sees it failed; if Gmail did
-    send it, the sync adopts it by Message-ID and it becomes sent."""
-    with session_scope(engine) as session:
-        session.execute(
-            update(Message)
-            .where(
-                col(Message.state) == MessageState.SENDING,
-                col(Message.send_after) < now - SENDING_TIMEOUT,
-            )
-            .values(
-                state=MessageState.FAILED,
-                send_error=said(SEND_INTERRUPTED),
-            )
-        )
 
 
 @dataclass(frozen=True)
@@ -173,17 +166,19 @@ def _outgoing(session: Session, settings: Settings, message_id: int, now: dateti
     return _Outgoing(id_of(mailbox), mailbox.credentials_encrypted, message.gmail_thread_id, raw)
 
 
-def _deliver(
-    engine: Engine, settings: Settings, outgoing: _Outgoing, now: datetime
-) -> dict[str, object]:
-    """One messages.send call; refreshed tokens and the quota spent are kept on the mailbox."""
-    client = mailbox_client(outgoing.credentials, settings)
+@contextmanager
+def gmail_for(
+    engine: Engine, settings: Settings, mailbox_id: int, credentials: str | None, now: datetime
+) -> Iterator[GmailClient]:
+    """A Gmail client for a few calls outside any transaction; afterwards refreshed tokens
+    and the quota spent are kept on the mailbox."""
+    client = mailbox_client(credentials, settings)
     try:
-        return client.send(outgoing.raw, thread_id=outgoing.thread_id)
+        yield client
     finally:
         client.close()
         with session_scope(engine) as session:
-            mailbox = session.get(Mailbox, outgoing.mailbox_id)
+            mailbox = session.get(Mailbox, mailbox_id)
             if mailbox is not None:
                 record_quota(mailbox=mailbox, units=client.units_spent, now=now)
                 mailbox.credentials_encrypted = (
@@ -191,7 +186,7 @@ def _deliver(
                 )
 
 
-def _record_failure(engine: Engine, message_id: int, error: str, *, reauth: bool) -> None:
+def record_failure(engine: Engine, message_id: int, error: str, *, reauth: bool) -> None:
     with session_scope(engine) as session:
         message = session.get(Message, message_id)
         if message is None:

@@ -8,23 +8,39 @@ second process is harmless. Functions flush, never commit.
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import or_
+from sqlalchemy import ColumnElement, or_
 from sqlmodel import Session, col, select
 
 from app.core.claims import claim as claim_rows
 from app.core.claims import lease_free
 from app.core.job_text import RECONNECT, said
 from app.core.models import Mailbox, MailboxStatus, SyncState
+from app.core.wakes import announce_sync_request
 
-LEASE = timedelta(minutes=5)
+#: Shorter than the hourly renewal job's period, so a failed renewal is retried at its next run.
+RENEWAL_CLAIM = timedelta(minutes=30)
 
 
 def request_sync(*, session: Session, mailbox: Mailbox, now: datetime, full: bool = False) -> None:
-    """Asks the next worker tick to sync this mailbox now (a full sync when `full`)."""
+    """Asks the next worker tick to sync this mailbox now (a full sync when `full`), and wakes
+    the workers of other processes when the request commits."""
     mailbox.sync_requested_at = now
     mailbox.full_sync_requested = mailbox.full_sync_requested or full
     session.add(mailbox)
     session.flush()
+    announce_sync_request(session)
+
+
+def sync_requested(*, session: Session, now: datetime) -> bool:
+    """Whether a connected mailbox with a free lease waits for a requested sync: what a worker
+    without PostgreSQL's notifications looks for between its ticks."""
+    query = select(Mailbox.id).where(
+        col(Mailbox.sync_requested_at).is_not(None),
+        col(Mailbox.credentials_encrypted).is_not(None),
+        col(Mailbox.status) != MailboxStatus.NEEDS_REAUTH,
+        lease_free(col(Mailbox.sync_lease_expires_at), now),
+    )
+    return session.exec(query.limit(1)).first() is not None
 
 
 def due_mailbox_ids(*, session: Session, now: datetime) -> list[int]:
@@ -38,7 +54,9 @@ def due_mailbox_ids(*, session: Session, now: datetime) -> list[int]:
     return [int(mailbox_id) for mailbox_id in session.exec(query) if mailbox_id is not None]
 
 
-def claim(*, session: Session, mailbox_id: int, owner: str, now: datetime) -> bool:
+def claim(
+    *, session: Session, mailbox_id: int, owner: str, now: datetime, lease: timedelta
+) -> bool:
     """Takes the mailbox's sync lease if nobody holds a live one; True when this caller has it."""
     claimed = claim_rows(
         session,
@@ -50,21 +68,23 @@ def claim(*, session: Session, mailbox_id: int, owner: str, now: datetime) -> bo
         ),
         values={
             "sync_lease_owner": owner,
-            "sync_lease_expires_at": now + LEASE,
+            "sync_lease_expires_at": now + lease,
             "sync_state": SyncState.RUNNING,
         },
     )
     return bool(claimed)
 
 
-def renew(*, session: Session, mailbox_id: int, owner: str, now: datetime) -> bool:
+def renew(
+    *, session: Session, mailbox_id: int, owner: str, now: datetime, lease: timedelta
+) -> bool:
     """Extends a lease this owner still holds; False means another worker took over."""
     renewed = claim_rows(
         session,
         Mailbox,
         col(Mailbox.id) == mailbox_id,
         col(Mailbox.sync_lease_owner) == owner,
-        values={"sync_lease_expires_at": now + LEASE},
+        values={"sync_lease_expires_at": now + lease},
     )
     return bool(renewed)
 
@@ -114,10 +134,31 @@ def mark_failed(*, mailbox: Mailbox, reason: str) -> None:
     mailbox.last_error = reason
 
 
+def _watch_due(before: datetime) -> ColumnElement[bool]:
+    return or_(col(Mailbox.watch_expires_at).is_(None), col(Mailbox.watch_expires_at) < before)
+
+
 def mailboxes_needing_watch(*, session: Session, before: datetime) -> list[Mailbox]:
     query = select(Mailbox).where(
         col(Mailbox.credentials_encrypted).is_not(None),
         col(Mailbox.status) != MailboxStatus.NEEDS_REAUTH,
-        or_(col(Mailbox.watch_expires_at).is_(None), col(Mailbox.watch_expires_at) < before),
+        _watch_due(before),
     )
     return list(session.exec(query))
+
+
+def claim_watch_renewal(*, session: Session, mailbox_id: int, before: datetime) -> Mailbox | None:
+    """Takes the renewal of a watch that lapses before `before`, or None when another worker
+    took it first. The claim moves the watch's expiry past `before` by `RENEWAL_CLAIM`, which
+    the renewal then replaces with Gmail's own; if the renewal fails, the hourly job finds the
+    watch due again after that and tries once more."""
+    claimed = claim_rows(
+        session,
+        Mailbox,
+        col(Mailbox.id) == mailbox_id,
+        _watch_due(before),
+        values={"watch_expires_at": before + RENEWAL_CLAIM},
+    )
+    if not claimed:
+        return None
+    return session.get(Mailbox, mailbox_id, populate_existing=True)

@@ -81,7 +81,10 @@ def sync_mailbox(
     """One sync run of a mailbox; never raises for Gmail trouble, which lands in its health."""
     with session_scope(engine) as session:
         claimed_at = clock()
-        if not claim(session=session, mailbox_id=mailbox_id, owner=owner, now=claimed_at):
+        lease = timedelta(seconds=settings.sync_lease_seconds)
+        if not claim(
+            session=session, mailbox_id=mailbox_id, owner=owner, now=claimed_at, lease=lease
+        ):
             return SyncReport(mailbox_id)
     run = _Run(engine, settings, mailbox_id, owner, clock)
     report = SyncReport(mailbox_id)
@@ -131,7 +134,11 @@ class _Run:
         """A committed step that still holds the lease (extending it)."""
         with session_scope(self.engine) as session:
             if not renew(
-                session=session, mailbox_id=self.mailbox_id, owner=self.owner, now=self.clock()
+                session=session,
+                mailbox_id=self.mailbox_id,
+                owner=self.owner,
+                now=self.clock(),
+                lease=timedelta(seconds=self.settings.sync_lease_seconds),
             ):
                 raise LeaseLost
             mailbox = session.get(Mailbox, self.mailbox_id)

@@ -10,11 +10,12 @@ from sqlmodel import Session
 
 from app.core.db import session_scope
 from app.core.errors import TandemError
-from app.core.models import utcnow
+from app.core.models import id_of, utcnow
 from app.core.settings import Settings
 from gmail_sync.delivery import send_due
-from gmail_sync.mailboxes import due_mailbox_ids, mailboxes_needing_watch
+from gmail_sync.mailboxes import claim_watch_renewal, due_mailbox_ids, mailboxes_needing_watch
 from gmail_sync.push import WATCH_RENEWAL_MARGIN, renew_watch
+from gmail_sync.stalled_replies import recover_stalled
 from gmail_sync.sync import SyncReport, sync_mailbox
 from inbox.promises import break_lapsed_promises, replies_sent
 from webhooks.delivery import deliver_due
@@ -57,21 +58,36 @@ def run_after_sync(engine: Engine, report: SyncReport, hooks: Sequence[AfterSync
         logger.exception("after-sync work failed", extra={"mailbox_id": report.mailbox_id})
 
 
-def renew_watches(engine: Engine, settings: Settings) -> None:
-    """Renews watches a day before Gmail would drop them."""
+def renew_watches(engine: Engine, settings: Settings) -> int:
+    """Renews watches a day before Gmail would drop them, each mailbox claimed first, so
+    workers starting together do not each spend a watch call on it. Returns how many."""
+    if not settings.push_topic:
+        return 0
     now = utcnow()
+    before = now + WATCH_RENEWAL_MARGIN
     with session_scope(engine) as session:
-        for mailbox in mailboxes_needing_watch(session=session, before=now + WATCH_RENEWAL_MARGIN):
+        needing = mailboxes_needing_watch(session=session, before=before)
+        due = [id_of(mailbox) for mailbox in needing]
+    renewed = 0
+    for mailbox_id in due:
+        with session_scope(engine) as session:
+            mailbox = claim_watch_renewal(session=session, mailbox_id=mailbox_id, before=before)
+            if mailbox is None:
+                continue
             try:
                 renew_watch(session=session, settings=settings, mailbox=mailbox, now=now)
+                renewed += 1
             except TandemError as exc:
                 logger.warning(
-                    "watch renewal failed", extra={"mailbox_id": mailbox.id, "error": str(exc)}
+                    "watch renewal failed", extra={"mailbox_id": mailbox_id, "error": str(exc)}
                 )
+    return renewed
 
 
 def send_replies(engine: Engine, settings: Settings) -> int:
-    """Sends replies whose undo window ended, and announces the sent ones as message.sent."""
+    """Recovers replies a dead worker left mid-send, sends replies whose undo window ended,
+    and announces the sent ones as message.sent."""
+    recover_stalled(engine=engine, settings=settings, now=utcnow())
     outcomes = send_due(engine=engine, settings=settings, now=utcnow())
     sent = [outcome.message_id for outcome in outcomes if outcome.sent]
     if sent:

@@ -4,7 +4,8 @@ log's upkeep (`scheduler.live_jobs`) and the reports' rollup (`scheduler.report_
 
 The sync job ticks every second and only does work for mailboxes that are due (a push, an API
 request, or the poll interval); `wake_sync` runs it at once so a push reaches the inbox without
-waiting for the tick.
+waiting for the tick, whether the push came to this process or to another one
+(`scheduler.wake_listener`).
 """
 
 import os
@@ -31,6 +32,7 @@ from scheduler.jobs import (
 from scheduler.live_jobs import expire_presence, prune_live_events
 from scheduler.reminder_jobs import fire_reminders, send_agent_emails, wake_snoozes
 from scheduler.report_jobs import refresh_reports
+from scheduler.wake_listener import WakeListener
 
 SYNC_JOB = "sync-due-mailboxes"
 WATCH_JOB = "renew-watches"
@@ -95,6 +97,7 @@ class TandemScheduler:
         self._add_timer_jobs(engine, settings)
         self._add_live_jobs(engine)
         self._add_report_job(engine)
+        self._wakes = WakeListener(engine, self.wake_sync)
 
     def _add_timer_jobs(self, engine: Engine, settings: Settings) -> None:
         """Reminders and snoozes run at once on start, so whatever fell due while no process
@@ -143,9 +146,12 @@ class TandemScheduler:
 
     def start(self) -> None:
         self._scheduler.start()
+        self._wakes.start()
 
     def shutdown(self) -> None:
+        """Lets the jobs in hand finish; what they had not claimed waits in the database."""
         self._stop.set()
+        self._wakes.stop()
         self._scheduler.shutdown(wait=True)
 
     def jobs(self) -> list[JobInfo]:

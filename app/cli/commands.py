@@ -16,6 +16,7 @@ from sqlmodel import Session, select
 
 from app.addon.manifest import DEFAULT_LOGO_URL, deployment
 from app.addon.preview import default_output, preview_card, render_card
+from app.cli.background import run_worker
 from app.cli.demo import (
     DEMO_ADMIN,
     DEMO_AGENTS,
@@ -90,15 +91,23 @@ def serve(
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
     demo: Annotated[bool, typer.Option(help="Seed a demo workspace you can sign in to.")] = False,
     workers: Annotated[
-        int, typer.Option(min=1, max=64, help="Worker processes answering on the port.")
+        int,
+        typer.Option(min=1, max=64, help="Web processes answering on the port (HTTP only)."),
     ] = 1,
     lang: Annotated[
         str | None,
         typer.Option(help="With --demo: the language the demo team works in (en, ru)."),
     ] = None,
+    worker: Annotated[
+        bool,
+        typer.Option(
+            help="Also run the background work (sync, timers, outbox, webhooks); "
+            "--no-worker leaves it to `tandem worker` processes."
+        ),
+    ] = True,
 ) -> None:
     """Serve the web UI and the REST API (migrating the database first)."""
-    from app.main import create_app
+    from app.main import background_work, create_app
 
     if demo and workers > 1:
         raise Invalid("--demo serves from one worker: its Gmail emulator runs in that process")
@@ -123,9 +132,33 @@ def serve(
             f"POST {emulator.url}/_emulator/mailboxes/{DEMO_MAILBOX}/messages, message/rfc822)"
         )
     if workers > 1:
-        serve_workers(host=host, port=port, workers=workers)
+        background = background_work(settings) if worker else None
+        serve_workers(
+            settings=settings, host=host, port=port, workers=workers, background=background
+        )
         return
+    settings = settings.model_copy(update={"run_scheduler": worker and settings.run_scheduler})
     uvicorn.run(create_app(settings), host=host, port=port, log_config=None)
+
+
+@cli.command()
+def worker(
+    metrics_port: Annotated[
+        int | None,
+        typer.Option(
+            min=1,
+            max=65535,
+            help="Serve this process's /metrics on this port (default TANDEM_METRICS_PORT).",
+        ),
+    ] = None,
+) -> None:
+    """Run only the background work (sync and polling, watch renewal, timers, the reply outbox,
+    webhook delivery), migrating the database first; stops on SIGTERM."""
+    settings = get_settings()
+    settings.require_secret_key()
+    configure_logging(settings.log_level)
+    _migrated_settings(settings)
+    run_worker(settings, metrics_port=metrics_port or settings.metrics_port)
 
 
 @cli.command()

@@ -4,8 +4,16 @@ The migration scripts are the repository's `alembic/` folder, which the distribu
 the package `tandem_migrations` (setup.py); an editable install maps that name back to the
 folder, so a clone and an installed wheel find them the same way. No alembic.ini is read: it
 is the developers' way to run the `alembic` command in a clone.
+
+Every process that starts (`tandem serve`, `tandem worker`, `tandem migrate`) migrates first,
+so after an upgrade several may start at once: they migrate one at a time under a lock (a
+PostgreSQL advisory lock; on SQLite an exclusive lock on a file beside the database), and the
+ones that wait find the schema at head and do nothing. Both locks die with their process.
 """
 
+import fcntl
+from collections.abc import Iterator
+from contextlib import contextmanager
 from importlib.util import find_spec
 from pathlib import Path
 
@@ -13,7 +21,11 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine
+from sqlalchemy import Engine, create_engine
+from sqlalchemy.engine import make_url
+from sqlalchemy.pool import NullPool
+
+from app.core.advisory_locks import MIGRATING, holding
 
 
 def script_location() -> str:
@@ -34,7 +46,33 @@ def alembic_config(database_url: str) -> Config:
 
 
 def upgrade_to_head(database_url: str) -> None:
-    command.upgrade(alembic_config(database_url), "head")
+    with migration_lock(database_url):
+        command.upgrade(alembic_config(database_url), "head")
+
+
+@contextmanager
+def migration_lock(database_url: str) -> Iterator[None]:
+    """Held while one process migrates; the others wait here."""
+    url = make_url(database_url)
+    if url.get_backend_name() == "postgresql":
+        engine = create_engine(url, poolclass=NullPool)
+        try:
+            with holding(engine, MIGRATING, 0):
+                yield
+        finally:
+            engine.dispose()
+        return
+    if not url.database or url.database == ":memory:":
+        yield
+        return
+    lock_file = Path(url.database).expanduser().with_name(Path(url.database).name + ".migrating")
+    lock_file.parent.mkdir(parents=True, exist_ok=True)
+    with lock_file.open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def head_revision() -> str | None:

@@ -61,6 +61,11 @@ class Settings(BaseSettings):
     )
     addon_certs_url: AnyHttpUrl | None = None
     run_scheduler: bool = True
+    sync_lease_seconds: Annotated[int, Field(ge=5, le=3600)] = Field(
+        default=60,
+        description="How long a worker's claim on a mailbox's sync lasts unless renewed (it is "
+        "renewed at every step); a killed worker's mailboxes are synced by another after this.",
+    )
     metrics_token: Annotated[SecretStr | None, Field(min_length=16)] = Field(
         default=None,
         description="Bearer token that /metrics requires; unset, /metrics answers only direct "
