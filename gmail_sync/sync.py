@@ -48,7 +48,7 @@ logger = logging.getLogger(__name__)
 
 SYNCED_LABELS = ("INBOX", "SENT")
 SKIPPED_LABELS = frozenset({"DRAFT", "SPAM", "CHAT"})
-WORKER_ID = f"{socket.gethostname()}:{uuid.uuid4().hex[:8]}"
+WORKER_ID = f"{socket.gethostname()[:40]}:{uuid.uuid4().hex[:8]}"
 
 
 class LeaseLost(Exception):
@@ -78,7 +78,10 @@ def sync_mailbox(
     clock: Callable[[], datetime] = utcnow,
     retry: RetryPolicy | None = None,
 ) -> SyncReport:
-    """One sync run of a mailbox; never raises for Gmail trouble, which lands in its health."""
+    """One sync run of a mailbox; never raises for Gmail trouble, which lands in its health.
+    The lease is the run's own, not the process's: a process's sync job runs in several
+    threads, and two of its runs on one mailbox would end each other's lease."""
+    owner = f"{owner}:{uuid.uuid4().hex[:8]}"
     with session_scope(engine) as session:
         claimed_at = clock()
         lease = timedelta(seconds=settings.sync_lease_seconds)
