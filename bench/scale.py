@@ -8,8 +8,9 @@ first sync, then
    stored: messages per second. The emulator counts the quota: units per message for reading
    (history, fetch) apart from the automatic acknowledgement each new conversation is sent
    (messages.send is 100 units by itself);
-2. push latency: `--singles` messages, one at a time to a random mailbox, each timed from
-   delivery to its conversation in the database: p50, p95, max.
+2. push latency: once the burst's replies are out, `--singles` messages, one at a time to a
+   random mailbox, each timed from delivery to its conversation in the database: p50, p95,
+   max.
 Then, with one worker, the idle cost: quota units spent in `--idle` seconds of no mail by 1/4,
 1/2 and all of the mailboxes (polled every 30 s): it should grow linearly with the mailboxes.
 
@@ -66,7 +67,8 @@ def main() -> None:
     for workers in args.workers:
         with Deployment(args.server, workers) as deployment:
             deployment.connect(args.mailboxes)
-            throughput(deployment, args.per_mailbox)
+            if args.per_mailbox:
+                throughput(deployment, args.per_mailbox)
             push_latency(deployment, args.singles)
     with Deployment(args.server, 1) as deployment:
         idle_cost(deployment, args.mailboxes, args.idle)
@@ -218,6 +220,9 @@ def throughput(deployment: Deployment, per_mailbox: int) -> None:
 
 
 def push_latency(deployment: Deployment, singles: int) -> None:
+    """Timed once the burst's acknowledgements are out, so the workers are idle again."""
+    waiting = "SELECT count(*) FROM message WHERE state IN ('queued', 'sending')"
+    wait_until(lambda: deployment.scalar(waiting) == 0, 900)
     latencies = []
     for number in range(singles):
         gmail_id, at = deployment.deliver(random.choice(deployment.mailboxes), 10_000 + number)
