@@ -59,7 +59,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2, 4])
     parser.add_argument("--per-mailbox", type=int, default=2)
     parser.add_argument("--singles", type=int, default=40)
-    parser.add_argument("--idle", type=float, default=60.0)
+    parser.add_argument("--idle", type=float, default=60.0, help="seconds; 0 skips the idle cost")
     parser.add_argument("--server", default=SERVER, help="a PostgreSQL server (libpq URL)")
     args = parser.parse_args()
     print(f"machine: {os.cpu_count()} CPUs, Python {platform.python_version()}, PostgreSQL")
@@ -70,8 +70,9 @@ def main() -> None:
             if args.per_mailbox:
                 throughput(deployment, args.per_mailbox)
             push_latency(deployment, args.singles)
-    with Deployment(args.server, 1) as deployment:
-        idle_cost(deployment, args.mailboxes, args.idle)
+    if args.idle:
+        with Deployment(args.server, 1) as deployment:
+            idle_cost(deployment, args.mailboxes, args.idle)
 
 
 class Deployment:
