@@ -6,6 +6,7 @@ columns, and workers claim due mailboxes with a conditional UPDATE, so a second 
 second process is harmless. Functions flush, never commit.
 """
 
+from collections.abc import Collection
 from datetime import datetime, timedelta
 
 from sqlalchemy import ColumnElement, or_
@@ -43,15 +44,22 @@ def sync_requested(*, session: Session, now: datetime) -> bool:
     return session.exec(query.limit(1)).first() is not None
 
 
-def due_mailbox_ids(*, session: Session, now: datetime) -> list[int]:
-    """Connected mailboxes whose poll is due or whose sync was requested, lease free."""
+def due_mailbox_ids(
+    *, session: Session, now: datetime, limit: int | None = None, passing: Collection[int] = ()
+) -> list[int]:
+    """Connected mailboxes whose poll is due or whose sync was requested, lease free, but
+    those in `passing`; the requested ones (a push, a person waiting) first."""
     query = select(Mailbox.id).where(
         col(Mailbox.credentials_encrypted).is_not(None),
         col(Mailbox.status) != MailboxStatus.NEEDS_REAUTH,
         or_(col(Mailbox.sync_requested_at).is_not(None), col(Mailbox.next_sync_at) <= now),
         lease_free(col(Mailbox.sync_lease_expires_at), now),
     )
-    return [int(mailbox_id) for mailbox_id in session.exec(query) if mailbox_id is not None]
+    if passing:
+        query = query.where(col(Mailbox.id).not_in(passing))
+    query = query.order_by(col(Mailbox.sync_requested_at).is_(None), col(Mailbox.next_sync_at))
+    found = session.exec(query.limit(limit))
+    return [int(mailbox_id) for mailbox_id in found if mailbox_id is not None]
 
 
 def claim(

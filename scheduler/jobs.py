@@ -2,6 +2,7 @@
 is harmless (the claim is a conditional UPDATE)."""
 
 import logging
+import threading
 from collections.abc import Callable, Sequence
 from datetime import datetime
 
@@ -30,19 +31,30 @@ AfterSync = Callable[[Session, SyncReport], None]
 
 
 def sync_due_mailboxes(
-    engine: Engine, settings: Settings, after_sync: Sequence[AfterSync] = ()
+    engine: Engine,
+    settings: Settings,
+    after_sync: Sequence[AfterSync] = (),
+    stop: threading.Event | None = None,
 ) -> int:
-    """Syncs every mailbox whose poll is due or whose sync was requested (push, API, connect);
-    one failing mailbox never stops the others."""
-    with session_scope(engine) as session:
-        due = due_mailbox_ids(session=session, now=utcnow())
-    for mailbox_id in due:
-        report = sync_mailbox(engine=engine, settings=settings, mailbox_id=mailbox_id)
+    """Syncs every mailbox whose poll is due or whose sync was requested (push, API, connect),
+    one at a time, reading what is due again before each with the requested ones first: a
+    push that arrives while this run works through a hundred polls waits for one sync, not a
+    hundred. Each mailbox once per run (its own request during its sync goes to the next run);
+    one failing mailbox never stops the others; `stop` ends the run between mailboxes. Returns
+    how many it synced."""
+    synced: list[int] = []
+    while stop is None or not stop.is_set():
+        with session_scope(engine) as session:
+            due = due_mailbox_ids(session=session, now=utcnow(), limit=1, passing=synced)
+        if not due:
+            break
+        report = sync_mailbox(engine=engine, settings=settings, mailbox_id=due[0])
+        synced.append(due[0])
         if report.error:
-            logger.warning("sync failed", extra={"mailbox_id": mailbox_id, "error": report.error})
+            logger.warning("sync failed", extra={"mailbox_id": due[0], "error": report.error})
         if any(item.created for item in report.ingested):
             run_after_sync(engine, report, after_sync)
-    return len(due)
+    return len(synced)
 
 
 def run_after_sync(engine: Engine, report: SyncReport, hooks: Sequence[AfterSync]) -> None:

@@ -77,7 +77,7 @@ class TandemScheduler:
             "interval",
             seconds=1,
             id=SYNC_JOB,
-            args=[engine, settings, after_sync],
+            args=[engine, settings, after_sync, self._stop],
             max_instances=3,
         )
         self._scheduler.add_job(

@@ -1,10 +1,12 @@
 """What lets several `tandem worker` processes share one database, short of running them:
 a sync requested in another process wakes a worker as soon as it commits (PostgreSQL's
 NOTIFY; on SQLite the worker looks a few times a second), and workers renewing watches at the
-same moment renew each mailbox once."""
+same moment renew each mailbox once; a requested sync (a push) is taken before the polls
+that are due."""
 
 import threading
 import time
+from datetime import timedelta
 from typing import Any
 
 import httpx
@@ -16,7 +18,7 @@ from sqlmodel import Session, select
 from app.core.db import session_scope
 from app.core.models import Mailbox, utcnow
 from app.core.settings import Settings
-from gmail_sync.mailboxes import mailboxes_needing_watch, request_sync
+from gmail_sync.mailboxes import due_mailbox_ids, mailboxes_needing_watch, request_sync
 from scheduler.jobs import renew_watches
 from scheduler.wake_listener import WakeListener
 from tests.conftest import Member
@@ -97,3 +99,21 @@ def test_workers_renewing_watches_together_renew_each_mailbox_once(
     with Session(engine) as session:
         expiries = session.exec(select(Mailbox.watch_expires_at)).all()
     assert len(expiries) == 4 and None not in expiries
+
+
+def test_a_requested_sync_goes_before_the_polls_that_are_due(
+    tandem: TestClient, admin: Member, control: httpx.Client, engine: Engine
+) -> None:
+    polled = _connected(tandem, admin, control, engine, 5)
+    now = utcnow()
+    with session_scope(engine) as session:
+        session.execute(update(Mailbox).values(next_sync_at=now - timedelta(minutes=5)))
+        pushed = session.get(Mailbox, polled[3])
+        assert pushed is not None
+        request_sync(session=session, mailbox=pushed, now=now)
+
+    with Session(engine) as session:
+        order = due_mailbox_ids(session=session, now=now)
+        assert order[0] == polled[3] and sorted(order) == sorted(polled)
+        assert due_mailbox_ids(session=session, now=now, limit=1) == [polled[3]]
+        assert polled[3] not in due_mailbox_ids(session=session, now=now, passing=[polled[3]])
