@@ -70,10 +70,7 @@ def claim(
         session,
         Mailbox,
         col(Mailbox.id) == mailbox_id,
-        or_(
-            lease_free(col(Mailbox.sync_lease_expires_at), now),
-            col(Mailbox.sync_lease_owner) == owner,
-        ),
+        lease_free(col(Mailbox.sync_lease_expires_at), now),
         values={
             "sync_lease_owner": owner,
             "sync_lease_expires_at": now + lease,

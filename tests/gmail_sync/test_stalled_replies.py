@@ -7,6 +7,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 import httpx
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, update
 from sqlmodel import Session, select
@@ -25,17 +26,19 @@ from tests.gmail_sync.sync_fixtures import connect_via_api, deliver, run_sync
 SUPPORT = "support@acme.test"
 
 
-def _queued_reply(
+@pytest.fixture
+def reply_id(
     tandem: TestClient,
     admin: Member,
     engine: Engine,
-    settings: Settings,
+    sync_settings: Settings,
     control: httpx.Client,
     make_mail: Callable[..., bytes],
 ) -> int:
+    """An agent's reply, queued in its undo window, in a synced conversation."""
     control.post("/_emulator/mailboxes", json={"email": SUPPORT}).raise_for_status()
     deliver(control, SUPPORT, make_mail("Invoice", "Where is it?", message_id="<q@client.test>"))
-    run_sync(engine, settings, connect_via_api(tandem, admin.headers, SUPPORT))
+    run_sync(engine, sync_settings, connect_via_api(tandem, admin.headers, SUPPORT))
     with Session(engine) as session:
         conversation_id = session.exec(select(Conversation.id)).one()
     answer = tandem.post(
@@ -72,14 +75,8 @@ def _reply(engine: Engine, message_id: int) -> Message:
 
 
 def test_a_reply_gmail_never_got_is_queued_again_and_sent_once(
-    admin: Member,
-    tandem: TestClient,
-    engine: Engine,
-    sync_settings: Settings,
-    control: httpx.Client,
-    make_mail: Callable[..., bytes],
+    reply_id: int, engine: Engine, sync_settings: Settings, control: httpx.Client
 ) -> None:
-    reply_id = _queued_reply(tandem, admin, engine, sync_settings, control, make_mail)
     now = utcnow()
     _cut_off(engine, reply_id, now - SENDING_TIMEOUT - timedelta(seconds=1))
 
@@ -91,14 +88,8 @@ def test_a_reply_gmail_never_got_is_queued_again_and_sent_once(
 
 
 def test_a_reply_gmail_got_before_the_worker_died_becomes_sent_without_a_second_send(
-    admin: Member,
-    tandem: TestClient,
-    engine: Engine,
-    sync_settings: Settings,
-    control: httpx.Client,
-    make_mail: Callable[..., bytes],
+    reply_id: int, engine: Engine, sync_settings: Settings, control: httpx.Client
 ) -> None:
-    reply_id = _queued_reply(tandem, admin, engine, sync_settings, control, make_mail)
     now = utcnow()
     with Session(engine) as session:
         outgoing = delivery._outgoing(session, sync_settings, reply_id, now)
@@ -115,14 +106,8 @@ def test_a_reply_gmail_got_before_the_worker_died_becomes_sent_without_a_second_
 
 
 def test_a_reply_whose_sender_may_still_be_at_work_is_left_alone(
-    admin: Member,
-    tandem: TestClient,
-    engine: Engine,
-    sync_settings: Settings,
-    control: httpx.Client,
-    make_mail: Callable[..., bytes],
+    reply_id: int, engine: Engine, sync_settings: Settings, control: httpx.Client
 ) -> None:
-    reply_id = _queued_reply(tandem, admin, engine, sync_settings, control, make_mail)
     now = utcnow()
     _cut_off(engine, reply_id, now - timedelta(minutes=5))
     with holding(engine, SENDING_REPLY, reply_id):
