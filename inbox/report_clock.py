@@ -17,6 +17,7 @@ from typing import Protocol
 from zoneinfo import ZoneInfo
 
 import numpy
+from sqlalchemy import ColumnElement, SQLColumnExpression, case, literal_column
 
 from app.core.errors import Invalid
 from inbox.sla import local_midnight
@@ -51,6 +52,27 @@ class Period:
         cuts.append(self.end)
         return [(a, b, _offset(a, self.zone)) for a, b in pairwise(cuts)]
 
+    def local_day(self, moment: SQLColumnExpression[int]) -> ColumnElement[int]:
+        """A query's epoch-seconds column of this period's moments as its local day number
+        (`day_of` names it): a division in each stretch of constant UTC offset. The numbers
+        are written into the SQL, so a query can group by the expression it selects."""
+        stretches = self.offset_stretches()
+        days = [
+            (moment + literal_column(str(int(offset)))) // literal_column("86400")
+            for _, _, offset in stretches
+        ]
+        if len(days) == 1:
+            return days[0]
+        whens = [
+            (moment < literal_column(str(int(epoch(end)))), day)
+            for (_, end, _), day in zip(stretches, days, strict=True)
+        ]
+        return case(*whens[:-1], else_=days[-1])
+
+    @staticmethod
+    def day_of(number: int) -> date:
+        return _EPOCH_DAY + timedelta(days=int(number))
+
     def count_days(self, moments: Sequence[float]) -> Counter[date]:
         """How many of `moments` (epoch seconds) fall on each local day of the period: in
         each stretch of constant UTC offset, a local day is a division."""
@@ -59,7 +81,7 @@ class Period:
         for start, end, offset in self.offset_stretches():
             inside = ordered[bisect_left(ordered, epoch(start)) : bisect_left(ordered, epoch(end))]
             counts.update(map(floordiv, map(add, inside, repeat(offset)), repeat(86400)))
-        return Counter({_EPOCH_DAY + timedelta(days=int(day)): n for day, n in counts.items()})
+        return Counter({self.day_of(day): n for day, n in counts.items()})
 
 
 def _offset(at: datetime, zone: ZoneInfo) -> int:

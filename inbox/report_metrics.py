@@ -16,8 +16,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
-from itertools import compress
-from typing import cast
 
 from sqlmodel import Session
 
@@ -33,9 +31,8 @@ from inbox.report_repeats import count_repeats
 from inbox.report_rollup import refresh
 from inbox.report_scope import ReportScope
 from inbox.report_spread import median, percentile, ratio
-from inbox.report_times import Begun, Clocks, begun_conversations, closed_conversations, open_times
+from inbox.report_times import closed_conversations, first_responses
 from inbox.report_waits import WaitSpread, waits_spread
-from inbox.sla import policy_of
 
 HOURS = ("business", "calendar")
 
@@ -118,24 +115,10 @@ def _summarize(
 ) -> Summary:
     period, scope = read_request(session, workspace_id, request)
     refresh(session, workspace_id)
-    begun = begun_conversations(session, scope, period)
-    flow = count_flow(session, scope, period, begun)
-    closed = closed_conversations(session, scope, period)
-    earliest = min([epoch(period.start), *(c.started for c in closed)])
-    clocks = Clocks(policy_of(session, workspace_id), earliest, period, request.hours == "business")
-    answered = [
-        first_in is not None and reply is not None
-        for first_in, reply in zip(begun.first_in, begun.first_reply, strict=True)
-    ]
-    unanswered = sum(
-        first_in is not None and reply is None
-        for first_in, reply in zip(begun.first_in, begun.first_reply, strict=True)
-    )
-    firsts = cast(list[int], list(compress(begun.first_in, answered)))
-    replies = cast(list[int], list(compress(begun.first_reply, answered)))
-    repliers = list(compress(begun.replied_by, answered))
-    waits = clocks.durations.elapsed_each(firsts, replies)
-    resolutions = open_times(session, scope, period, closed, clocks.durations)
+    business = request.hours == "business"
+    firsts = first_responses(session, scope, period, business, epoch(now))
+    flow = count_flow(session, scope, period)
+    closed = closed_conversations(session, scope, period, business)
     promises = count_outcomes(session, workspace_id, period.start, period.end, scope.conditions())
     made, kept, broken = (promises.get(name, 0) for name in ("made", "kept", "broken"))
     closed_by_day = period.count_days([c.closed_at for c in closed])
@@ -146,10 +129,10 @@ def _summarize(
         closed=len(closed),
         reopened=flow.reopened,
         backlog=flow.backlog,
-        first_response=_spread(waits),
-        first_response_waits=waits_spread(waits, unanswered),
-        first_response_within_sla=_within_sla(clocks, begun, epoch(now)),
-        resolution=_spread(resolutions),
+        first_response=_spread(firsts.waits),
+        first_response_waits=waits_spread(firsts.waits, firsts.unanswered),
+        first_response_within_sla=ratio(firsts.on_time, firsts.on_time + firsts.missed),
+        resolution=_spread([c.open_for for c in closed]),
         replies_to_resolution=(
             round(sum(c.replies for c in closed) / len(closed), 2) if closed else 0.0
         ),
@@ -163,7 +146,11 @@ def _summarize(
             scope,
             period,
             closed,
-            [(by, wait) for by, wait in zip(repliers, waits, strict=True) if by is not None],
+            [
+                (by, wait)
+                for by, wait in zip(firsts.repliers, firsts.waits, strict=True)
+                if by is not None
+            ],
         ),
         by_day=[DayRow(day, flow.created_by_day[day], closed_by_day[day]) for day in period.days],
     )
@@ -195,23 +182,3 @@ def read_request(
 
 def _spread(values: list[float]) -> Spread:
     return Spread(count=len(values), median=median(values), p90=percentile(values, 0.9))
-
-
-def _within_sla(clocks: Clocks, begun: Begun, now: float) -> float:
-    """Answered by the due time, among those answered or already past due. A due time is never
-    sooner than the shorter of the target and the cap in real time (business or working-day
-    time only runs slower), so a reply within that needs no walk of the calendar."""
-    on_time = missed = 0
-    surely_in_time = clocks.soonest_due
-    for first_in, reply_at in zip(begun.first_in, begun.first_reply, strict=True):
-        if first_in is None:
-            continue
-        if reply_at is not None and reply_at - first_in <= surely_in_time:
-            on_time += 1
-            continue
-        due = clocks.first_response_due(first_in)
-        if reply_at is not None and (due is None or reply_at <= due):
-            on_time += 1
-        elif reply_at is not None or (due is not None and due <= now):
-            missed += 1
-    return ratio(on_time, on_time + missed)

@@ -8,16 +8,16 @@ closed conversation (`conversation.reopened` out of closed, within 7 days of its
 A new conversation on another matter is no repeat, nor is a reopening by the team. Reads only.
 """
 
-from bisect import bisect_right
 from dataclasses import dataclass
 
 from sqlalchemy import func
-from sqlmodel import Session, col, not_, select
+from sqlalchemy.orm import aliased
+from sqlmodel import Session, col, select
 
 from app.core.models import Conversation, ReportConversation, ReportStatusChange
 from inbox.repeat_requests import WINDOW
 from inbox.report_clock import Period
-from inbox.report_scope import CLOSED, ReportScope, closes, rows_of, seconds
+from inbox.report_scope import CLOSED, ReportScope, seconds
 
 
 @dataclass(frozen=True)
@@ -54,39 +54,28 @@ def _linked(session: Session, scope: ReportScope, period: Period) -> int:
 
 
 def _reopened_within_window(session: Session, scope: ReportScope, period: Period) -> int:
-    window = WINDOW.total_seconds()
-    closed = rows_of(
-        session,
-        select(ReportStatusChange.conversation_id, ReportStatusChange.at).where(
-            col(ReportStatusChange.workspace_id) == scope.workspace_id,
-            not_(col(ReportStatusChange.automated)),
-            *closes(),
-            col(ReportStatusChange.at) >= seconds(period.start - WINDOW),
-            col(ReportStatusChange.at) < seconds(period.end),
-        ),
+    """The client's reopenings out of closed in the period that came within the window of a
+    close of the same conversation (its last close before them, or any: the last is the
+    latest)."""
+    reopening = ReportStatusChange
+    close = aliased(ReportStatusChange)
+    closed_shortly_before = (
+        select(close.audit_event_id)
+        .where(
+            col(close.conversation_id) == col(reopening.conversation_id),
+            col(close.action) == "conversation.updated",
+            col(close.status_after) == CLOSED,
+            col(close.at) <= col(reopening.at),
+            col(close.at) >= col(reopening.at) - int(WINDOW.total_seconds()),
+        )
+        .exists()
     )
-    by_conversation: dict[int, list[float]] = {}
-    for closed_id, closed_at in closed:
-        by_conversation.setdefault(closed_id, []).append(float(closed_at))
-    reopened = 0
-    for cid, at in _client_reopenings(session, scope, period):
-        times = sorted(by_conversation.get(cid, []))
-        index = bisect_right(times, at) - 1
-        reopened += index >= 0 and at - times[index] <= window
-    return reopened
-
-
-def _client_reopenings(
-    session: Session, scope: ReportScope, period: Period
-) -> list[tuple[int, float]]:
-    rows = rows_of(
-        session,
-        select(ReportStatusChange.conversation_id, ReportStatusChange.at).where(
-            *scope.rollup(ReportStatusChange),
-            col(ReportStatusChange.action) == "conversation.reopened",
-            col(ReportStatusChange.status_before) == CLOSED,
-            col(ReportStatusChange.at) >= seconds(period.start),
-            col(ReportStatusChange.at) < seconds(period.end),
-        ),
+    counted = select(func.count()).where(
+        *scope.rollup(reopening),
+        col(reopening.action) == "conversation.reopened",
+        col(reopening.status_before) == CLOSED,
+        col(reopening.at) >= seconds(period.start),
+        col(reopening.at) < seconds(period.end),
+        closed_shortly_before,
     )
-    return [(int(cid), float(at)) for cid, at in rows]
+    return int(session.exec(counted).one())

@@ -12,8 +12,10 @@ triggers (migration 0022) mark a conversation stale in the transaction of any wr
 report reads, and `refresh` recomputes the marked conversations before a report reads. A
 rolled-back write leaves no mark; a write still in flight keeps its mark for the next report.
 
-Times are stored as instants only: business hours are applied when a report is read, so a
-calendar change needs no recomputation.
+Beside the instants, the durations a report sums (waits, time open, due times) are measured
+on the workspace's SLA calendar as each conversation is recomputed (`inbox.report_measures`);
+a changed calendar has them all measured again by the next refresh, not recomputed from the
+messages.
 """
 
 from collections.abc import Sequence
@@ -33,6 +35,7 @@ from app.core.models import (
     ReportStatusChange,
     ReportTag,
 )
+from inbox.report_measures import measure, measure_if_recalendared
 from inbox.report_scope import (
     client_messages,
     epoch_seconds,
@@ -52,9 +55,10 @@ _REFRESH_LOCK = 0x74616E64656D2D72
 
 def refresh(session: Session, workspace_id: int, limit: int | None = None) -> int:
     """Recomputes the workspace's stale conversations (at most `limit`) in the session's
-    transaction (its caller commits); returns how many. One refresh of a workspace runs at a
-    time, and PostgreSQL skips the marks a writer still holds: that change is not committed,
-    so the report could not see it anyway, and it stays marked for the next report."""
+    transaction (its caller commits), then measures the whole workspace again if its calendar
+    changed; returns how many were recomputed. One refresh of a workspace runs at a time, and
+    PostgreSQL skips the marks a writer still holds: that change is not committed, so the
+    report could not see it anyway, and it stays marked for the next report."""
     connection = session.connection()
     dialect = connection.dialect.name
     marked = (
@@ -71,13 +75,14 @@ def refresh(session: Session, workspace_id: int, limit: int | None = None) -> in
         chunk = ids[start : start + CHUNK]
         connection.execute(delete(ReportStale).where(col(ReportStale.conversation_id).in_(chunk)))
         rebuild(session, chunk)
+    measure_if_recalendared(session, workspace_id)
     return len(ids)
 
 
 def rebuild(session: Session, conversation_ids: Sequence[int]) -> None:
     """The rollup rows of these conversations, replaced by ones computed from their messages
-    and audit trail (set-based: a few statements for the whole list). The facts come first:
-    the status changes and replies repeat them."""
+    and audit trail (set-based: a few statements for the whole list), then measured. The facts
+    come first: the status changes and replies repeat them."""
     connection = session.connection()
     dialect = connection.dialect.name
     for table, key in (
@@ -95,6 +100,7 @@ def rebuild(session: Session, conversation_ids: Sequence[int]) -> None:
     ):
         names = [column.name for column in query.selected_columns]
         connection.execute(insert(table).from_select(names, query))
+    measure(session, conversation_ids)
 
 
 def _conversation_facts(dialect: str, conversation_ids: Sequence[int]) -> Select[*tuple[Any, ...]]:

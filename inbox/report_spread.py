@@ -3,19 +3,17 @@ whole seconds, and shares as ratios. An empty set gives 0, as an empty period sh
 count, reported beside it, tells the two apart."""
 
 from collections.abc import Sequence
-from math import floor
+
+import numpy
 
 
 def percentile(values: Sequence[float], fraction: float) -> int:
     """Interpolated between the two nearest values (as PostgreSQL's percentile_cont), so the
-    median of an even count is the middle of its two middle values."""
-    if not values:
+    median of an even count is the middle of its two middle values. numpy selects them
+    without sorting the whole column: a report takes a few of a column of ninety thousand."""
+    if not len(values):
         return 0
-    ordered = sorted(values)
-    position = fraction * (len(ordered) - 1)
-    low = floor(position)
-    high = min(low + 1, len(ordered) - 1)
-    return round(ordered[low] + (ordered[high] - ordered[low]) * (position - low))
+    return round(float(numpy.quantile(numpy.asarray(values, dtype=numpy.float64), fraction)))
 
 
 def median(values: Sequence[float]) -> int:

@@ -11,6 +11,8 @@ business hours is under one working hour. Reads only.
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy
+
 HOUR = 3600
 #: The buckets' lower bounds in seconds; each runs up to the next one, the last has no end.
 BOUNDS = (0, 1 * HOUR, 4 * HOUR, 8 * HOUR, 24 * HOUR)
@@ -36,8 +38,11 @@ def waits_spread(waits: Sequence[float], unanswered: int) -> WaitSpread:
 
 
 def bucketed(waits: Sequence[float]) -> list[Bucket]:
+    """One sort and a binary search per bound (waits are never negative)."""
+    ordered = numpy.sort(numpy.asarray(waits, dtype=numpy.float64))
+    below = [*numpy.searchsorted(ordered, BOUNDS, side="left").tolist(), len(ordered)]
     highs: list[int | None] = [*BOUNDS[1:], None]
     return [
-        Bucket(low, high, sum(1 for wait in waits if low <= wait and (high is None or wait < high)))
-        for low, high in zip(BOUNDS, highs, strict=True)
+        Bucket(low, high, below[n + 1] - below[n])
+        for n, (low, high) in enumerate(zip(BOUNDS, highs, strict=True))
     ]

@@ -138,8 +138,9 @@ def test_the_migration_fills_the_rollup_from_the_history_already_stored(
 
     upgrade_to_head(database_url)
 
-    assert_rollup_is_recomputed(engine)
+    # The migrations leave the durations unmeasured (0032): the first report measures them.
     week = report(engine, admin)
+    assert_rollup_is_recomputed(engine)
     assert (week.created, week.closed, week.reopened, week.backlog) == (6, 3, 1, 3)
     assert (week.first_response.count, week.first_response.median) == (5, 1 * HOUR)
     assert week.first_response.p90 == 2 * HOUR

@@ -7,14 +7,19 @@ import threading
 import pytest
 from sqlalchemy import Engine, func, select
 
-from app.core.models import ReportStale
+from app.core.db import session_scope
+from app.core.models import ReportConversation, ReportStale
 from app.core.settings import Settings
+from inbox.report_measures import measure_if_recalendared
+from inbox.sla_policy import SlaPolicyIn, save_policy
 from scheduler import report_jobs
 from scheduler.report_jobs import refresh_reports
 from scheduler.runner import REPORT_JOB, TandemScheduler
 from tests.conftest import Member, Team
 from tests.inbox.report_history import build_history
-from tests.inbox.test_report_rollup import assert_rollup_is_recomputed, report
+from tests.inbox.test_report_rollup import NOW, assert_rollup_is_recomputed, report
+
+HOUR = 3600
 
 
 def stale(engine: Engine) -> int:
@@ -35,6 +40,49 @@ def test_the_job_recomputes_every_stale_conversation_in_batches(
     assert stale(engine) == 0
     assert_rollup_is_recomputed(engine)
     assert report(engine, admin).created == 6
+
+
+def test_after_a_calendar_change_the_job_measures_the_durations_again(
+    engine: Engine, team: Team, admin: Member
+) -> None:
+    """Without the Wednesday holiday A waited 11 working hours, not 2; the job measures that
+    before the lead asks, so the report finds nothing left to do."""
+    history = build_history(engine, team, admin)
+    refresh_reports(engine, threading.Event())
+    assert _first_wait(engine, history.conversations["A"]) == 2 * HOUR
+
+    with session_scope(engine) as session:
+        save_policy(
+            session=session,
+            workspace_id=admin.workspace_id,
+            actor_id=admin.user_id,
+            body=SlaPolicyIn(
+                timezone="Europe/Moscow",
+                business_hours={
+                    day: [["09:00", "18:00"]] for day in ("mon", "tue", "wed", "thu", "fri")
+                },
+                first_response_minutes=120,
+                next_response_minutes=240,
+                max_response_minutes=1440,
+            ),
+            now=NOW,
+        )
+    assert _first_wait(engine, history.conversations["A"]) == 2 * HOUR
+    refresh_reports(engine, threading.Event())
+
+    assert _first_wait(engine, history.conversations["A"]) == 11 * HOUR
+    with session_scope(engine) as session:
+        assert measure_if_recalendared(session, admin.workspace_id) == 0
+    assert report(engine, admin).first_response.p90 == 26_640
+
+
+def _first_wait(engine: Engine, conversation_id: int) -> int | None:
+    with engine.connect() as connection:
+        return connection.scalar(
+            select(ReportConversation.first_wait).where(
+                ReportConversation.conversation_id == conversation_id
+            )
+        )
 
 
 def test_a_stopping_process_leaves_the_marks_for_later(

@@ -42,6 +42,7 @@ from app.core.models.mail import (
 )
 from app.core.models.outbox import AgentEmail, SmtpServer, WebhookDelivery, WebhookSubscription
 from app.core.models.reports import (
+    ReportCalendar,
     ReportConversation,
     ReportReply,
     ReportStale,
@@ -94,6 +95,7 @@ __all__ = [
     "Reminder",
     "ReminderKind",
     "ReminderState",
+    "ReportCalendar",
     "ReportConversation",
     "ReportReply",
     "ReportStale",

@@ -6,8 +6,10 @@ and audit rows (JSON, bodies) and converts no time.
 Nothing here is a counter the product keeps: every row is recomputed, whole, from the
 conversation's messages and audit trail (`inbox.report_rollup`). Database triggers (migration
 0022) mark a conversation in `report_stale` whenever a row a report reads changes, whoever
-writes it, and a report first recomputes the marked ones. Times are instants only; business
-hours are applied when a report is read, so a changed calendar changes no stored row.
+writes it, and a report first recomputes the marked ones. Times are instants; the durations
+beside them (a first response's wait, the time open up to a status change, the SLA's due time)
+are measured on the workspace's SLA calendar as `ReportCalendar` records it, and measured again,
+whole, when that calendar changes (`inbox.report_measures`).
 """
 
 from sqlalchemy import BigInteger, Index, String
@@ -35,6 +37,8 @@ class ReportConversation(SQLModel, table=True):
             "first_in",
             "first_reply",
             "first_reply_by",
+            "first_wait",
+            "first_due",
         ),
     )
 
@@ -56,6 +60,12 @@ class ReportConversation(SQLModel, table=True):
     first_reply_by: int | None = foreign_key(
         "user.id", nullable=True, ondelete="SET NULL", index=False
     )
+    #: Seconds from `first_in` to `first_reply` in business time (calendar time when the
+    #: calendar is never open); empty while unanswered.
+    first_wait: int | None = Field(default=None, sa_type=BigInteger)
+    #: When the SLA wanted the first reply (empty with no client message, or past the
+    #: calendar the measuring walked).
+    first_due: int | None = Field(default=None, sa_type=BigInteger)
 
 
 class ReportStatusChange(SQLModel, table=True):
@@ -81,6 +91,8 @@ class ReportStatusChange(SQLModel, table=True):
             "replies",
             "contact_id",
             "started",
+            "open_business",
+            "open_calendar",
         ),
         # A conversation's stretches open, up to a close.
         Index("ix_report_status_change_history", "conversation_id", "at", "open_since"),
@@ -107,6 +119,10 @@ class ReportStatusChange(SQLModel, table=True):
     # When the stretch open that this change ends began (the conversation's start, or the
     # change before it); empty when the conversation was not open.
     open_since: int | None = Field(default=None, sa_type=BigInteger)
+    #: The conversation's time open from its start up to this change, in business and in
+    #: calendar seconds: at a close, its resolution time.
+    open_business: int | None = Field(default=None, sa_type=BigInteger)
+    open_calendar: int | None = Field(default=None, sa_type=BigInteger)
 
 
 class ReportReply(SQLModel, table=True):
@@ -150,6 +166,16 @@ class ReportTag(SQLModel, table=True):
     )
     tag: str = Field(primary_key=True, sa_type=String(100))
     workspace_id: int = foreign_key("workspace.id", index=False)
+
+
+class ReportCalendar(SQLModel, table=True):
+    """The SLA calendar the workspace's rollup durations were measured on, as a fingerprint:
+    a report that finds another calendar in force measures them all again first."""
+
+    __tablename__ = "report_calendar"
+
+    workspace_id: int = Field(primary_key=True, foreign_key="workspace.id", ondelete="CASCADE")
+    fingerprint: str = Field(sa_type=String(64), nullable=False)
 
 
 class ReportStale(SQLModel, table=True):
