@@ -105,17 +105,30 @@ def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]
     yield url
 
 
-def _truncate_all(engine: Engine) -> None:
-    names = ", ".join(f'"{table.name}"' for table in SQLModel.metadata.sorted_tables)
+def _empty_all(engine: Engine) -> None:
+    """Every table emptied and every id sequence back at 1, as TRUNCATE ... RESTART IDENTITY
+    leaves them. TRUNCATE gives each of the 34 tables new files, half a second a test, most
+    of the PostgreSQL run; deleting the few rows a test leaves takes milliseconds. Foreign keys
+    and triggers are off while it deletes (the replication role), so the order is free and
+    no trigger marks anything."""
     with engine.begin() as connection:
-        connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        connection.execute(text("SET LOCAL session_replication_role = replica"))
+        for table in SQLModel.metadata.sorted_tables:
+            connection.execute(table.delete())
+        connection.execute(
+            text(
+                "SELECT setval(c.oid::regclass, 1, false) FROM pg_class c "
+                "JOIN pg_namespace n ON n.oid = c.relnamespace "
+                "WHERE c.relkind = 'S' AND n.nspname = current_schema()"
+            )
+        )
 
 
 @pytest.fixture
 def database_url(migrated_template: str, tmp_path: Path) -> Iterator[str]:
     """A fresh, migrated, empty database for this test."""
     if POSTGRES_URL:
-        _truncate_all(get_engine(migrated_template))
+        _empty_all(get_engine(migrated_template))
         yield migrated_template
         return
     path = tmp_path / "tandem.db"

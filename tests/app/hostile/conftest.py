@@ -24,7 +24,7 @@ from app.core.settings import load_settings
 from app.main import create_app
 from tests.app.test_workspace_isolation import populate
 from tests.app.web.conftest import sign_in
-from tests.conftest import POSTGRES_URL, TEST_SECRET, Member, Team, _truncate_all
+from tests.conftest import POSTGRES_URL, TEST_SECRET, Member, Team, _empty_all
 
 #: The application's routes and OpenAPI schema, read when the tests are collected.
 APP = create_app(
@@ -54,7 +54,7 @@ class World:
 @pytest.fixture(scope="module")
 def world(migrated_template: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     if POSTGRES_URL:
-        _truncate_all(get_engine(migrated_template))
+        _empty_all(get_engine(migrated_template))
         url = migrated_template
     else:
         path = tmp_path_factory.mktemp("hostile") / "tandem.db"
