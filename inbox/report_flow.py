@@ -12,10 +12,9 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, func, select
 
-from app.core.models import Conversation, ReportConversation, ReportStatusChange
+from app.core.models import Conversation, ReportStatusChange
 from inbox.report_clock import Period
 from inbox.report_scope import CLOSED, ReportScope, seconds, started
 
@@ -31,27 +30,15 @@ class Flow:
         return sum(self.created_by_day.values())
 
 
-def count_flow(session: Session, scope: ReportScope, period: Period) -> Flow:
+def count_flow(
+    session: Session, scope: ReportScope, period: Period, created_by_day: Counter[date]
+) -> Flow:
+    """`created_by_day` comes from the first responses' reading of the same conversations."""
     return Flow(
-        created_by_day=_created_by_day(session, scope, period),
+        created_by_day=created_by_day,
         reopened=_reopened(session, scope, period),
         backlog=_backlog(session, scope, period),
     )
-
-
-def _created_by_day(session: Session, scope: ReportScope, period: Period) -> Counter[date]:
-    """Conversations begun on each local day, counted in the database."""
-    day = period.local_day(col(ReportConversation.started))
-    rows = session.connection().execute(
-        sa_select(day, func.count())
-        .where(
-            *scope.rollup(ReportConversation),
-            col(ReportConversation.started) >= seconds(period.start),
-            col(ReportConversation.started) < seconds(period.end),
-        )
-        .group_by(day)
-    )
-    return Counter({period.day_of(number): int(count) for number, count in rows})
 
 
 def _reopened(session: Session, scope: ReportScope, period: Period) -> int:

@@ -117,7 +117,7 @@ def _summarize(
     refresh(session, workspace_id)
     business = request.hours == "business"
     firsts = first_responses(session, scope, period, business, epoch(now))
-    flow = count_flow(session, scope, period)
+    flow = count_flow(session, scope, period, firsts.created_by_day)
     closed = closed_conversations(session, scope, period, business)
     promises = count_outcomes(session, workspace_id, period.start, period.end, scope.conditions())
     made, kept, broken = (promises.get(name, 0) for name in ("made", "kept", "broken"))

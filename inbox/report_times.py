@@ -16,7 +16,9 @@ hours at all counts calendar time, as the SLA does. The rollup keeps each of the
 (`inbox.report_measures`), so a report reads one number per conversation. Reads only.
 """
 
+from collections import Counter
 from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy import ColumnElement, case, func
 from sqlalchemy import select as sa_select
@@ -30,10 +32,12 @@ from inbox.report_scope import ReportScope, closes, rows_of, seconds
 @dataclass(frozen=True)
 class FirstResponses:
     """The period's first responses: each answered conversation's wait and who answered,
-    column by column (a report holds tens of thousands), and the SLA's tally."""
+    column by column (a report holds tens of thousands), and the SLA's tally; and since that
+    reads every conversation begun in the period, how many began each day."""
 
     waits: list[float]
     repliers: list[int | None]
+    created_by_day: Counter[date]
     unanswered: int
     on_time: int
     missed: int
@@ -72,24 +76,27 @@ def first_responses(
     on_time = (reply.is_not(None)) & (due.is_(None) | (reply <= due))
     late = reply.is_not(None) & (reply > due)
     overdue = asked & reply.is_(None) & (due <= int(now))
-    tally = (
-        session.connection()
-        .execute(
-            sa_select(
-                *(
-                    _count_of(condition)
-                    for condition in (asked & reply.is_(None), on_time, late | overdue)
-                )
-            ).where(*begun)
+    day = period.local_day(col(facts.started))
+    tally = rows_of(
+        session,
+        sa_select(
+            day,
+            func.count(),
+            *(
+                _count_of(condition)
+                for condition in (asked & reply.is_(None), on_time, late | overdue)
+            ),
         )
-        .one()
+        .where(*begun)
+        .group_by(day),
     )
     return FirstResponses(
         waits=[float(row[0]) for row in answered],
         repliers=[row[1] for row in answered],
-        unanswered=int(tally[0] or 0),
-        on_time=int(tally[1] or 0),
-        missed=int(tally[2] or 0),
+        created_by_day=Counter({period.day_of(row[0]): int(row[1]) for row in tally}),
+        unanswered=sum(int(row[2]) for row in tally),
+        on_time=sum(int(row[3]) for row in tally),
+        missed=sum(int(row[4]) for row in tally),
     )
 
 

@@ -1,7 +1,8 @@
 """report measures: the rollup keeps each first response's wait and SLA due time, and each
 status change's time open so far, measured on the workspace's SLA calendar (recorded in
 report_calendar); rows from before stay empty until the first report measures them, as it
-does whenever the calendar in force is not the one recorded
+does whenever the calendar in force is not the one recorded; and a period's closes and
+reopenings get indexes of their own that hold all a report reads of them
 
 Revision ID: 0032
 Revises: 0031
@@ -45,6 +46,32 @@ STATUS_CHANGE_PERIOD = [
     "contact_id",
     "started",
 ]
+CLOSES = [
+    "workspace_id",
+    "status_after",
+    "action",
+    "at",
+    "automated",
+    "mailbox_id",
+    "assignee_id",
+    "conversation_id",
+    "audit_event_id",
+    "actor_id",
+    "replies",
+    "open_business",
+    "open_calendar",
+]
+REOPENINGS = [
+    "workspace_id",
+    "status_before",
+    "at",
+    "automated",
+    "mailbox_id",
+    "assignee_id",
+    "conversation_id",
+    "action",
+    "status_after",
+]
 CONVERSATION_MEASURES = ["first_wait", "first_due"]
 STATUS_CHANGE_MEASURES = ["open_business", "open_calendar"]
 
@@ -69,9 +96,14 @@ def upgrade() -> None:
         for name in names:
             op.add_column(table, sa.Column(name, sa.BigInteger(), nullable=True))
     _index_periods(CONVERSATION_MEASURES, STATUS_CHANGE_MEASURES)
+    # A period's closes and reopenings, each read from an index of its own.
+    op.create_index("ix_report_status_change_closes", "report_status_change", CLOSES)
+    op.create_index("ix_report_status_change_reopenings", "report_status_change", REOPENINGS)
 
 
 def downgrade() -> None:
+    for index in ("ix_report_status_change_closes", "ix_report_status_change_reopenings"):
+        op.drop_index(index, table_name="report_status_change")
     _index_periods([], [])
     for table, names in (
         ("report_conversation", CONVERSATION_MEASURES),

@@ -52,7 +52,28 @@ def get_engine(database_url: str) -> Engine:
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 5})
         event.listen(engine, "connect", _enable_sqlite_pragmas)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    engine = create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    event.listen(engine, "connect", _plan_each_query)
+    return engine
+
+
+def _plan_each_query(dbapi_connection: Any, _record: Any) -> None:
+    """Two planner settings for every session, set on the session rather than in the
+    connection's startup options, which poolers such as PgBouncer refuse:
+
+    - No JIT. PostgreSQL compiles a query whose estimated cost passes `jit_above_cost` to
+      machine code first, 10-30 ms each time, and Tandem's queries finish in less than
+      that: a report's dozen queries over 100,000 conversations spent a fifth of their time
+      compiling.
+    - A plan for each execution's own values. psycopg prepares a statement on its fifth
+      run, and after five more PostgreSQL may keep one generic plan for any values: for a
+      report that reads a period's closes from their own index, the generic plan scanned
+      every status change instead, and the same report went from 290 ms to 430 ms after its
+      tenth run. Planning costs a fraction of a millisecond."""
+    with dbapi_connection.cursor() as cursor:
+        cursor.execute("SET jit = off")
+        cursor.execute("SET plan_cache_mode = force_custom_plan")
+    dbapi_connection.commit()
 
 
 def check_connection(engine: Engine) -> None:

@@ -96,6 +96,36 @@ class ReportStatusChange(SQLModel, table=True):
         ),
         # A conversation's stretches open, up to a close.
         Index("ix_report_status_change_history", "conversation_id", "at", "open_since"),
+        # A period's closes (a third of the changes), with all a report reads of them.
+        Index(
+            "ix_report_status_change_closes",
+            "workspace_id",
+            "status_after",
+            "action",
+            "at",
+            "automated",
+            "mailbox_id",
+            "assignee_id",
+            "conversation_id",
+            "audit_event_id",
+            "actor_id",
+            "replies",
+            "open_business",
+            "open_calendar",
+        ),
+        # A period's reopenings (a tenth of them), for the reopened and the repeat requests.
+        Index(
+            "ix_report_status_change_reopenings",
+            "workspace_id",
+            "status_before",
+            "at",
+            "automated",
+            "mailbox_id",
+            "assignee_id",
+            "conversation_id",
+            "action",
+            "status_after",
+        ),
     )
 
     audit_event_id: int = Field(primary_key=True, foreign_key="audit_event.id", ondelete="CASCADE")
