@@ -28,11 +28,13 @@ def access_refused(*, session: Session, mailbox: Mailbox, reason: str, now: date
     if not first:
         return
     admins = session.exec(
-        select(User).where(
+        select(User)
+        .where(
             User.workspace_id == mailbox.workspace_id,
             User.role == Role.ADMIN,
             col(User.is_active),
         )
+        .order_by(col(User.id))
     )
     for admin in admins:
         notice = new_notification(

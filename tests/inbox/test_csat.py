@@ -8,7 +8,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from sqlalchemy import Engine
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from app.core.db import session_scope
 from app.core.errors import Invalid
@@ -172,7 +172,9 @@ def test_a_second_answer_changes_the_one_rating(engine: Engine, world: World) ->
     with Session(engine) as session:
         rating = session.exec(select(CsatRating)).one()
         rated = session.exec(
-            select(AuditEvent.after).where(AuditEvent.action == "csat.rated")
+            select(AuditEvent.after)
+            .where(AuditEvent.action == "csat.rated")
+            .order_by(col(AuditEvent.id))
         ).all()
         conversation = session.get(Conversation, world.conversation_id)
     assert (rating.score, rating.solved, rating.comment) == (5, True, "Quick and clear, thank you.")
