@@ -49,6 +49,7 @@ from gmail_sync.sync import SyncReport
 from inbox.changes import change_conversation
 from inbox.promises import break_lapsed_promises, make_promise, replies_sent
 from inbox.repeat_requests import link_repeat_requests
+from inbox.sla_policy import SlaPolicyIn, save_policy
 from tests.conftest import Member, Team
 
 MSK = timezone(timedelta(hours=3))
@@ -270,3 +271,24 @@ def build_history(engine: Engine, team: Team, admin: Member) -> History:
     world.reply("C", ann, msk(30, 10))
     world.status("C", ann, "closed", msk(30, 10, 5))
     return History(ann=ann, bob=bob, second_mailbox=second, conversations=world.conversations)
+
+
+def without_the_holiday(engine: Engine, admin: Member, now: datetime) -> None:
+    """The history's calendar with Wednesday the 25th a working day again, as an admin saves
+    it."""
+    with session_scope(engine) as session:
+        save_policy(
+            session=session,
+            workspace_id=admin.workspace_id,
+            actor_id=admin.user_id,
+            body=SlaPolicyIn(
+                timezone="Europe/Moscow",
+                business_hours={
+                    day: [["09:00", "18:00"]] for day in ("mon", "tue", "wed", "thu", "fri")
+                },
+                first_response_minutes=120,
+                next_response_minutes=240,
+                max_response_minutes=1440,
+            ),
+            now=now,
+        )

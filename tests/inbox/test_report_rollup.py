@@ -25,9 +25,8 @@ from app.core.models import (
 from inbox.changes import change_conversation
 from inbox.report_metrics import ReportRequest, Summary, summarize
 from inbox.report_rollup import rebuild
-from inbox.sla_policy import SlaPolicyIn, save_policy
 from tests.conftest import Member, Team
-from tests.inbox.report_history import Builder, build_history, msk
+from tests.inbox.report_history import Builder, build_history, msk, without_the_holiday
 
 NOW = datetime(2026, 12, 4, 12, 0, tzinfo=UTC)
 HOUR = 3600
@@ -162,22 +161,7 @@ def test_a_changed_calendar_changes_the_business_figures(
     build_history(engine, team, admin)
     assert report(engine, admin).first_response.p90 == 2 * HOUR
 
-    with session_scope(engine) as session:
-        save_policy(
-            session=session,
-            workspace_id=admin.workspace_id,
-            actor_id=admin.user_id,
-            body=SlaPolicyIn(
-                timezone="Europe/Moscow",
-                business_hours={
-                    day: [["09:00", "18:00"]] for day in ("mon", "tue", "wed", "thu", "fri")
-                },
-                first_response_minutes=120,
-                next_response_minutes=240,
-                max_response_minutes=1440,
-            ),
-            now=NOW,
-        )
+    without_the_holiday(engine, admin, NOW)
     week = report(engine, admin)
 
     # First responses 0.5, 1, 1, 2 and 11 h: the 90th percentile is 60 % from 2 h to 11 h.

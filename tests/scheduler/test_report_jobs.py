@@ -11,12 +11,11 @@ from app.core.db import session_scope
 from app.core.models import ReportConversation, ReportStale
 from app.core.settings import Settings
 from inbox.report_measures import measure_if_recalendared
-from inbox.sla_policy import SlaPolicyIn, save_policy
 from scheduler import report_jobs
 from scheduler.report_jobs import refresh_reports
 from scheduler.runner import REPORT_JOB, TandemScheduler
 from tests.conftest import Member, Team
-from tests.inbox.report_history import build_history
+from tests.inbox.report_history import build_history, without_the_holiday
 from tests.inbox.test_report_rollup import NOW, assert_rollup_is_recomputed, report
 
 HOUR = 3600
@@ -51,22 +50,7 @@ def test_after_a_calendar_change_the_job_measures_the_durations_again(
     refresh_reports(engine, threading.Event())
     assert _first_wait(engine, history.conversations["A"]) == 2 * HOUR
 
-    with session_scope(engine) as session:
-        save_policy(
-            session=session,
-            workspace_id=admin.workspace_id,
-            actor_id=admin.user_id,
-            body=SlaPolicyIn(
-                timezone="Europe/Moscow",
-                business_hours={
-                    day: [["09:00", "18:00"]] for day in ("mon", "tue", "wed", "thu", "fri")
-                },
-                first_response_minutes=120,
-                next_response_minutes=240,
-                max_response_minutes=1440,
-            ),
-            now=NOW,
-        )
+    without_the_holiday(engine, admin, NOW)
     assert _first_wait(engine, history.conversations["A"]) == 2 * HOUR
     refresh_reports(engine, threading.Event())
 
