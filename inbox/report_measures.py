@@ -20,7 +20,7 @@ from datetime import UTC, datetime, timedelta
 from importlib.metadata import version
 from typing import Any
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import ARRAY, BigInteger, Table, bindparam, func, select, update
 from sqlmodel import Session, col
 
 from app.core.models import ReportCalendar, ReportConversation, ReportStatusChange, SlaPolicy
@@ -29,7 +29,7 @@ from inbox.sla import BusinessCalendar, calendar_for, policy_of
 
 #: Days of calendar walked past the last moment measured, so its due time can still be found.
 MARGIN = timedelta(days=60)
-#: Conversations measured per statement batch.
+#: Conversations measured at a time.
 CHUNK = 2000
 
 
@@ -161,21 +161,15 @@ def _store_first_responses(session: Session, clocks: Clocks, facts: Sequence[Any
     answered = [(row[1], row[2]) for row in facts if row[1] is not None and row[2] is not None]
     waits = iter(clocks.business.elapsed_each(*_columns(answered)))
     rows = [
-        {
-            "key": cid,
-            "wait": round(next(waits)) if first_in is not None and reply is not None else None,
-            "due": _whole(clocks.first_response_due(first_in)) if first_in is not None else None,
-        }
+        (
+            cid,
+            round(next(waits)) if first_in is not None and reply is not None else None,
+            _whole(clocks.first_response_due(first_in)) if first_in is not None else None,
+        )
         for cid, first_in, reply in facts
     ]
     table = ReportConversation.__table__  # type: ignore[attr-defined]
-    _update(
-        session,
-        update(table)
-        .where(table.c.conversation_id == bindparam("key"))
-        .values(first_wait=bindparam("wait"), first_due=bindparam("due")),
-        rows,
-    )
+    _store(session, table, "conversation_id", ("first_wait", "first_due"), rows)
 
 
 def _store_time_open(session: Session, clocks: Clocks, changes: Sequence[Any]) -> None:
@@ -192,22 +186,44 @@ def _store_time_open(session: Session, clocks: Clocks, changes: Sequence[Any]) -
             conversation, open_business, open_calendar = row[1], 0.0, 0.0
         open_business += in_business
         open_calendar += in_calendar
-        rows.append(
-            {"key": row[0], "business": round(open_business), "calendar": round(open_calendar)}
-        )
+        rows.append((row[0], round(open_business), round(open_calendar)))
     table = ReportStatusChange.__table__  # type: ignore[attr-defined]
-    _update(
-        session,
+    _store(session, table, "audit_event_id", ("open_business", "open_calendar"), rows)
+
+
+def _store(
+    session: Session,
+    table: Table,
+    key: str,
+    names: Sequence[str],
+    rows: Sequence[tuple[int, int | None, int | None]],
+) -> None:
+    """Updates rows by `key` with their measures. On PostgreSQL in one statement, the values
+    passed as arrays and joined in (`unnest`): a statement per row spent four times as long
+    in round trips as in updating (a whole workspace's measures: 11 s against 3 s). SQLite,
+    in the process, takes a statement per row at no such cost."""
+    if not rows:
+        return
+    connection = session.connection()
+    if connection.dialect.name != "postgresql":
+        keys = ["m_key", *(f"m_{name}" for name in names)]
+        connection.execute(
+            update(table)
+            .where(table.c[key] == bindparam("m_key"))
+            .values({name: bindparam(f"m_{name}") for name in names}),
+            [dict(zip(keys, row, strict=True)) for row in rows],
+        )
+        return
+    arrays = [
+        bindparam(f"m_{n}", [row[n] for row in rows], type_=ARRAY(BigInteger))
+        for n in range(len(names) + 1)
+    ]
+    measured = func.unnest(*arrays).table_valued("key", *names).render_derived(name="m")
+    connection.execute(
         update(table)
-        .where(table.c.audit_event_id == bindparam("key"))
-        .values(open_business=bindparam("business"), open_calendar=bindparam("calendar")),
-        rows,
+        .where(table.c[key] == measured.c.key)
+        .values({name: measured.c[name] for name in names})
     )
-
-
-def _update(session: Session, statement: Any, rows: list[dict[str, Any]]) -> None:
-    if rows:
-        session.connection().execute(statement, rows)
 
 
 def _columns(pairs: Sequence[tuple[float, float]]) -> tuple[list[float], list[float]]:
