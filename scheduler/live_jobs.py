@@ -1,8 +1,9 @@
 """The live event log's upkeep: tabs that stopped refreshing their presence leave (and the
 others are told), and events older than `KEEP` go. Both decide from the rows, so a second
-process running them at once is harmless."""
+process running them at once is harmless. And this process's own beat, which tells admins
+that the background work runs (`app.core.worker_beats`)."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import Engine
 from sqlmodel import col, select
@@ -10,6 +11,7 @@ from sqlmodel import col, select
 from app.core.db import session_scope
 from app.core.live import prune_events
 from app.core.models import Presence, utcnow
+from app.core.worker_beats import beat, stopped
 from inbox.presence import expire
 
 #: A tab away longer than this reloads its page rather than catching up.
@@ -29,3 +31,14 @@ def expire_presence(engine: Engine) -> int:
 def prune_live_events(engine: Engine) -> int:
     with session_scope(engine) as session:
         return prune_events(session, before=utcnow() - KEEP)
+
+
+def beat_worker(engine: Engine, worker: str, started_at: datetime) -> None:
+    with session_scope(engine) as session:
+        beat(session, worker=worker, started_at=started_at, now=utcnow())
+
+
+def stop_worker(engine: Engine, worker: str) -> None:
+    """A process that stops cleanly is gone from the list at once, not after `SILENT`."""
+    with session_scope(engine) as session:
+        stopped(session, worker=worker)

@@ -21,6 +21,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from sqlalchemy import Engine
 
 from app.core.settings import Settings
+from app.core.worker_beats import BEAT
 from scheduler.jobs import (
     AfterSync,
     break_promises,
@@ -29,7 +30,7 @@ from scheduler.jobs import (
     send_replies,
     sync_due_mailboxes,
 )
-from scheduler.live_jobs import expire_presence, prune_live_events
+from scheduler.live_jobs import beat_worker, expire_presence, prune_live_events, stop_worker
 from scheduler.reminder_jobs import fire_reminders, send_agent_emails, wake_snoozes
 from scheduler.report_jobs import refresh_reports
 from scheduler.wake_listener import WakeListener
@@ -45,6 +46,7 @@ PROMISE_JOB = "break-lapsed-promises"
 PRESENCE_JOB = "expire-presence"
 PRUNE_JOB = "prune-live-events"
 REPORT_JOB = "refresh-reports"
+BEAT_JOB = "worker-beat"
 #: A closed tab's presence is gone within its TTL and this.
 PRESENCE_SECONDS = 3
 
@@ -66,6 +68,7 @@ class TandemScheduler:
         self, engine: Engine, settings: Settings, after_sync: Sequence[AfterSync] = ()
     ) -> None:
         self.worker = worker_id()
+        self._engine = engine
         self._stop = threading.Event()
         self._scheduler = BackgroundScheduler(
             timezone=UTC,
@@ -132,6 +135,15 @@ class TandemScheduler:
         )
 
     def _add_live_jobs(self, engine: Engine) -> None:
+        now = datetime.now(UTC)
+        self._scheduler.add_job(
+            beat_worker,
+            "interval",
+            seconds=BEAT.total_seconds(),
+            id=BEAT_JOB,
+            args=[engine, self.worker, now],
+            next_run_time=now,
+        )
         self._scheduler.add_job(
             expire_presence, "interval", seconds=PRESENCE_SECONDS, id=PRESENCE_JOB, args=[engine]
         )
@@ -153,6 +165,7 @@ class TandemScheduler:
         self._stop.set()
         self._wakes.stop()
         self._scheduler.shutdown(wait=True)
+        stop_worker(self._engine, self.worker)
 
     def jobs(self) -> list[JobInfo]:
         """The fixed jobs and when each runs next, for `GET /api/v1/scheduler`."""

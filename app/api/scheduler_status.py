@@ -4,6 +4,8 @@ runs, the workspace's next due reminders and how many are pending or overdue —
 
 The jobs come from `app.state.scheduler_jobs`, which the lifespan sets while this process runs
 a scheduler; without one the list is empty and `running` is false (another process may run it).
+`workers` lists every process running the background work, this one or others, as their beats
+say (`app.core.worker_beats`).
 """
 
 from collections.abc import Callable
@@ -18,6 +20,7 @@ from sqlmodel import Session, col, select
 from app.api.reminders import REMINDER_EXAMPLE, ReminderOut, reminder_out
 from app.core.errors import NotFound
 from app.core.models import Reminder, ReminderState, SmtpServer, utcnow
+from app.core.worker_beats import workers
 from app.http.auth import AdminUser
 from app.http.dependencies import SessionDep, SettingsDep
 from gmail_sync.oauth import TokenCipher
@@ -53,6 +56,15 @@ class QueueOut(BaseModel):
     latest_failures: list[FailureOut] = Field(description="The newest failures, with why.")
 
 
+class WorkerOut(BaseModel):
+    worker: str = Field(description="The process's name in the rows it claims.")
+    host: str
+    pid: int
+    started_at: datetime
+    seen_at: datetime = Field(description="Its last beat (every 10 s).")
+    alive: bool = Field(description="Heard from in the last 30 s.")
+
+
 class SchedulerOut(BaseModel):
     model_config = ConfigDict(
         json_schema_extra={
@@ -79,6 +91,16 @@ class SchedulerOut(BaseModel):
                             ],
                         }
                     ],
+                    "workers": [
+                        {
+                            "worker": "app-2:4711:9f3c2a1b",
+                            "host": "app-2",
+                            "pid": 4711,
+                            "started_at": "2026-11-24T07:00:00Z",
+                            "seen_at": "2026-11-24T08:59:58Z",
+                            "alive": True,
+                        }
+                    ],
                 }
             ]
         }
@@ -90,6 +112,10 @@ class SchedulerOut(BaseModel):
     overdue: int = Field(description="Pending reminders whose time has passed (should be 0).")
     next_due: list[ReminderOut]
     queues: list[QueueOut] = Field(description="Each queue's waiting and failed rows.")
+    workers: list[WorkerOut] = Field(
+        description="Every process running the background work (sync, timers, outboxes) "
+        "heard from in the last day; none alive means mail is not being synced."
+    )
 
 
 class SmtpOut(BaseModel):
@@ -140,6 +166,10 @@ def _counts(session: Session, workspace_id: int) -> dict[str, Any]:
         "queues": [
             QueueOut.model_validate(health, from_attributes=True)
             for health in queue_health(session, workspace_id=workspace_id)
+        ],
+        "workers": [
+            WorkerOut.model_validate(worker, from_attributes=True)
+            for worker in workers(session, now=utcnow())
         ],
     }
 

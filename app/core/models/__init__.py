@@ -29,7 +29,7 @@ from app.core.models.enums import (
     SyncState,
     WebhookDeliveryState,
 )
-from app.core.models.live import LiveEvent, Presence
+from app.core.models.live import LiveEvent, Presence, WorkerBeat
 from app.core.models.mail import (
     Attachment,
     AutoReplyLog,
@@ -115,6 +115,7 @@ __all__ = [
     "WebhookDelivery",
     "WebhookDeliveryState",
     "WebhookSubscription",
+    "WorkerBeat",
     "Workspace",
     "id_of",
     "utcnow",

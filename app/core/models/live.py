@@ -1,8 +1,9 @@
 """What the team's open tabs learn as it happens: the live event log and who is looking at
-(or typing in) which conversation.
+(or typing in) which conversation; and which processes run the background work.
 
-Both are short-lived: events are pruned after a day, presence rows expire within seconds when
-their tab stops refreshing them.
+All are short-lived: events are pruned after a day, presence rows expire within seconds when
+their tab stops refreshing them, a worker's row goes when it stops or a day after it was last
+seen.
 """
 
 from datetime import datetime
@@ -62,3 +63,17 @@ class Presence(SQLModel, table=True):
     tab: str = Field(default="", sa_type=String(32), nullable=False)
     typing: bool = Field(default=False, nullable=False)
     expires_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
+
+
+class WorkerBeat(SQLModel, table=True):
+    """A process running the background work (`tandem worker`, or `tandem serve` with its
+    worker), as it last said it was alive: every process reads these rows, so a web process
+    that runs no scheduler can still tell its admins whether any process does."""
+
+    __tablename__ = "worker_beat"
+
+    worker: str = Field(primary_key=True, sa_type=String(80))
+    host: str = Field(sa_type=String(255), nullable=False)
+    pid: int = Field(nullable=False)
+    started_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
+    seen_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
