@@ -32,7 +32,7 @@ def russian(client: TestClient, csrf: str) -> TestClient:
         ("/settings/mail", ["Исходящая почта", "Адрес отправителя", "Шифрование"]),
         ("/settings/webhooks", ["Новый вебхук", "Вебхуков нет.", "События"]),
         ("/settings/tokens", ["API-токены", "Создать токен", "Владелец"]),
-        ("/settings/queues", ["Очереди", "Ответы клиентам", "Последние сбои"]),
+        ("/settings/queues", ["Очереди", "Ответы клиентам", "Последние сбои", "Фоновые процессы"]),
     ],
 )
 def test_each_settings_page_reads_in_russian(
