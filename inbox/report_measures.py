@@ -29,6 +29,9 @@ from inbox.sla import BusinessCalendar, calendar_for, policy_of
 
 #: Days of calendar walked past the last moment measured, so its due time can still be found.
 MARGIN = timedelta(days=60)
+#: Read once: every refresh (each report, the rollup job's every half minute) fingerprints
+#: the calendar, and the installed package cannot change under a running process.
+_HOLIDAYS_VERSION = version("holidays")
 #: Conversations measured at a time.
 CHUNK = 2000
 
@@ -77,7 +80,7 @@ def fingerprint(policy: SlaPolicy) -> str:
         "first_response_minutes": policy.first_response_minutes,
         "max_response_minutes": policy.max_response_minutes,
         "max_response_clock": policy.max_response_clock,
-        "holidays_package": version("holidays"),
+        "holidays_package": _HOLIDAYS_VERSION,
     }
     return hashlib.sha256(json.dumps(calendar, sort_keys=True).encode()).hexdigest()
 
@@ -141,7 +144,10 @@ def _measure(
             col(ReportStatusChange.at),
             col(ReportStatusChange.open_since),
         )
-        .where(col(ReportStatusChange.conversation_id).in_(conversation_ids))
+        .where(
+            col(ReportStatusChange.workspace_id) == workspace_id,
+            col(ReportStatusChange.conversation_id).in_(conversation_ids),
+        )
         .order_by(
             col(ReportStatusChange.conversation_id),
             col(ReportStatusChange.at),

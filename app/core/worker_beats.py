@@ -34,14 +34,10 @@ class Worker:
 def beat(session: Session, *, worker: str, started_at: datetime, now: datetime) -> None:
     row = session.get(WorkerBeat, worker)
     if row is None:
-        row = WorkerBeat(
-            worker=worker,
-            host=socket.gethostname()[:255],
-            pid=os.getpid(),
-            started_at=started_at,
-            seen_at=now,
-        )
-    row.seen_at = now
+        host, pid = socket.gethostname()[:255], os.getpid()
+        row = WorkerBeat(worker=worker, host=host, pid=pid, started_at=started_at, seen_at=now)
+    else:
+        row.seen_at = now
     session.add(row)
     session.execute(delete(WorkerBeat).where(col(WorkerBeat.seen_at) < now - FORGOTTEN))
 
