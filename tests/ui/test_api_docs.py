@@ -95,7 +95,7 @@ def test_swagger_ui_lists_every_operation_and_calls_one_with_a_token(
     answer.wait_for()
     assert answer.inner_text().strip() == "200"
     assert "demo@tandem.test" in me.locator(".live-responses-table").inner_text()
-    shot(page, "api-docs-swagger")
+    shot(page, "api-docs-swagger", full_page=False)
     docs.assert_clean()
     page.context.close()
 
@@ -108,5 +108,5 @@ def test_redoc_renders_and_searches(visitor: Offline, server: Server) -> None:
     page.get_by_placeholder("Search...").fill("reply")
     found = page.locator("[data-role='search:results'] [data-item-id$='/replyToConversation']")
     found.wait_for()
-    shot(page, "api-docs-redoc")
+    shot(page, "api-docs-redoc", full_page=False)
     visitor.assert_clean()
