@@ -237,6 +237,9 @@ class Message(SQLModel, table=True):
         UniqueConstraint("mailbox_id", "gmail_id"),
         Index("ix_message_timeline", "conversation_id", "date"),
         Index("ix_message_outbox", "state", "send_after"),
+        # Sync finds copies and queued replies by Message-ID within the workspace: led by the
+        # workspace, SQLite (which keeps no statistics) would read every message of it instead.
+        Index("ix_message_rfc", "workspace_id", "rfc_message_id"),
         # Reports: a conversation's first client message and first team reply, and the
         # replies a period holds, found in the index without reading the messages' bodies.
         Index(
@@ -270,7 +273,7 @@ class Message(SQLModel, table=True):
     mailbox_id: int = foreign_key("mailbox.id", index=False)
     gmail_id: str | None = Field(default=None, sa_type=String(64))
     gmail_thread_id: str | None = Field(default=None, sa_type=String(64))
-    rfc_message_id: str | None = Field(default=None, sa_type=String(998), index=True)
+    rfc_message_id: str | None = Field(default=None, sa_type=String(998))
     duplicate_of_id: int | None = foreign_key(
         "message.id", nullable=True, ondelete="SET NULL", index=False
     )
