@@ -33,7 +33,7 @@ from app.http.reader import ReaderMiddleware
 from app.http.security_headers import SecurityHeaders
 from app.http.text_input import TextInputGuard
 from app.web import routes as web
-from app.web.error_pages import error_page, for_a_person, malformed_page
+from app.web.error_pages import error_page, for_a_person, malformed_page, no_page
 from app.web.settings_pages import AdminOnly, admin_only_page
 from inbox.assignment import assign_new_mail
 from inbox.auto_ack import acknowledge_new_mail
@@ -81,7 +81,7 @@ def _install_error_handlers(app: FastAPI) -> None:
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         """An address that leads nowhere (404) or the wrong method (405)."""
         if for_a_person(request) and exc.status_code in (404, 405):
-            return error_page(request, 404, f"There is no page at {request.url.path}.")
+            return no_page(request)
         return await http_exception_handler(request, exc)
 
     @app.exception_handler(RequestValidationError)

@@ -12,6 +12,7 @@ from datetime import datetime
 from sqlmodel import Session
 
 from app.core.errors import NotFound, TandemError, Unavailable
+from app.core.i18n import gettext as _
 from app.core.models import Attachment, Mailbox, Message
 from app.core.settings import Settings
 from gmail_sync.client import GmailClient, mailbox_client
@@ -49,7 +50,9 @@ def _from_gmail(
 ) -> bytes:
     message = session.get(Message, attachment.message_id)
     if message is None or not message.gmail_id or not attachment.gmail_attachment_id:
-        raise NotFound(f"attachment {attachment.id} has no copy in Gmail to download")
+        raise NotFound(
+            _("attachment %(id)s has no copy in Gmail to download") % {"id": attachment.id}
+        )
     mailbox = session.get(Mailbox, message.mailbox_id)
     assert mailbox is not None, "a message's mailbox cascades with it"
     try:
@@ -61,7 +64,9 @@ def _from_gmail(
     try:
         return client.attachment(message.gmail_id, attachment.gmail_attachment_id)
     except TandemError as exc:
-        raise GmailRefusedAttachment(f"Gmail did not give the attachment: {exc}") from None
+        raise GmailRefusedAttachment(
+            _("Gmail did not give the attachment: %(error)s") % {"error": exc}
+        ) from None
     finally:
         _keep_session_state(session, settings, mailbox, client, now)
 

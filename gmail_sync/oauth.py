@@ -24,6 +24,7 @@ from oauthlib.oauth2.rfc6749.errors import OAuth2Error
 from requests import RequestException
 
 from app.core.errors import Forbidden, Invalid, Unavailable
+from app.core.i18n import gettext as _
 from app.core.settings import Settings
 from gmail_sync.id_tokens import GOOGLE_CERTS_URL, RejectedToken, google_claims
 
@@ -83,8 +84,10 @@ def google_endpoints(settings: Settings) -> GoogleEndpoints:
         )
     if not settings.google_client_id or settings.google_client_secret is None:
         raise Unavailable(
-            "Google OAuth is not configured: set TANDEM_GOOGLE_CLIENT_ID and "
-            "TANDEM_GOOGLE_CLIENT_SECRET (or TANDEM_GMAIL_EMULATOR_URL to use the emulator)"
+            _(
+                "Google OAuth is not configured: set TANDEM_GOOGLE_CLIENT_ID and "
+                "TANDEM_GOOGLE_CLIENT_SECRET (or TANDEM_GMAIL_EMULATOR_URL to use the emulator)"
+            )
         )
     return GoogleEndpoints(
         GOOGLE_AUTH_URI,
@@ -145,7 +148,7 @@ class Authorization:
 def begin_authorization(*, settings: Settings, email: str, state: str) -> Authorization:
     """Google's consent URL for `email` (offline access, consent prompt, PKCE S256)."""
     flow = _flow(settings)
-    url, _ = flow.authorization_url(
+    url, _state = flow.authorization_url(
         state=state, login_hint=email, access_type="offline", prompt="consent"
     )
     assert flow.code_verifier is not None, "the flow generates a PKCE verifier"
@@ -157,12 +160,14 @@ def exchange_code(*, settings: Settings, code: str, code_verifier: str) -> Crede
     try:
         flow.fetch_token(code=code)
     except (OAuth2Error, GoogleAuthError) as exc:
-        raise Invalid(f"Google refused the authorization code: {exc}") from None
+        raise Invalid(
+            _("Google refused the authorization code: %(error)s") % {"error": exc}
+        ) from None
     finally:
         flow.oauth2session.close()
     credentials: Credentials = flow.credentials
     if not credentials.refresh_token:
-        raise Invalid("Google returned no refresh token: reconnect and grant offline access")
+        raise Invalid(_("Google returned no refresh token: reconnect and grant offline access"))
     return credentials
 
 
@@ -170,7 +175,7 @@ def begin_sign_in(*, settings: Settings, state: str, nonce: str) -> Authorizatio
     """Google's sign-in URL: OpenID Connect with PKCE S256, the account chooser every time (a
     shared computer must not sign in whoever used Google last) and no offline access."""
     flow = _flow(settings, scopes=SIGN_IN_SCOPES, callback_path=SIGN_IN_CALLBACK_PATH)
-    url, _ = flow.authorization_url(
+    url, _state = flow.authorization_url(
         state=state, nonce=nonce, prompt="select_account", access_type="online"
     )
     assert flow.code_verifier is not None, "the flow generates a PKCE verifier"
@@ -196,14 +201,16 @@ def signed_in_identity(
     try:
         token = flow.fetch_token(code=code)
     except (OAuth2Error, GoogleAuthError) as exc:
-        raise Invalid(f"Google refused the sign-in code: {exc}") from None
+        raise Invalid(_("Google refused the sign-in code: %(error)s") % {"error": exc}) from None
     except RequestException as exc:
-        raise Unavailable(f"Google could not be reached to finish signing in: {exc}") from None
+        raise Unavailable(
+            _("Google could not be reached to finish signing in: %(error)s") % {"error": exc}
+        ) from None
     finally:
         flow.oauth2session.close()
     raw = token.get("id_token")
     if not isinstance(raw, str) or not raw:
-        raise Invalid("Google returned no ID token: sign in again")
+        raise Invalid(_("Google returned no ID token: sign in again"))
     return verified_identity(settings=settings, token=raw, nonce=nonce)
 
 
@@ -222,14 +229,14 @@ def verified_identity(*, settings: Settings, token: str, nonce: str) -> GoogleId
     except RejectedToken as exc:
         if exc.unreachable:
             raise Unavailable(str(exc)) from None
-        raise Forbidden(f"Google's ID token was rejected: {exc}") from None
+        raise Forbidden(_("Google's ID token was rejected: %(error)s") % {"error": exc}) from None
     if not hmac.compare_digest(str(claims.get("nonce", "")), nonce):
-        raise Forbidden("Google's ID token was rejected: it belongs to another sign-in")
+        raise Forbidden(_("Google's ID token was rejected: it belongs to another sign-in"))
     email, subject = claims.get("email"), claims.get("sub")
     if not isinstance(email, str) or not email or claims.get("email_verified") is not True:
-        raise Forbidden("Google did not vouch for an email address: sign in again")
+        raise Forbidden(_("Google did not vouch for an email address: sign in again"))
     if not isinstance(subject, str) or not subject:
-        raise Forbidden("Google's ID token was rejected: it names no account")
+        raise Forbidden(_("Google's ID token was rejected: it names no account"))
     return GoogleIdentity(email.strip().lower(), subject)
 
 

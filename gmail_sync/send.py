@@ -286,7 +286,7 @@ def outgoing_message(session: Session, message_id: int, workspace_id: int) -> Me
     """One of the workspace's replies (404 for anything else, a received message included)."""
     message = get_scoped(session, Message, message_id, workspace_id)
     if message.direction != Direction.OUTBOUND or message.kind is None:
-        raise NotFound(f"outgoing message {message_id} not found")
+        raise NotFound(_("outgoing message %(id)s not found") % {"id": message_id})
     return message
 
 

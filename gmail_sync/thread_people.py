@@ -34,7 +34,8 @@ def answered_message(
         found = session.exec(query.where(Message.id == answered_id)).first()
         if found is None:
             raise NotFound(
-                f"message {answered_id} is not a received or sent message of this conversation"
+                _("message %(id)s is not a received or sent message of this conversation")
+                % {"id": answered_id}
             )
         return found
     latest = query.order_by(col(Message.date).desc(), col(Message.id).desc())

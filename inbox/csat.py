@@ -15,6 +15,7 @@ from sqlmodel import Session, col, select
 
 from app.core import notice_text
 from app.core.errors import Invalid, NotFound
+from app.core.i18n import gettext as _
 from app.core.models import (
     AuditEvent,
     Contact,
@@ -59,7 +60,7 @@ def rated(session: Session, link: RatingLink) -> Rated:
         or message.conversation_id != conversation.id
         or message.kind != MessageKind.RESOLUTION
     ):
-        raise NotFound("this conversation no longer exists")
+        raise NotFound(_("this conversation no longer exists"))
     rating = session.exec(select(CsatRating).where(CsatRating.message_id == link.message_id))
     return Rated(conversation, message, rating.first())
 
@@ -70,9 +71,12 @@ def rate(
     """Records the client's answer (a score "1".."5" or "unsolved"), or changes the one they
     gave before through this link."""
     if choice not in CHOICES:
-        raise Invalid(f"choice: {choice!r} is not one of {', '.join(CHOICES)}")
+        raise Invalid(
+            _("choice: %(choice)r is not one of %(choices)s")
+            % {"choice": choice, "choices": ", ".join(CHOICES)}
+        )
     if len(comment) > MAX_COMMENT:
-        raise Invalid(f"comment: at most {MAX_COMMENT} characters")
+        raise Invalid(_("comment: at most %(count)s characters") % {"count": MAX_COMMENT})
     found = rated(session, link)
     conversation, rating = found.conversation, found.rating
     was_solved = rating is None or rating.solved

@@ -9,6 +9,7 @@ from enum import StrEnum
 from sqlmodel import Session
 
 from app.core.errors import Invalid, TandemError
+from app.core.i18n import gettext as _
 from app.core.models import (
     AuditEvent,
     Conversation,
@@ -79,7 +80,7 @@ def _close_with_message(
     actor = _actor(session, reminder)
     template = session.get(Template, reminder.template_id) if reminder.template_id else None
     if actor is None or template is None:
-        raise Invalid("its template or the person who set it no longer exists")
+        raise Invalid(_("its template or the person who set it no longer exists"))
     message = queue_resolution(
         session,
         conversation=conversation,

@@ -22,6 +22,7 @@ from datetime import datetime
 from sqlmodel import Session
 
 from app.core.errors import Invalid
+from app.core.i18n import gettext as _
 from app.core.models import Conversation, User
 from inbox.search import search_conversations
 from inbox.views import InboxFilter, Resume, list_view
@@ -86,7 +87,7 @@ def _decode_cursor(cursor: str) -> Resume:
             return Resume(urgent=part == "urgent", key=_key(stamp, ident), shown=_shown(carried))
     except (ValueError, binascii.Error, UnicodeDecodeError):
         pass
-    raise Invalid("invalid cursor: pass back the next_cursor of a previous page")
+    raise Invalid(_("invalid cursor: pass back the next_cursor of a previous page"))
 
 
 def _key(stamp: str, ident: str) -> tuple[datetime, int]:
@@ -115,9 +116,9 @@ def _encode_search_cursor(offset: int) -> str:
 
 def _decode_search_cursor(cursor: str) -> int:
     try:
-        kind, _, offset = base64.urlsafe_b64decode(cursor.encode()).decode().partition("|")
+        kind, _sep, offset = base64.urlsafe_b64decode(cursor.encode()).decode().partition("|")
         if kind == "search" and offset.isdigit() and len(offset) <= 9:
             return int(offset)
     except (ValueError, binascii.Error, UnicodeDecodeError):
         pass
-    raise Invalid("invalid cursor: pass back the next_cursor of a previous search page")
+    raise Invalid(_("invalid cursor: pass back the next_cursor of a previous search page"))

@@ -11,6 +11,7 @@ from sqlmodel import Session, col, select
 
 from app.core.db import get_scoped
 from app.core.errors import NotFound
+from app.core.i18n import gettext as _
 from app.core.live import Live, publish
 from app.core.models import Notification, User, id_of
 
@@ -30,7 +31,7 @@ def own_notification(session: Session, notification_id: int, user: User) -> Noti
     """Another user's notification, even in the same workspace, is simply not found."""
     row = get_scoped(session, Notification, notification_id, user.workspace_id)
     if row.user_id != user.id:
-        raise NotFound(f"notification {notification_id} not found")
+        raise NotFound(_("notification %(id)s not found") % {"id": notification_id})
     return row
 
 

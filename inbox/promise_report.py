@@ -13,6 +13,7 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, func, select
 
 from app.core.errors import Invalid
+from app.core.i18n import gettext as _
 from app.core.models import AuditEvent, Conversation, PromiseState
 
 OUTCOMES = {"promise.made": "made", "promise.kept": "kept", "promise.broken": "broken"}
@@ -118,7 +119,7 @@ def _outcomes(
     workspace_id: int, since: datetime | None, until: datetime | None
 ) -> list[ColumnElement[bool]]:
     if since is not None and until is not None and since >= until:
-        raise Invalid("since must be before until")
+        raise Invalid(_("since must be before until"))
     found = [
         col(AuditEvent.workspace_id) == workspace_id,
         col(AuditEvent.action).in_(list(OUTCOMES)),

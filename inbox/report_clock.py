@@ -20,6 +20,7 @@ import numpy
 from sqlalchemy import ColumnElement, SQLColumnExpression, case, literal_column
 
 from app.core.errors import Invalid
+from app.core.i18n import gettext as _
 from inbox.sla import local_midnight
 
 MAX_DAYS = 366
@@ -108,15 +109,17 @@ def parse_day(text: str | None, field: str) -> date:
     except ValueError:
         day = None
     if day is None or day.isoformat() != text:
-        raise Invalid(f"{field}: {text!r} is not a date (YYYY-MM-DD)")
+        raise Invalid(
+            _("%(field)s: %(text)r is not a date (YYYY-MM-DD)") % {"field": field, "text": text}
+        )
     return day
 
 
 def period_of(first: date, last: date, zone: ZoneInfo) -> Period:
     if last < first:
-        raise Invalid("to: the period is empty (to is before from)")
+        raise Invalid(_("to: the period is empty (to is before from)"))
     if (last - first).days >= MAX_DAYS:
-        raise Invalid(f"to: a report covers at most {MAX_DAYS} days")
+        raise Invalid(_("to: a report covers at most %(days)s days") % {"days": MAX_DAYS})
     start = local_midnight(first, zone)
     end = local_midnight(last + timedelta(days=1), zone)
     return Period(first=first, last=last, zone=zone, start=start, end=end)

@@ -20,6 +20,7 @@ from datetime import date, datetime
 from sqlmodel import Session
 
 from app.core.errors import Invalid
+from app.core.i18n import gettext as _
 from app.core.models import Workspace
 from app.core.zones import zone_or_utc
 from inbox.promise_report import count_outcomes
@@ -164,7 +165,10 @@ def read_request(
     """The period in the workspace's days and the conversations covered; Invalid names the
     field that is wrong. Every report of a request reads it here, so they refuse alike."""
     if request.hours not in HOURS:
-        raise Invalid(f"hours: {request.hours!r} is not one of {', '.join(HOURS)}")
+        raise Invalid(
+            _("hours: %(hours)r is not one of %(choices)s")
+            % {"hours": request.hours, "choices": ", ".join(HOURS)}
+        )
     first = parse_day(request.from_day, "from")
     last = parse_day(request.to_day, "to")
     workspace = session.get(Workspace, workspace_id)

@@ -20,6 +20,7 @@ from sqlalchemy import ColumnElement, Float, Integer, Subquery, bindparam, case,
 from sqlmodel import Session, col, select
 
 from app.core.errors import Invalid
+from app.core.i18n import gettext as _
 from app.core.models import Conversation, Priority, User, id_of
 from inbox.passages import Terms, passage
 from inbox.search_estimate import expected_matches
@@ -83,7 +84,7 @@ def search_conversations(
     """
     phrases = search_phrases(q)
     if not phrases:
-        raise Invalid("q: nothing to search for; type at least one word of letters or digits")
+        raise Invalid(_("q: nothing to search for; type at least one word of letters or digits"))
     dialect = session.get_bind().dialect.name
     if dialect == "postgresql":
         words = postgres_words(session, phrases)

@@ -70,9 +70,9 @@ def create_note(
 def edit_note(*, session: Session, note: Note, editor: User, body: str, now: datetime) -> Note:
     """Keeps the previous body as a revision; only people newly mentioned are notified."""
     if note.author_id != editor.id:
-        raise Forbidden("only the note's author may edit it")
+        raise Forbidden(_("only the note's author may edit it"))
     if note.deleted_at is not None:
-        raise Conflict(f"note {note.id} is deleted: restore it first")
+        raise Conflict(_("note %(id)s is deleted: restore it first") % {"id": note.id})
     _check_body(body)
     if body == note.body:
         return note
@@ -102,7 +102,7 @@ def edit_note(*, session: Session, note: Note, editor: User, body: str, now: dat
 def delete_note(*, session: Session, note: Note, actor: User, now: datetime) -> None:
     """Soft: the text stays for an admin to restore. Deleting a deleted note changes nothing."""
     if note.author_id != actor.id and actor.role != Role.ADMIN:
-        raise Forbidden("only the note's author or an admin may delete it")
+        raise Forbidden(_("only the note's author or an admin may delete it"))
     if note.deleted_at is not None:
         return
     note.deleted_at, note.deleted_by_id = now, actor.id
@@ -116,7 +116,7 @@ def delete_note(*, session: Session, note: Note, actor: User, now: datetime) -> 
 def restore_note(*, session: Session, note: Note, actor: User, now: datetime) -> Note:
     """Admins only; restoring a live note changes nothing."""
     if actor.role != Role.ADMIN:
-        raise Forbidden("only an admin may restore a deleted note")
+        raise Forbidden(_("only an admin may restore a deleted note"))
     if note.deleted_at is None:
         return note
     note.deleted_at, note.deleted_by_id = None, None
@@ -132,7 +132,7 @@ def visible_note(session: Session, note_id: int, viewer: User) -> Note:
     """The note if `viewer` may see it: of their workspace, and live unless they are an admin."""
     note = get_scoped(session, Note, note_id, viewer.workspace_id)
     if note.deleted_at is not None and viewer.role != Role.ADMIN:
-        raise NotFound(f"note {note_id} not found")
+        raise NotFound(_("note %(id)s not found") % {"id": note_id})
     return note
 
 

@@ -10,6 +10,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from app.core.errors import Invalid
+from app.core.i18n import gettext as _
 
 
 class MalformedEvent(Invalid):
@@ -85,7 +86,7 @@ class AddonEvent(_Lenient):
         try:
             return datetime(1970, 1, 1, tzinfo=UTC) + timedelta(milliseconds=picked.msSinceEpoch)
         except OverflowError:
-            raise Invalid(f"{name}: the picked time is out of range") from None
+            raise Invalid(_("%(name)s: the picked time is out of range") % {"name": name}) from None
 
     def thread_id(self) -> str:
         if self.gmail is None or not self.gmail.threadId:

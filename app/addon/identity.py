@@ -11,6 +11,7 @@ from typing import Any
 from sqlmodel import Session, select
 
 from app.core.errors import Forbidden, TandemError, Unavailable
+from app.core.i18n import gettext as _
 from app.core.models import User
 from app.core.settings import Settings
 from gmail_sync.id_tokens import GOOGLE_CERTS_URL, RejectedToken, google_claims
@@ -61,5 +62,7 @@ def verify_user(*, settings: Settings, session: Session, token: str | None) -> U
     email = str(claims["email"]).strip().lower()
     user = session.exec(select(User).where(User.email == email)).first()
     if user is None or not user.is_active:
-        raise Forbidden(f"{email} is not a member of a Tandem workspace: ask your admin")
+        raise Forbidden(
+            _("%(email)s is not a member of a Tandem workspace: ask your admin") % {"email": email}
+        )
     return user

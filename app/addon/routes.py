@@ -24,6 +24,7 @@ from app.addon.identity import verify_google, verify_user
 from app.addon.threads import find_conversation
 from app.addon.urls import ACTIONS_PATH, COMPOSE_PATH, HOMEPAGE_PATH, MESSAGE_PATH, public
 from app.core.errors import Invalid
+from app.core.i18n import gettext as _
 from app.core.models import User, Workspace, utcnow
 from app.http.dependencies import SessionDep, SettingsDep
 from app.http.reader import settle_for
@@ -122,7 +123,7 @@ def reply_all(call: CallDep, session: SessionDep) -> Json:
     """Fills the open draft's To and Cc with Tandem's reply-all recipients."""
     check = check_draft(session, user=call.user, event=call.event)
     if check is None:
-        raise Invalid("this draft is not a reply in a conversation your team has in Tandem")
+        raise Invalid(_("this draft is not a reply in a conversation your team has in Tandem"))
     return cards.update_draft(check.reply_all.to, check.reply_all.cc)
 
 

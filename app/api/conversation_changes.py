@@ -12,6 +12,7 @@ from sqlmodel import col, select
 from app.api.conversations import ConversationOut
 from app.core.db import get_scoped
 from app.core.errors import Invalid
+from app.core.i18n import gettext as _
 from app.core.models import (
     AuditEvent,
     Conversation,
@@ -207,7 +208,7 @@ def _resolution(session: SessionDep, body: ConversationPatchIn, user: User) -> R
     if not body.send_resolution and body.resolution_template_id is None:
         return Resolution(False, None)
     if body.status != ConversationStatus.CLOSED:
-        raise Invalid("a resolution message is sent when closing: add status closed")
+        raise Invalid(_("a resolution message is sent when closing: add status closed"))
     if body.resolution_template_id is None:
         return Resolution(True, None)
     template = get_scoped(session, Template, body.resolution_template_id, user.workspace_id)

@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from app.core.db import get_scoped
 from app.core.errors import Forbidden
+from app.core.i18n import gettext as _
 from app.core.models import Conversation, Note, NoteKind, NoteRevision, Role, User, id_of, utcnow
 from app.http.auth import AdminUser, CurrentUser
 from app.http.dependencies import SessionDep
@@ -135,7 +136,7 @@ def revision_out(revision: NoteRevision) -> RevisionOut:
 
 def _admin_only(user: User, include_deleted: bool) -> None:
     if include_deleted and user.role != Role.ADMIN:
-        raise Forbidden("only an admin may list deleted notes")
+        raise Forbidden(_("only an admin may list deleted notes"))
 
 
 @router.post("/conversations/{id}/notes", status_code=status.HTTP_201_CREATED)

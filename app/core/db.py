@@ -16,6 +16,7 @@ from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, SQLModel, create_engine
 
 from app.core.errors import NotFound, Unavailable
+from app.core.i18n import gettext as _
 from app.core.stemming import stems
 
 ModelT = TypeVar("ModelT", bound=SQLModel)
@@ -103,9 +104,29 @@ def session_scope(engine: Engine) -> Iterator[Session]:
 def get_scoped(session: Session, model: type[ModelT], object_id: int, workspace_id: int) -> ModelT:
     """Fetch one row of the caller's workspace; another workspace's row is simply not found,
     and so is an id beyond what an id column holds."""
-    if not 0 < object_id <= MAX_ID:
-        raise NotFound(f"{model.__tablename__} {object_id} not found")
-    row = session.get(model, object_id)
+    row = session.get(model, object_id) if 0 < object_id <= MAX_ID else None
     if row is None or getattr(row, "workspace_id", None) != workspace_id:
-        raise NotFound(f"{model.__tablename__} {object_id} not found")
+        thing = _thing(str(model.__tablename__))
+        raise NotFound(_("%(thing)s %(id)s not found") % {"thing": thing, "id": object_id})
     return row
+
+
+def _thing(table: str) -> str:
+    """What a reader calls a row of the table; in English, the table's name, which the API's
+    callers have always read."""
+    names = {
+        "api_token": _("api_token"),
+        "attachment": _("attachment"),
+        "contact": _("contact"),
+        "conversation": _("conversation"),
+        "mailbox": _("mailbox"),
+        "message": _("message"),
+        "note": _("note"),
+        "notification": _("notification"),
+        "reminder": _("reminder"),
+        "rule": _("rule"),
+        "template": _("template"),
+        "user": _("user"),
+        "webhook_subscription": _("webhook_subscription"),
+    }
+    return names.get(table, table)

@@ -14,6 +14,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from app.core.accounts import session_stamp, user_for_token
 from app.core.errors import Forbidden
+from app.core.i18n import gettext as _
 from app.core.models import Role, User, Workspace, utcnow
 from app.http.dependencies import SessionDep
 from app.http.reader import settle_for
@@ -56,7 +57,7 @@ CurrentUser = Annotated[User, Depends(api_user)]
 
 def require_admin(user: CurrentUser) -> User:
     if user.role != Role.ADMIN:
-        raise Forbidden("this needs an admin of the workspace")
+        raise Forbidden(_("this needs an admin of the workspace"))
     return user
 
 

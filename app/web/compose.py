@@ -247,7 +247,7 @@ def template_text(
     composer to put in the reply box (the session, not a token)."""
     template = get_scoped(session, Template, id, user.workspace_id)
     if conversation_id is None:
-        raise Invalid("say which conversation to render the template for: ?conversation_id=")
+        raise Invalid(_("say which conversation to render the template for: ?conversation_id="))
     conversation = get_scoped(session, Conversation, conversation_id, user.workspace_id)
     text, _html = render_for(session, template, conversation, user)
     return PlainTextResponse(text)

@@ -392,7 +392,10 @@ def message_html(
     message = get_scoped(session, Message, message_id, user.workspace_id)
     html = framed_html(message)
     if message.conversation_id != id or html is None:
-        raise NotFound(f"message {message_id} has no HTML in conversation {id}")
+        raise NotFound(
+            _("message %(message)s has no HTML in conversation %(conversation)s")
+            % {"message": message_id, "conversation": id}
+        )
     policy = FRAME_POLICY_WITH_IMAGES if images else FRAME_POLICY
     response = HTMLResponse(_frame_document(html, policy))
     sandbox = "; frame-ancestors 'self'; sandbox allow-same-origin"

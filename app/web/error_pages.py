@@ -6,16 +6,9 @@ from fastapi import Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse
 
+from app.core.i18n import gettext as _
+from app.http.refusals import error_message
 from app.web.pages import is_htmx, render
-
-_TITLES = {
-    403: "Not allowed",
-    404: "Not found",
-    405: "Not found",
-    409: "Not possible right now",
-    422: "That is not right",
-    500: "Something went wrong",
-}
 
 
 def for_a_person(request: Request) -> bool:
@@ -26,7 +19,14 @@ def for_a_person(request: Request) -> bool:
 
 def error_page(request: Request, status_code: int, message: str) -> HTMLResponse:
     """The message reads as a sentence: API messages are lowercase fragments."""
-    title = _TITLES.get(status_code, "Something is not right")
+    titles = {
+        403: _("Not allowed"),
+        404: _("Not found"),
+        409: _("Not possible right now"),
+        422: _("That is not right"),
+        500: _("Something went wrong"),
+    }
+    title = titles.get(status_code, _("Something is not right"))
     sentence = message[:1].upper() + message[1:].rstrip(".") + "."
     context = {"title": title, "message": sentence, "status_code": status_code}
     return render(request, None, None, "error.html", context, status_code)
@@ -38,12 +38,13 @@ def malformed_page(request: Request, exc: RequestValidationError) -> HTMLRespons
     for error in exc.errors():
         loc = error.get("loc", ())
         if len(loc) > 1 and loc[0] == "body":
-            message = str(error["msg"]).removeprefix("Value error, ")
-            return error_page(request, 422, f"the form's field “{loc[1]}” {_as_clause(message)}")
-    return error_page(request, 404, f"There is no page at {request.url.path}.")
+            said = error_message(error)
+            problem = {"field": loc[1], "problem": said[:1].lower() + said[1:]}
+            message = _("the form's field “%(field)s”: %(problem)s") % problem
+            return error_page(request, 422, message)
+    return no_page(request)
 
 
-def _as_clause(message: str) -> str:
-    """Pydantic's "String should have at most 32 characters" as "should have at most..."."""
-    first, _, rest = message.partition(" ")
-    return rest if first in ("String", "Input", "Value") else message
+def no_page(request: Request) -> HTMLResponse:
+    """An address that leads nowhere, or leads somewhere only with another method."""
+    return error_page(request, 404, _("There is no page at %(path)s.") % {"path": request.url.path})

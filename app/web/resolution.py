@@ -10,6 +10,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from app.core.db import get_scoped
 from app.core.errors import Invalid, TandemError
+from app.core.i18n import gettext as _
 from app.core.models import Conversation, ConversationStatus, Template, utcnow
 from app.http.auth import WebUser
 from app.http.dependencies import SessionDep, SettingsDep
@@ -39,9 +40,9 @@ def resolve(
     now = utcnow()
     try:
         if conversation.status == ConversationStatus.CLOSED:
-            raise Invalid("It is closed already: reply to tell the client something more.")
+            raise Invalid(_("It is closed already: reply to tell the client something more."))
         if template_id and not template_id.isdigit():
-            raise Invalid("Unknown template.")
+            raise Invalid(_("Unknown template."))
         template = (
             get_scoped(session, Template, int(template_id), user.workspace_id)
             if template_id

@@ -1,7 +1,9 @@
 # ruff: noqa: RUF001 - Russian durations are the point
 """The translation catalogs against the code: every message marked in the code and templates is
-translated in every language's catalog, and the catalogs hold nothing the code no longer says."""
+translated in every language's catalog, and the catalogs hold nothing the code no longer says;
+and a refusal a person can meet is marked."""
 
+import ast
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -49,6 +51,65 @@ def test_every_marked_message_is_translated_and_none_is_stale(language: str) -> 
     )
     assert untranslated == [], f"run `make messages` and translate: {untranslated}"
     assert sorted(set(translated) - marked) == [], "messages the code no longer has"
+
+
+#: Refusals only an operator, the command line or another machine reads, in English on purpose:
+#: a whole module, or one refusal of it by the words it starts with.
+MACHINE_REFUSALS = {
+    "app/addon/actions.py": "an add-on card names an action Tandem lacks",
+    "app/addon/identity.py": "the add-on's own configuration and Google's system token",
+    "app/addon/preview.py": "`tandem addon preview`, a command",
+    "app/cli/background.py": "a command",
+    "app/cli/commands.py": "a command",
+    "app/core/db.py": "the database's address, at start",
+    "gmail_sync/push.py": "Google's push service",
+    "gmail_sync/oauth.py: push token rejected": "Google's push service",
+    "inbox/sla.py": "a workspace deleted under a timer",
+    "app/http/uploads.py": "a field's name and a reason already translated",
+    "inbox/canned_replies.py": "a field's name and pydantic's message",
+}
+REFUSALS = {"Conflict", "Forbidden", "Invalid", "NotFound", "TandemError", "Unavailable"}
+
+
+def test_a_refusal_a_person_can_meet_is_marked_for_translation() -> None:
+    """A refusal raised with a bare string reaches the page (or the API caller) in English
+    whatever the reader's language, and the catalog test above cannot see it."""
+    bare = []
+    for package in ("app", "inbox", "notes", "gmail_sync", "webhooks", "scheduler"):
+        for path in sorted((ROOT / package).rglob("*.py")):
+            name = path.relative_to(ROOT).as_posix()
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                words = _english_refusal(node)
+                if words is not None and not _machine_reads(name, words):
+                    bare.append(f"{name}:{getattr(node, 'lineno', 0)} {words[:40]}")
+    assert bare == [], "mark these with _() and translate them, or say who reads them"
+
+
+def _english_refusal(node: ast.AST) -> str | None:
+    """The words a refusal is raised with, when they are written out and not translated."""
+    if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)):
+        return None
+    if node.func.id not in REFUSALS or not node.args:
+        return None
+    argument = node.args[0]
+    while isinstance(argument, ast.BinOp):
+        argument = argument.left
+    if isinstance(argument, ast.Constant) and isinstance(argument.value, str):
+        return argument.value
+    if isinstance(argument, ast.JoinedStr):
+        return "".join(
+            part.value
+            for part in argument.values
+            if isinstance(part, ast.Constant) and isinstance(part.value, str)
+        )
+    return None
+
+
+def _machine_reads(name: str, words: str) -> bool:
+    return name in MACHINE_REFUSALS or any(
+        key.startswith(f"{name}: ") and words.startswith(key.partition(": ")[2])
+        for key in MACHINE_REFUSALS
+    )
 
 
 @pytest.mark.parametrize(
