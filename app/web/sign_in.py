@@ -6,6 +6,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request, status
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from app.core.i18n import gettext as _
 from app.core.models import utcnow
 from app.core.plain_text import ONE_LINE
 from app.core.sign_in_throttle import TooManyAttempts, sign_in_with_password
@@ -44,7 +45,7 @@ def login(
             request, app_settings, next=next, email=email, error=str(exc), wait=exc.seconds
         )
     if user is None:
-        error, code = "Wrong email or password.", status.HTTP_401_UNAUTHORIZED
+        error, code = _("Wrong email or password."), status.HTTP_401_UNAUTHORIZED
         return render_login(
             request, app_settings, next=next, email=email, error=error, status_code=code
         )

@@ -52,6 +52,19 @@ def test_wrong_password_is_refused_with_a_message(client: TestClient, admin: Mem
     assert client.get("/", follow_redirects=False).status_code == 303
 
 
+def test_a_russian_browser_is_refused_in_russian(client: TestClient, admin: Member) -> None:
+    russian = {"Accept-Language": "ru-RU,ru;q=0.9"}
+    token = csrf_of(client.get("/login", headers=russian).text)
+    response = client.post(
+        "/login",
+        data={"email": admin.email, "password": "nope-nope", "csrf_token": token},
+        headers=russian,
+    )
+    assert response.status_code == 401
+    assert "Неверный адрес или пароль." in response.text
+    assert "Wrong email" not in response.text
+
+
 def test_form_without_csrf_token_is_rejected(client: TestClient, admin: Member) -> None:
     client.get("/login")
     response = client.post("/login", data={"email": admin.email, "password": admin.password})
