@@ -20,6 +20,7 @@ from email.utils import format_datetime
 from types import MappingProxyType
 
 from app.core.plain_text import one_line
+from gmail_sync.encoded_words import unstructured
 from gmail_sync.mime_headers import parse_addresses
 from gmail_sync.recipients import Answered
 
@@ -135,7 +136,7 @@ def build_reply(
     for name, people in (("To", to), ("Cc", cc), ("Bcc", bcc)):
         if people:
             message[name] = _addresses(people)
-    message["Subject"] = subject
+    message["Subject"] = unstructured("Subject", subject)
     message["Date"] = format_datetime(date)
     message["Message-ID"] = f"<{message_id}>"
     if in_reply_to:

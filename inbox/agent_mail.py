@@ -35,6 +35,7 @@ from app.core.models import (
 )
 from app.core.readers import writing_for
 from app.core.settings import Settings
+from gmail_sync.encoded_words import unstructured
 from gmail_sync.oauth import TokenCipher
 
 logger = logging.getLogger(__name__)
@@ -113,7 +114,7 @@ def build_email(row: AgentEmail, sender: str, public_url: str) -> EmailMessage:
     message = EmailMessage()
     message["From"] = sender
     message["To"] = row.to_address
-    message["Subject"] = row.subject
+    message["Subject"] = unstructured("Subject", row.subject)
     domain = sender.rpartition("@")[2].strip("> ") or "tandem.invalid"
     message["Message-ID"] = f"<tandem-agent-email-{id_of(row)}@{domain}>"
     message["Auto-Submitted"] = "auto-generated"

@@ -20,6 +20,7 @@ from app.core.errors import Invalid, NotFound
 from app.core.i18n import gettext as _
 from app.core.models import SmtpSecurity, SmtpServer
 from app.core.plain_text import ONE_LINE
+from gmail_sync.encoded_words import unstructured
 from gmail_sync.oauth import TokenCipher
 from inbox.agent_mail import SmtpSettings, configure_smtp, send_email, smtp_login
 
@@ -100,7 +101,7 @@ def send_test_message(
     message = EmailMessage()
     message["From"] = login.sender
     message["To"] = to
-    message["Subject"] = _("Tandem test message")
+    message["Subject"] = unstructured("Subject", _("Tandem test message"))
     message["Auto-Submitted"] = "auto-generated"
     message.set_content(
         _(

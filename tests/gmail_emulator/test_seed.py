@@ -7,6 +7,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from gmail_sync.client import build_gmail_service
 
 
@@ -57,6 +59,22 @@ def test_demo_mailbox_reads_like_a_real_support_inbox(
     ]
     assert any(b"\n> " in base64.urlsafe_b64decode(p["body"]["data"]) for p in quoted)
     assert {s["sendAsEmail"] for s in send_as} >= {"support@acme.test", "help@acme.test"}
+
+
+@pytest.mark.parametrize("seed", ["demo", "demo-ru"])
+def test_every_reply_keeps_its_threads_subject_word_for_word(
+    start_emulator: Callable[..., Any], authorize_mailbox: Callable[..., Any], seed: str
+) -> None:
+    """Python's folding ran words of a long Russian subject together («страницаоформления»)."""
+    with start_emulator(seed=seed) as url:
+        service = build_gmail_service(authorize_mailbox(url, "support@acme.test"), url)
+        threads = all_threads(service)
+        service.close()
+    for thread in threads:
+        first = header(thread["messages"][0], "Subject")
+        for reply in thread["messages"][1:]:
+            said = header(reply, "Subject").removeprefix("Ответ: ").removeprefix("Re: ")
+            assert said == first
 
 
 def test_demo_seed_is_deterministic(

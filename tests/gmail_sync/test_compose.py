@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import email.policy
 from datetime import UTC, datetime, timedelta, timezone
+from email.header import decode_header, make_header
 from email.message import EmailMessage
 from email.parser import BytesParser
 from typing import Literal
@@ -749,6 +750,27 @@ def test_build_reply_is_read_back_by_sync() -> None:
     assert reply.visible_text.startswith("Hello Jane,")
 
 
+@pytest.mark.parametrize(
+    "subject",
+    [
+        "Ответ: Срочно: страница оформления заказа отдаёт ошибку 500",
+        "Re: импорт доставка данных средств акт средств оформления импорт импорт возврат средств",
+        "Re: Счёт №1042 от 3 декабря  (две пробела) и «кавычки» — всё на месте, invoice too",
+        "Re: " + " ".join(["заказ"] * 40),
+    ],
+)
+def test_a_long_russian_subject_reaches_the_client_with_every_space(subject: str) -> None:
+    """Python folds such a subject into encoded words joined at the spaces between words,
+    which RFC 2047 readers drop: «страницаоформления». Every reader must see it whole."""
+    raw = build(subject=subject)
+    header_block = raw.split(b"\r\n\r\n", 1)[0].decode("ascii")
+    assert max(len(line) for line in header_block.split("\r\n")) <= 78
+    folded = header_block.split("Subject: ", 1)[1].split("\r\nDate: ", 1)[0]
+    assert str(make_header(decode_header(folded.replace("\r\n", "")))) == subject
+    assert parsed(raw)["Subject"] == subject
+    assert parse_raw_message(raw).subject == " ".join(subject.split())
+
+
 def test_build_reply_is_seven_bit_whatever_the_script() -> None:
     """Gmail's multipart upload refuses 8-bit bytes: a Russian reply must still go out."""
     raw = build(body_text="Здравствуйте, Иван!\n\nЗаказ отправлен сегодня.", signature="Служба")
@@ -837,6 +859,7 @@ def test_build_reply_keeps_the_dates_offset() -> None:
             {"extra_headers": {"From": "x@evil.example"}}, "set by build_reply", id="reserved"
         ),
         pytest.param({"extra_headers": {"X-Tag": "a\nb"}}, "linefeed", id="extra-injection"),
+        pytest.param({"subject": "Счёт\nBcc: x@evil.example"}, "linefeed", id="subject-break"),
     ],
 )
 def test_build_reply_refuses_what_cannot_be_written(

@@ -230,6 +230,28 @@ def test_a_subject_with_line_breaks_is_mailed_on_one_line(
     assert mail["Bcc"] is None
 
 
+def test_a_long_russian_subject_reaches_the_agent_with_every_space(
+    engine: Engine, settings: Settings, team: Team
+) -> None:
+    """Python's folding ran two words of such a subject together (RFC 2047 drops the space
+    between encoded words): the reminder must quote the conversation's subject as it is."""
+    world = build_world(engine, team)
+    subject = "работает средств не счёт импорт заказ оплата доставка счёт оформления акт"
+    with session_scope(engine) as session:
+        conversation = session.get(Conversation, world.conversation_id)
+        assert conversation is not None
+        conversation.subject = subject
+        session.add(conversation)
+    port = free_port()
+    configure(engine, settings, world, port)
+    add_reminders(engine, world, [T0])
+    fire_due(engine, clock=lambda: T0, worker="w1", links=TEST_LINKS)
+    with smtp_server(port) as inbox:
+        assert send_due_emails(engine, settings, now=T0, worker="w1") == 1
+    [(_, mail)] = inbox.mail
+    assert mail["Subject"] == f"Tandem reminder: call back #0 — “{subject}”"
+
+
 def test_an_email_that_cannot_be_written_never_holds_back_the_others(
     engine: Engine, settings: Settings, team: Team
 ) -> None:
