@@ -77,7 +77,7 @@ def test_a_form_field_no_page_sends_is_a_page_naming_it(
         headers={"Accept": "text/html"},
     )
     assert answer.status_code == 422
-    assert "field “back” must be one line" in answer.text
+    assert "field “back”: must be one line" in answer.text
     with Session(engine) as session:
         conversation = session.get(Conversation, inbox.conversation_id)
         assert conversation is not None and conversation.status == "open"
