@@ -1,12 +1,11 @@
 """Header text outside ASCII (a Russian subject) written so that every space survives.
 
-Python's email policies fold such a header by joining encoded words with the spaces between
-the words (Python 3.11 to 3.13 at least; CPython issue 144156 is one of its symptoms); RFC 2047
-has a reader drop the whitespace between two encoded words, so about one long Russian subject
-in ten reached the client with two words run together («данныхсредств»), and Gmail, which
-threads replies by subject too, could start a new thread. The legacy `email.header.Header`
-keeps each space inside an encoded word and splits the text into encoded words of at most 75
-characters, which any reader puts back exactly.
+Python's email policies (3.11 at least) fold such a header by joining encoded words at the
+spaces between words, and RFC 2047 has a reader drop the whitespace between two encoded
+words: about one long Russian subject in ten reached the client with two words run together
+(«данныхсредств»), and Gmail, which threads replies by subject too, could start a new thread.
+The legacy `email.header.Header` keeps each space inside an encoded word and splits the text
+into encoded words of at most 75 characters, which any reader puts back exactly.
 
 `EncodedText` is a `str` that the policies store and fold as a header object: it keeps its
 text for whoever reads the message back, and folds itself. Flushes nothing, writes nothing.
