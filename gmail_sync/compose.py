@@ -15,12 +15,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from email.headerregistry import Address
 from email.message import EmailMessage
-from email.policy import SMTP
 from email.utils import format_datetime
 from types import MappingProxyType
 
 from app.core.plain_text import one_line
-from gmail_sync.encoded_words import unstructured
+from gmail_sync.encoded_words import SMTP_WHOLE_WORDS
 from gmail_sync.mime_headers import parse_addresses
 from gmail_sync.recipients import Answered
 
@@ -131,12 +130,12 @@ def build_reply(
     """
     if date.tzinfo is None:
         raise ValueError("the Date of a reply must be timezone-aware")
-    message = EmailMessage(policy=SMTP)
+    message = EmailMessage(policy=SMTP_WHOLE_WORDS)
     message["From"] = Address(display_name=from_name, addr_spec=from_address)
     for name, people in (("To", to), ("Cc", cc), ("Bcc", bcc)):
         if people:
             message[name] = _addresses(people)
-    message["Subject"] = unstructured("Subject", subject)
+    message["Subject"] = subject
     message["Date"] = format_datetime(date)
     message["Message-ID"] = f"<{message_id}>"
     if in_reply_to:

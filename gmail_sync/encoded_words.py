@@ -7,12 +7,16 @@ words: about one long Russian subject in ten reached the client with two words r
 The legacy `email.header.Header` keeps each space inside an encoded word and splits the text
 into encoded words of at most 75 characters, which any reader puts back exactly.
 
-`EncodedText` is a `str` that the policies store and fold as a header object: it keeps its
-text for whoever reads the message back, and folds itself. Flushes nothing, writes nothing.
+The mending is in the policy, so every unstructured header Tandem writes is covered without
+its writer having to remember: `WHOLE_WORDS` (for smtplib, which picks its own line ends) and
+`SMTP_WHOLE_WORDS` (CRLF, for Gmail's messages.send) store such a value as an `EncodedText`,
+a `str` that folds itself. Address, date and MIME headers keep the policy's own handling.
 """
 
 from email.header import Header
-from email.policy import Policy
+from email.headerregistry import HeaderRegistry, UnstructuredHeader
+from email.policy import EmailPolicy, Policy
+from typing import Any
 
 
 class EncodedText(str):
@@ -30,9 +34,21 @@ class EncodedText(str):
         return f"{self.name}: {encoded}{policy.linesep}"
 
 
-def unstructured(name: str, text: str) -> str:
-    """ASCII text as it is (the policy folds it without loss), any other text encoded whole.
-    A line break is refused here as the policy refuses it: it would end the header."""
-    if "\n" in text or "\r" in text:
-        raise ValueError(f"{name}: header values may not contain linefeed or carriage return")
-    return text if text.isascii() else EncodedText(name, text)
+#: Which kind each header is (Subject unstructured, To an address list...), as the policy reads it.
+_KINDS = HeaderRegistry()
+
+
+class WholeWordsPolicy(EmailPolicy):
+    """Python's default policy, but a non-ASCII unstructured header is encoded whole."""
+
+    def header_store_parse(self, name: str, value: Any) -> tuple[str, Any]:
+        whole = isinstance(value, str) and not hasattr(value, "name") and not value.isascii()
+        if not whole or not issubclass(_KINDS[name], UnstructuredHeader):
+            return super().header_store_parse(name, value)
+        if "\n" in value or "\r" in value:
+            raise ValueError(f"{name}: header values may not contain linefeed or carriage return")
+        return (name, EncodedText(name, value))
+
+
+WHOLE_WORDS = WholeWordsPolicy()
+SMTP_WHOLE_WORDS = WHOLE_WORDS.clone(linesep="\r\n")

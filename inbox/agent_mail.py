@@ -35,7 +35,7 @@ from app.core.models import (
 )
 from app.core.readers import writing_for
 from app.core.settings import Settings
-from gmail_sync.encoded_words import unstructured
+from gmail_sync.encoded_words import WHOLE_WORDS
 from gmail_sync.oauth import TokenCipher
 
 logger = logging.getLogger(__name__)
@@ -111,10 +111,10 @@ def build_email(row: AgentEmail, sender: str, public_url: str) -> EmailMessage:
     """The same Message-ID on every attempt, so a resent copy is recognisably one mail. The
     link to the conversation is written here, with the address Tandem is served at now, in
     the language of the rest of the mail (the caller reads as its recipient)."""
-    message = EmailMessage()
+    message = EmailMessage(policy=WHOLE_WORDS)
     message["From"] = sender
     message["To"] = row.to_address
-    message["Subject"] = unstructured("Subject", row.subject)
+    message["Subject"] = row.subject
     domain = sender.rpartition("@")[2].strip("> ") or "tandem.invalid"
     message["Message-ID"] = f"<tandem-agent-email-{id_of(row)}@{domain}>"
     message["Auto-Submitted"] = "auto-generated"

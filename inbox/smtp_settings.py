@@ -20,7 +20,7 @@ from app.core.errors import Invalid, NotFound
 from app.core.i18n import gettext as _
 from app.core.models import SmtpSecurity, SmtpServer
 from app.core.plain_text import ONE_LINE
-from gmail_sync.encoded_words import unstructured
+from gmail_sync.encoded_words import WHOLE_WORDS
 from gmail_sync.oauth import TokenCipher
 from inbox.agent_mail import SmtpSettings, configure_smtp, send_email, smtp_login
 
@@ -98,10 +98,10 @@ def send_test_message(
     if server is None:
         raise NotFound(not_configured())
     login = smtp_login(server, cipher)
-    message = EmailMessage()
+    message = EmailMessage(policy=WHOLE_WORDS)
     message["From"] = login.sender
     message["To"] = to
-    message["Subject"] = unstructured("Subject", _("Tandem test message"))
+    message["Subject"] = _("Tandem test message")
     message["Auto-Submitted"] = "auto-generated"
     message.set_content(
         _(
