@@ -106,6 +106,27 @@ def emails(engine: Engine) -> list[AgentEmail]:
         return list(session.exec(select(AgentEmail)))
 
 
+def mailed_reminder(engine: Engine, settings: Settings, world: World) -> tuple[list[str], Any]:
+    """One reminder fired at T0 and mailed through a test SMTP server: its envelope
+    recipients and the mail as the server read it."""
+    port = free_port()
+    configure(engine, settings, world, port)
+    add_reminders(engine, world, [T0])
+    fire_due(engine, clock=lambda: T0, worker="w1", links=TEST_LINKS)
+    with smtp_server(port) as inbox:
+        assert send_due_emails(engine, settings, now=T0, worker="w1") == 1
+    [(recipients, mail)] = inbox.mail
+    return recipients, mail
+
+
+def retitle(engine: Engine, world: World, subject: str) -> None:
+    with session_scope(engine) as session:
+        conversation = session.get(Conversation, world.conversation_id)
+        assert conversation is not None
+        conversation.subject = subject
+        session.add(conversation)
+
+
 def test_a_reminder_email_reaches_the_agent_through_smtp(
     engine: Engine, settings: Settings, team: Team
 ) -> None:
@@ -142,13 +163,7 @@ def test_a_russian_agent_gets_the_reminder_in_russian_at_her_own_time(
         assert agent is not None
         agent.language, agent.timezone = "ru", "Europe/Moscow"
         session.add(agent)
-    port = free_port()
-    configure(engine, settings, world, port)
-    add_reminders(engine, world, [T0])
-    fire_due(engine, clock=lambda: T0, worker="w1", links=TEST_LINKS)
-    with smtp_server(port) as inbox:
-        assert send_due_emails(engine, settings, now=T0, worker="w1") == 1
-    [(_, mail)] = inbox.mail
+    _, mail = mailed_reminder(engine, settings, world)
     assert mail["Subject"] == "Напоминание Tandem: call back #0 — «Invoice 1042»"
     assert mail.get_content().splitlines() == [
         "call back #0 — «Invoice 1042»",
@@ -211,18 +226,8 @@ def test_a_subject_with_line_breaks_is_mailed_on_one_line(
     """A client's subject may carry line breaks (an encoded word can); the reminder mail that
     quotes it still goes out, its Subject one line, no header added."""
     world = build_world(engine, team)
-    with session_scope(engine) as session:
-        conversation = session.get(Conversation, world.conversation_id)
-        assert conversation is not None
-        conversation.subject = "Invoice\r\n1042\r\nBcc: thief@attacker.test"
-        session.add(conversation)
-    port = free_port()
-    configure(engine, settings, world, port)
-    add_reminders(engine, world, [T0])
-    fire_due(engine, clock=lambda: T0, worker="w1", links=TEST_LINKS)
-    with smtp_server(port) as inbox:
-        assert send_due_emails(engine, settings, now=T0, worker="w1") == 1
-    [(recipients, mail)] = inbox.mail
+    retitle(engine, world, "Invoice\r\n1042\r\nBcc: thief@attacker.test")
+    recipients, mail = mailed_reminder(engine, settings, world)
     assert recipients == ["olga@acme.test"]
     assert (
         mail["Subject"] == "Tandem reminder: call back #0 — “Invoice 1042 Bcc: thief@attacker.test”"
@@ -237,18 +242,8 @@ def test_a_long_russian_subject_reaches_the_agent_with_every_space(
     between encoded words): the reminder must quote the conversation's subject as it is."""
     world = build_world(engine, team)
     subject = "работает средств не счёт импорт заказ оплата доставка счёт оформления акт"
-    with session_scope(engine) as session:
-        conversation = session.get(Conversation, world.conversation_id)
-        assert conversation is not None
-        conversation.subject = subject
-        session.add(conversation)
-    port = free_port()
-    configure(engine, settings, world, port)
-    add_reminders(engine, world, [T0])
-    fire_due(engine, clock=lambda: T0, worker="w1", links=TEST_LINKS)
-    with smtp_server(port) as inbox:
-        assert send_due_emails(engine, settings, now=T0, worker="w1") == 1
-    [(_, mail)] = inbox.mail
+    retitle(engine, world, subject)
+    _, mail = mailed_reminder(engine, settings, world)
     assert mail["Subject"] == f"Tandem reminder: call back #0 — “{subject}”"
 
 
